@@ -1,0 +1,312 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/golang-migrate/migrate/v4"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/config"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/password"
+	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/seed"
+	"github.com/setad/setad/internal/server"
+	"github.com/setad/setad/internal/store"
+)
+
+const usage = `usage:
+  setad serve
+  setad migrate up | down N | version
+  setad seed [--demo]
+  setad election add --kind KIND --title "T" --day YYYY/MM/DD [--title-en "T"] [--parent KIND] [--current]
+  setad user add --username U --name "N" --role ROLE [--province P] [--county C] [--district D] [--committee K]
+                 (the password is read from standard input)
+  setad audit verify
+configuration: DATABASE_URL, SETAD_ADDR and the others in README.md`
+
+// run is the whole program; main only wires it to the process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	cfg, err := config.Parse(getenv)
+	if err != nil {
+		return err
+	}
+	if len(args) < 2 {
+		return errors.New(usage)
+	}
+	cmd, rest := args[1], args[2:]
+	if cmd == "help" || cmd == "-h" || cmd == "--help" {
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	if err := cfg.RequireDatabase(); err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, stdout)
+	case "migrate":
+		return migrateCmd(cfg, rest, stdout)
+	}
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	st := store.New(pool)
+	switch {
+	case cmd == "seed":
+		return seedCmd(ctx, cfg, st, rest, stdout)
+	case cmd == "election" && len(rest) > 0 && rest[0] == "add":
+		return electionAdd(ctx, st, rest[1:], stdout)
+	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
+		return userAdd(ctx, cfg, st, rest[1:], stdin, stdout)
+	case cmd == "audit" && len(rest) == 1 && rest[0] == "verify":
+		return auditVerify(ctx, st, stdout)
+	}
+	return fmt.Errorf("unknown command %q\n%s", strings.Join(args[1:], " "), usage)
+}
+
+func openPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	pc.MaxConnIdleTime = 5 * time.Minute
+	pc.HealthCheckPeriod = 15 * time.Second
+	return pgxpool.NewWithConfig(ctx, pc)
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// serve migrates (waiting for the database if it is not up yet), serves, and on SIGINT/SIGTERM stops
+// taking connections and drains the requests in flight before returning.
+func serve(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+	log := newLogger(cfg, stdout)
+	for wait := time.Second; ; wait = min(2*wait, 15*time.Second) {
+		err := store.MigrateUp(cfg.DatabaseURL)
+		if err == nil {
+			break
+		}
+		log.Error("migrate: database not ready, retrying", "err", err.Error(), "retry_in", wait.String())
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+	}
+	pool, err := openPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	srvCtx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := server.New(srvCtx, cfg, log, store.New(pool), password.NewHasher(cfg.Password, 2))
+	hs := s.HTTPServer()
+	errc := make(chan error, 1)
+	go func() {
+		log.Info("serving", "addr", cfg.Addr, "tls", cfg.TLSCert != "")
+		if cfg.TLSCert != "" {
+			errc <- hs.ListenAndServeTLS(cfg.TLSCert, cfg.TLSKey)
+		} else {
+			errc <- hs.ListenAndServe()
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests", "timeout", cfg.ShutdownTimeout.String())
+	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer scancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func migrateCmd(cfg config.Config, args []string, stdout io.Writer) error {
+	m, err := store.Migrator(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	switch {
+	case len(args) == 1 && args[0] == "up":
+		if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+			return err
+		}
+	case len(args) == 2 && args[0] == "down":
+		n, err := strconv.Atoi(args[1])
+		if err != nil || n < 1 {
+			return fmt.Errorf("migrate down: want a positive number of steps, got %q", args[1])
+		}
+		if err := m.Steps(-n); err != nil {
+			return err
+		}
+	case len(args) == 1 && args[0] == "version":
+	default:
+		return errors.New("usage: setad migrate up | down N | version")
+	}
+	v, dirty, err := m.Version()
+	if errors.Is(err, migrate.ErrNilVersion) {
+		fmt.Fprintln(stdout, "version: none")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "version: %d", v)
+	if dirty {
+		fmt.Fprint(stdout, " (dirty)")
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+func seedCmd(ctx context.Context, cfg config.Config, st *store.Store, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	demo := fs.Bool("demo", false, "also load the demo election, users and data")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return errors.New("usage: setad seed [--demo]")
+	}
+	if err := store.MigrateUp(cfg.DatabaseURL); err != nil {
+		return err
+	}
+	if *demo {
+		return seed.Demo(ctx, st, password.NewHasher(cfg.Password, 2), time.Now().In(i18n.Tehran), stdout)
+	}
+	if err := seed.Reference(ctx, st); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "reference data loaded")
+	return nil
+}
+
+func electionAdd(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("election add", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	kind := fs.String("kind", "", "")
+	parent := fs.String("parent", "", "")
+	title := fs.String("title", "", "")
+	titleEn := fs.String("title-en", "", "")
+	day := fs.String("day", "", "")
+	current := fs.Bool("current", false, "")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return fmt.Errorf("election add: %v\n%s", err, usage)
+	}
+	if *kind == "" || strings.TrimSpace(*title) == "" || *day == "" {
+		return errors.New("election add: --kind, --title and --day are required")
+	}
+	d, err := persian.ParseDate(*day)
+	if err != nil {
+		return fmt.Errorf("election add: --day %q is not a Jalali date such as 1405/02/11", *day)
+	}
+	if *titleEn == "" {
+		*titleEn = *title
+	}
+	g := d.Time(time.UTC)
+	id, err := st.AddElection(ctx, audit.System, store.NewElection{
+		Code: *kind + "-" + strings.ReplaceAll(d.String(), "/", "-"), Kind: *kind, ParentKind: *parent,
+		TitleFa: strings.TrimSpace(*title), TitleEn: strings.TrimSpace(*titleEn), ElectionDay: g, Current: *current,
+	})
+	switch {
+	case errors.Is(err, store.ErrUnknownKind):
+		return fmt.Errorf("election add: unknown kind %q (want councils, majlis, presidential or by_election)", *kind)
+	case errors.Is(err, store.ErrParentKind):
+		return fmt.Errorf("election add: %w", err)
+	case errors.Is(err, store.ErrExists):
+		return fmt.Errorf("election add: an election of kind %s on %s already exists (id %d)", *kind, d, id)
+	case err != nil:
+		return err
+	}
+	fmt.Fprintln(stdout, id)
+	return nil
+}
+
+func userAdd(ctx context.Context, cfg config.Config, st *store.Store, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var acc auth.Account
+	fs.StringVar(&acc.Username, "username", "", "")
+	fs.StringVar(&acc.FullName, "name", "", "")
+	fs.StringVar(&acc.Role, "role", "", "")
+	fs.StringVar(&acc.Province, "province", "", "")
+	fs.StringVar(&acc.County, "county", "", "")
+	fs.StringVar(&acc.District, "district", "", "")
+	fs.StringVar(&acc.Committee, "committee", "", "")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return fmt.Errorf("user add: %v\n%s", err, usage)
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("user add: reading the password: %w", err)
+	}
+	acc.Password = strings.TrimRight(line, "\r\n")
+	acc = acc.Normalize()
+	if errs := acc.Validate(true); len(errs) > 0 {
+		var msgs []string
+		for _, field := range []string{"username", "full_name", "role", "province", "county", "district", "committee", "password"} {
+			if key, ok := errs[field]; ok {
+				msgs = append(msgs, fmt.Sprintf("%s: %s", flagName(field), i18n.Message(i18n.En, key)))
+			}
+		}
+		return errors.New("user add: " + strings.Join(msgs, "; "))
+	}
+	hash, err := password.NewHasher(cfg.Password, 1).Hash(ctx, acc.Password)
+	if err != nil {
+		return err
+	}
+	id, err := st.CreateUser(ctx, audit.System, auth.Scope{}, acc, hash)
+	switch {
+	case errors.Is(err, store.ErrExists):
+		return fmt.Errorf("user add: the username %q is taken", acc.Username)
+	case errors.Is(err, store.ErrUnknownProvince), errors.Is(err, store.ErrUnknownCounty),
+		errors.Is(err, store.ErrUnknownDistrict), errors.Is(err, store.ErrUnknownCommittee), errors.Is(err, store.ErrPlaceMismatch):
+		return fmt.Errorf("user add: %w", err)
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(stdout, "user %s created (id %d)\n", acc.Username, id)
+	return nil
+}
+
+func flagName(field string) string {
+	if field == "full_name" {
+		return "--name"
+	}
+	return "--" + field
+}
+
+func auditVerify(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	n, err := audit.Verify(ctx, st.Pool())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "audit log intact: %d rows\n", n)
+	return nil
+}
+

@@ -1,0 +1,98 @@
+// Package auth owns who a signed-in user is and what they may reach: the roles, the scope (province,
+// county, district, committee) that every store query filters by, and the permission table that decides
+// which actions a role may take. It has no I/O; the server puts the Principal into the request context.
+package auth
+
+import "context"
+
+// Role is a user's role key as stored in users.role.
+type Role string
+
+// The roles of SPEC.md.
+const (
+	HQ           Role = "hq"
+	Governor     Role = "governor"
+	DistrictHead Role = "district_head"
+	Committee    Role = "committee"
+	Observer     Role = "observer"
+	National     Role = "national"
+)
+
+// Roles lists every role in display order.
+var Roles = []Role{HQ, Governor, DistrictHead, Committee, Observer, National}
+
+// ParseRole returns the role for key, or false for an unknown key.
+func ParseRole(key string) (Role, bool) {
+	for _, r := range Roles {
+		if string(r) == key {
+			return r, true
+		}
+	}
+	return "", false
+}
+
+// Scope is the part of the country a user reaches. A zero ID means "not limited at this level": a
+// national user has the zero Scope; an HQ user has only ProvinceID; a governor has ProvinceID and
+// CountyID; a district head all three.
+type Scope struct {
+	ProvinceID int64
+	CountyID   int64
+	DistrictID int64
+	Committee  string
+}
+
+// Principal is the signed-in user as the request sees it.
+type Principal struct {
+	ID       int64
+	Username string
+	FullName string
+	Role     Role
+	Scope    Scope
+	Lang     string // the language the user chose last, used when the browser has no choice of its own
+	// Names for the header, in both languages.
+	PlaceFa, PlaceEn string
+}
+
+// Perm is an action that some roles may take.
+type Perm int
+
+// The actions the foundation knows; later areas add theirs.
+const (
+	ViewCounties Perm = iota
+	ViewAudit
+	ManageUsers
+	ChangeOwnPassword
+)
+
+var perms = map[Perm][]Role{
+	ViewCounties:      {HQ, Governor, DistrictHead, Committee, Observer, National},
+	ViewAudit:         {HQ, Observer, National},
+	ManageUsers:       {HQ},
+	ChangeOwnPassword: {HQ, Governor, DistrictHead, Committee, Observer, National},
+}
+
+// Can reports whether the principal's role may take the action.
+func (p *Principal) Can(perm Perm) bool {
+	if p == nil {
+		return false
+	}
+	for _, r := range perms[perm] {
+		if r == p.Role {
+			return true
+		}
+	}
+	return false
+}
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying p.
+func NewContext(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, ctxKey{}, p)
+}
+
+// FromContext returns the signed-in principal, or nil for an anonymous request.
+func FromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(ctxKey{}).(*Principal)
+	return p
+}

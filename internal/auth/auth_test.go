@@ -1,0 +1,63 @@
+package auth
+
+import (
+	"context"
+	"testing"
+)
+
+func TestCan(t *testing.T) {
+	tests := []struct {
+		role Role
+		perm Perm
+		want bool
+	}{
+		{HQ, ManageUsers, true},
+		{Governor, ManageUsers, false},
+		{DistrictHead, ManageUsers, false},
+		{Committee, ManageUsers, false},
+		{Observer, ManageUsers, false},
+		{National, ManageUsers, false},
+		{HQ, ViewAudit, true},
+		{Observer, ViewAudit, true},
+		{National, ViewAudit, true},
+		{Governor, ViewAudit, false},
+		{DistrictHead, ViewAudit, false},
+		{Committee, ViewAudit, false},
+		{Governor, ViewCounties, true},
+		{Observer, ChangeOwnPassword, true},
+	}
+	for _, tt := range tests {
+		p := &Principal{Role: tt.role}
+		if got := p.Can(tt.perm); got != tt.want {
+			t.Errorf("%s can %d = %v, want %v", tt.role, tt.perm, got, tt.want)
+		}
+	}
+	var anon *Principal
+	if anon.Can(ViewCounties) {
+		t.Error("an anonymous request may view counties")
+	}
+}
+
+func TestParseRole(t *testing.T) {
+	for _, r := range Roles {
+		if got, ok := ParseRole(string(r)); !ok || got != r {
+			t.Errorf("ParseRole(%q) = %q, %v", r, got, ok)
+		}
+	}
+	for _, bad := range []string{"", "HQ", "admin", "governor "} {
+		if _, ok := ParseRole(bad); ok {
+			t.Errorf("ParseRole(%q) accepted", bad)
+		}
+	}
+}
+
+func TestContext(t *testing.T) {
+	ctx := context.Background()
+	if FromContext(ctx) != nil {
+		t.Fatal("empty context has a principal")
+	}
+	p := &Principal{ID: 4}
+	if FromContext(NewContext(ctx, p)) != p {
+		t.Fatal("principal lost in context")
+	}
+}

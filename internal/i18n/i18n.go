@@ -1,0 +1,139 @@
+// Package i18n owns the user's language: the two message catalogues (Persian first, English complete),
+// the locale carried in the request context, and the formatting of numbers and dates for it: Persian
+// digits and the Jalali calendar in fa, Latin digits and the Gregorian calendar in en, always in Tehran
+// time.
+package i18n
+
+import (
+	"context"
+	"fmt"
+	"time"
+	_ "time/tzdata" // Asia/Tehran must not depend on the host's zone files
+
+	"github.com/setad/setad/internal/persian"
+)
+
+// Lang is a supported language.
+type Lang string
+
+// The supported languages; Fa is the default.
+const (
+	Fa Lang = "fa"
+	En Lang = "en"
+)
+
+// Parse returns the language for code, or Fa and false for anything else.
+func Parse(code string) (Lang, bool) {
+	switch Lang(code) {
+	case Fa, En:
+		return Lang(code), true
+	}
+	return Fa, false
+}
+
+var catalogues = map[Lang]map[string]string{Fa: fa, En: en}
+
+// Tehran is the time zone every time is shown in.
+var Tehran = mustLoad("Asia/Tehran")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // time/tzdata is embedded, so this cannot happen
+	}
+	return loc
+}
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying lang.
+func NewContext(ctx context.Context, lang Lang) context.Context {
+	return context.WithValue(ctx, ctxKey{}, lang)
+}
+
+// From returns the request's language (Fa when none was set).
+func From(ctx context.Context) Lang {
+	if l, ok := ctx.Value(ctxKey{}).(Lang); ok {
+		return l
+	}
+	return Fa
+}
+
+// Dir is the writing direction of the request's language.
+func Dir(ctx context.Context) string {
+	if From(ctx) == Fa {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// Message returns the text of key in lang, formatted with args (fmt verbs). An unknown key returns the key
+// itself so that a gap is visible; a test keeps the catalogues complete.
+func Message(lang Lang, key string, args ...any) string {
+	msg, ok := catalogues[lang][key]
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+// T is Message in the request's language. Numbers among args should be formatted with Num first.
+func T(ctx context.Context, key string, args ...any) string {
+	return Message(From(ctx), key, args...)
+}
+
+// Num formats an integer with the request's digits and thousands separator.
+func Num(ctx context.Context, n int) string {
+	return persian.FormatInt(int64(n), From(ctx) == Fa)
+}
+
+// Digits turns Latin digits in s into Persian ones in fa.
+func Digits(ctx context.Context, s string) string {
+	if From(ctx) == Fa {
+		return persian.ToPersianDigits(s)
+	}
+	return s
+}
+
+// Date formats t's day in Tehran: ۱۴۰۵/۰۲/۱۱ in fa, 2026-05-01 in en.
+func Date(ctx context.Context, t time.Time) string {
+	t = t.In(Tehran)
+	if From(ctx) == Fa {
+		return persian.ToPersianDigits(persian.FromTime(t).String())
+	}
+	return t.Format(time.DateOnly)
+}
+
+// Day formats a calendar date (a Postgres date, read as midnight UTC) without shifting it between zones.
+func Day(ctx context.Context, d time.Time) string {
+	return Date(ctx, time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, Tehran))
+}
+
+// DateTime formats an instant in Tehran with its time of day.
+func DateTime(ctx context.Context, t time.Time) string {
+	return Date(ctx, t) + " " + Digits(ctx, t.In(Tehran).Format("15:04"))
+}
+
+// LongDate is the date for a page header: "پنجشنبه ۵ آذر ۱۴۰۵" in fa, "Thursday 26 November 2026" in en.
+func LongDate(ctx context.Context, t time.Time) string {
+	t = t.In(Tehran)
+	if From(ctx) == En {
+		return t.Format("Monday 2 January 2006")
+	}
+	d := persian.FromTime(t)
+	return fmt.Sprintf("%s %s %s %s", weekdaysFa[t.Weekday()], persian.ToPersianDigits(fmt.Sprint(d.Day)),
+		persian.MonthName(d.Month), persian.ToPersianDigits(fmt.Sprint(d.Year)))
+}
+
+var weekdaysFa = [...]string{"یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه"}
+
+// Pick returns the Persian or the English form of a name stored in both.
+func Pick(ctx context.Context, fa, en string) string {
+	if From(ctx) == En {
+		return en
+	}
+	return fa
+}

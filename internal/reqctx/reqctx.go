@@ -1,0 +1,33 @@
+// Package reqctx carries the request-wide facts that pages need besides the user and the language: the
+// request id, the path being shown, a one-time flash message and the clock, set by the server's
+// middleware and read by templates through typed getters.
+package reqctx
+
+import (
+	"context"
+	"time"
+)
+
+// Info is the request-wide data.
+type Info struct {
+	RequestID string
+	Path      string // path and query of the page, for "return here" links
+	Flash     string // message key shown once
+	Now       time.Time
+	UserID    int64 // set once the session is read, for the request log
+}
+
+type ctxKey struct{}
+
+// NewContext returns ctx carrying info.
+func NewContext(ctx context.Context, info *Info) context.Context {
+	return context.WithValue(ctx, ctxKey{}, info)
+}
+
+// From returns the request's Info, never nil.
+func From(ctx context.Context) *Info {
+	if i, ok := ctx.Value(ctxKey{}).(*Info); ok {
+		return i
+	}
+	return &Info{Path: "/", Now: time.Now()}
+}

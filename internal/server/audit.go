@@ -1,0 +1,72 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	auditlog "github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/audit"
+	"github.com/setad/setad/web/components"
+)
+
+const auditPageSize = 50
+
+// auditEntities are the kinds of record the log names, offered in the filter.
+var auditEntities = []string{"election", "province", "user"}
+
+// auditList shows the log newest first; filters come from the query string and pages go by id.
+func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.ViewAudit) {
+		s.forbidden(w, r)
+		return
+	}
+	q := r.URL.Query()
+	f := components.NewForm()
+	for _, k := range []string{"actor", "entity", "day"} {
+		f.Values.Set(k, q.Get(k))
+	}
+	filter := store.AuditFilter{Actor: q.Get("actor"), Entity: q.Get("entity"), Limit: auditPageSize}
+	if day := q.Get("day"); day != "" {
+		d, err := persian.ParseDate(day)
+		if err != nil {
+			f.Errors["day"] = "err.date"
+		} else {
+			filter.From = d.Time(i18n.Tehran)
+			filter.To = filter.From.AddDate(0, 0, 1)
+		}
+	}
+	if b, err := strconv.ParseInt(persian.ToLatinDigits(q.Get("before")), 10, 64); err == nil && b > 0 {
+		filter.Before = b
+	}
+	status := http.StatusOK
+	var rows []auditlog.Row
+	if f.Valid() {
+		var err error
+		if rows, err = s.store.AuditRows(ctx, p.Scope, filter); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	} else {
+		status = http.StatusUnprocessableEntity
+	}
+	d := audit.Data{Filter: f, Entities: auditEntities, Rows: rows}
+	if len(rows) > auditPageSize {
+		d.Rows = rows[:auditPageSize]
+		next := url.Values{}
+		for _, k := range []string{"actor", "entity", "day"} {
+			if v := q.Get(k); v != "" {
+				next.Set(k, v)
+			}
+		}
+		next.Set("before", strconv.FormatInt(d.Rows[len(d.Rows)-1].ID, 10))
+		d.NextHref = "/audit?" + next.Encode()
+	}
+	s.render(w, r, status, audit.Page(d))
+}

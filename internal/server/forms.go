@@ -1,0 +1,45 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/web/components"
+)
+
+// parseForm reads a posted form into a Form. It answers the error page itself (400, or 413 for a body
+// over the limit) and returns false when the form cannot be read.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (components.Form, bool) {
+	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.errorPage(w, r, http.StatusRequestEntityTooLarge)
+		} else {
+			s.errorPage(w, r, http.StatusBadRequest)
+		}
+		return components.Form{}, false
+	}
+	f := components.NewForm()
+	for k, vs := range r.PostForm {
+		for _, v := range vs {
+			f.Values.Add(k, strings.TrimSpace(v))
+		}
+	}
+	return f, true
+}
+
+// latin returns a field with Persian and Arabic-Indic digits made Latin, for codes, numbers and dates.
+func latin(f components.Form, name string) string { return persian.ToLatinDigits(f.Get(name)) }
+
+// formVersion is the record version the form was drawn from; a missing or malformed one never matches,
+// so the edit is refused as a conflict rather than applied blindly.
+func formVersion(f components.Form) int {
+	v, err := strconv.Atoi(latin(f, "version"))
+	if err != nil || v < 1 {
+		return -1
+	}
+	return v
+}

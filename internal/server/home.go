@@ -1,0 +1,54 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/home"
+)
+
+// home is the role's home page: the current election and its countdown, and the user's scope.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	var d home.Data
+	var err error
+	if d.Summary, err = s.store.Summary(ctx, p.Scope); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	e, err := s.store.CurrentElection(ctx)
+	switch {
+	case err == nil:
+		d.Election = &e
+		d.DaysLeft = daysUntil(s.now(), e.ElectionDay)
+	case !errors.Is(err, store.ErrNotFound):
+		s.serverError(w, r, err)
+		return
+	}
+	if p.Scope.CountyID != 0 {
+		if d.Counties, err = s.store.Counties(ctx, p.Scope); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if p.Role == auth.National {
+		if d.Provinces, err = s.store.Provinces(ctx, p.Scope); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, home.Page(d))
+}
+
+// daysUntil counts calendar days in Tehran from now to day (a date column, midnight UTC).
+func daysUntil(now time.Time, day time.Time) int {
+	t := now.In(i18n.Tehran)
+	today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	target := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	return int(target.Sub(today).Hours() / 24)
+}

@@ -1,0 +1,206 @@
+package server
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/reqctx"
+	"github.com/setad/setad/internal/store"
+)
+
+// Session keys.
+const (
+	sessUserID = "user_id"
+	sessFlash  = "flash"
+)
+
+const maxBodyBytes = 1 << 20
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests gives the request an id and the page its Info, and logs one JSON line when it ends.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		b := make([]byte, 8)
+		_, _ = rand.Read(b)
+		info := &reqctx.Info{RequestID: hex.EncodeToString(b), Path: r.URL.RequestURI(), Now: s.now()}
+		w.Header().Set("X-Request-Id", info.RequestID)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(reqctx.NewContext(r.Context(), info)))
+		s.log.Info("request", "request_id", info.RequestID, "method", r.Method, "path", r.URL.Path,
+			"status", sw.status, "duration_ms", float64(time.Since(start).Microseconds())/1000, "user_id", info.UserID,
+			"remote", remoteAddr(r))
+	})
+}
+
+// recoverPanics turns a panic into the 500 page; the log has the panic with the request id.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.serverError(w, r, panicError{v})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type panicError struct{ v any }
+
+func (p panicError) Error() string { return "panic: " + strings.TrimSpace(fmtAny(p.v)) }
+
+// securityHeaders sets a strict policy: only this origin's scripts, styles, fonts and images; no framing.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBodies bounds every request body.
+func limitBodies(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// crossOriginProtection refuses cross-origin state-changing requests with the 403 page.
+func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Warn("cross-origin request refused", "request_id", reqctx.From(r.Context()).RequestID,
+			"method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
+		s.errorPage(w, r, http.StatusForbidden)
+	}))
+	return cop.Handler(next)
+}
+
+// authenticate puts the signed-in user, if any, into the context, and pops the flash message. A session
+// whose user was disabled is ended.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		info := reqctx.From(ctx)
+		info.Flash = s.sessions.PopString(ctx, sessFlash)
+		id := s.sessions.GetInt64(ctx, sessUserID)
+		if id == 0 {
+			next.ServeHTTP(w, r)
+			return
+		}
+		u, err := s.store.ActiveUser(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			if err := s.sessions.Destroy(ctx); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		info.UserID = u.ID
+		next.ServeHTTP(w, r.WithContext(auth.NewContext(ctx, u.Principal())))
+	})
+}
+
+const langCookie = "lang"
+
+// language picks the request's language: the cookie, else the user's saved choice, else Persian.
+func (s *Server) language(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := i18n.Fa
+		if c, err := r.Cookie(langCookie); err == nil {
+			lang, _ = i18n.Parse(c.Value)
+		} else if p := auth.FromContext(r.Context()); p != nil {
+			lang, _ = i18n.Parse(p.Lang)
+		}
+		next.ServeHTTP(w, r.WithContext(i18n.NewContext(r.Context(), lang)))
+	})
+}
+
+// requireLogin sends anonymous requests to the login page, remembering where they were going.
+func (s *Server) requireLogin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if auth.FromContext(r.Context()) == nil {
+			target := "/login"
+			if r.Method == http.MethodGet && r.URL.Path != "/" {
+				target += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, target, http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// localPath returns next when it is a path on this site, else "/": never an open redirect.
+func localPath(next string) string {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return "/"
+	}
+	return next
+}
+
+// remoteAddr is the client's address without the port.
+func remoteAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func cacheStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,84 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/web/components"
+	"github.com/setad/setad/web/profile"
+)
+
+func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, profile.Page(components.NewForm(), string(i18n.From(r.Context()))))
+}
+
+// profilePassword changes the user's own password after checking the current one.
+func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	current, next, confirm := r.PostForm.Get("current_password"), r.PostForm.Get("new_password"), r.PostForm.Get("confirm_password")
+	for _, k := range []string{"current_password", "new_password", "confirm_password"} {
+		f.Values.Del(k) // passwords are never sent back
+	}
+	u, err := s.store.ActiveUser(ctx, p.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	match, err := s.hasher.Verify(ctx, current, u.PasswordHash)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !match {
+		f.Errors["current_password"] = "err.current_password"
+	}
+	if key := auth.CheckPassword(next); key != "" {
+		f.Errors["new_password"] = key
+	} else if next != confirm {
+		f.Errors["confirm_password"] = "err.password_mismatch"
+	}
+	if !f.Valid() {
+		s.render(w, r, http.StatusUnprocessableEntity, profile.Page(f, string(i18n.From(ctx))))
+		return
+	}
+	hash, err := s.hasher.Hash(ctx, next)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.store.ChangeOwnPassword(ctx, actor(r), hash); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.redirectFlash(w, r, "/profile", "profile.password_changed")
+}
+
+// profileLang saves the user's language and sets it for this browser too.
+func (s *Server) profileLang(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	lang, valid := i18n.Parse(f.Get("lang"))
+	if !valid {
+		f.Errors["lang"] = "err.choose"
+		s.render(w, r, http.StatusUnprocessableEntity, profile.Page(f, string(i18n.From(r.Context()))))
+		return
+	}
+	if err := s.store.SetLang(r.Context(), actor(r), string(lang)); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	setLangCookie(w, string(lang), s.cfg.SecureCookies)
+	s.redirectFlash(w, r, "/profile", "profile.language_saved")
+}

@@ -1,0 +1,78 @@
+package server
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/reqctx"
+	"github.com/setad/setad/web/errorpage"
+)
+
+// render draws c into a buffer first, so a failing template becomes a clean 500 page, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var buf bytes.Buffer
+	if err := c.Render(r.Context(), &buf); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// errorPage answers with the localised page for status.
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
+	var buf bytes.Buffer
+	if err := errorpage.Page(status).Render(r.Context(), &buf); err != nil {
+		s.log.Error("error page", "request_id", reqctx.From(r.Context()).RequestID, "err", err)
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// serverError logs err with the request id, user and path, and shows the generic 500 page.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	info := reqctx.From(r.Context())
+	s.log.Error("server error", "request_id", info.RequestID, "method", r.Method, "path", r.URL.Path,
+		"user_id", info.UserID, "err", err.Error())
+	s.errorPage(w, r, http.StatusInternalServerError)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound)
+}
+func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusForbidden)
+}
+
+// redirectFlash sets a one-time message and redirects with 303 (post/redirect/get).
+func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, to, flashKey string) {
+	s.sessions.Put(r.Context(), sessFlash, flashKey)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// actor is who makes a change in this request, for the audit log.
+func actor(r *http.Request) audit.Actor {
+	a := audit.Actor{Remote: remoteAddr(r)}
+	if p := auth.FromContext(r.Context()); p != nil {
+		a.ID, a.Name = p.ID, p.Username
+	}
+	return a
+}
+
+// pathID parses a numeric route parameter; anything else is simply not found.
+func pathID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+func fmtAny(v any) string { return fmt.Sprint(v) }

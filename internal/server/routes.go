@@ -1,0 +1,52 @@
+package server
+
+import (
+	"io/fs"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/setad/setad/web"
+)
+
+// Routes returns the whole handler: every route of SPEC.md that exists so far, behind the middleware.
+func (s *Server) Routes() http.Handler {
+	r := chi.NewRouter()
+	r.Use(s.logRequests, s.recoverPanics, securityHeaders, limitBodies, s.crossOriginProtection)
+	r.NotFound(s.notFound)
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusMethodNotAllowed) })
+
+	r.Get("/healthz", s.healthz)
+	r.Get("/readyz", s.readyz)
+	static, _ := fs.Sub(web.Static, "static")
+	r.Handle("/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
+
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.authenticate, s.language)
+		r.Get("/login", s.loginPage)
+		r.Post("/login", s.login)
+		r.Get("/lang/{lang}", s.setLanguage)
+
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireLogin)
+			r.Post("/logout", s.logout)
+			r.Get("/", s.home)
+			r.Get("/counties", s.countyList)
+			r.Get("/counties/{code}", s.countyShow)
+			r.Get("/profile", s.profile)
+			r.Post("/profile/password", s.profilePassword)
+			r.Post("/profile/lang", s.profileLang)
+			r.Get("/audit", s.auditList)
+			r.Route("/admin/users", func(r chi.Router) {
+				r.Get("/", s.userList)
+				r.Get("/new", s.userNew)
+				r.Post("/", s.userCreate)
+				r.Get("/{id}", s.userShow)
+				r.Post("/{id}/disable", s.userDisable)
+				r.Post("/{id}/enable", s.userEnable)
+				r.Post("/{id}/password", s.userPassword)
+			})
+		})
+	})
+	return r
+}

@@ -1,0 +1,60 @@
+// Package server is Setad's HTTP layer: the routes, the middleware that puts the user, scope, language and
+// request id into each request, and one file per area of handlers that read forms, call the store with
+// the caller's scope and render templ pages. Handlers never show an error's text to the browser.
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/setad/setad/internal/config"
+	"github.com/setad/setad/internal/password"
+	"github.com/setad/setad/internal/store"
+)
+
+// Server holds what the handlers share; it is built once in run and has no package-level state.
+type Server struct {
+	cfg      config.Config
+	log      *slog.Logger
+	store    *store.Store
+	sessions *scs.SessionManager
+	hasher   *password.Hasher
+	now      func() time.Time
+}
+
+// New builds the server. The session store's cleanup goroutine stops when ctx ends.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store, h *password.Hasher) *Server {
+	sm := scs.New()
+	ps := pgxstore.NewWithCleanupInterval(st.Pool(), 10*time.Minute)
+	go func() { <-ctx.Done(); ps.StopCleanup() }()
+	sm.Store = ps
+	sm.IdleTimeout = cfg.SessionIdle
+	sm.Lifetime = cfg.SessionLifetime
+	sm.Cookie.Name = "setad_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Path = "/"
+	s := &Server{cfg: cfg, log: log, store: st, sessions: sm, hasher: h, now: time.Now}
+	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
+	return s
+}
+
+// HTTPServer wraps the handler with timeouts that bound slow clients.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Addr:              s.cfg.Addr,
+		Handler:           s.Routes(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}

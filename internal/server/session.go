@@ -1,0 +1,149 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/components"
+	"github.com/setad/setad/web/login"
+)
+
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if auth.FromContext(r.Context()) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, login.Page(components.NewForm(), localPath(r.URL.Query().Get("next"))))
+}
+
+// login checks the password. Every failure (unknown user, wrong password, disabled or locked account)
+// gets the same answer after the same work: one password verification and one recorded failure.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	next := localPath(f.Get("next"))
+	username := strings.ToLower(persian.ToLatinDigits(f.Get("username")))
+	pw := r.PostForm.Get("password") // not trimmed: spaces may be part of a password
+	f.Values.Del("password")
+	if username == "" || pw == "" {
+		f.Errors[""] = "login.missing"
+		s.render(w, r, http.StatusUnauthorized, login.Page(f, next))
+		return
+	}
+	a := actor(r)
+	n, err := s.store.RecentFailuresFrom(ctx, a.Remote)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if n >= s.cfg.LoginIPLimit {
+		f.Errors[""] = "login.too_many"
+		s.render(w, r, http.StatusTooManyRequests, login.Page(f, next))
+		return
+	}
+	var user *store.User
+	u, err := s.store.UserByUsername(ctx, username)
+	switch {
+	case err == nil:
+		user = &u
+	case !errors.Is(err, store.ErrNotFound):
+		s.serverError(w, r, err)
+		return
+	}
+	hash := ""
+	if user != nil {
+		hash = user.PasswordHash
+	}
+	match, err := s.hasher.Verify(ctx, pw, hash)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	usable := user != nil && user.DisabledAt == nil && (user.LockedUntil == nil || user.LockedUntil.Before(s.now()))
+	if !match || !usable {
+		if _, err := s.store.LoginFailed(ctx, a, username, user); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		f.Errors[""] = "login.failed"
+		s.render(w, r, http.StatusUnauthorized, login.Page(f, next))
+		return
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.sessions.Put(ctx, sessUserID, user.ID)
+	a.ID, a.Name = user.ID, user.Username
+	if err := s.store.LoginSucceeded(ctx, a, *user); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if _, err := r.Cookie(langCookie); err != nil {
+		setLangCookie(w, user.Lang, s.cfg.SecureCookies)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// logout ends the session and starts a fresh, anonymous one with a new token.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	if err := s.store.LoggedOut(ctx, actor(r), p.Scope.ProvinceID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.sessions.Clear(ctx); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.redirectFlash(w, r, "/login", "login.logged_out")
+}
+
+// setLanguage sets the language cookie and returns to the page the link was on. It changes no stored
+// state: a GET never does.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	lang, ok := i18n.Parse(chi.URLParam(r, "lang"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	setLangCookie(w, string(lang), s.cfg.SecureCookies)
+	next := r.URL.Query().Get("next")
+	if next == "" {
+		next = sameSiteReferer(r)
+	}
+	http.Redirect(w, r, localPath(next), http.StatusSeeOther)
+}
+
+func setLangCookie(w http.ResponseWriter, lang string, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+}
+
+// sameSiteReferer returns the referring page's path when it is on this host.
+func sameSiteReferer(r *http.Request) string {
+	ref := r.Referer()
+	if ref == "" {
+		return ""
+	}
+	u, err := r.URL.Parse(ref)
+	if err != nil || u.Host != r.Host {
+		return ""
+	}
+	return u.RequestURI()
+}

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/setad/setad/internal/audit"
+)
+
+// Committee is a row of committees.
+type Committee struct {
+	Key      string
+	NameFa   string
+	NameEn   string
+	Position int
+}
+
+// ElectionKind is a row of election_kinds.
+type ElectionKind struct {
+	Key       string
+	NameFa    string
+	NameEn   string
+	Position int
+}
+
+// Election is a row of elections.
+type Election struct {
+	ID          int64
+	Code        string
+	Kind        string
+	ParentKind  string
+	TitleFa     string
+	TitleEn     string
+	ElectionDay time.Time
+	IsCurrent   bool
+}
+
+// Committees lists the committees in display order.
+func (s *Store) Committees(ctx context.Context) ([]Committee, error) {
+	rows, err := s.pool.Query(ctx, `SELECT key, name_fa, name_en, position FROM committees ORDER BY position, key`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Committee])
+}
+
+// ElectionKinds lists the kinds in display order.
+func (s *Store) ElectionKinds(ctx context.Context) ([]ElectionKind, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT key, name_fa, name_en, position FROM election_kinds ORDER BY position, key`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[ElectionKind])
+}
+
+const electionCols = `id, code, kind, coalesce(parent_kind, ''), title_fa, title_en, election_day, is_current`
+
+// CurrentElection returns the election most pages work on, or ErrNotFound when none is current.
+func (s *Store) CurrentElection(ctx context.Context) (Election, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+electionCols+` FROM elections WHERE is_current`)
+	if err != nil {
+		return Election{}, err
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Election])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return e, ErrNotFound
+	}
+	return e, err
+}
+
+// Elections lists every election, the newest election day first.
+func (s *Store) Elections(ctx context.Context) ([]Election, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+electionCols+` FROM elections ORDER BY election_day DESC`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Election])
+}
+
+// NewElection is what AddElection needs.
+type NewElection struct {
+	Code        string
+	Kind        string
+	ParentKind  string // for a by-election
+	TitleFa     string
+	TitleEn     string
+	ElectionDay time.Time
+	Current     bool
+}
+
+// Errors of AddElection.
+var (
+	ErrUnknownKind = errors.New("unknown election kind")
+	ErrParentKind  = errors.New("a by-election needs the kind it follows (councils, majlis or presidential); other kinds take none")
+)
+
+// AddElection creates an election and, if asked, makes it the current one. An election with the same
+// code is left as it is and ErrExists returned with its id, so the seed can run again.
+func (s *Store) AddElection(ctx context.Context, a audit.Actor, e NewElection) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		var known, parentKnown bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM election_kinds WHERE key = $1),
+			EXISTS (SELECT 1 FROM election_kinds WHERE key = $2 AND key <> 'by_election')`, e.Kind, e.ParentKind).Scan(&known, &parentKnown); err != nil {
+			return err
+		}
+		if !known {
+			return ErrUnknownKind
+		}
+		if (e.Kind == "by_election") != parentKnown || (e.Kind != "by_election" && e.ParentKind != "") {
+			return ErrParentKind
+		}
+		err := tx.QueryRow(ctx, `
+			INSERT INTO elections (code, kind, parent_kind, title_fa, title_en, election_day)
+			VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6)
+			ON CONFLICT (code) DO NOTHING RETURNING id`,
+			e.Code, e.Kind, e.ParentKind, e.TitleFa, e.TitleEn, e.ElectionDay).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			if err := tx.QueryRow(ctx, `SELECT id FROM elections WHERE code = $1`, e.Code).Scan(&id); err != nil {
+				return err
+			}
+			return ErrExists
+		}
+		if err != nil {
+			return err
+		}
+		if e.Current {
+			if err := setCurrent(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{
+			Action: "election.create", Entity: "election", EntityID: strconv.FormatInt(id, 10),
+			Detail: audit.Change{After: map[string]any{
+				"code": e.Code, "kind": e.Kind, "parent_kind": e.ParentKind, "title_fa": e.TitleFa, "title_en": e.TitleEn,
+				"election_day": e.ElectionDay.Format(time.DateOnly), "current": e.Current,
+			}},
+		})
+	})
+	return id, err
+}
+
+func setCurrent(ctx context.Context, tx pgx.Tx, id int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE elections SET is_current = false WHERE is_current AND id <> $1`, id); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE elections SET is_current = true WHERE id = $1`, id)
+	return err
+}

@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+)
+
+// Province is a row of provinces.
+type Province struct {
+	ID     int64
+	Code   string
+	NameFa string
+	NameEn string
+}
+
+// County is a county with its province and the number of its districts the caller can see.
+type County struct {
+	ID           int64
+	Code         string
+	NameFa       string
+	NameEn       string
+	ProvinceCode string
+	ProvinceFa   string
+	ProvinceEn   string
+	Districts    int
+}
+
+// District is a row of districts.
+type District struct {
+	ID     int64
+	Code   string
+	NameFa string
+	NameEn string
+}
+
+// scopeArgs is the common argument list of scoped queries: $1 province, $2 county, $3 district (0 = any).
+func scopeArgs(sc auth.Scope) []any { return []any{sc.ProvinceID, sc.CountyID, sc.DistrictID} }
+
+// Counties lists the counties in scope, ordered by Persian name.
+func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT c.id, c.code, c.name_fa, c.name_en, p.code AS province_code, p.name_fa AS province_fa,
+		       p.name_en AS province_en,
+		       (SELECT count(*) FROM districts d WHERE d.county_id = c.id AND ($3 = 0 OR d.id = $3))::int AS districts
+		FROM counties c JOIN provinces p ON p.id = c.province_id
+		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
+		ORDER BY p.name_fa, c.name_fa`, scopeArgs(sc)...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[County])
+}
+
+// County returns one county in scope by code, with the districts in scope, or ErrNotFound.
+func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County, []District, error) {
+	args := append(scopeArgs(sc), code)
+	rows, err := s.pool.Query(ctx, `
+		SELECT c.id, c.code, c.name_fa, c.name_en, p.code, p.name_fa, p.name_en,
+		       d.id, d.code, d.name_fa, d.name_en
+		FROM counties c JOIN provinces p ON p.id = c.province_id
+		LEFT JOIN districts d ON d.county_id = c.id AND ($3 = 0 OR d.id = $3)
+		WHERE c.code = $4 AND ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
+		ORDER BY d.name_fa`, args...)
+	if err != nil {
+		return County{}, nil, err
+	}
+	defer rows.Close()
+	var (
+		c     County
+		ds    []District
+		found bool
+	)
+	for rows.Next() {
+		var d struct {
+			ID                   *int64
+			Code, NameFa, NameEn *string
+		}
+		if err := rows.Scan(&c.ID, &c.Code, &c.NameFa, &c.NameEn, &c.ProvinceCode, &c.ProvinceFa, &c.ProvinceEn,
+			&d.ID, &d.Code, &d.NameFa, &d.NameEn); err != nil {
+			return County{}, nil, err
+		}
+		found = true
+		if d.ID != nil {
+			ds = append(ds, District{ID: *d.ID, Code: *d.Code, NameFa: *d.NameFa, NameEn: *d.NameEn})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return County{}, nil, err
+	}
+	if !found {
+		return County{}, nil, ErrNotFound
+	}
+	c.Districts = len(ds)
+	return c, ds, nil
+}
+
+// Provinces lists the provinces in scope.
+func (s *Store) Provinces(ctx context.Context, sc auth.Scope) ([]Province, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, code, name_fa, name_en FROM provinces WHERE ($1 = 0 OR id = $1) ORDER BY name_fa`, sc.ProvinceID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Province])
+}
+
+// Place is a resolved province/county/district, by codes.
+type Place struct {
+	ProvinceID, CountyID, DistrictID int64
+}
+
+// Unknown-code errors name the level that was not found.
+var (
+	ErrUnknownProvince  = errors.New("unknown province")
+	ErrUnknownCounty    = errors.New("unknown county")
+	ErrUnknownDistrict  = errors.New("unknown district")
+	ErrUnknownCommittee = errors.New("unknown committee")
+	ErrPlaceMismatch    = errors.New("the county is not in the province, or the district not in the county")
+)
+
+// ResolvePlace turns codes into ids, filling in parents from children (a district implies its county and
+// province). Empty codes are left zero.
+func (s *Store) ResolvePlace(ctx context.Context, province, county, district string) (Place, error) {
+	var p Place
+	var dc, dp, cp int64
+	if district != "" {
+		err := s.pool.QueryRow(ctx, `
+			SELECT d.id, d.county_id, c.province_id FROM districts d JOIN counties c ON c.id = d.county_id
+			WHERE d.code = $1`, district).Scan(&p.DistrictID, &dc, &dp)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return p, fmt.Errorf("%w %q", ErrUnknownDistrict, district)
+		} else if err != nil {
+			return p, err
+		}
+	}
+	if county != "" {
+		err := s.pool.QueryRow(ctx, `SELECT id, province_id FROM counties WHERE code = $1`, county).Scan(&p.CountyID, &cp)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return p, fmt.Errorf("%w %q", ErrUnknownCounty, county)
+		} else if err != nil {
+			return p, err
+		}
+	}
+	if province != "" {
+		err := s.pool.QueryRow(ctx, `SELECT id FROM provinces WHERE code = $1`, province).Scan(&p.ProvinceID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return p, fmt.Errorf("%w %q", ErrUnknownProvince, province)
+		} else if err != nil {
+			return p, err
+		}
+	}
+	if p.DistrictID != 0 {
+		if p.CountyID != 0 && p.CountyID != dc {
+			return p, ErrPlaceMismatch
+		}
+		p.CountyID, cp = dc, dp
+	}
+	if p.CountyID != 0 {
+		if p.ProvinceID != 0 && p.ProvinceID != cp {
+			return p, ErrPlaceMismatch
+		}
+		p.ProvinceID = cp
+	}
+	return p, nil
+}
+
+// Reference is the reference data the seed loads.
+type Reference struct {
+	Province   Province
+	Counties   []County              // Code, NameFa, NameEn
+	Districts  map[string][]District // by county code
+	Committees []Committee
+	Kinds      []ElectionKind
+}
+
+// UpsertReference inserts missing reference rows and updates names that changed, in one transaction, and
+// records what it changed in the audit log. Rows never disappear: HQ may have added more.
+func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Reference) (changed int, err error) {
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		changed = 0
+		count := func(tag int64) { changed += int(tag) }
+		tag, err := tx.Exec(ctx, `
+			INSERT INTO provinces (code, name_fa, name_en) VALUES ($1, $2, $3)
+			ON CONFLICT (code) DO UPDATE SET name_fa = excluded.name_fa, name_en = excluded.name_en
+			WHERE (provinces.name_fa, provinces.name_en) IS DISTINCT FROM (excluded.name_fa, excluded.name_en)`,
+			ref.Province.Code, ref.Province.NameFa, ref.Province.NameEn)
+		if err != nil {
+			return err
+		}
+		count(tag.RowsAffected())
+		var provinceID int64
+		if err := tx.QueryRow(ctx, `SELECT id FROM provinces WHERE code = $1`, ref.Province.Code).Scan(&provinceID); err != nil {
+			return err
+		}
+		b := &pgx.Batch{}
+		for _, c := range ref.Counties {
+			b.Queue(`INSERT INTO counties (province_id, code, name_fa, name_en) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (code) DO UPDATE SET name_fa = excluded.name_fa, name_en = excluded.name_en
+				WHERE (counties.name_fa, counties.name_en) IS DISTINCT FROM (excluded.name_fa, excluded.name_en)`,
+				provinceID, c.Code, c.NameFa, c.NameEn)
+		}
+		for _, k := range ref.Committees {
+			b.Queue(`INSERT INTO committees (key, name_fa, name_en, position) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (key) DO UPDATE SET name_fa = excluded.name_fa, name_en = excluded.name_en, position = excluded.position
+				WHERE (committees.name_fa, committees.name_en, committees.position) IS DISTINCT FROM (excluded.name_fa, excluded.name_en, excluded.position)`,
+				k.Key, k.NameFa, k.NameEn, k.Position)
+		}
+		for _, k := range ref.Kinds {
+			b.Queue(`INSERT INTO election_kinds (key, name_fa, name_en, position) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (key) DO UPDATE SET name_fa = excluded.name_fa, name_en = excluded.name_en, position = excluded.position
+				WHERE (election_kinds.name_fa, election_kinds.name_en, election_kinds.position)
+					IS DISTINCT FROM (excluded.name_fa, excluded.name_en, excluded.position)`,
+				k.Key, k.NameFa, k.NameEn, k.Position)
+		}
+		if err := runBatch(ctx, tx, b, count); err != nil {
+			return err
+		}
+		b = &pgx.Batch{}
+		for county, ds := range ref.Districts {
+			for _, d := range ds {
+				b.Queue(`INSERT INTO districts (county_id, code, name_fa, name_en)
+					SELECT id, $2, $3, $4 FROM counties WHERE code = $1
+					ON CONFLICT (code) DO UPDATE SET name_fa = excluded.name_fa, name_en = excluded.name_en
+					WHERE (districts.name_fa, districts.name_en) IS DISTINCT FROM (excluded.name_fa, excluded.name_en)`,
+					county, d.Code, d.NameFa, d.NameEn)
+			}
+		}
+		if err := runBatch(ctx, tx, b, count); err != nil {
+			return err
+		}
+		if changed == 0 {
+			return nil
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{
+			Action: "reference.load", Entity: "province", EntityID: ref.Province.Code, ProvinceID: provinceID,
+			Detail: map[string]int{"rows_changed": changed},
+		})
+	})
+	return changed, err
+}
+
+func runBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch, count func(int64)) error {
+	if b.Len() == 0 {
+		return nil
+	}
+	br := tx.SendBatch(ctx, b)
+	for range b.Len() {
+		tag, err := br.Exec()
+		if err != nil {
+			br.Close()
+			return err
+		}
+		count(tag.RowsAffected())
+	}
+	return br.Close()
+}
+
+// Districts lists the districts in scope, by county then name.
+func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT d.id, d.code, d.name_fa, d.name_en
+		FROM districts d JOIN counties c ON c.id = d.county_id
+		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)
+		ORDER BY c.name_fa, d.name_fa`, scopeArgs(sc)...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[District])
+}

@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/setad/setad/internal/audit"
+)
+
+// Lock-out policy: this many failures for one user name within the window lock it for LockFor.
+const (
+	LockAfter   = 5
+	LockWindow  = 15 * time.Minute
+	LockFor     = 15 * time.Minute
+	remoteLimit = 15 * time.Minute
+)
+
+// RecentFailuresFrom counts failed logins from one address within the per-address window.
+func (s *Store) RecentFailuresFrom(ctx context.Context, remote string) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE remote = $1 AND at > now() - $2::interval`,
+		remote, remoteLimit).Scan(&n)
+	return n, err
+}
+
+// LoginFailed records a failed login for the typed name (known or not), locks a known user that reached
+// the limit, and audits both. It reports whether this failure locked the account.
+func (s *Store) LoginFailed(ctx context.Context, a audit.Actor, username string, u *User) (locked bool, err error) {
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		locked = false
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE (username = $1 OR remote = $2) AND at < now() - interval '1 day'`,
+			username, a.Remote); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (username, remote) VALUES ($1, $2)`, username, a.Remote); err != nil {
+			return err
+		}
+		entry := audit.Entry{Action: "login.failure", Entity: "user", Detail: map[string]string{"username": username}}
+		if u != nil {
+			entry.EntityID, entry.ProvinceID = strconv.FormatInt(u.ID, 10), u.ProvinceID
+		}
+		if err := audit.Append(ctx, tx, a, entry); err != nil {
+			return err
+		}
+		// Counted for unknown names too, so both answers take the same work.
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE username = $1 AND at > now() - $2::interval`,
+			username, LockWindow).Scan(&n); err != nil {
+			return err
+		}
+		if u == nil || n < LockAfter {
+			return nil
+		}
+		tag, err := tx.Exec(ctx, `UPDATE users SET locked_until = now() + $2::interval
+			WHERE id = $1 AND (locked_until IS NULL OR locked_until < now())`, u.ID, LockFor)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		// Failures before the lock do not count again after it.
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE username = $1`, username); err != nil {
+			return err
+		}
+		locked = true
+		return audit.Append(ctx, tx, a, audit.Entry{
+			Action: "user.lock", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), ProvinceID: u.ProvinceID,
+			Detail: map[string]any{"failures": n, "minutes": int(LockFor / time.Minute)},
+		})
+	})
+	return locked, err
+}
+
+// LoginSucceeded clears the user's failures and audits the login.
+func (s *Store) LoginSucceeded(ctx context.Context, a audit.Actor, u User) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE username = $1`, u.Username); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{
+			Action: "login.success", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), ProvinceID: u.ProvinceID,
+		})
+	})
+}
+
+// LoggedOut audits a logout.
+func (s *Store) LoggedOut(ctx context.Context, a audit.Actor, provinceID int64) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		return audit.Append(ctx, tx, a, audit.Entry{
+			Action: "logout", Entity: "user", EntityID: strconv.FormatInt(a.ID, 10), ProvinceID: provinceID,
+		})
+	})
+}

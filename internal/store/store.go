@@ -1,0 +1,83 @@
+// Package store is Setad's only door to PostgreSQL: raw pgx queries, one file per group of tables, with
+// the SQL next to the method that runs it. Every method that reads or writes scoped data takes the
+// caller's auth.Scope and filters by it in the query itself, and every write appends its audit row in the
+// same transaction.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/golang-migrate/migrate/v4"
+	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers the pgx5:// driver
+	"github.com/golang-migrate/migrate/v4/source/iofs"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/setad/setad/migrations"
+)
+
+// Domain errors the handlers turn into pages.
+var (
+	ErrNotFound = errors.New("store: not found")          // missing, or outside the caller's scope
+	ErrConflict = errors.New("store: changed by someone") // the version did not match
+	ErrExists   = errors.New("store: already exists")     // a unique key is taken
+)
+
+// Store wraps the connection pool.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+// New returns a Store over pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+
+// Pool returns the underlying pool (for the session store and readiness checks).
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// inTx runs fn in a transaction, committing when it returns nil.
+func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, fn)
+}
+
+func isUniqueViolation(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "23505"
+}
+
+// Migrator returns a golang-migrate instance over the embedded migrations. Close it after use.
+func Migrator(databaseURL string) (*migrate.Migrate, error) {
+	src, err := iofs.New(migrations.FS, ".")
+	if err != nil {
+		return nil, err
+	}
+	u := databaseURL
+	for _, p := range []string{"postgres://", "postgresql://"} {
+		if strings.HasPrefix(u, p) {
+			u = "pgx5://" + strings.TrimPrefix(u, p)
+		}
+	}
+	if !strings.HasPrefix(u, "pgx5://") {
+		return nil, fmt.Errorf("DATABASE_URL must be a postgres:// URL")
+	}
+	return migrate.NewWithSourceInstance("iofs", src, u)
+}
+
+// MigrateUp applies every pending migration.
+func MigrateUp(databaseURL string) error {
+	m, err := Migrator(databaseURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,11 @@
+DROP TABLE audit_head;
+DROP TABLE audit_log;
+DROP TABLE sessions;
+DROP TABLE login_failures;
+DROP TABLE users;
+DROP TABLE elections;
+DROP TABLE election_kinds;
+DROP TABLE committees;
+DROP TABLE districts;
+DROP TABLE counties;
+DROP TABLE provinces;

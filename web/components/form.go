@@ -1,0 +1,29 @@
+// Package components holds the templ pieces that several pages share: form fields that show their
+// value and their localised error, and the form state they read.
+package components
+
+import "net/url"
+
+// Form is a submitted form: what was typed, and the message key of each field's error.
+type Form struct {
+	Values url.Values
+	Errors map[string]string
+}
+
+// NewForm returns an empty form.
+func NewForm() Form { return Form{Values: url.Values{}, Errors: map[string]string{}} }
+
+// Get returns the typed value of a field.
+func (f Form) Get(name string) string { return f.Values.Get(name) }
+
+// Err returns the message key of a field's error, or "".
+func (f Form) Err(name string) string { return f.Errors[name] }
+
+// Valid reports whether no field has an error.
+func (f Form) Valid() bool { return len(f.Errors) == 0 }
+
+// Option is one choice of a select field.
+type Option struct {
+	Value string
+	Label string
+}

@@ -1,0 +1,51 @@
+package users
+
+import (
+	"context"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/reqctx"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/components"
+)
+
+func roleOptions(ctx context.Context, roles []auth.Role) []components.Option {
+	var opts []components.Option
+	for _, r := range roles {
+		opts = append(opts, components.Option{Value: string(r), Label: i18n.T(ctx, "role."+string(r))})
+	}
+	return opts
+}
+
+func countyOptions(ctx context.Context, cs []store.County) []components.Option {
+	var opts []components.Option
+	for _, c := range cs {
+		opts = append(opts, components.Option{Value: c.Code, Label: i18n.Pick(ctx, c.NameFa, c.NameEn)})
+	}
+	return opts
+}
+
+func districtOptions(ctx context.Context, ds []store.District) []components.Option {
+	var opts []components.Option
+	for _, d := range ds {
+		opts = append(opts, components.Option{Value: d.Code, Label: i18n.Pick(ctx, d.NameFa, d.NameEn) + " (" + d.Code + ")"})
+	}
+	return opts
+}
+
+func committeeOptions(ctx context.Context, ks []store.Committee) []components.Option {
+	var opts []components.Option
+	for _, k := range ks {
+		opts = append(opts, components.Option{Value: k.Key, Label: i18n.Pick(ctx, k.NameFa, k.NameEn)})
+	}
+	return opts
+}
+
+func placeOf(ctx context.Context, u store.User) string {
+	return i18n.Pick(ctx, u.Principal().PlaceFa, u.Principal().PlaceEn)
+}
+
+func isLocked(ctx context.Context, u store.User) bool {
+	return u.LockedUntil != nil && u.LockedUntil.After(reqctx.From(ctx).Now)
+}
