@@ -229,8 +229,10 @@ func electionAdd(ctx context.Context, st *store.Store, args []string, stdout io.
 		*titleEn = *title
 	}
 	g := d.Time(time.UTC)
+	// Codes allow only [a-z0-9-], so by_election becomes by-election-1405-08-01.
+	code := strings.ReplaceAll(*kind, "_", "-") + "-" + strings.ReplaceAll(d.String(), "/", "-")
 	id, err := st.AddElection(ctx, audit.System, store.NewElection{
-		Code: *kind + "-" + strings.ReplaceAll(d.String(), "/", "-"), Kind: *kind, ParentKind: *parent,
+		Code: code, Kind: *kind, ParentKind: *parent,
 		TitleFa: strings.TrimSpace(*title), TitleEn: strings.TrimSpace(*titleEn), ElectionDay: g, Current: *current,
 	})
 	switch {
@@ -309,4 +311,3 @@ func auditVerify(ctx context.Context, st *store.Store, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "audit log intact: %d rows\n", n)
 	return nil
 }
-

@@ -143,20 +143,24 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		info.UserID = u.ID
-		next.ServeHTTP(w, r.WithContext(auth.NewContext(ctx, u.Principal())))
+		ctx = auth.NewContext(ctx, u.Principal())
+		if _, err := r.Cookie(langCookie); err != nil {
+			lang, _ := i18n.Parse(u.Lang) // the browser has no choice of its own: use the saved one
+			ctx = i18n.NewContext(ctx, lang)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
 const langCookie = "lang"
 
-// language picks the request's language: the cookie, else the user's saved choice, else Persian.
-func (s *Server) language(next http.Handler) http.Handler {
+// language picks the request's language from its cookie, else Persian; authenticate may then apply the
+// signed-in user's saved choice.
+func language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		lang := i18n.Fa
 		if c, err := r.Cookie(langCookie); err == nil {
 			lang, _ = i18n.Parse(c.Value)
-		} else if p := auth.FromContext(r.Context()); p != nil {
-			lang, _ = i18n.Parse(p.Lang)
 		}
 		next.ServeHTTP(w, r.WithContext(i18n.NewContext(r.Context(), lang)))
 	})

@@ -12,7 +12,7 @@ import (
 // Routes returns the whole handler: every route of SPEC.md that exists so far, behind the middleware.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverPanics, securityHeaders, limitBodies, s.crossOriginProtection)
+	r.Use(s.logRequests, s.recoverPanics, securityHeaders, limitBodies, language, s.crossOriginProtection)
 	r.NotFound(s.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusMethodNotAllowed) })
 
@@ -22,7 +22,7 @@ func (s *Server) Routes() http.Handler {
 	r.Handle("/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.authenticate, s.language)
+		r.Use(s.sessions.LoadAndSave, s.authenticate)
 		r.Get("/login", s.loginPage)
 		r.Post("/login", s.login)
 		r.Get("/lang/{lang}", s.setLanguage)

@@ -1,0 +1,193 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/setad/setad/internal/config"
+)
+
+const failedFa = "نام کاربری یا گذرواژه نادرست است"
+
+func sessionCookie(c *http.Client, a *testApp) string {
+	u, _ := url.Parse(a.srv.URL)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "setad_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func TestLoginSuccessAndLogout(t *testing.T) {
+	a := newTestApp(t)
+	c := a.client()
+	a.get(c, "/login") // an anonymous session may exist before login
+	before := sessionCookie(c, a)
+	res := a.post(c, "/login", url.Values{"username": {"Gov.Marvdasht"}, "password": {testPassword}})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/" {
+		t.Fatalf("login: %d to %q", res.status, res.header.Get("Location"))
+	}
+	set := res.header.Values("Set-Cookie")
+	var cookie string
+	for _, s := range set {
+		if strings.HasPrefix(s, "setad_session=") {
+			cookie = s
+		}
+	}
+	for _, attr := range []string{"HttpOnly", "SameSite=Lax", "Path=/"} {
+		if !strings.Contains(cookie, attr) {
+			t.Errorf("session cookie %q lacks %s", cookie, attr)
+		}
+	}
+	after := sessionCookie(c, a)
+	if after == "" || after == before {
+		t.Fatalf("session token not renewed at login: before %q after %q", before, after)
+	}
+	home := a.get(c, "/")
+	if home.status != http.StatusOK {
+		t.Fatalf("home: %d", home.status)
+	}
+	mustContain(t, home.body, "علی رضایی", "فرماندار", "مرودشت", `lang="fa"`, `dir="rtl"`)
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'login.success' AND actor = 'gov.marvdasht'`); n != 1 {
+		t.Errorf("login.success audit rows = %d, want 1", n)
+	}
+
+	out := a.post(c, "/logout", url.Values{})
+	if out.status != http.StatusSeeOther || out.header.Get("Location") != "/login" {
+		t.Fatalf("logout: %d to %q", out.status, out.header.Get("Location"))
+	}
+	if tok := sessionCookie(c, a); tok == after {
+		t.Error("session token not renewed at logout")
+	}
+	if res := a.get(c, "/"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login") {
+		t.Fatalf("after logout / answers %d %q", res.status, res.header.Get("Location"))
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'logout' AND actor = 'gov.marvdasht'`); n != 1 {
+		t.Errorf("logout audit rows = %d, want 1", n)
+	}
+	// The old token is worthless too, even replayed by hand.
+	old := a.client()
+	u, _ := url.Parse(a.srv.URL)
+	old.Jar.SetCookies(u, []*http.Cookie{{Name: "setad_session", Value: after}})
+	if res := a.get(old, "/"); res.status != http.StatusSeeOther {
+		t.Fatalf("replayed pre-logout token answers %d", res.status)
+	}
+}
+
+func TestLoginFailureIsTheSameForUnknownAndWrong(t *testing.T) {
+	a := newTestApp(t)
+	unknown := a.post(a.client(), "/login", url.Values{"username": {"nobody"}, "password": {testPassword}})
+	wrong := a.post(a.client(), "/login", url.Values{"username": {"hq.fars"}, "password": {"wrong-password"}})
+	for name, res := range map[string]response{"unknown": unknown, "wrong": wrong} {
+		if res.status != http.StatusUnauthorized {
+			t.Errorf("%s: status %d, want 401", name, res.status)
+		}
+		mustContain(t, res.body, failedFa)
+		mustNotContain(t, res.body, testPassword, "wrong-password")
+	}
+	strip := func(s string) string { // the only differences allowed: the typed user name
+		s = strings.ReplaceAll(s, "nobody", "X")
+		return strings.ReplaceAll(s, `value="hq.fars"`, `value="X"`)
+	}
+	if strip(unknown.body) != strip(wrong.body) {
+		t.Error("unknown user and wrong password answer differently")
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'login.failure'`); n != 2 {
+		t.Errorf("login.failure audit rows = %d, want 2", n)
+	}
+	// The form comes back with the user name, never the password.
+	mustContain(t, wrong.body, `value="hq.fars"`)
+}
+
+func TestLockOut(t *testing.T) {
+	a := newTestApp(t)
+	for i := range 5 {
+		res := a.post(a.client(), "/login", url.Values{"username": {"observer"}, "password": {"bad-password"}})
+		if res.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: status %d", i+1, res.status)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM users WHERE username = 'observer' AND locked_until > now() + interval '14 minutes'`); n != 1 {
+		t.Fatal("five failures did not lock the account for 15 minutes")
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'user.lock'`); n != 1 {
+		t.Errorf("user.lock audit rows = %d, want 1", n)
+	}
+	// Locked: even the right password is refused, with the same message.
+	res := a.post(a.client(), "/login", url.Values{"username": {"observer"}, "password": {testPassword}})
+	if res.status != http.StatusUnauthorized {
+		t.Fatalf("locked account logged in: %d", res.status)
+	}
+	mustContain(t, res.body, failedFa)
+	// Other users are not affected.
+	a.login("hq.fars")
+	// When the lock expires, the right password works again.
+	if _, err := a.st.Pool().Exec(t.Context(), `UPDATE users SET locked_until = now() - interval '1 second' WHERE username = 'observer'`); err != nil {
+		t.Fatal(err)
+	}
+	a.login("observer")
+}
+
+func TestLoginLimitPerAddress(t *testing.T) {
+	a := newTestApp(t, func(c *config.Config) { c.LoginIPLimit = 3 })
+	for i := range 3 {
+		a.post(a.client(), "/login", url.Values{"username": {"user" + string(rune('a'+i)) + "xx"}, "password": {"bad-password"}})
+	}
+	res := a.post(a.client(), "/login", url.Values{"username": {"hq.fars"}, "password": {testPassword}})
+	if res.status != http.StatusTooManyRequests {
+		t.Fatalf("fourth attempt from one address: %d, want 429", res.status)
+	}
+	mustContain(t, res.body, "تلاش‌های ناموفق از این نشانی")
+}
+
+func TestDisabledUserSessionEnds(t *testing.T) {
+	a := newTestApp(t)
+	gov := a.login("gov.pasargad")
+	if res := a.get(gov, "/"); res.status != http.StatusOK {
+		t.Fatalf("home: %d", res.status)
+	}
+	hq := a.login("hq.fars")
+	id := a.ids["gov.pasargad"]
+	res := a.post(hq, "/admin/users/"+itoa(id)+"/disable", url.Values{"version": {"1"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("disable: %d", res.status)
+	}
+	if res := a.get(gov, "/"); res.status != http.StatusSeeOther {
+		t.Fatalf("a disabled user's session still works: %d", res.status)
+	}
+	if res := a.post(a.client(), "/login", url.Values{"username": {"gov.pasargad"}, "password": {testPassword}}); res.status != http.StatusUnauthorized {
+		t.Fatalf("a disabled user logged in: %d", res.status)
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	a := newTestApp(t, func(c *config.Config) { c.SessionIdle = time.Second })
+	c := a.login("hq.fars")
+	time.Sleep(1500 * time.Millisecond)
+	if res := a.get(c, "/"); res.status != http.StatusSeeOther {
+		t.Fatalf("an idle session outlived its timeout: %d", res.status)
+	}
+}
+
+func TestLoginRedirectsBack(t *testing.T) {
+	a := newTestApp(t)
+	c := a.client()
+	res := a.get(c, "/counties/marvdasht")
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/login?next=%2Fcounties%2Fmarvdasht" {
+		t.Fatalf("anonymous page: %d %q", res.status, res.header.Get("Location"))
+	}
+	res = a.post(c, "/login", url.Values{"username": {"hq.fars"}, "password": {testPassword}, "next": {"/counties/marvdasht"}})
+	if res.header.Get("Location") != "/counties/marvdasht" {
+		t.Fatalf("login went to %q", res.header.Get("Location"))
+	}
+	for _, evil := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+		res = a.post(a.client(), "/login", url.Values{"username": {"hq.fars"}, "password": {testPassword}, "next": {evil}})
+		if res.header.Get("Location") != "/" {
+			t.Errorf("next=%q redirected to %q", evil, res.header.Get("Location"))
+		}
+	}
+}
