@@ -148,7 +148,9 @@ func (a *testApp) do(c *http.Client, method, path string, form url.Values, heade
 	return response{status: res.StatusCode, header: res.Header, body: string(b)}
 }
 
-func (a *testApp) get(c *http.Client, path string) response { return a.do(c, http.MethodGet, path, nil) }
+func (a *testApp) get(c *http.Client, path string) response {
+	return a.do(c, http.MethodGet, path, nil)
+}
 
 func (a *testApp) post(c *http.Client, path string, form url.Values) response {
 	return a.do(c, http.MethodPost, path, form)

@@ -21,8 +21,8 @@ type Committee struct {
 
 // ElectionKind is a row of election_kinds.
 type ElectionKind struct {
-	Key       string
-	NameFa    string
+	Key      string
+	NameFa   string
 	NameEn   string
 	Position int
 }

@@ -9,7 +9,7 @@ import (
 type Data struct {
 	Summary   store.Summary
 	Election  *store.Election
-	DaysLeft  int             // to the current election's day; negative once it has passed
-	Counties  []store.County  // the counties in scope (a governor's or district head's own)
+	DaysLeft  int              // to the current election's day; negative once it has passed
+	Counties  []store.County   // the counties in scope (a governor's or district head's own)
 	Provinces []store.Province // for the national view
 }

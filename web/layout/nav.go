@@ -48,4 +48,6 @@ func langHref(ctx context.Context, lang string) string {
 	return "/lang/" + lang + "?next=" + url.QueryEscape(reqctx.From(ctx).Path)
 }
 
-func place(ctx context.Context, p *auth.Principal) string { return i18n.Pick(ctx, p.PlaceFa, p.PlaceEn) }
+func place(ctx context.Context, p *auth.Principal) string {
+	return i18n.Pick(ctx, p.PlaceFa, p.PlaceEn)
+}
