@@ -97,6 +97,7 @@ CREATE TABLE login_failures (
 );
 CREATE INDEX login_failures_username_idx ON login_failures (username, at);
 CREATE INDEX login_failures_remote_idx ON login_failures (remote, at);
+CREATE INDEX login_failures_at_idx ON login_failures (at);
 
 -- Sessions (scs pgxstore).
 CREATE TABLE sessions (

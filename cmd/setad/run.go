@@ -215,7 +215,7 @@ func electionAdd(ctx context.Context, st *store.Store, args []string, stdout io.
 	titleEn := fs.String("title-en", "", "")
 	day := fs.String("day", "", "")
 	current := fs.Bool("current", false, "")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+	if err := parseFlags(fs, args); err != nil {
 		return fmt.Errorf("election add: %v\n%s", err, usage)
 	}
 	if *kind == "" || strings.TrimSpace(*title) == "" || *day == "" {
@@ -260,7 +260,7 @@ func userAdd(ctx context.Context, cfg config.Config, st *store.Store, args []str
 	fs.StringVar(&acc.County, "county", "", "")
 	fs.StringVar(&acc.District, "district", "", "")
 	fs.StringVar(&acc.Committee, "committee", "", "")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+	if err := parseFlags(fs, args); err != nil {
 		return fmt.Errorf("user add: %v\n%s", err, usage)
 	}
 	line, err := bufio.NewReader(stdin).ReadString('\n')
@@ -293,6 +293,17 @@ func userAdd(ctx context.Context, cfg config.Config, st *store.Store, args []str
 		return err
 	}
 	fmt.Fprintf(stdout, "user %s created (id %d)\n", acc.Username, id)
+	return nil
+}
+
+// parseFlags parses args into fs and rejects positional arguments, naming the first one.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
 	return nil
 }
 

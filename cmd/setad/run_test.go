@@ -31,7 +31,6 @@ const testPassword = "correct-horse-1"
 // app runs the command line against one fresh, migrated database and inspects that database.
 type app struct {
 	t   *testing.T
-	url string
 	env map[string]string
 	db  *pgxpool.Pool
 }
@@ -44,11 +43,18 @@ func newApp(t *testing.T) *app {
 		t.Fatalf("pool: %v", err)
 	}
 	t.Cleanup(db.Close)
-	return &app{t: t, url: u, db: db, env: map[string]string{
+	return &app{t: t, db: db, env: map[string]string{
 		"DATABASE_URL":            u,
 		"SETAD_ARGON2_TIME":       "1",
 		"SETAD_ARGON2_MEMORY_KIB": "1024",
 	}}
+}
+
+// in returns a copy of a whose helpers report to t, for use inside a subtest.
+func (a *app) in(t *testing.T) *app {
+	c := *a
+	c.t = t
+	return &c
 }
 
 func (a *app) getenv(k string) string { return a.env[k] }
@@ -150,6 +156,9 @@ func wantErr(t *testing.T, err error, fragments ...string) {
 	if err == nil {
 		t.Fatalf("got no error, want one containing %q", fragments)
 	}
+	if strings.Contains(err.Error(), "<nil>") {
+		t.Errorf("error %q shows a nil error", err)
+	}
 	for _, f := range fragments {
 		if !strings.Contains(err.Error(), f) {
 			t.Errorf("error %q does not contain %q", err, f)
@@ -219,6 +228,7 @@ func TestSeedTwice(t *testing.T) {
 func TestSeedDemoTwice(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
+	started := time.Now().In(i18n.Tehran) // the demo counts from the day it is loaded, in Tehran
 	out := a.mustRun("", "seed", "--demo")
 	a.checkReference(t)
 	if !strings.Contains(out, seed.DemoPassword) {
@@ -258,7 +268,7 @@ func TestSeedDemoTwice(t *testing.T) {
 	if len(cur) != 1 || cur[0].Code != "demo-councils" {
 		t.Fatalf("current elections %+v, want just demo-councils", cur)
 	}
-	y, m, d := time.Now().In(i18n.Tehran).Date()
+	y, m, d := started.Date()
 	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	days := int(cur[0].Day.Sub(today).Hours() / 24)
 	if cur[0].Day.Weekday() != time.Friday || days < 90 || days > 96 {
@@ -323,6 +333,7 @@ func TestUserAdd(t *testing.T) {
 	}
 	for _, c := range ok {
 		t.Run(c.name, func(t *testing.T) {
+			a := a.in(t)
 			auditBefore := a.auditRows()
 			out, err := a.run(c.stdin, append([]string{"user", "add"}, c.args...)...)
 			if err != nil {
@@ -401,10 +412,11 @@ func TestUserAdd(t *testing.T) {
 		{"missing name", []string{"--username", "x.noname", "--role", "national"},
 			testPassword, []string{"--name"}},
 		{"stray argument", []string{"--username", "x.stray", "--name", "X", "--role", "national", "extra"},
-			testPassword, []string{"usage:"}},
+			testPassword, []string{`unexpected argument "extra"`, "usage:"}},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
+			a := a.in(t)
 			users, auditBefore := a.count(`SELECT count(*) FROM users`), a.auditRows()
 			out, err := a.run(c.stdin, append([]string{"user", "add"}, c.args...)...)
 			wantErr(t, err, c.want...)
@@ -507,10 +519,12 @@ func TestElectionAdd(t *testing.T) {
 		{"duplicate", []string{"--kind", "majlis", "--title", "Again", "--day", "1407/01/20"},
 			[]string{"already exists", "majlis", "1407/01/20", fmt.Sprintf("(id %d)", id)}},
 		{"missing title", []string{"--kind", "majlis", "--title", " ", "--day", "1407/02/01"}, []string{"--title"}},
-		{"unknown flag", []string{"--kind", "majlis", "--title", "T", "--day", "1407/02/01", "--colour", "red"}, []string{"colour"}},
+		{"unknown flag", []string{"--kind", "majlis", "--title", "T", "--day", "1407/02/01", "--colour", "red"}, []string{"colour", "usage:"}},
+		{"stray argument", []string{"--kind", "majlis", "--title", "T", "--day", "1407/02/01", "now"}, []string{`unexpected argument "now"`}},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
+			a := a.in(t)
 			before, auditBefore := a.tableCounts(), a.auditRows()
 			out, err := a.run("", append([]string{"election", "add"}, c.args...)...)
 			wantErr(t, err, c.want...)
@@ -590,6 +604,7 @@ func TestAuditVerify(t *testing.T) {
 
 	// setup returns a database after seed --demo, its audit ids, and checks that verify passes on it.
 	setup := func(t *testing.T) (*app, []int64) {
+		t.Helper()
 		a := newApp(t)
 		a.mustRun("", "seed", "--demo")
 		ids := a.auditIDs()
@@ -835,7 +850,7 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// TestServeWaitsForDatabase: serve retries its migration while the database is missing, and a cancelled
+// TestServeCancelledWhileWaitingForDatabase: serve retries its migration while the database is missing, and a cancelled
 // context ends the wait cleanly.
 func TestServeCancelledWhileWaitingForDatabase(t *testing.T) {
 	t.Parallel()

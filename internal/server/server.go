@@ -27,12 +27,11 @@ type Server struct {
 	now      func() time.Time
 }
 
-// New builds the server. The session store's cleanup goroutine stops when ctx ends.
+// New builds the server and starts its housekeeping (expired sessions and old failed logins), which stops
+// when ctx ends.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store, h *password.Hasher) *Server {
 	sm := scs.New()
-	ps := pgxstore.NewWithCleanupInterval(st.Pool(), 10*time.Minute)
-	go func() { <-ctx.Done(); ps.StopCleanup() }()
-	sm.Store = ps
+	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), 0)
 	sm.IdleTimeout = cfg.SessionIdle
 	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.Name = "setad_session"
@@ -42,7 +41,23 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Sto
 	sm.Cookie.Path = "/"
 	s := &Server{cfg: cfg, log: log, store: st, sessions: sm, hasher: h, now: time.Now}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
+	go s.housekeeping(ctx, 10*time.Minute)
 	return s
+}
+
+func (s *Server) housekeeping(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.store.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("housekeeping", "err", err.Error())
+			}
+		}
+	}
 }
 
 // HTTPServer wraps the handler with timeouts that bound slow clients.

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -190,4 +191,29 @@ func TestLoginRedirectsBack(t *testing.T) {
 			t.Errorf("next=%q redirected to %q", evil, res.header.Get("Location"))
 		}
 	}
+}
+
+func TestHousekeeping(t *testing.T) {
+	a := newTestApp(t)
+	a.login("hq.fars")
+	a.post(a.client(), "/login", url.Values{"username": {"nobody"}, "password": {"x"}})
+	ctx := t.Context()
+	if _, err := a.st.Pool().Exec(ctx, `UPDATE sessions SET expiry = now() - interval '1 minute'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Pool().Exec(ctx, `UPDATE login_failures SET at = now() - interval '2 days'`); err != nil {
+		t.Fatal(err)
+	}
+	hk, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { a.s.housekeeping(hk, 10*time.Millisecond); close(done) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for a.count(`SELECT count(*) FROM sessions`)+a.count(`SELECT count(*) FROM login_failures`) != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("expired sessions and old failures were not removed")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
 }

@@ -31,10 +31,6 @@ func (s *Store) RecentFailuresFrom(ctx context.Context, remote string) (int, err
 func (s *Store) LoginFailed(ctx context.Context, a audit.Actor, username string, u *User) (locked bool, err error) {
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		locked = false
-		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE (username = $1 OR remote = $2) AND at < now() - interval '1 day'`,
-			username, a.Remote); err != nil {
-			return err
-		}
 		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (username, remote) VALUES ($1, $2)`, username, a.Remote); err != nil {
 			return err
 		}
@@ -91,4 +87,13 @@ func (s *Store) LoggedOut(ctx context.Context, a audit.Actor, provinceID int64) 
 			Action: "logout", Entity: "user", EntityID: strconv.FormatInt(a.ID, 10), ProvinceID: provinceID,
 		})
 	})
+}
+
+// DeleteExpired removes expired sessions and failed logins older than a day, which no limit counts any more.
+func (s *Store) DeleteExpired(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`); err != nil {
+		return err
+	}
+	_, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE at < now() - interval '1 day'`)
+	return err
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -168,7 +169,7 @@ func (s *Store) CreateUser(ctx context.Context, a audit.Actor, sc auth.Scope, ac
 				return err
 			}
 			if !ok {
-				return ErrUnknownCommittee
+				return fmt.Errorf("%w %q", ErrUnknownCommittee, acc.Committee)
 			}
 		}
 		err := tx.QueryRow(ctx, `

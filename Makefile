@@ -1,0 +1,43 @@
+# Setad. `make run` brings the portal up with demo data; `make test` runs every test.
+SHELL := /bin/bash
+export PATH := /usr/local/go/bin:$(PATH)
+GO ?= go
+BIN := bin/setad
+
+.PHONY: run test build generate lint bench clean
+
+## run: ensure PostgreSQL and the database setad, migrate, load the demo, serve on SETAD_ADDR (default :8080)
+run: build
+	@url=$$(scripts/ensure-postgres.sh run) && \
+	  DATABASE_URL="$$url" $(BIN) seed --demo && \
+	  echo "Setad: http://localhost$${SETAD_ADDR:-:8080}  (Ctrl-C stops it)" && \
+	  DATABASE_URL="$$url" exec $(BIN) serve
+
+## test: unit, integration (real PostgreSQL) and browser (headless Chromium) tests
+test:
+	@scripts/ensure-chromium.sh
+	@url=$$(scripts/ensure-postgres.sh test) && \
+	  SETAD_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 20m ./...
+
+## build: the binary in bin/
+build:
+	$(GO) build -o $(BIN) ./cmd/setad
+
+## generate: regenerate the templ components
+generate:
+	$(GO) tool templ generate
+
+## lint: gofmt, go vet, and stale generated code
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [[ -n $$out ]]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	@$(GO) tool templ generate >/dev/null 2>&1
+	@if [[ -n $$(git status --porcelain -- '*_templ.go') ]]; then echo "generated templ code is stale; run make generate and commit:"; git status --short -- '*_templ.go'; exit 1; fi
+
+## bench: the login and home-page benchmarks against a real PostgreSQL
+bench:
+	@url=$$(scripts/ensure-postgres.sh test) && \
+	  SETAD_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 3s ./internal/server/
+
+clean:
+	rm -rf bin artifacts

@@ -1,0 +1,77 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/setad/setad/internal/dbtest"
+	"github.com/setad/setad/internal/store"
+)
+
+type queryCounter struct{ n atomic.Int64 }
+
+func (q *queryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	q.n.Add(1)
+	return ctx
+}
+
+func (q *queryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// No page runs a query per row: the count of queries stays the same when the data grows tenfold.
+func TestQueriesPerPageBounded(t *testing.T) {
+	dbURL := dbtest.NewDatabase(t)
+	pc, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counter := &queryCounter{}
+	pc.ConnConfig.Tracer = counter
+	pool, err := pgxpool.NewWithConfig(context.Background(), pc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	a := newTestAppOn(t, store.New(pool), dbURL)
+	hq := a.login("hq.fars")
+	pages := []string{"/", "/counties", "/counties/marvdasht", "/admin/users", "/admin/users/new", "/audit", "/profile"}
+	measure := func() map[string]int64 {
+		m := map[string]int64{}
+		for _, p := range pages {
+			before := counter.n.Load()
+			if res := a.get(hq, p); res.status != 200 {
+				t.Fatalf("%s: %d", p, res.status)
+			}
+			m[p] = counter.n.Load() - before
+		}
+		return m
+	}
+	small := measure()
+	ctx := context.Background()
+	for i := range 300 {
+		_, err := pool.Exec(ctx, `
+			WITH c AS (INSERT INTO counties (province_id, code, name_fa, name_en)
+			           SELECT id, $1, $1, $1 FROM provinces WHERE code = 'fars' RETURNING id, province_id),
+			     d AS (INSERT INTO districts (county_id, code, name_fa, name_en) SELECT id, $1 || '-central', 'مرکزی', 'Central' FROM c)
+			INSERT INTO users (username, full_name, role, province_id, county_id, password_hash)
+			SELECT 'gov.' || $1, 'فرماندار ' || $1, 'governor', province_id, id, 'x' FROM c`, fmt.Sprintf("extra%03d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.login("observer") // grows the audit log
+	}
+	large := measure()
+	for _, p := range pages {
+		if large[p] != small[p] {
+			t.Errorf("%s: %d queries with little data, %d with ten times more", p, small[p], large[p])
+		}
+		if large[p] > 8 {
+			t.Errorf("%s runs %d queries", p, large[p])
+		}
+	}
+	t.Logf("queries per page: %v", large)
+}
