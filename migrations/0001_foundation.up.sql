@@ -72,6 +72,8 @@ CREATE TABLE users (
     created_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),
     version       int NOT NULL DEFAULT 1,
+    -- Raised when the password changes or the account is disabled: sessions from before stop working.
+    session_epoch int NOT NULL DEFAULT 1,
     -- The scope a role needs, and nothing more, so a row can never widen its own scope.
     CONSTRAINT users_scope CHECK (CASE role
         WHEN 'national'      THEN province_id IS NULL AND county_id IS NULL AND district_id IS NULL AND committee_key IS NULL

@@ -19,6 +19,7 @@ import (
 // Session keys.
 const (
 	sessUserID = "user_id"
+	sessEpoch  = "session_epoch" // the user's session_epoch at login
 	sessFlash  = "flash"
 )
 
@@ -118,7 +119,7 @@ func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 }
 
 // authenticate puts the signed-in user, if any, into the context, and pops the flash message. A session
-// whose user was disabled is ended.
+// whose user was disabled, or whose password changed since it began, is ended.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -130,6 +131,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		u, err := s.store.ActiveUser(ctx, id)
+		if err == nil && u.SessionEpoch != s.sessions.GetInt(ctx, sessEpoch) {
+			err = store.ErrNotFound // the password changed or the account was disabled since this login
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			if err := s.sessions.Destroy(ctx); err != nil {
 				s.serverError(w, r, err)

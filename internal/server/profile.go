@@ -56,10 +56,12 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// This session carries on with the new epoch; every other session of the user ends.
 	if err := s.sessions.RenewToken(ctx); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch+1)
 	s.redirectFlash(w, r, "/profile", "profile.password_changed")
 }
 

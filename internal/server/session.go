@@ -84,6 +84,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.sessions.Put(ctx, sessUserID, user.ID)
+	s.sessions.Put(ctx, sessEpoch, user.SessionEpoch)
 	a.ID, a.Name = user.ID, user.Username
 	if err := s.store.LoginSucceeded(ctx, a, *user); err != nil {
 		s.serverError(w, r, err)

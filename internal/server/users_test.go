@@ -214,3 +214,27 @@ func TestAuditPage(t *testing.T) {
 		t.Fatalf("second page: %d", second.status)
 	}
 }
+
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	a := newTestApp(t)
+	laptop, phone := a.login("gov.marvdasht"), a.login("gov.marvdasht")
+	res := a.post(laptop, "/profile/password", url.Values{"current_password": {testPassword}, "new_password": {"new-password-1"}, "confirm_password": {"new-password-1"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("change: %d", res.status)
+	}
+	if res := a.get(laptop, "/"); res.status != http.StatusOK {
+		t.Fatalf("the session that changed the password ended: %d", res.status)
+	}
+	if res := a.get(phone, "/"); res.status != http.StatusSeeOther {
+		t.Fatalf("another session outlived the password change: %d", res.status)
+	}
+	// HQ setting a new password ends every session of the user.
+	hq := a.login("hq.fars")
+	res = a.post(hq, "/admin/users/"+itoa(a.ids["gov.marvdasht"])+"/password", url.Values{"version": {"2"}, "password": {"hq-set-password"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("reset: %d", res.status)
+	}
+	if res := a.get(laptop, "/"); res.status != http.StatusSeeOther {
+		t.Fatalf("a session outlived the reset: %d", res.status)
+	}
+}

@@ -39,6 +39,7 @@ type User struct {
 	DistrictEn   string
 	CommitteeFa  string
 	CommitteeEn  string
+	SessionEpoch int
 }
 
 const userSelect = `
@@ -48,7 +49,7 @@ const userSelect = `
 	       coalesce(p.code, ''), coalesce(p.name_fa, ''), coalesce(p.name_en, ''),
 	       coalesce(c.code, ''), coalesce(c.name_fa, ''), coalesce(c.name_en, ''),
 	       coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''),
-	       coalesce(k.name_fa, ''), coalesce(k.name_en, '')
+	       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), u.session_epoch
 	FROM users u
 	LEFT JOIN provinces p ON p.id = u.province_id
 	LEFT JOIN counties c ON c.id = u.county_id
@@ -236,19 +237,20 @@ func (s *Store) updateUser(ctx context.Context, a audit.Actor, sc auth.Scope, id
 // their next request.
 func (s *Store) SetUserDisabled(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, disabled bool) error {
 	if disabled {
-		return s.updateUser(ctx, a, sc, id, version, "user.disable", `disabled_at = now()`)
+		return s.updateUser(ctx, a, sc, id, version, "user.disable", `disabled_at = now(), session_epoch = session_epoch + 1`)
 	}
 	return s.updateUser(ctx, a, sc, id, version, "user.enable", `disabled_at = NULL, locked_until = NULL`)
 }
 
-// ResetPassword sets a new password hash for a user in scope and lifts any lock.
+// ResetPassword sets a new password hash for a user in scope, lifts any lock and ends its sessions.
 func (s *Store) ResetPassword(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, hash string) error {
-	return s.updateUser(ctx, a, sc, id, version, "user.password_reset", `password_hash = $2, locked_until = NULL`, hash)
+	return s.updateUser(ctx, a, sc, id, version, "user.password_reset",
+		`password_hash = $2, locked_until = NULL, session_epoch = session_epoch + 1`, hash)
 }
 
-// ChangeOwnPassword sets the signed-in user's own password.
+// ChangeOwnPassword sets the signed-in user's own password and ends the user's other sessions.
 func (s *Store) ChangeOwnPassword(ctx context.Context, a audit.Actor, hash string) error {
-	return s.updateUser(ctx, a, auth.Scope{}, a.ID, 0, "user.password_change", `password_hash = $2`, hash)
+	return s.updateUser(ctx, a, auth.Scope{}, a.ID, 0, "user.password_change", `password_hash = $2, session_epoch = session_epoch + 1`, hash)
 }
 
 // SetLang stores a signed-in user's language.
