@@ -5,7 +5,9 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/setad/setad/internal/password"
@@ -24,6 +26,9 @@ type Config struct {
 	LoginIPLimit    int           // SETAD_LOGIN_IP_LIMIT: failed logins per address per 15 minutes, default 50
 	Password        password.Params
 	LogLevel        string // SETAD_LOG_LEVEL: debug, info (default), warn, error
+	// SETAD_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of reverse proxies whose
+	// X-Forwarded-For names the client; empty trusts none.
+	TrustedProxies []netip.Prefix
 }
 
 // Parse builds a Config from getenv (os.Getenv in production, a map in tests).
@@ -88,6 +93,21 @@ func Parse(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SETAD_SECURE_COOKIES: want true or false, got %q", v))
 		}
 		c.SecureCookies = b
+	}
+	for _, v := range strings.Split(getenv("SETAD_TRUSTED_PROXIES"), ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		pfx, err := netip.ParsePrefix(v)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(v)
+			if aerr != nil {
+				errs = append(errs, fmt.Errorf("SETAD_TRUSTED_PROXIES: %q is not an address or CIDR range", v))
+				continue
+			}
+			pfx = netip.PrefixFrom(addr, addr.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, pfx.Masked())
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("SETAD_TLS_CERT and SETAD_TLS_KEY must be set together"))

@@ -171,4 +171,27 @@ var en = map[string]string{
 	"profile.language_legend":  "Portal language",
 	"profile.save_language":    "Save language",
 	"profile.language_saved":   "Your language has been saved.",
+
+	"audit.by.system": "system",
+	"audit.by.cli":    "command line",
+	"audit.yes":       "yes",
+	"audit.no":        "no",
+
+	"entity.user":     "user",
+	"entity.election": "election",
+	"entity.province": "province",
+
+	"field.province":     "Province",
+	"field.lang":         "Language",
+	"field.disabled":     "Disabled",
+	"field.kind":         "Kind",
+	"field.code":         "Code",
+	"field.title_fa":     "Persian title",
+	"field.title_en":     "English title",
+	"field.election_day": "Election day",
+	"field.current":      "Current",
+	"field.parent_kind":  "Parent kind",
+	"field.rows_changed": "Rows changed",
+	"field.failures":     "Failed attempts",
+	"field.minutes":      "Minutes",
 }

@@ -171,4 +171,27 @@ var fa = map[string]string{
 	"profile.language_legend":  "زبان سامانه",
 	"profile.save_language":    "ذخیره زبان",
 	"profile.language_saved":   "زبان شما ذخیره شد.",
+
+	"audit.by.system": "سامانه",
+	"audit.by.cli":    "خط فرمان",
+	"audit.yes":       "بله",
+	"audit.no":        "خیر",
+
+	"entity.user":     "کاربر",
+	"entity.election": "انتخابات",
+	"entity.province": "استان",
+
+	"field.province":     "استان",
+	"field.lang":         "زبان",
+	"field.disabled":     "غیرفعال",
+	"field.kind":         "نوع",
+	"field.code":         "کد",
+	"field.title_fa":     "عنوان فارسی",
+	"field.title_en":     "عنوان انگلیسی",
+	"field.election_day": "روز رأی‌گیری",
+	"field.current":      "جاری",
+	"field.parent_kind":  "نوع اصلی",
+	"field.rows_changed": "ردیف‌های تغییریافته",
+	"field.failures":     "تلاش‌های ناموفق",
+	"field.minutes":      "دقیقه",
 }

@@ -32,22 +32,28 @@ const (
 	keyLen  = 32
 )
 
-// ErrMalformed is returned for a stored hash that is not an argon2id PHC string.
-var ErrMalformed = errors.New("password: malformed hash")
+// Errors of the Hasher.
+var (
+	ErrMalformed = errors.New("password: malformed hash")
+	// ErrBusy means too many hashes are already waiting: a burst is refused at once rather than queued.
+	ErrBusy = errors.New("password: too many hashes waiting")
+)
 
-// Hasher hashes and verifies with fixed parameters and a bound on concurrent work.
+// Hasher hashes and verifies with fixed parameters and a bound on concurrent and waiting work.
 type Hasher struct {
 	params Params
-	slots  chan struct{}
+	slots  chan struct{} // one token per hash running
+	queue  chan struct{} // one token per hash running or waiting
 	dummy  string
 }
 
-// NewHasher returns a Hasher that runs at most concurrency hashes at once.
+// NewHasher returns a Hasher that runs at most concurrency hashes at once and lets at most eight times
+// as many wait.
 func NewHasher(p Params, concurrency int) *Hasher {
 	if concurrency < 1 {
 		concurrency = 1
 	}
-	h := &Hasher{params: p, slots: make(chan struct{}, concurrency)}
+	h := &Hasher{params: p, slots: make(chan struct{}, concurrency), queue: make(chan struct{}, 9*concurrency)}
 	h.dummy = h.hash("not a password")
 	return h
 }
@@ -77,14 +83,20 @@ func (h *Hasher) Verify(ctx context.Context, pw, encoded string) (bool, error) {
 
 func (h *Hasher) acquire(ctx context.Context) error {
 	select {
+	case h.queue <- struct{}{}:
+	default:
+		return ErrBusy
+	}
+	select {
 	case h.slots <- struct{}{}:
 		return nil
 	case <-ctx.Done():
+		<-h.queue
 		return ctx.Err()
 	}
 }
 
-func (h *Hasher) release() { <-h.slots }
+func (h *Hasher) release() { <-h.slots; <-h.queue }
 
 func (h *Hasher) hash(pw string) string {
 	salt := make([]byte, saltLen)

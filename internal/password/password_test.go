@@ -66,9 +66,24 @@ func TestVerifyOtherParams(t *testing.T) {
 func TestCancelledWhileWaiting(t *testing.T) {
 	h := NewHasher(cheap, 1)
 	h.slots <- struct{}{} // the only slot is busy
+	h.queue <- struct{}{}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := h.Hash(ctx, "x"); err == nil {
 		t.Fatal("Hash waited past a cancelled context")
+	}
+}
+
+func TestBusyWhenTheQueueIsFull(t *testing.T) {
+	h := NewHasher(cheap, 1)
+	for range cap(h.queue) {
+		h.queue <- struct{}{}
+	}
+	if _, err := h.Verify(context.Background(), "x", ""); err != ErrBusy {
+		t.Fatalf("Verify with a full queue = %v, want ErrBusy", err)
+	}
+	<-h.queue
+	if _, err := h.Verify(context.Background(), "x", ""); err != nil {
+		t.Fatalf("Verify with room in the queue = %v", err)
 	}
 }

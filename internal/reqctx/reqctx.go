@@ -14,7 +14,8 @@ type Info struct {
 	Path      string // path and query of the page, for "return here" links
 	Flash     string // message key shown once
 	Now       time.Time
-	UserID    int64 // set once the session is read, for the request log
+	UserID    int64  // set once the session is read, for the request log
+	Remote    string // the client's address (through trusted proxies)
 }
 
 type ctxKey struct{}

@@ -10,8 +10,8 @@ import (
 	"github.com/setad/setad/web/components"
 )
 
-// parseForm reads a posted form into a Form. It answers the error page itself (400, or 413 for a body
-// over the limit) and returns false when the form cannot be read.
+// parseForm reads a posted form into a Form. It answers the error page itself (400 for a form that is not
+// valid text, 413 for a body over the limit) and returns false when the form cannot be read.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (components.Form, bool) {
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
@@ -25,6 +25,10 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (components.F
 	f := components.NewForm()
 	for k, vs := range r.PostForm {
 		for _, v := range vs {
+			if !validText(k) || !validText(v) {
+				s.errorPage(w, r, http.StatusBadRequest)
+				return components.Form{}, false
+			}
 			f.Values.Add(k, strings.TrimSpace(v))
 		}
 	}

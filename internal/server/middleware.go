@@ -6,9 +6,11 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
@@ -52,13 +54,14 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		b := make([]byte, 8)
 		_, _ = rand.Read(b)
-		info := &reqctx.Info{RequestID: hex.EncodeToString(b), Path: r.URL.RequestURI(), Now: s.now()}
+		info := &reqctx.Info{RequestID: hex.EncodeToString(b), Path: r.URL.RequestURI(), Now: s.now(),
+			Remote: clientAddr(r, s.cfg.TrustedProxies)}
 		w.Header().Set("X-Request-Id", info.RequestID)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(reqctx.NewContext(r.Context(), info)))
 		s.log.Info("request", "request_id", info.RequestID, "method", r.Method, "path", r.URL.Path,
 			"status", sw.status, "duration_ms", float64(time.Since(start).Microseconds())/1000, "user_id", info.UserID,
-			"remote", remoteAddr(r))
+			"remote", info.Remote)
 	})
 }
 
@@ -81,10 +84,14 @@ type panicError struct{ v any }
 
 func (p panicError) Error() string { return "panic: " + strings.TrimSpace(fmtAny(p.v)) }
 
-// securityHeaders sets a strict policy: only this origin's scripts, styles, fonts and images; no framing.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets a strict policy: only this origin's scripts, styles, fonts and images; no framing;
+// and, when the portal is served over HTTPS, HTTPS only from then on.
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if s.cfg.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
 			"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
@@ -197,13 +204,61 @@ func localPath(next string) string {
 	return next
 }
 
-// remoteAddr is the client's address without the port.
-func remoteAddr(r *http.Request) string {
+// clientAddr is the client's address without the port. When the connection comes from a trusted proxy,
+// it is the right-most address of X-Forwarded-For that is not itself a trusted proxy: entries further
+// left were written by the client and prove nothing.
+func clientAddr(r *http.Request, trusted []netip.Prefix) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	isTrusted := func(s string) bool {
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		if err != nil {
+			return false
+		}
+		for _, p := range trusted {
+			if p.Contains(a.Unmap()) {
+				return true
+			}
+		}
+		return false
+	}
+	if !isTrusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if _, err := netip.ParseAddr(hop); err != nil {
+			break
+		}
+		if !isTrusted(hop) {
+			return hop
+		}
 	}
 	return host
+}
+
+// validText rejects the NUL byte and invalid UTF-8, which no field accepts and PostgreSQL refuses.
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// rejectBadText answers 400 for a path or query string that is not valid text.
+func (s *Server) rejectBadText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ok := validText(r.URL.Path)
+		for k, vs := range r.URL.Query() {
+			ok = ok && validText(k)
+			for _, v := range vs {
+				ok = ok && validText(v)
+			}
+		}
+		if !ok {
+			s.errorPage(w, r, http.StatusBadRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func cacheStatic(next http.Handler) http.Handler {

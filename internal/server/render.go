@@ -62,7 +62,7 @@ func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, to, flash
 
 // actor is who makes a change in this request, for the audit log.
 func actor(r *http.Request) audit.Actor {
-	a := audit.Actor{Remote: remoteAddr(r)}
+	a := audit.Actor{Remote: reqctx.From(r.Context()).Remote}
 	if p := auth.FromContext(r.Context()); p != nil {
 		a.ID, a.Name = p.ID, p.Username
 	}

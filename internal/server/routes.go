@@ -12,8 +12,9 @@ import (
 // Routes returns the whole handler: every route of SPEC.md that exists so far, behind the middleware.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverPanics, securityHeaders, limitBodies, language, s.crossOriginProtection)
-	r.NotFound(s.notFound)
+	r.Use(s.logRequests, s.recoverPanics, s.securityHeaders, limitBodies, s.rejectBadText, language, s.crossOriginProtection)
+	// A missing page still shows who is signed in, in their language.
+	r.NotFound(s.sessions.LoadAndSave(s.authenticate(http.HandlerFunc(s.notFound))).ServeHTTP)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusMethodNotAllowed) })
 
 	r.Get("/healthz", s.healthz)
