@@ -1,0 +1,307 @@
+package store_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/store"
+)
+
+func anon(remote string) audit.Actor { return audit.Actor{Name: "anonymous", Remote: remote} }
+
+// addFailures inserts n failed logins for username from remote, ago in the past.
+func (f *fixture) addFailures(username, remote string, n int, ago time.Duration) {
+	f.t.Helper()
+	for range n {
+		f.exec(`INSERT INTO login_failures (username, remote, at) VALUES ($1, $2, now() - make_interval(secs => $3))`,
+			username, remote, ago.Seconds())
+	}
+}
+
+func TestLoginFailedLocksAfterFive(t *testing.T) {
+	f := newFixture(t)
+	u, err := f.st.UserByUsername(f.ctx, "gov.marvdasht")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := anon("198.51.100.1")
+	for i := 1; i <= store.LockAfter; i++ {
+		locked, err := f.st.LoginFailed(f.ctx, a, u.Username, &u)
+		if err != nil {
+			t.Fatalf("failure %d: %v", i, err)
+		}
+		if locked != (i == store.LockAfter) {
+			t.Fatalf("failure %d: locked = %v", i, locked)
+		}
+		if i < store.LockAfter {
+			if n := f.count(`SELECT count(*) FROM users WHERE id = $1 AND locked_until IS NOT NULL`, u.ID); n != 0 {
+				t.Fatalf("locked after %d failures", i)
+			}
+		}
+	}
+	// Locked for LockFor from now.
+	var left float64
+	f.scan(`SELECT extract(epoch FROM locked_until - now()) FROM users WHERE id = $1`, []any{u.ID}, &left)
+	if lf := store.LockFor.Seconds(); left > lf || left < lf-60 {
+		t.Fatalf("locked for %.0fs more, want about %.0fs", left, lf)
+	}
+	lockedUser, err := f.st.UserByUsername(f.ctx, u.Username)
+	if err != nil || lockedUser.LockedUntil == nil {
+		t.Fatalf("UserByUsername = %+v, %v; want locked_until set", lockedUser, err)
+	}
+	if d := time.Until(*lockedUser.LockedUntil); d < store.LockFor-time.Minute || d > store.LockFor+time.Minute {
+		t.Fatalf("locked_until is %v from now, want about %v", d, store.LockFor)
+	}
+	// Audit: five login.failure rows naming the user and one user.lock.
+	if n := f.count(`SELECT count(*) FROM audit_log WHERE action = 'login.failure' AND entity_id = $1 AND remote = $2 AND province_id = $3`,
+		itoa(u.ID), a.Remote, f.province["fars"]); n != store.LockAfter {
+		t.Errorf("%d login.failure rows for the user, want %d", n, store.LockAfter)
+	}
+	if n := f.auditCount("user.lock"); n != 1 {
+		t.Fatalf("%d user.lock rows, want 1", n)
+	}
+	var d struct{ Failures, Minutes int }
+	r := f.lastAudit("user.lock")
+	if err := json.Unmarshal([]byte(r.Detail), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Failures != store.LockAfter || d.Minutes != 15 || r.EntityID != itoa(u.ID) || r.ProvinceID != f.province["fars"] {
+		t.Errorf("user.lock row %+v", r)
+	}
+	// The failures that led to the lock are cleared, so they do not count again after it.
+	if n := f.count(`SELECT count(*) FROM login_failures WHERE username = $1`, u.Username); n != 0 {
+		t.Errorf("%d failures left after the lock, want 0", n)
+	}
+	// While locked, further failures are recorded but neither re-lock nor extend the lock.
+	var until time.Time
+	f.scan(`SELECT locked_until FROM users WHERE id = $1`, []any{u.ID}, &until)
+	for i := 1; i <= store.LockAfter+1; i++ {
+		locked, err := f.st.LoginFailed(f.ctx, a, u.Username, &lockedUser)
+		if err != nil || locked {
+			t.Fatalf("failure %d while locked: locked = %v, err = %v", i, locked, err)
+		}
+	}
+	var until2 time.Time
+	f.scan(`SELECT locked_until FROM users WHERE id = $1`, []any{u.ID}, &until2)
+	if !until2.Equal(until) || f.auditCount("user.lock") != 1 {
+		t.Errorf("the lock moved from %v to %v (%d user.lock rows)", until, until2, f.auditCount("user.lock"))
+	}
+	f.verifyChain()
+}
+
+func TestLoginFailed(t *testing.T) {
+	tests := []struct {
+		name       string
+		username   string
+		known      bool
+		recent     int // failures already recorded within the window
+		old        int // failures older than the window
+		others     int // recent failures for another name
+		wantLocked bool
+	}{
+		{name: "first failure", username: "hq.fars", known: true},
+		{name: "fourth failure", username: "hq.fars", known: true, recent: 3},
+		{name: "fifth failure", username: "hq.fars", known: true, recent: 4, wantLocked: true},
+		{name: "many failures", username: "hq.fars", known: true, recent: 20, wantLocked: true},
+		{name: "old failures do not count", username: "hq.fars", known: true, recent: 3, old: 10},
+		{name: "other names do not count", username: "hq.fars", known: true, recent: 3, others: 10},
+		{name: "unknown name never locks", username: "nobody", recent: 10},
+		{name: "unknown name, first", username: "nobody"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			f.addFailures(tt.username, "203.0.113.9", tt.recent, time.Minute)
+			f.addFailures(tt.username, "203.0.113.9", tt.old, store.LockWindow+time.Minute)
+			f.addFailures("someone.else", "203.0.113.9", tt.others, time.Minute)
+			var u *store.User
+			if tt.known {
+				user, err := f.st.UserByUsername(f.ctx, tt.username)
+				if err != nil {
+					t.Fatal(err)
+				}
+				u = &user
+			}
+			failures, audits := f.count(`SELECT count(*) FROM login_failures`), f.auditCount("login.failure")
+			locked, err := f.st.LoginFailed(f.ctx, anon("203.0.113.9"), tt.username, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if locked != tt.wantLocked {
+				t.Fatalf("locked = %v, want %v", locked, tt.wantLocked)
+			}
+			if n := f.auditCount("login.failure"); n != audits+1 {
+				t.Errorf("%d login.failure rows added, want 1", n-audits)
+			}
+			r := f.lastAudit("login.failure")
+			var d map[string]string
+			if err := json.Unmarshal([]byte(r.Detail), &d); err != nil {
+				t.Fatal(err)
+			}
+			wantEntity, wantProvince := "", int64(0)
+			if tt.known {
+				wantEntity, wantProvince = itoa(u.ID), f.province["fars"]
+			}
+			if d["username"] != tt.username || r.EntityID != wantEntity || r.ProvinceID != wantProvince || r.Remote != "203.0.113.9" {
+				t.Errorf("login.failure row %+v", r)
+			}
+			nLocked := f.count(`SELECT count(*) FROM users WHERE locked_until > now()`)
+			if tt.wantLocked {
+				if nLocked != 1 || f.count(`SELECT count(*) FROM users WHERE username = $1 AND locked_until > now()`, tt.username) != 1 {
+					t.Errorf("%d locked users, want only %s", nLocked, tt.username)
+				}
+				if n := f.count(`SELECT count(*) FROM login_failures WHERE username = $1`, tt.username); n != 0 {
+					t.Errorf("%d failures left for the locked name", n)
+				}
+				if n := f.count(`SELECT count(*) FROM login_failures WHERE username = 'someone.else'`); n != tt.others {
+					t.Errorf("the lock cleared other names' failures")
+				}
+			} else {
+				if nLocked != 0 {
+					t.Errorf("%d locked users, want none", nLocked)
+				}
+				// The failure is recorded, for unknown names too.
+				if n := f.count(`SELECT count(*) FROM login_failures`); n != failures+1 {
+					t.Errorf("%d failures recorded, want 1", n-failures)
+				}
+				if n := f.count(`SELECT count(*) FROM login_failures WHERE username = $1`, tt.username); n != tt.recent+tt.old+1 {
+					t.Errorf("%d failures for %s, want %d", n, tt.username, tt.recent+tt.old+1)
+				}
+			}
+		})
+	}
+}
+
+func TestRecentFailuresFrom(t *testing.T) {
+	f := newFixture(t)
+	f.addFailures("a", "192.0.2.1", 3, time.Minute)
+	f.addFailures("b", "192.0.2.1", 2, 10*time.Minute)
+	f.addFailures("a", "192.0.2.1", 4, 16*time.Minute) // outside the 15-minute window
+	f.addFailures("a", "192.0.2.2", 1, time.Second)
+	f.addFailures("a", "192.0.2.3", 6, 2*time.Hour)
+	// and through LoginFailed, known and unknown names alike
+	u, err := f.st.UserByUsername(f.ctx, "hq.fars")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"hq.fars", "ghost", "ghost"} {
+		var user *store.User
+		if name == "hq.fars" {
+			user = &u
+		}
+		if _, err := f.st.LoginFailed(f.ctx, anon("192.0.2.4"), name, user); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		remote string
+		want   int
+	}{
+		{"192.0.2.1", 5},
+		{"192.0.2.2", 1},
+		{"192.0.2.3", 0},
+		{"192.0.2.4", 3},
+		{"192.0.2.5", 0},
+		{"", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.remote, func(t *testing.T) {
+			got, err := f.st.RecentFailuresFrom(f.ctx, tt.remote)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Fatalf("RecentFailuresFrom(%q) = %d, want %d", tt.remote, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoginSucceededClearsFailures(t *testing.T) {
+	f := newFixture(t)
+	u, err := f.st.UserByUsername(f.ctx, "gov.marvdasht")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range store.LockAfter - 1 {
+		if _, err := f.st.LoginFailed(f.ctx, anon("192.0.2.1"), u.Username, &u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.addFailures("gov.pasargad", "192.0.2.1", 2, time.Minute)
+	a := audit.Actor{ID: u.ID, Name: u.Username, Remote: "192.0.2.1"}
+	if err := f.st.LoginSucceeded(f.ctx, a, u); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(`SELECT count(*) FROM login_failures WHERE username = $1`, u.Username); n != 0 {
+		t.Fatalf("%d failures left for the user", n)
+	}
+	if n := f.count(`SELECT count(*) FROM login_failures WHERE username = 'gov.pasargad'`); n != 2 {
+		t.Fatalf("another user's failures were cleared: %d left, want 2", n)
+	}
+	r := f.lastAudit("login.success")
+	if r.ActorID != u.ID || r.EntityID != itoa(u.ID) || r.ProvinceID != f.province["fars"] {
+		t.Fatalf("login.success row %+v", r)
+	}
+	// The count starts again: four more failures do not lock, the fifth does.
+	for i := 1; i <= store.LockAfter; i++ {
+		locked, err := f.st.LoginFailed(f.ctx, anon("192.0.2.1"), u.Username, &u)
+		if err != nil || locked != (i == store.LockAfter) {
+			t.Fatalf("failure %d after the login: locked = %v, err = %v", i, locked, err)
+		}
+	}
+	if err := f.st.LoggedOut(f.ctx, a, u.ProvinceID); err != nil {
+		t.Fatal(err)
+	}
+	if r := f.lastAudit("logout"); r.ActorID != u.ID || r.ProvinceID != f.province["fars"] {
+		t.Fatalf("logout row %+v", r)
+	}
+	f.verifyChain()
+}
+
+func TestDeleteExpired(t *testing.T) {
+	f := newFixture(t)
+	sessions := []struct {
+		token string
+		in    time.Duration // expiry relative to now
+		keep  bool
+	}{
+		{"expired-long-ago", -48 * time.Hour, false},
+		{"expired-just-now", -time.Second, false},
+		{"valid-soon", time.Minute, true},
+		{"valid-long", 12 * time.Hour, true},
+	}
+	for _, s := range sessions {
+		f.exec(`INSERT INTO sessions (token, data, expiry) VALUES ($1, '\x00'::bytea, now() + make_interval(secs => $2))`,
+			s.token, s.in.Seconds())
+	}
+	failures := []struct {
+		username string
+		ago      time.Duration
+		keep     bool
+	}{
+		{"two-days", 48 * time.Hour, false},
+		{"a-day-and-a-minute", 24*time.Hour + time.Minute, false},
+		{"almost-a-day", 24*time.Hour - time.Minute, true},
+		{"an-hour", time.Hour, true},
+		{"now", 0, true},
+	}
+	for _, fl := range failures {
+		f.addFailures(fl.username, "192.0.2.1", 1, fl.ago)
+	}
+	if err := f.st.DeleteExpired(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sessions {
+		if got := f.count(`SELECT count(*) FROM sessions WHERE token = $1`, s.token) == 1; got != s.keep {
+			t.Errorf("session %s kept = %v, want %v", s.token, got, s.keep)
+		}
+	}
+	for _, fl := range failures {
+		if got := f.count(`SELECT count(*) FROM login_failures WHERE username = $1`, fl.username) == 1; got != fl.keep {
+			t.Errorf("failure %s kept = %v, want %v", fl.username, got, fl.keep)
+		}
+	}
+}
