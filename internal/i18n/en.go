@@ -194,4 +194,6 @@ var en = map[string]string{
 	"field.rows_changed": "Rows changed",
 	"field.failures":     "Failed attempts",
 	"field.minutes":      "Minutes",
+	"login.busy":         "The portal is handling many logins right now; try again in a moment.",
+	"err.locked":         "The account is locked for a while after repeated failures; try again in 15 minutes.",
 }

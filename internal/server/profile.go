@@ -30,13 +30,22 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	locked := u.LockedUntil != nil && u.LockedUntil.After(s.now())
 	match, err := s.hasher.Verify(ctx, current, u.PasswordHash)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if !match {
+	if !match || locked {
+		// A wrong current password counts as a failed login, so a borrowed session cannot guess it.
+		if _, err := s.store.LoginFailed(ctx, actor(r), u.Username, &u); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 		f.Errors["current_password"] = "err.current_password"
+		if locked {
+			f.Errors["current_password"] = "err.locked"
+		}
 	}
 	if key := auth.CheckPassword(next); key != "" {
 		f.Errors["new_password"] = key

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/reqctx"
 	"github.com/setad/setad/web/errorpage"
 )
@@ -39,9 +41,15 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 	_, _ = buf.WriteTo(w)
 }
 
-// serverError logs err with the request id, user and path, and shows the generic 500 page.
+// serverError logs err with the request id, user and path, and shows the generic 500 page (503 when
+// password hashing is saturated and the request may simply be tried again).
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	info := reqctx.From(r.Context())
+	if errors.Is(err, password.ErrBusy) {
+		s.log.Warn("busy", "request_id", info.RequestID, "path", r.URL.Path)
+		s.errorPage(w, r, http.StatusServiceUnavailable)
+		return
+	}
 	s.log.Error("server error", "request_id", info.RequestID, "method", r.Method, "path", r.URL.Path,
 		"user_id", info.UserID, "err", err.Error())
 	s.errorPage(w, r, http.StatusInternalServerError)

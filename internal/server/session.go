@@ -4,11 +4,13 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
@@ -23,6 +25,9 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, login.Page(components.NewForm(), localPath(r.URL.Query().Get("next"))))
 }
 
+// maxTypedName bounds what a failed login records of the typed name.
+const maxTypedName = 64
+
 // login checks the password. Every failure (unknown user, wrong password, disabled or locked account)
 // gets the same answer after the same work: one password verification and one recorded failure.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
@@ -33,6 +38,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	next := localPath(f.Get("next"))
 	username := strings.ToLower(persian.ToLatinDigits(f.Get("username")))
+	if utf8.RuneCountInString(username) > maxTypedName {
+		username = string([]rune(username)[:maxTypedName]) // no account has a longer name
+	}
 	pw := r.PostForm.Get("password") // not trimmed: spaces may be part of a password
 	f.Values.Del("password")
 	if username == "" || pw == "" {
@@ -65,11 +73,34 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		hash = user.PasswordHash
 	}
 	match, err := s.hasher.Verify(ctx, pw, hash)
+	if errors.Is(err, password.ErrBusy) {
+		f.Errors[""] = "login.busy"
+		s.render(w, r, http.StatusTooManyRequests, login.Page(f, next))
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	usable := user != nil && user.DisabledAt == nil && (user.LockedUntil == nil || user.LockedUntil.Before(s.now()))
+	if match && usable {
+		a.ID, a.Name = user.ID, user.Username
+		// Checked again under the name's lock: a parallel burst of guesses may have locked the
+		// account while this password was being verified.
+		err = s.store.LoginSucceeded(ctx, a, *user, s.cfg.LoginIPLimit)
+		switch {
+		case errors.Is(err, store.ErrTooManyFrom):
+			f.Errors[""] = "login.too_many"
+			s.render(w, r, http.StatusTooManyRequests, login.Page(f, next))
+			return
+		case errors.Is(err, store.ErrLoginRefused):
+			match = false
+			a.ID, a.Name = 0, ""
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		}
+	}
 	if !match || !usable {
 		if _, err := s.store.LoginFailed(ctx, a, username, user); err != nil {
 			s.serverError(w, r, err)
@@ -85,11 +116,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sessions.Put(ctx, sessUserID, user.ID)
 	s.sessions.Put(ctx, sessEpoch, user.SessionEpoch)
-	a.ID, a.Name = user.ID, user.Username
-	if err := s.store.LoginSucceeded(ctx, a, *user); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	if _, err := r.Cookie(langCookie); err != nil {
 		setLangCookie(w, user.Lang, s.cfg.SecureCookies)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,4 +217,31 @@ func TestHousekeeping(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// A burst of parallel guesses cannot slip a login past the lock: no login succeeds after the lock.
+func TestLoginBurstCannotPassTheLock(t *testing.T) {
+	a := newTestApp(t)
+	var wg sync.WaitGroup
+	for i := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pw := "wrong-guess-" + itoa(int64(i))
+			if i == 15 {
+				pw = testPassword
+			}
+			a.post(a.client(), "/login", url.Values{"username": {"gov.pasargad"}, "password": {pw}})
+		}()
+	}
+	wg.Wait()
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'user.lock'`); n != 1 {
+		t.Fatalf("user.lock rows = %d, want 1", n)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log s, audit_log l WHERE s.action = 'login.success' AND l.action = 'user.lock' AND s.id > l.id`); n != 0 {
+		t.Fatal("a login succeeded after the account was locked")
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'login.failure' AND id < (SELECT id FROM audit_log WHERE action = 'user.lock')`); n != 5 {
+		t.Fatalf("%d failures before the lock, want exactly 5", n)
+	}
 }

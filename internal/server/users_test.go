@@ -138,6 +138,9 @@ func TestProfile(t *testing.T) {
 		t.Fatalf("bad change: %d", res.status)
 	}
 	mustContain(t, res.body, "گذرواژه کنونی نادرست است", "تکرار گذرواژه با گذرواژه جدید یکسان نیست")
+	if n := a.count(`SELECT count(*) FROM login_failures WHERE username = 'gov.marvdasht'`); n != 1 {
+		t.Fatalf("a wrong current password was not counted as a failed login (%d)", n)
+	}
 	res = a.post(c, "/profile/password", url.Values{"current_password": {testPassword}, "new_password": {"new-password-1"}, "confirm_password": {"new-password-1"}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("change: %d", res.status)

@@ -31,12 +31,14 @@ type County struct {
 	Districts    int
 }
 
-// District is a row of districts.
+// District is a row of districts with its county's names.
 type District struct {
-	ID     int64
-	Code   string
-	NameFa string
-	NameEn string
+	ID       int64
+	Code     string
+	NameFa   string
+	NameEn   string
+	CountyFa string
+	CountyEn string
 }
 
 // scopeArgs is the common argument list of scoped queries: $1 province, $2 county, $3 district (0 = any).
@@ -87,7 +89,7 @@ func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County,
 		}
 		found = true
 		if d.ID != nil {
-			ds = append(ds, District{ID: *d.ID, Code: *d.Code, NameFa: *d.NameFa, NameEn: *d.NameEn})
+			ds = append(ds, District{ID: *d.ID, Code: *d.Code, NameFa: *d.NameFa, NameEn: *d.NameEn, CountyFa: c.NameFa, CountyEn: c.NameEn})
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -122,6 +124,7 @@ var (
 	ErrUnknownDistrict  = errors.New("unknown district")
 	ErrUnknownCommittee = errors.New("unknown committee")
 	ErrPlaceMismatch    = errors.New("the county is not in the province, or the district not in the county")
+	ErrCodeClash        = errors.New("reference code belongs to another province or county, or names no county of the province")
 )
 
 // ResolvePlace turns codes into ids, filling in parents from children (a district implies its county and
@@ -202,7 +205,8 @@ func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Referenc
 		for _, c := range ref.Counties {
 			b.Queue(`INSERT INTO counties (province_id, code, name_fa, name_en) VALUES ($1, $2, $3, $4)
 				ON CONFLICT (code) DO UPDATE SET name_fa = excluded.name_fa, name_en = excluded.name_en
-				WHERE (counties.name_fa, counties.name_en) IS DISTINCT FROM (excluded.name_fa, excluded.name_en)`,
+				WHERE counties.province_id = excluded.province_id
+				  AND (counties.name_fa, counties.name_en) IS DISTINCT FROM (excluded.name_fa, excluded.name_en)`,
 				provinceID, c.Code, c.NameFa, c.NameEn)
 		}
 		for _, k := range ref.Committees {
@@ -220,6 +224,33 @@ func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Referenc
 		}
 		if err := runBatch(ctx, tx, b, count); err != nil {
 			return err
+		}
+		// A code is a slug for the whole country: one that another province already uses is an error, never
+		// a silent rename of someone else's county or district.
+		var countyCodes, districtCodes, districtCounties []string
+		for _, c := range ref.Counties {
+			countyCodes = append(countyCodes, c.Code)
+		}
+		for county, ds := range ref.Districts {
+			for _, d := range ds {
+				districtCodes, districtCounties = append(districtCodes, d.Code), append(districtCounties, county)
+			}
+		}
+		var clash string
+		err = tx.QueryRow(ctx, `
+			SELECT coalesce(min(code), '') FROM (
+			  SELECT code FROM counties WHERE code = ANY($1) AND province_id <> $2
+			  UNION ALL
+			  SELECT x.code FROM unnest($3::text[], $4::text[]) AS x(code, county)
+			  LEFT JOIN counties c ON c.code = x.county AND c.province_id = $2
+			  LEFT JOIN districts d ON d.code = x.code
+			  WHERE c.id IS NULL OR (d.id IS NOT NULL AND d.county_id <> c.id)
+			) clashes`, countyCodes, provinceID, districtCodes, districtCounties).Scan(&clash)
+		if err != nil {
+			return err
+		}
+		if clash != "" {
+			return fmt.Errorf("%w: %q", ErrCodeClash, clash)
 		}
 		b = &pgx.Batch{}
 		for county, ds := range ref.Districts {
@@ -264,7 +295,7 @@ func runBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch, count func(int64)) e
 // Districts lists the districts in scope, by county then name.
 func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT d.id, d.code, d.name_fa, d.name_en
+		SELECT d.id, d.code, d.name_fa, d.name_en, c.name_fa, c.name_en
 		FROM districts d JOIN counties c ON c.id = d.county_id
 		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)
 		ORDER BY c.name_fa, d.name_fa`, scopeArgs(sc)...)

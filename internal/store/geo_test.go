@@ -391,3 +391,39 @@ func TestUpsertReferenceIsAtomic(t *testing.T) {
 		t.Fatalf("a failed load left %d audit rows", n-audits)
 	}
 }
+
+// A code belongs to one place in the whole country: another province's load cannot rename it.
+func TestUpsertReferenceCodeClash(t *testing.T) {
+	tests := []struct {
+		name      string
+		counties  []store.County
+		districts map[string][]store.District
+		clash     string
+	}{
+		{"county code of another province", []store.County{{Code: "marvdasht", NameFa: "ربوده", NameEn: "Hijacked"}}, nil, "marvdasht"},
+		{"district of a county outside the load",
+			[]store.County{{Code: "yazd-central", NameFa: "یزد", NameEn: "Yazd"}},
+			map[string][]store.District{"marvdasht": {{Code: "marvdasht-new", NameFa: "نو", NameEn: "New"}}}, "marvdasht-new"},
+		{"district moved to another county",
+			[]store.County{{Code: "yazd-central", NameFa: "یزد", NameEn: "Yazd"}},
+			map[string][]store.District{"yazd-central": {{Code: "marvdasht-central", NameFa: "مرکزی", NameEn: "Central"}}}, "marvdasht-central"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := bareFixture(t)
+			ref := store.Reference{Province: store.Province{Code: "yazd", NameFa: "یزد", NameEn: "Yazd"},
+				Counties: tt.counties, Districts: tt.districts}
+			audits := f.auditCount("")
+			_, err := f.st.UpsertReference(f.ctx, audit.System, ref)
+			if !errors.Is(err, store.ErrCodeClash) || !strings.Contains(err.Error(), tt.clash) {
+				t.Fatalf("UpsertReference = %v, want a clash naming %q", err, tt.clash)
+			}
+			if n := f.count(`SELECT count(*) FROM counties WHERE code = 'marvdasht' AND name_en = 'Marvdasht'`); n != 1 {
+				t.Fatal("Marvdasht was renamed")
+			}
+			if n := f.count(`SELECT count(*) FROM provinces WHERE code = 'yazd'`); n != 0 || f.auditCount("") != audits {
+				t.Fatal("a refused load left rows behind")
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
@@ -12,18 +13,30 @@ import (
 
 // Lock-out policy: this many failures for one user name within the window lock it for LockFor.
 const (
-	LockAfter   = 5
-	LockWindow  = 15 * time.Minute
-	LockFor     = 15 * time.Minute
-	remoteLimit = 15 * time.Minute
+	LockAfter    = 5
+	LockWindow   = 15 * time.Minute
+	LockFor      = 15 * time.Minute
+	remoteWindow = 15 * time.Minute
 )
 
 // RecentFailuresFrom counts failed logins from one address within the per-address window.
 func (s *Store) RecentFailuresFrom(ctx context.Context, remote string) (int, error) {
 	var n int
 	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE remote = $1 AND at > now() - $2::interval`,
-		remote, remoteLimit).Scan(&n)
+		remote, remoteWindow).Scan(&n)
 	return n, err
+}
+
+// Refusals of LoginSucceeded, decided after the password matched.
+var (
+	ErrLoginRefused = errors.New("store: login refused: account locked, disabled or at its failure limit")
+	ErrTooManyFrom  = errors.New("store: too many failed logins from this address")
+)
+
+// lockName serialises the login bookkeeping of one user name, so concurrent attempts count exactly.
+func lockName(ctx context.Context, tx pgx.Tx, username string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('login:' || $1))`, username)
+	return err
 }
 
 // LoginFailed records a failed login for the typed name (known or not), locks a known user that reached
@@ -31,6 +44,9 @@ func (s *Store) RecentFailuresFrom(ctx context.Context, remote string) (int, err
 func (s *Store) LoginFailed(ctx context.Context, a audit.Actor, username string, u *User) (locked bool, err error) {
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
 		locked = false
+		if err := lockName(ctx, tx, username); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (username, remote) VALUES ($1, $2)`, username, a.Remote); err != nil {
 			return err
 		}
@@ -68,9 +84,32 @@ func (s *Store) LoginFailed(ctx context.Context, a audit.Actor, username string,
 	return locked, err
 }
 
-// LoginSucceeded clears the user's failures and audits the login.
-func (s *Store) LoginSucceeded(ctx context.Context, a audit.Actor, u User) error {
+// LoginSucceeded is called once the password matched. Under the name's lock it checks again what may
+// have changed while the password was being verified (a lock, a disabling, failures from a parallel
+// burst, the address's limit), then clears the user's failures and audits the login. It returns
+// ErrLoginRefused or ErrTooManyFrom, writing nothing, when the login must not go ahead.
+func (s *Store) LoginSucceeded(ctx context.Context, a audit.Actor, u User, remoteLimit int) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := lockName(ctx, tx, u.Username); err != nil {
+			return err
+		}
+		var blocked bool
+		var nameFailures, remoteFailures int
+		err := tx.QueryRow(ctx, `
+			SELECT coalesce(locked_until > now(), false) OR disabled_at IS NOT NULL,
+			       (SELECT count(*) FROM login_failures WHERE username = $2 AND at > now() - $3::interval),
+			       (SELECT count(*) FROM login_failures WHERE remote = $4 AND at > now() - $5::interval)
+			FROM users WHERE id = $1 FOR UPDATE`,
+			u.ID, u.Username, LockWindow, a.Remote, remoteWindow).Scan(&blocked, &nameFailures, &remoteFailures)
+		if errors.Is(err, pgx.ErrNoRows) || err == nil && (blocked || nameFailures >= LockAfter) {
+			return ErrLoginRefused
+		}
+		if err != nil {
+			return err
+		}
+		if remoteFailures >= remoteLimit {
+			return ErrTooManyFrom
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE username = $1`, u.Username); err != nil {
 			return err
 		}

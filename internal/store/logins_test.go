@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -232,7 +233,7 @@ func TestLoginSucceededClearsFailures(t *testing.T) {
 	}
 	f.addFailures("gov.pasargad", "192.0.2.1", 2, time.Minute)
 	a := audit.Actor{ID: u.ID, Name: u.Username, Remote: "192.0.2.1"}
-	if err := f.st.LoginSucceeded(f.ctx, a, u); err != nil {
+	if err := f.st.LoginSucceeded(f.ctx, a, u, 50); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.count(`SELECT count(*) FROM login_failures WHERE username = $1`, u.Username); n != 0 {
@@ -303,5 +304,54 @@ func TestDeleteExpired(t *testing.T) {
 		if got := f.count(`SELECT count(*) FROM login_failures WHERE username = $1`, fl.username) == 1; got != fl.keep {
 			t.Errorf("failure %s kept = %v, want %v", fl.username, got, fl.keep)
 		}
+	}
+}
+
+// Whatever happened while the password was being verified is checked again before the login goes ahead.
+func TestLoginSucceededChecksAgain(t *testing.T) {
+	tests := []struct {
+		name    string
+		prepare func(t *testing.T, f *fixture, u *store.User)
+		want    error
+	}{
+		{"locked meanwhile by a burst", func(t *testing.T, f *fixture, u *store.User) {
+			stale := *u // the user as read before the burst
+			for range store.LockAfter {
+				if _, err := f.st.LoginFailed(f.ctx, anon("198.51.100.1"), u.Username, &stale); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}, store.ErrLoginRefused},
+		{"at the failure limit", func(t *testing.T, f *fixture, u *store.User) {
+			f.addFailures(u.Username, "198.51.100.1", store.LockAfter, time.Minute)
+		}, store.ErrLoginRefused},
+		{"disabled meanwhile", func(t *testing.T, f *fixture, u *store.User) {
+			if _, err := f.st.Pool().Exec(f.ctx, `UPDATE users SET disabled_at = now() WHERE id = $1`, u.ID); err != nil {
+				t.Fatal(err)
+			}
+		}, store.ErrLoginRefused},
+		{"the address reached its limit", func(t *testing.T, f *fixture, u *store.User) {
+			f.addFailures("someone.else", "192.0.2.77", 3, time.Minute)
+		}, store.ErrTooManyFrom},
+		{"nothing happened", func(t *testing.T, f *fixture, u *store.User) {}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			u, err := f.st.UserByUsername(f.ctx, "gov.marvdasht")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.prepare(t, f, &u)
+			before := f.count(`SELECT count(*) FROM audit_log`)
+			err = f.st.LoginSucceeded(f.ctx, audit.Actor{ID: u.ID, Name: u.Username, Remote: "192.0.2.77"}, u, 3)
+			if !errors.Is(err, tt.want) && !(err == nil && tt.want == nil) {
+				t.Fatalf("LoginSucceeded = %v, want %v", err, tt.want)
+			}
+			wrote := f.count(`SELECT count(*) FROM audit_log`) - before
+			if tt.want != nil && wrote != 0 || tt.want == nil && wrote != 1 {
+				t.Fatalf("wrote %d audit rows", wrote)
+			}
+		})
 	}
 }

@@ -140,6 +140,7 @@ func userAudit(u User) map[string]any {
 // CreateUser adds an account whose place and committee are given as codes and resolved here. A caller
 // with a province scope can only create users inside it; ErrNotFound answers a place outside the scope.
 func (s *Store) CreateUser(ctx context.Context, a audit.Actor, sc auth.Scope, acc auth.Account, hash string) (int64, error) {
+	acc = acc.Normalize()
 	place, err := s.ResolvePlace(ctx, acc.Province, acc.County, acc.District)
 	if err != nil {
 		return 0, err
@@ -183,15 +184,17 @@ func (s *Store) CreateUser(ctx context.Context, a audit.Actor, sc auth.Scope, ac
 		if err != nil {
 			return err
 		}
-		after := map[string]any{"username": acc.Username, "full_name": acc.FullName, "role": acc.Role}
-		for k, v := range map[string]string{"province": acc.Province, "county": acc.County, "district": acc.District, "committee": acc.Committee} {
-			if v != "" {
-				after[k] = v
-			}
+		rows, err := tx.Query(ctx, userSelect+` WHERE u.id = $1`, id)
+		if err != nil {
+			return err
+		}
+		stored, err := collectUser(rows)
+		if err != nil {
+			return err
 		}
 		return audit.Append(ctx, tx, a, audit.Entry{
 			Action: "user.create", Entity: "user", EntityID: strconv.FormatInt(id, 10), ProvinceID: place.ProvinceID,
-			Detail: audit.Change{After: after},
+			Detail: audit.Change{After: userAudit(stored)},
 		})
 	})
 	return id, err

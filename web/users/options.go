@@ -29,7 +29,8 @@ func countyOptions(ctx context.Context, cs []store.County) []components.Option {
 func districtOptions(ctx context.Context, ds []store.District) []components.Option {
 	var opts []components.Option
 	for _, d := range ds {
-		opts = append(opts, components.Option{Value: d.Code, Label: i18n.Pick(ctx, d.NameFa, d.NameEn) + " (" + d.Code + ")"})
+		// Many districts are called Central: the county tells them apart.
+		opts = append(opts, components.Option{Value: d.Code, Label: i18n.Pick(ctx, d.NameFa, d.NameEn) + " (" + i18n.Pick(ctx, d.CountyFa, d.CountyEn) + ")"})
 	}
 	return opts
 }
