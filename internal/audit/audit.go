@@ -10,7 +10,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -182,10 +181,4 @@ func Verify(ctx context.Context, q Querier) (int, error) {
 		return n, &Broken{ID: headID, Reason: fmt.Sprintf("the chain ends at row %d but its head records row %d: rows at the end were removed", prev.ID, headID)}
 	}
 	return n, nil
-}
-
-// IsBroken reports whether err is a broken chain (as opposed to a database error).
-func IsBroken(err error) bool {
-	var b *Broken
-	return errors.As(err, &b)
 }

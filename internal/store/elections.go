@@ -48,16 +48,6 @@ func (s *Store) Committees(ctx context.Context) ([]Committee, error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Committee])
 }
 
-// ElectionKinds lists the kinds in display order.
-func (s *Store) ElectionKinds(ctx context.Context) ([]ElectionKind, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT key, name_fa, name_en, position FROM election_kinds ORDER BY position, key`)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[ElectionKind])
-}
-
 const electionCols = `id, code, kind, coalesce(parent_kind, ''), title_fa, title_en, election_day, is_current`
 
 // CurrentElection returns the election most pages work on, or ErrNotFound when none is current.
@@ -71,15 +61,6 @@ func (s *Store) CurrentElection(ctx context.Context) (Election, error) {
 		return e, ErrNotFound
 	}
 	return e, err
-}
-
-// Elections lists every election, the newest election day first.
-func (s *Store) Elections(ctx context.Context) ([]Election, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+electionCols+` FROM elections ORDER BY election_day DESC`)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Election])
 }
 
 // NewElection is what AddElection needs.

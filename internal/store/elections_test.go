@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/json"
 	"errors"
+	"github.com/jackc/pgx/v5"
 	"strconv"
 	"testing"
 	"time"
@@ -120,7 +121,12 @@ func TestAddElection(t *testing.T) {
 
 func mustElections(t *testing.T, f *fixture) []store.Election {
 	t.Helper()
-	es, err := f.st.Elections(f.ctx)
+	rows, err := f.st.Pool().Query(f.ctx, `SELECT id, code, kind, coalesce(parent_kind, ''), title_fa, title_en,
+		election_day, is_current FROM elections ORDER BY election_day DESC`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := pgx.CollectRows(rows, pgx.RowToStructByPos[store.Election])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,13 +144,13 @@ func TestCommitteesAndKinds(t *testing.T) {
 	if len(cs) != 6 || cs[0].Key != "training" || cs[5].Key != "inspection" {
 		t.Fatalf("Committees = %+v", cs)
 	}
-	ks, err := f.st.ElectionKinds(f.ctx)
+	rows, err := f.st.Pool().Query(f.ctx, `SELECT key FROM election_kinds ORDER BY position, key`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keys []string
-	for _, k := range ks {
-		keys = append(keys, k.Key)
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
 	}
 	if want := []string{"councils", "majlis", "presidential", "by_election"}; len(keys) != 4 ||
 		keys[0] != want[0] || keys[1] != want[1] || keys[2] != want[2] || keys[3] != want[3] {
