@@ -3,10 +3,11 @@ package store_test
 import (
 	"encoding/json"
 	"errors"
-	"github.com/jackc/pgx/v5"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/store"
