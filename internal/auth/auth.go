@@ -62,6 +62,9 @@ const (
 	ViewAudit
 	ManageUsers
 	ChangeOwnPassword
+	ViewBoards
+	EditBoards   // compose one's own board; the level must match the role (Principal.EditsBoardLevel)
+	ReviewBoards // approve or return boards
 )
 
 var perms = map[Perm][]Role{
@@ -69,6 +72,15 @@ var perms = map[Perm][]Role{
 	ViewAudit:         {HQ, Observer, National},
 	ManageUsers:       {HQ},
 	ChangeOwnPassword: {HQ, Governor, DistrictHead, Committee, Observer, National},
+	ViewBoards:        {HQ, Governor, DistrictHead, Committee, Observer, National},
+	EditBoards:        {Governor, DistrictHead},
+	ReviewBoards:      {HQ},
+}
+
+// EditsBoardLevel reports whether the principal composes boards of a level: a governor the county board,
+// a district head the district board (the scope then limits which one).
+func (p *Principal) EditsBoardLevel(level string) bool {
+	return p.Can(EditBoards) && (p.Role == Governor && level == "county" || p.Role == DistrictHead && level == "district")
 }
 
 // Can reports whether the principal's role may take the action.

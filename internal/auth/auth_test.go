@@ -25,6 +25,16 @@ func TestCan(t *testing.T) {
 		{Committee, ViewAudit, false},
 		{Governor, ViewCounties, true},
 		{Observer, ChangeOwnPassword, true},
+		{HQ, ReviewBoards, true},
+		{Governor, ReviewBoards, false},
+		{Observer, ReviewBoards, false},
+		{National, ReviewBoards, false},
+		{Governor, EditBoards, true},
+		{DistrictHead, EditBoards, true},
+		{HQ, EditBoards, false},
+		{Committee, EditBoards, false},
+		{Observer, EditBoards, false},
+		{Observer, ViewBoards, true},
 	}
 	for _, tt := range tests {
 		p := &Principal{Role: tt.role}
@@ -59,5 +69,25 @@ func TestContext(t *testing.T) {
 	p := &Principal{ID: 4}
 	if FromContext(NewContext(ctx, p)) != p {
 		t.Fatal("principal lost in context")
+	}
+}
+
+func TestEditsBoardLevel(t *testing.T) {
+	tests := []struct {
+		role  Role
+		level string
+		want  bool
+	}{
+		{Governor, "county", true},
+		{Governor, "district", false},
+		{DistrictHead, "district", true},
+		{DistrictHead, "county", false},
+		{HQ, "county", false},
+		{Observer, "district", false},
+	}
+	for _, tt := range tests {
+		if got := (&Principal{Role: tt.role}).EditsBoardLevel(tt.level); got != tt.want {
+			t.Errorf("%s edits %s boards = %v, want %v", tt.role, tt.level, got, tt.want)
+		}
 	}
 }

@@ -46,13 +46,13 @@ type Rule struct {
 
 // Member is one seat on the board.
 type Member struct {
-	FullName   string
-	FatherName string
-	NationalID string
-	Role       string
-	Office     string // the chair's or the ex-officio member's office
-	Phone      string
-	Notes      string
+	FullName   string `json:"full_name"`
+	FatherName string `json:"father_name"`
+	NationalID string `json:"national_id"`
+	Role       string `json:"role"`
+	Office     string `json:"office,omitempty"` // the chair's or the ex-officio member's office
+	Phone      string `json:"phone,omitempty"`
+	Notes      string `json:"notes,omitempty"`
 }
 
 // Board is what Check needs to know.

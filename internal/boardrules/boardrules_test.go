@@ -179,3 +179,38 @@ func TestDiff(t *testing.T) {
 		t.Fatalf("no change gives %+v", got)
 	}
 }
+
+func TestCleanMember(t *testing.T) {
+	ok := Member{FullName: " علی   رضایی ", FatherName: "حسن", NationalID: "۰۰۱۲۳۴۵۶۷۹", Role: Trusted, Phone: "۰۹۱۲ ۱۲۳ ۴۵۶۷"}
+	tests := []struct {
+		name     string
+		edit     func(*Member)
+		withRole bool
+		want     FieldErrors
+	}{
+		{"valid", func(*Member) {}, true, FieldErrors{}},
+		{"no name", func(m *Member) { m.FullName = "  " }, true, FieldErrors{"full_name": "err.required"}},
+		{"bad national ID", func(m *Member) { m.NationalID = "0012345670" }, true, FieldErrors{"national_id": "err.national_id"}},
+		{"bad phone", func(m *Member) { m.Phone = "call me" }, true, FieldErrors{"phone": "err.phone"}},
+		{"unknown role", func(m *Member) { m.Role = "king" }, true, FieldErrors{"role": "err.choose"}},
+		{"ex-officio without office", func(m *Member) { m.Role = ExOfficio }, true, FieldErrors{"office": "err.office_required"}},
+		{"ex-officio", func(m *Member) { m.Role, m.Office = ExOfficio, "jurist" }, true, FieldErrors{}},
+		{"chair without office", func(m *Member) { m.Role = Chair }, true, FieldErrors{"office": "err.office_chair"}},
+		{"chair", func(m *Member) { m.Role, m.Office = Chair, Governor }, true, FieldErrors{}},
+		{"trusted with an office", func(m *Member) { m.Office = "jurist" }, true, FieldErrors{"office": "err.office_not_for_role"}},
+		{"pool ignores role", func(m *Member) { m.Role = "" }, false, FieldErrors{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := ok
+			tt.edit(&m)
+			got, errs := CleanMember(m, tt.withRole)
+			if !reflect.DeepEqual(errs, tt.want) {
+				t.Fatalf("errors %v, want %v", errs, tt.want)
+			}
+			if len(errs) == 0 && (got.FullName != "علی رضایی" || got.NationalID != "0012345679" || got.Phone != "0912 123 4567") {
+				t.Fatalf("cleaned %+v", got)
+			}
+		})
+	}
+}

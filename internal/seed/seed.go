@@ -1,5 +1,6 @@
 // Package seed loads Setad's reference data (Fars geography from the embedded CSV files, the committees,
-// the election kinds of LAW.md and the 7th councils election) and, on request, the demo: a current
+// the election kinds of LAW.md with their board compositions, and the 7th councils election) and, on
+// request, the demo: a current
 // election mid-way through its preparation and one user per role. Both are idempotent: running them again
 // changes nothing that is already there.
 package seed
@@ -40,6 +41,31 @@ var Kinds = []store.ElectionKind{
 	{Key: "by_election", NameFa: "انتخابات میان‌دوره‌ای", NameEn: "By-election", Position: 4},
 }
 
+func days(n int) *int { return &n }
+
+// BoardRules are LAW.md's executive-board compositions. A by-election uses its parent kind's rules.
+// Rows already in the database are kept as HQ may have edited them.
+var BoardRules = []store.BoardRule{
+	{Kind: "councils", Level: "county", ChairOffice: "governor", ExOfficio: []string{"civil_registration", "judiciary_rep"},
+		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(5),
+		LegalNote: "LAW.md: councils, county board; quorum two thirds (old regulation, uncertain)"},
+	{Kind: "councils", Level: "district", ChairOffice: "district_head", ExOfficio: []string{"civil_registration", "judiciary_rep"},
+		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(5), Uncertain: true,
+		LegalNote: "LAW.md: councils, district board, as the county board (uncertain)"},
+	{Kind: "majlis", Level: "county", ChairOffice: "governor", ExOfficio: []string{"jurist", "civil_registration"},
+		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, Uncertain: true,
+		LegalNote: "LAW.md: majlis, constituency centre; elected by secret ballot with at least 20 of the 30 present"},
+	{Kind: "majlis", Level: "district", ChairOffice: "district_head", ExOfficio: []string{"jurist", "civil_registration"},
+		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, Uncertain: true,
+		LegalNote: "LAW.md: majlis, constituency centre at a district"},
+	{Kind: "presidential", Level: "county", ChairOffice: "governor", ExOfficio: []string{"civil_registration", "judiciary_head", "prosecutor"},
+		TrustedMain: 9, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(3), Uncertain: true,
+		LegalNote: "LAW.md: presidential, county board; 9 main trusted members (8 in one text)"},
+	{Kind: "presidential", Level: "district", ChairOffice: "district_head", ExOfficio: []string{"civil_registration", "judiciary_head", "prosecutor"},
+		TrustedMain: 9, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(3), Uncertain: true,
+		LegalNote: "LAW.md: presidential, district boards ordered by the governor, as the county board (uncertain)"},
+}
+
 // Reference loads the reference data.
 func Reference(ctx context.Context, st *store.Store) error {
 	ref, err := fars()
@@ -48,6 +74,9 @@ func Reference(ctx context.Context, st *store.Store) error {
 	}
 	if _, err := st.UpsertReference(ctx, audit.System, ref); err != nil {
 		return fmt.Errorf("seed reference: %w", err)
+	}
+	if _, err := st.AddBoardRules(ctx, audit.System, BoardRules); err != nil {
+		return fmt.Errorf("seed board rules: %w", err)
 	}
 	_, err = st.AddElection(ctx, audit.System, store.NewElection{
 		Code: "councils-7", Kind: "councils",

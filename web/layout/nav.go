@@ -21,6 +21,7 @@ type navItem struct {
 var nav = []navItem{
 	{"/", "nav.home", auth.ViewCounties},
 	{"/counties", "nav.counties", auth.ViewCounties},
+	{"/boards", "nav.boards", auth.ViewBoards},
 	{"/admin/users", "nav.users", auth.ManageUsers},
 	{"/audit", "nav.audit", auth.ViewAudit},
 	{"/profile", "nav.profile", auth.ChangeOwnPassword},

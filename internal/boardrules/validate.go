@@ -1,0 +1,70 @@
+package boardrules
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/setad/setad/internal/nationalid"
+	"github.com/setad/setad/internal/persian"
+)
+
+// FieldErrors maps a form field to the message key of what is wrong with it.
+type FieldErrors map[string]string
+
+var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 -]{3,19}$`)
+
+// chairOffices are the offices a chair may hold; the rule decides which one a board needs.
+var chairOffices = []string{Governor, DistrictHead}
+
+// CleanMember trims a typed member, makes its digits Latin and its national ID canonical, and returns
+// what is wrong with it field by field. withRole also checks the role and office (not for the pool).
+func CleanMember(m Member, withRole bool) (Member, FieldErrors) {
+	errs := FieldErrors{}
+	m.FullName = strings.Join(strings.Fields(m.FullName), " ")
+	m.FatherName = strings.Join(strings.Fields(m.FatherName), " ")
+	m.Phone = strings.TrimSpace(persian.ToLatinDigits(m.Phone))
+	m.Notes = strings.TrimSpace(m.Notes)
+	m.Role, m.Office = strings.TrimSpace(m.Role), strings.TrimSpace(m.Office)
+	switch n := utf8.RuneCountInString(m.FullName); {
+	case n == 0:
+		errs["full_name"] = "err.required"
+	case n > 200:
+		errs["full_name"] = "err.too_long"
+	}
+	if utf8.RuneCountInString(m.FatherName) > 200 {
+		errs["father_name"] = "err.too_long"
+	}
+	if id, err := nationalid.Parse(m.NationalID); err != nil {
+		errs["national_id"] = "err.national_id"
+	} else {
+		m.NationalID = id
+	}
+	if m.Phone != "" && !phonePattern.MatchString(m.Phone) {
+		errs["phone"] = "err.phone"
+	}
+	if utf8.RuneCountInString(m.Notes) > 1000 {
+		errs["notes"] = "err.too_long"
+	}
+	if !withRole {
+		m.Role, m.Office, m.Notes = "", "", ""
+		return m, errs
+	}
+	switch m.Role {
+	case Chair:
+		if !contains(chairOffices, m.Office) {
+			errs["office"] = "err.office_chair"
+		}
+	case ExOfficio:
+		if !contains(Offices, m.Office) {
+			errs["office"] = "err.office_required"
+		}
+	case Trusted, Alternate, Secretary:
+		if m.Office != "" {
+			errs["office"] = "err.office_not_for_role"
+		}
+	default:
+		errs["role"] = "err.choose"
+	}
+	return m, errs
+}

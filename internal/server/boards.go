@@ -1,0 +1,413 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/boardrules"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/boards"
+	"github.com/setad/setad/web/components"
+)
+
+// boardList is the boards of the current election in scope, filterable: HQ's review queue.
+func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	q := r.URL.Query()
+	d := boards.ListData{Filter: components.NewForm()}
+	for _, k := range []string{"county", "level", "status", "conflict"} {
+		d.Filter.Values.Set(k, q.Get(k))
+	}
+	e, err := s.store.CurrentElection(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		s.render(w, r, http.StatusOK, boards.List(d))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Election = &e
+	f := store.BoardFilter{County: q.Get("county"), Level: q.Get("level"), Status: q.Get("status"), Conflict: q.Get("conflict") == "1"}
+	if d.Boards, err = s.store.Boards(ctx, p.Scope, e.ID, f); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Counts, err = s.store.BoardCounts(ctx, p.Scope, e.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Counties, err = s.store.Counties(ctx, p.Scope); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, boards.List(d))
+}
+
+// scopedBoard loads the board named in the path within the caller's scope, answering 404 itself.
+func (s *Server) scopedBoard(w http.ResponseWriter, r *http.Request) (store.BoardDetail, bool) {
+	id, ok := pathID(chi.URLParam(r, "id"))
+	if !ok {
+		s.notFound(w, r)
+		return store.BoardDetail{}, false
+	}
+	d, err := s.store.Board(r.Context(), auth.FromContext(r.Context()).Scope, id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return d, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return d, false
+	}
+	return d, true
+}
+
+// editableBoard is scopedBoard for the board's own composer: others get 403.
+func (s *Server) editableBoard(w http.ResponseWriter, r *http.Request) (store.BoardDetail, bool) {
+	d, ok := s.scopedBoard(w, r)
+	if ok && !auth.FromContext(r.Context()).EditsBoardLevel(d.Level) {
+		s.forbidden(w, r)
+		return d, false
+	}
+	return d, ok
+}
+
+func newShowData(d store.BoardDetail) boards.ShowData {
+	return boards.ShowData{Board: d, Violations: d.Check(), Member: components.NewForm(), Pool: components.NewForm(),
+		Approval: components.NewForm(), Review: components.NewForm()}
+}
+
+func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) {
+	if d, ok := s.scopedBoard(w, r); ok {
+		s.render(w, r, http.StatusOK, boards.Show(newShowData(d)))
+	}
+}
+
+// boardRefused shows the board again with why the action was refused, after reloading it.
+func (s *Server) boardRefused(w http.ResponseWriter, r *http.Request, id int64, status int, edit func(*boards.ShowData)) {
+	d, err := s.store.Board(r.Context(), auth.FromContext(r.Context()).Scope, id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	sd := newShowData(d)
+	edit(&sd)
+	s.render(w, r, status, boards.Show(sd))
+}
+
+// boardDone handles a store error common to board changes, or redirects back with a flash on success.
+// It returns false when err was not one it knows.
+func (s *Server) boardDone(w http.ResponseWriter, r *http.Request, id int64, err error, flash string) bool {
+	switch {
+	case err == nil:
+		s.redirectFlash(w, r, "/boards/"+strconv.FormatInt(id, 10), flash)
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, store.ErrBoardLocked), errors.Is(err, store.ErrBoardState):
+		s.boardRefused(w, r, id, http.StatusConflict, func(sd *boards.ShowData) { sd.Alert = "boards.not_allowed_now" })
+	default:
+		return false
+	}
+	return true
+}
+
+func memberFrom(f components.Form) boardrules.Member {
+	return boardrules.Member{FullName: f.Get("full_name"), FatherName: f.Get("father_name"), NationalID: f.Get("national_id"),
+		Role: f.Get("role"), Office: f.Get("office"), Phone: f.Get("phone"), Notes: f.Get("notes")}
+}
+
+// memberAdd adds a member; an invalid one comes back filled in with each field's message (422).
+func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.editableBoard(w, r)
+	if !ok {
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	m, errs := boardrules.CleanMember(memberFrom(f), true)
+	f.Errors = errs
+	if f.Valid() {
+		_, err := s.store.AddMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
+		if errors.Is(err, store.ErrExists) {
+			f.Errors["national_id"] = "err.national_id_on_board"
+		} else if s.boardDone(w, r, d.ID, err, "boards.member_added") {
+			return
+		} else {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	sd := newShowData(d)
+	sd.Member = f
+	s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+}
+
+// boardMember finds the member named in the path on the board.
+func boardMember(d store.BoardDetail, r *http.Request) (store.BoardMember, bool) {
+	id, ok := pathID(chi.URLParam(r, "member"))
+	if !ok {
+		return store.BoardMember{}, false
+	}
+	for _, m := range d.Members {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return store.BoardMember{}, false
+}
+
+func memberForm(m store.BoardMember) components.Form {
+	f := components.NewForm()
+	for k, v := range map[string]string{"full_name": m.FullName, "father_name": m.FatherName, "national_id": m.NationalID,
+		"role": m.Role, "office": m.Office, "phone": m.Phone, "notes": m.Notes, "version": strconv.Itoa(m.Version)} {
+		f.Values.Set(k, v)
+	}
+	return f
+}
+
+func (s *Server) memberEdit(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.editableBoard(w, r)
+	if !ok {
+		return
+	}
+	m, ok := boardMember(d, r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	f := memberForm(m)
+	status := http.StatusOK
+	if d.Status != "draft" {
+		f.Errors[""], status = "boards.not_allowed_now", http.StatusConflict
+	}
+	s.render(w, r, status, boards.EditMember(d.Board, m.ID, f))
+}
+
+// memberUpdate saves a member if nobody changed it meanwhile; otherwise it shows the current values.
+func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.editableBoard(w, r)
+	if !ok {
+		return
+	}
+	cur, ok := boardMember(d, r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	m, errs := boardrules.CleanMember(memberFrom(f), true)
+	f.Errors = errs
+	if f.Valid() {
+		err := s.store.UpdateMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, cur.ID, formVersion(f), m)
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			f = memberForm(cur)
+			f.Errors[""] = "err.conflict"
+			s.render(w, r, http.StatusConflict, boards.EditMember(d.Board, cur.ID, f))
+			return
+		case errors.Is(err, store.ErrExists):
+			f.Errors["national_id"] = "err.national_id_on_board"
+		case errors.Is(err, store.ErrBoardLocked):
+			f.Errors[""] = "boards.not_allowed_now"
+			s.render(w, r, http.StatusConflict, boards.EditMember(d.Board, cur.ID, f))
+			return
+		case s.boardDone(w, r, d.ID, err, "boards.member_saved"):
+			return
+		default:
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, boards.EditMember(d.Board, cur.ID, f))
+}
+
+func (s *Server) memberDelete(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.editableBoard(w, r)
+	if !ok {
+		return
+	}
+	m, ok := boardMember(d, r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	err := s.store.DeleteMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m.ID)
+	if !s.boardDone(w, r, d.ID, err, "boards.member_deleted") {
+		s.serverError(w, r, err)
+	}
+}
+
+func (s *Server) poolAdd(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.editableBoard(w, r)
+	if !ok {
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	m, errs := boardrules.CleanMember(memberFrom(f), false)
+	f.Errors = errs
+	if f.Valid() {
+		err := s.store.AddPoolMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
+		if errors.Is(err, store.ErrExists) {
+			f.Errors["national_id"] = "err.national_id_in_pool"
+		} else if s.boardDone(w, r, d.ID, err, "boards.pool_added") {
+			return
+		} else {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	sd := newShowData(d)
+	sd.Pool = f
+	s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+}
+
+func (s *Server) poolDelete(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.editableBoard(w, r)
+	if !ok {
+		return
+	}
+	id, ok := pathID(chi.URLParam(r, "pool"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	err := s.store.DeletePoolMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, id)
+	if !s.boardDone(w, r, d.ID, err, "boards.pool_deleted") {
+		s.serverError(w, r, err)
+	}
+}
+
+// poolApproval records the supervision board's approval: a Jalali date (any digits) not in the future,
+// and its reference.
+func (s *Server) poolApproval(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.editableBoard(w, r)
+	if !ok {
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	day, err := persian.ParseDate(f.Get("approved_on"))
+	on := day.Time(time.UTC)
+	switch {
+	case err != nil:
+		f.Errors["approved_on"] = "err.date"
+	case on.After(s.now().In(i18n.Tehran)):
+		f.Errors["approved_on"] = "err.date_future"
+	}
+	ref := f.Get("reference")
+	switch n := utf8.RuneCountInString(ref); {
+	case n == 0:
+		f.Errors["reference"] = "err.required"
+	case n > 200:
+		f.Errors["reference"] = "err.too_long"
+	}
+	if f.Valid() {
+		err := s.store.SetPoolApproval(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, on, persian.ToLatinDigits(ref))
+		if s.boardDone(w, r, d.ID, err, "boards.pool_approval_saved") {
+			return
+		}
+		s.serverError(w, r, err)
+		return
+	}
+	sd := newShowData(d)
+	sd.Approval = f
+	s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+}
+
+// boardSubmit submits a draft that breaks no rule; otherwise 422 with every violation.
+func (s *Server) boardSubmit(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.editableBoard(w, r)
+	if !ok {
+		return
+	}
+	err := s.store.SubmitBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID)
+	var ve *store.ViolationsError
+	if errors.As(err, &ve) {
+		s.boardRefused(w, r, d.ID, http.StatusUnprocessableEntity, func(sd *boards.ShowData) { sd.Submit = ve.Violations })
+		return
+	}
+	if !s.boardDone(w, r, d.ID, err, "boards.submitted") {
+		s.serverError(w, r, err)
+	}
+}
+
+// reviewedBoard is scopedBoard for HQ's decisions: others get 403.
+func (s *Server) reviewedBoard(w http.ResponseWriter, r *http.Request) (store.BoardDetail, bool) {
+	if !auth.FromContext(r.Context()).Can(auth.ReviewBoards) {
+		s.forbidden(w, r)
+		return store.BoardDetail{}, false
+	}
+	return s.scopedBoard(w, r)
+}
+
+func (s *Server) boardApprove(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.reviewedBoard(w, r)
+	if !ok {
+		return
+	}
+	err := s.store.ApproveBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID)
+	if !s.boardDone(w, r, d.ID, err, "boards.approved") {
+		s.serverError(w, r, err)
+	}
+}
+
+// boardReturn sends a board back to its composer; the note is required.
+func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.reviewedBoard(w, r)
+	if !ok {
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	switch n := utf8.RuneCountInString(f.Get("note")); {
+	case n == 0:
+		f.Errors["note"] = "err.note_required"
+	case n > 2000:
+		f.Errors["note"] = "err.too_long"
+	}
+	if !f.Valid() {
+		sd := newShowData(d)
+		sd.Review = f
+		s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+		return
+	}
+	err := s.store.ReturnBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, f.Get("note"))
+	if !s.boardDone(w, r, d.ID, err, "boards.returned") {
+		s.serverError(w, r, err)
+	}
+}
+
+// boardPrint is the official list; only an approved board has one.
+func (s *Server) boardPrint(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.scopedBoard(w, r)
+	if !ok {
+		return
+	}
+	if d.Status != "approved" {
+		s.notFound(w, r)
+		return
+	}
+	s.render(w, r, http.StatusOK, boards.Print(d))
+}

@@ -1,0 +1,521 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/boardrules"
+)
+
+// Errors of the board workflow.
+var (
+	ErrBoardLocked = errors.New("store: the board is not a draft") // submitted or approved: read-only
+	ErrBoardState  = errors.New("store: the board is not in a state that allows this")
+	ErrNoRule      = errors.New("store: no composition rule for this kind of board")
+)
+
+// BoardRule is a row of board_rules.
+type BoardRule struct {
+	Kind             string
+	Level            string
+	ChairOffice      string
+	ExOfficio        []string
+	TrustedMain      int
+	Alternates       int
+	PoolSize         int
+	QuorumNum        int
+	QuorumDen        int
+	FormedWithinDays *int
+	Uncertain        bool
+	LegalNote        string
+}
+
+// Rule is the pure form of the rule.
+func (r BoardRule) Rule() boardrules.Rule {
+	return boardrules.Rule{ChairOffice: r.ChairOffice, ExOfficio: r.ExOfficio, TrustedMain: r.TrustedMain,
+		Alternates: r.Alternates, PoolSize: r.PoolSize, QuorumNum: r.QuorumNum, QuorumDen: r.QuorumDen}
+}
+
+// AddBoardRules inserts the rules that are missing; rules already there (perhaps edited by HQ) are kept.
+func (s *Store) AddBoardRules(ctx context.Context, a audit.Actor, rules []BoardRule) (int, error) {
+	added := 0
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		added = 0
+		for _, r := range rules {
+			tag, err := tx.Exec(ctx, `
+				INSERT INTO board_rules (kind, level, chair_office, ex_officio, trusted_main, alternates, pool_size,
+				                         quorum_num, quorum_den, formed_within_days, uncertain, legal_note)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+				r.Kind, r.Level, r.ChairOffice, r.ExOfficio, r.TrustedMain, r.Alternates, r.PoolSize,
+				r.QuorumNum, r.QuorumDen, r.FormedWithinDays, r.Uncertain, r.LegalNote)
+			if err != nil {
+				return err
+			}
+			added += int(tag.RowsAffected())
+		}
+		if added == 0 {
+			return nil
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "board_rules.load", Entity: "board_rules",
+			Detail: map[string]int{"rows_changed": added}})
+	})
+	return added, err
+}
+
+// Board is a board with its place, election and counts.
+type Board struct {
+	ID             int64
+	ElectionID     int64
+	Level          string
+	Status         string
+	ProvinceID     int64
+	CountyID       int64
+	DistrictID     int64
+	CountyCode     string
+	CountyFa       string
+	CountyEn       string
+	DistrictFa     string
+	DistrictEn     string
+	ElectionKind   string
+	RuleKind       string // the kind whose rules apply: a by-election's parent
+	ElectionFa     string
+	ElectionEn     string
+	ReturnNote     string
+	PoolApprovedOn *time.Time
+	PoolReference  string
+	ApprovedAt     *time.Time
+	Version        int
+	Members        int
+	PoolSize       int
+	Conflicts      int // members and pool members who are candidates in the same election
+}
+
+const boardSelect = `
+	SELECT b.id, b.election_id, b.level, b.status, b.province_id, b.county_id, coalesce(b.district_id, 0),
+	       c.code AS county_code, c.name_fa AS county_fa, c.name_en AS county_en,
+	       coalesce(d.name_fa, '') AS district_fa, coalesce(d.name_en, '') AS district_en,
+	       e.kind, coalesce(e.parent_kind, e.kind), e.title_fa, e.title_en,
+	       b.return_note, b.pool_approved_on, b.pool_reference, b.approved_at, b.version,
+	       (SELECT count(*) FROM board_members m WHERE m.board_id = b.id)::int AS members,
+	       (SELECT count(*) FROM board_pool p WHERE p.board_id = b.id)::int AS pool_size,
+	       (SELECT count(*) FROM candidates k WHERE k.election_id = b.election_id AND k.national_id IN
+	           (SELECT national_id FROM board_members WHERE board_id = b.id
+	            UNION SELECT national_id FROM board_pool WHERE board_id = b.id))::int AS conflicts
+	FROM boards b
+	JOIN counties c ON c.id = b.county_id
+	LEFT JOIN districts d ON d.id = b.district_id
+	JOIN elections e ON e.id = b.election_id`
+
+// boardScope filters boards by the caller's scope ($1 province, $2 county, $3 district).
+const boardScope = ` ($1 = 0 OR b.province_id = $1) AND ($2 = 0 OR b.county_id = $2) AND ($3 = 0 OR b.district_id = $3) `
+
+// BoardFilter narrows the review queue. Zero fields do not filter.
+type BoardFilter struct {
+	County   string
+	Level    string
+	Status   string
+	Conflict bool
+}
+
+// Boards lists the boards of an election in scope, county boards first, by county name.
+func (s *Store) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter) ([]Board, error) {
+	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+boardSelect+` WHERE `+boardScope+` AND b.election_id = $4
+		  AND ($5 = '' OR c.code = $5) AND ($6 = '' OR b.level = $6) AND ($7 = '' OR b.status = $7)) x
+		WHERE NOT $8 OR x.conflicts > 0
+		ORDER BY x.level, x.county_fa, x.district_fa`,
+		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, f.County, f.Level, f.Status, f.Conflict)
+	if err != nil {
+		return nil, err
+	}
+	bs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Board])
+	return bs, err
+}
+
+// BoardCounts counts the boards of an election in scope by status.
+func (s *Store) BoardCounts(ctx context.Context, sc auth.Scope, electionID int64) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT b.status, count(*)::int FROM boards b WHERE`+boardScope+
+		`AND b.election_id = $4 GROUP BY b.status`, sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	var status string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&status, &n}, func() error { counts[status] = n; return nil })
+	return counts, err
+}
+
+// BoardMember is a stored member.
+type BoardMember struct {
+	ID      int64
+	Version int
+	boardrules.Member
+}
+
+// PoolMember is a stored member of the pool; Elected is the role a board member with the same national
+// ID holds ("" when not on the board).
+type PoolMember struct {
+	ID      int64
+	Elected string
+	boardrules.Member
+}
+
+// Submission is one submission of a board and HQ's decision on it.
+type Submission struct {
+	ID          int64
+	Number      int
+	SubmittedAt time.Time
+	SubmittedBy string
+	Members     []boardrules.Member
+	Decision    string
+	DecidedAt   *time.Time
+	DecidedBy   string
+	Note        string
+}
+
+// BoardDetail is everything the board page shows.
+type BoardDetail struct {
+	Board
+	Rule        BoardRule
+	Members     []BoardMember
+	Pool        []PoolMember
+	Candidates  map[string]bool // national IDs on the board or in the pool that are candidates
+	Submissions []Submission    // newest first
+}
+
+// Check runs the composition rules on the board as it stands.
+func (d BoardDetail) Check() []boardrules.Violation {
+	b := boardrules.Board{Rule: d.Rule.Rule(), PoolApproved: d.PoolApprovedOn != nil && d.PoolReference != "",
+		Candidates: d.Candidates}
+	for _, m := range d.Members {
+		b.Members = append(b.Members, m.Member)
+	}
+	for _, p := range d.Pool {
+		b.Pool = append(b.Pool, p.Member)
+	}
+	return boardrules.Check(b)
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// Board returns one board in scope with its rule, members, pool, conflicts and submissions.
+func (s *Store) Board(ctx context.Context, sc auth.Scope, id int64) (BoardDetail, error) {
+	return loadBoard(ctx, s.pool, sc, id, false)
+}
+
+func loadBoard(ctx context.Context, q querier, sc auth.Scope, id int64, lock bool) (BoardDetail, error) {
+	var d BoardDetail
+	sql := boardSelect + ` WHERE` + boardScope + `AND b.id = $4`
+	if lock {
+		sql += ` FOR UPDATE OF b`
+	}
+	rows, err := q.Query(ctx, sql, sc.ProvinceID, sc.CountyID, sc.DistrictID, id)
+	if err != nil {
+		return d, err
+	}
+	d.Board, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Board])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	if err != nil {
+		return d, err
+	}
+	rows, err = q.Query(ctx, `
+		SELECT kind, level, chair_office, ex_officio, trusted_main, alternates, pool_size, quorum_num, quorum_den,
+		       formed_within_days, uncertain, legal_note
+		FROM board_rules WHERE kind = $1 AND level = $2`, d.RuleKind, d.Level)
+	if err != nil {
+		return d, err
+	}
+	d.Rule, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[BoardRule])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return d, ErrNoRule
+	}
+	if err != nil {
+		return d, err
+	}
+	rows, err = q.Query(ctx, `
+		SELECT id, version, full_name, father_name, national_id, role, office, phone, notes
+		FROM board_members WHERE board_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return d, err
+	}
+	if d.Members, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (BoardMember, error) {
+		var m BoardMember
+		err := r.Scan(&m.ID, &m.Version, &m.FullName, &m.FatherName, &m.NationalID, &m.Role, &m.Office, &m.Phone, &m.Notes)
+		return m, err
+	}); err != nil {
+		return d, err
+	}
+	rows, err = q.Query(ctx, `
+		SELECT p.id, coalesce(m.role, ''), p.full_name, p.father_name, p.national_id, p.phone
+		FROM board_pool p LEFT JOIN board_members m ON m.board_id = p.board_id AND m.national_id = p.national_id
+		WHERE p.board_id = $1 ORDER BY p.id`, id)
+	if err != nil {
+		return d, err
+	}
+	if d.Pool, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (PoolMember, error) {
+		var p PoolMember
+		err := r.Scan(&p.ID, &p.Elected, &p.FullName, &p.FatherName, &p.NationalID, &p.Phone)
+		return p, err
+	}); err != nil {
+		return d, err
+	}
+	rows, err = q.Query(ctx, `
+		SELECT national_id FROM candidates WHERE election_id = $1 AND national_id IN
+		  (SELECT national_id FROM board_members WHERE board_id = $2 UNION SELECT national_id FROM board_pool WHERE board_id = $2)`,
+		d.ElectionID, id)
+	if err != nil {
+		return d, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return d, err
+	}
+	d.Candidates = map[string]bool{}
+	for _, nid := range ids {
+		d.Candidates[nid] = true
+	}
+	rows, err = q.Query(ctx, `
+		SELECT s.id, s.number, s.submitted_at, coalesce(su.full_name, ''), s.members, coalesce(s.decision, ''),
+		       s.decided_at, coalesce(du.full_name, ''), s.note
+		FROM board_submissions s
+		LEFT JOIN users su ON su.id = s.submitted_by
+		LEFT JOIN users du ON du.id = s.decided_by
+		WHERE s.board_id = $1 ORDER BY s.number DESC`, id)
+	if err != nil {
+		return d, err
+	}
+	d.Submissions, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Submission])
+	return d, err
+}
+
+// changeBoard runs fn on a locked board in scope, then appends the audit entry fn returns.
+func (s *Store) changeBoard(ctx context.Context, a audit.Actor, sc auth.Scope, id int64,
+	fn func(tx pgx.Tx, d BoardDetail) (audit.Entry, error)) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		d, err := loadBoard(ctx, tx, sc, id, true)
+		if err != nil {
+			return err
+		}
+		e, err := fn(tx, d)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE boards SET updated_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		e.ProvinceID = d.ProvinceID
+		return audit.Append(ctx, tx, a, e)
+	})
+}
+
+// changeDraft is changeBoard for changes that only a draft allows.
+func (s *Store) changeDraft(ctx context.Context, a audit.Actor, sc auth.Scope, id int64,
+	fn func(tx pgx.Tx, d BoardDetail) (audit.Entry, error)) error {
+	return s.changeBoard(ctx, a, sc, id, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		if d.Status != "draft" {
+			return audit.Entry{}, ErrBoardLocked
+		}
+		return fn(tx, d)
+	})
+}
+
+func memberAudit(m boardrules.Member) map[string]string {
+	return map[string]string{"full_name": m.FullName, "father_name": m.FatherName, "national_id": m.NationalID,
+		"role": m.Role, "office": m.Office, "phone": m.Phone, "notes": m.Notes}
+}
+
+// AddMember adds a member to a draft board in scope; ErrExists when the national ID is already on it.
+func (s *Store) AddMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, m boardrules.Member) (int64, error) {
+	var id int64
+	err := s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		err := tx.QueryRow(ctx, `
+			INSERT INTO board_members (board_id, full_name, father_name, national_id, role, office, phone, notes)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			boardID, m.FullName, m.FatherName, m.NationalID, m.Role, m.Office, m.Phone, m.Notes).Scan(&id)
+		if isUniqueViolation(err) {
+			return audit.Entry{}, ErrExists
+		}
+		return audit.Entry{Action: "board_member.create", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+			Detail: audit.Change{After: memberAudit(m)}}, err
+	})
+	return id, err
+}
+
+// UpdateMember changes a member of a draft board if nobody changed it since version.
+func (s *Store) UpdateMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID, memberID int64, version int, m boardrules.Member) error {
+	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		before, ok := findMember(d, memberID)
+		if !ok {
+			return audit.Entry{}, ErrNotFound
+		}
+		if before.Version != version {
+			return audit.Entry{}, ErrConflict
+		}
+		_, err := tx.Exec(ctx, `
+			UPDATE board_members SET full_name = $2, father_name = $3, national_id = $4, role = $5, office = $6,
+			       phone = $7, notes = $8, version = version + 1, updated_at = now()
+			WHERE id = $1`, memberID, m.FullName, m.FatherName, m.NationalID, m.Role, m.Office, m.Phone, m.Notes)
+		if isUniqueViolation(err) {
+			return audit.Entry{}, ErrExists
+		}
+		return audit.Entry{Action: "board_member.update", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+			Detail: audit.Change{Before: memberAudit(before.Member), After: memberAudit(m)}}, err
+	})
+}
+
+// DeleteMember removes a member of a draft board.
+func (s *Store) DeleteMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID, memberID int64) error {
+	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		before, ok := findMember(d, memberID)
+		if !ok {
+			return audit.Entry{}, ErrNotFound
+		}
+		_, err := tx.Exec(ctx, `DELETE FROM board_members WHERE id = $1`, memberID)
+		return audit.Entry{Action: "board_member.delete", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+			Detail: audit.Change{Before: memberAudit(before.Member)}}, err
+	})
+}
+
+func findMember(d BoardDetail, id int64) (BoardMember, bool) {
+	for _, m := range d.Members {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return BoardMember{}, false
+}
+
+// AddPoolMember adds a person to a draft board's pool; ErrExists when already in it.
+func (s *Store) AddPoolMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, m boardrules.Member) error {
+	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		_, err := tx.Exec(ctx, `INSERT INTO board_pool (board_id, full_name, father_name, national_id, phone)
+			VALUES ($1, $2, $3, $4, $5)`, boardID, m.FullName, m.FatherName, m.NationalID, m.Phone)
+		if isUniqueViolation(err) {
+			return audit.Entry{}, ErrExists
+		}
+		return audit.Entry{Action: "board_pool.create", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+			Detail: audit.Change{After: memberAudit(m)}}, err
+	})
+}
+
+// DeletePoolMember removes a person from a draft board's pool.
+func (s *Store) DeletePoolMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID, poolID int64) error {
+	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		for _, p := range d.Pool {
+			if p.ID == poolID {
+				_, err := tx.Exec(ctx, `DELETE FROM board_pool WHERE id = $1`, poolID)
+				return audit.Entry{Action: "board_pool.delete", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+					Detail: audit.Change{Before: memberAudit(p.Member)}}, err
+			}
+		}
+		return audit.Entry{}, ErrNotFound
+	})
+}
+
+// SetPoolApproval records the supervision board's approval of the pool.
+func (s *Store) SetPoolApproval(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, on time.Time, reference string) error {
+	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		_, err := tx.Exec(ctx, `UPDATE boards SET pool_approved_on = $2, pool_reference = $3, version = version + 1 WHERE id = $1`,
+			boardID, on, reference)
+		before := map[string]any{"pool_reference": d.PoolReference}
+		if d.PoolApprovedOn != nil {
+			before["pool_approved_on"] = d.PoolApprovedOn.Format(time.DateOnly)
+		}
+		return audit.Entry{Action: "board_pool.approval", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+			Detail: audit.Change{Before: before, After: map[string]any{"pool_approved_on": on.Format(time.DateOnly), "pool_reference": reference}}}, err
+	})
+}
+
+// ViolationsError carries the rules a board breaks when it cannot be submitted.
+type ViolationsError struct{ Violations []boardrules.Violation }
+
+func (e *ViolationsError) Error() string {
+	return "store: the board breaks " + strconv.Itoa(len(e.Violations)) + " rules"
+}
+
+// SubmitBoard submits a draft that breaks no rule, keeping its members as a new numbered submission.
+func (s *Store) SubmitBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64) error {
+	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		if vs := d.Check(); len(vs) > 0 {
+			return audit.Entry{}, &ViolationsError{Violations: vs}
+		}
+		js, err := json.Marshal(boardrules.InLegalOrder(members(d), d.Rule.Rule()))
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		number := len(d.Submissions) + 1
+		if _, err := tx.Exec(ctx, `INSERT INTO board_submissions (board_id, number, submitted_by, members)
+			VALUES ($1, $2, NULLIF($3, 0), $4)`, boardID, number, a.ID, js); err != nil {
+			return audit.Entry{}, err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE boards SET status = 'submitted', return_note = '', version = version + 1 WHERE id = $1`, boardID); err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "board.submit", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "submitted", "submission": number, "members": len(d.Members)}}}, nil
+	})
+}
+
+func members(d BoardDetail) []boardrules.Member {
+	var ms []boardrules.Member
+	for _, m := range d.Members {
+		ms = append(ms, m.Member)
+	}
+	return ms
+}
+
+// ApproveBoard approves a submitted board.
+func (s *Store) ApproveBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64) error {
+	return s.changeBoard(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		if d.Status != "submitted" {
+			return audit.Entry{}, ErrBoardState
+		}
+		if err := decide(ctx, tx, a, d, "approved", ""); err != nil {
+			return audit.Entry{}, err
+		}
+		_, err := tx.Exec(ctx, `UPDATE boards SET status = 'approved', approved_at = now(), version = version + 1 WHERE id = $1`, boardID)
+		return audit.Entry{Action: "board.approve", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "approved"}}}, err
+	})
+}
+
+// ReturnBoard sends a submitted (or approved) board back to draft with the reviewer's note.
+func (s *Store) ReturnBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, note string) error {
+	return s.changeBoard(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		if d.Status == "draft" {
+			return audit.Entry{}, ErrBoardState
+		}
+		if d.Status == "submitted" {
+			if err := decide(ctx, tx, a, d, "returned", note); err != nil {
+				return audit.Entry{}, err
+			}
+		}
+		_, err := tx.Exec(ctx, `UPDATE boards SET status = 'draft', return_note = $2, approved_at = NULL, version = version + 1
+			WHERE id = $1`, boardID, note)
+		return audit.Entry{Action: "board.return", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "note": note}}}, err
+	})
+}
+
+// decide records HQ's decision on the latest submission.
+func decide(ctx context.Context, tx pgx.Tx, a audit.Actor, d BoardDetail, decision, note string) error {
+	if len(d.Submissions) == 0 {
+		return ErrBoardState
+	}
+	_, err := tx.Exec(ctx, `UPDATE board_submissions SET decision = $2, decided_at = now(), decided_by = NULLIF($3, 0), note = $4
+		WHERE id = $1`, d.Submissions[0].ID, decision, a.ID, note)
+	return err
+}

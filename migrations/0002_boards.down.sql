@@ -1,0 +1,12 @@
+DROP TRIGGER districts_boards ON districts;
+DROP TRIGGER counties_boards ON counties;
+DROP TRIGGER elections_boards ON elections;
+DROP FUNCTION boards_for_district();
+DROP FUNCTION boards_for_county();
+DROP FUNCTION boards_for_election();
+DROP TABLE candidates;
+DROP TABLE board_submissions;
+DROP TABLE board_pool;
+DROP TABLE board_members;
+DROP TABLE boards;
+DROP TABLE board_rules;

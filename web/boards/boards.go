@@ -1,0 +1,162 @@
+// Package boards is the executive boards area: the review queue, one board with its rule check, members,
+// pool, submissions and actions, the member edit form, and the official print view.
+package boards
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/boardrules"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/components"
+)
+
+// ListData is the review queue.
+type ListData struct {
+	Election *store.Election
+	Boards   []store.Board
+	Counts   map[string]int
+	Filter   components.Form
+	Counties []store.County
+}
+
+// ShowData is one board's page.
+type ShowData struct {
+	Board      store.BoardDetail
+	Violations []boardrules.Violation
+	Member     components.Form // the add-member form, filled in again after an error
+	Pool       components.Form
+	Approval   components.Form
+	Review     components.Form
+	Submit     []boardrules.Violation // shown when a submit was refused
+	Alert      string                 // message key of why an action was refused
+}
+
+// Statuses in workflow order.
+var Statuses = []string{"draft", "submitted", "approved"}
+
+func href(b store.Board, tail string) templ.SafeURL {
+	return templ.SafeURL("/boards/" + strconv.FormatInt(b.ID, 10) + tail)
+}
+
+// title names a board: "County executive board of Marvdasht" or of a district.
+func title(ctx context.Context, b store.Board) string {
+	if b.Level == "district" {
+		return i18n.T(ctx, "boards.title_district", i18n.Pick(ctx, b.DistrictFa, b.DistrictEn), i18n.Pick(ctx, b.CountyFa, b.CountyEn))
+	}
+	return i18n.T(ctx, "boards.title_county", i18n.Pick(ctx, b.CountyFa, b.CountyEn))
+}
+
+func canEdit(ctx context.Context, b store.Board) bool {
+	p := auth.FromContext(ctx)
+	return b.Status == "draft" && p.EditsBoardLevel(b.Level)
+}
+
+func canReview(ctx context.Context) bool { return auth.FromContext(ctx).Can(auth.ReviewBoards) }
+
+// roleLabel names a member's seat, with the office for the chair and ex-officio members.
+func roleLabel(ctx context.Context, m boardrules.Member) string {
+	s := i18n.T(ctx, "board_role."+m.Role)
+	if m.Office != "" {
+		s += " (" + i18n.T(ctx, "office."+m.Office) + ")"
+	}
+	return s
+}
+
+// violation is a broken rule in the user's language.
+func violation(ctx context.Context, v boardrules.Violation) string {
+	key := "rule." + v.Code
+	switch v.Code {
+	case "chair_count", "secretary_count":
+		return i18n.T(ctx, key, i18n.Num(ctx, v.Got))
+	case "chair_office", "office_missing":
+		return i18n.T(ctx, key, i18n.T(ctx, "office."+v.Office))
+	case "office_twice":
+		return i18n.T(ctx, key, i18n.T(ctx, "office."+v.Office), i18n.Num(ctx, v.Got))
+	case "office_foreign":
+		return i18n.T(ctx, key, v.Name, i18n.T(ctx, "office."+v.Office))
+	case "trusted_count", "alternate_count", "pool_size":
+		return i18n.T(ctx, key, i18n.Num(ctx, v.Want), i18n.Num(ctx, v.Got))
+	case "pool_not_approved":
+		return i18n.T(ctx, key)
+	}
+	return i18n.T(ctx, key, v.Name)
+}
+
+func roleOptions(ctx context.Context) []components.Option {
+	var opts []components.Option
+	for _, r := range boardrules.Roles {
+		opts = append(opts, components.Option{Value: r, Label: i18n.T(ctx, "board_role."+r)})
+	}
+	return opts
+}
+
+// officeOptions are the chair's offices and the ex-officio offices.
+func officeOptions(ctx context.Context) []components.Option {
+	var opts []components.Option
+	for _, o := range append([]string{boardrules.Governor, boardrules.DistrictHead}, boardrules.Offices...) {
+		opts = append(opts, components.Option{Value: o, Label: i18n.T(ctx, "office."+o)})
+	}
+	return opts
+}
+
+func statusOptions(ctx context.Context) []components.Option {
+	var opts []components.Option
+	for _, s := range Statuses {
+		opts = append(opts, components.Option{Value: s, Label: i18n.T(ctx, "board_status."+s)})
+	}
+	return opts
+}
+
+func levelOptions(ctx context.Context) []components.Option {
+	return []components.Option{{Value: "county", Label: i18n.T(ctx, "boards.level.county")},
+		{Value: "district", Label: i18n.T(ctx, "boards.level.district")}}
+}
+
+func countyOptions(ctx context.Context, cs []store.County) []components.Option {
+	var opts []components.Option
+	for _, c := range cs {
+		opts = append(opts, components.Option{Value: c.Code, Label: i18n.Pick(ctx, c.NameFa, c.NameEn)})
+	}
+	return opts
+}
+
+// diff is what changed from the previous submission to the latest, or nil when there is only one.
+func diff(d store.BoardDetail) ([]boardrules.Change, int) {
+	if len(d.Submissions) < 2 {
+		return nil, 0
+	}
+	return boardrules.Diff(d.Submissions[1].Members, d.Submissions[0].Members), d.Submissions[1].Number
+}
+
+func fieldValue(ctx context.Context, f boardrules.FieldChange, v string) string {
+	switch {
+	case v == "":
+		return "—"
+	case f.Field == "role":
+		return i18n.T(ctx, "board_role."+v)
+	case f.Field == "office":
+		return i18n.T(ctx, "office."+v)
+	}
+	return v
+}
+
+func quorum(d store.BoardDetail) int { return boardrules.Quorum(len(d.Members), d.Rule.Rule()) }
+
+func legalOrder(d store.BoardDetail) []store.BoardMember {
+	var ms []boardrules.Member
+	byID := map[string]store.BoardMember{}
+	for _, m := range d.Members {
+		ms = append(ms, m.Member)
+		byID[m.NationalID] = m
+	}
+	var out []store.BoardMember
+	for _, m := range boardrules.InLegalOrder(ms, d.Rule.Rule()) {
+		out = append(out, byID[m.NationalID])
+	}
+	return out
+}
