@@ -26,6 +26,16 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		d.Election = &e
 		d.DaysLeft = daysUntil(s.now(), e.ElectionDay)
+		if p.Can(auth.EditBoards) {
+			level := "county"
+			if p.Role == auth.DistrictHead {
+				level = "district"
+			}
+			if d.Boards, err = s.store.Boards(ctx, p.Scope, e.ID, store.BoardFilter{Level: level}); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
 	case !errors.Is(err, store.ErrNotFound):
 		s.serverError(w, r, err)
 		return

@@ -43,12 +43,20 @@ func href(b store.Board, tail string) templ.SafeURL {
 	return templ.SafeURL("/boards/" + strconv.FormatInt(b.ID, 10) + tail)
 }
 
-// title names a board: "County executive board of Marvdasht" or of a district.
-func title(ctx context.Context, b store.Board) string {
+// Title names a board: "Executive board of Marvdasht County" or of a district.
+func Title(ctx context.Context, b store.Board) string {
 	if b.Level == "district" {
 		return i18n.T(ctx, "boards.title_district", i18n.Pick(ctx, b.DistrictFa, b.DistrictEn), i18n.Pick(ctx, b.CountyFa, b.CountyEn))
 	}
 	return i18n.T(ctx, "boards.title_county", i18n.Pick(ctx, b.CountyFa, b.CountyEn))
+}
+
+// StatusKey is the board's status for display: a draft that HQ sent back is "returned".
+func StatusKey(b store.Board) string {
+	if b.Status == "draft" && b.ReturnNote != "" {
+		return "returned"
+	}
+	return b.Status
 }
 
 func canEdit(ctx context.Context, b store.Board) bool {

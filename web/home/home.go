@@ -12,4 +12,6 @@ type Data struct {
 	DaysLeft  int              // to the current election's day; negative once it has passed
 	Counties  []store.County   // the counties in scope (a governor's or district head's own)
 	Provinces []store.Province // for the national view
+	Boards    []store.Board    // the boards a governor or district head composes
 }
+

@@ -1,0 +1,322 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/nationalid"
+	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/store"
+)
+
+// nid makes the n-th valid national ID.
+func nid(n int) string {
+	nine := fmt.Sprintf("%09d", 200000000+n*7907)
+	return nine + string('0'+nationalid.CheckDigit(nine))
+}
+
+// withElection makes a current councils election (which gives every county and district its board).
+func (a *testApp) withElection() int64 {
+	a.t.Helper()
+	id, err := a.st.AddElection(a.t.Context(), audit.System, store.NewElection{Code: "test-councils", Kind: "councils",
+		TitleFa: "انتخابات آزمایشی", TitleEn: "Test election", ElectionDay: time.Date(2027, 2, 26, 0, 0, 0, 0, time.UTC), Current: true})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return id
+}
+
+func (a *testApp) boardID(county, district string) string {
+	a.t.Helper()
+	var id int64
+	err := a.st.Pool().QueryRow(a.t.Context(), `
+		SELECT b.id FROM boards b JOIN counties c ON c.id = b.county_id LEFT JOIN districts d ON d.id = b.district_id
+		JOIN elections e ON e.id = b.election_id AND e.is_current
+		WHERE c.code = $1 AND coalesce(d.code, '') = $2`, county, district).Scan(&id)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return itoa(id)
+}
+
+func member(name, id, role, office string) url.Values {
+	return url.Values{"full_name": {name}, "father_name": {"پدر " + name}, "national_id": {id}, "role": {role}, "office": {office}, "phone": {"09120000000"}}
+}
+
+// composeLegal fills a councils county board through the HTTP forms: a pool of 30 with its approval, the
+// chair, both ex-officio members, 8 trusted members and 5 alternates from the pool.
+func (a *testApp) composeLegal(c *http.Client, board string) {
+	a.t.Helper()
+	must := func(res response, what string) {
+		a.t.Helper()
+		if res.status != http.StatusSeeOther {
+			a.t.Fatalf("%s: %d\n%s", what, res.status, res.body)
+		}
+	}
+	for i := range 30 {
+		must(a.post(c, "/boards/"+board+"/pool", url.Values{"full_name": {fmt.Sprintf("معتمد %d", i)}, "father_name": {"پدر"},
+			"national_id": {nid(i)}, "phone": {"0912"}}), "pool")
+	}
+	must(a.post(c, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۳/ن"}}), "approval")
+	must(a.post(c, "/boards/"+board+"/members", member("رئیس", nid(100), "chair", "governor")), "chair")
+	must(a.post(c, "/boards/"+board+"/members", member("ثبت", nid(101), "ex_officio", "civil_registration")), "registrar")
+	must(a.post(c, "/boards/"+board+"/members", member("دادگستری", nid(102), "ex_officio", "judiciary_rep")), "judiciary")
+	for i := range 8 {
+		must(a.post(c, "/boards/"+board+"/members", member(fmt.Sprintf("معتمد %d", i), nid(i), "trusted", "")), "trusted")
+	}
+	for i := range 5 {
+		must(a.post(c, "/boards/"+board+"/members", member(fmt.Sprintf("معتمد %d", 10+i), nid(10+i), "alternate", "")), "alternate")
+	}
+}
+
+func (a *testApp) boardStatus(board string) string {
+	a.t.Helper()
+	var s string
+	if err := a.st.Pool().QueryRow(a.t.Context(), `SELECT status FROM boards WHERE id = $1`, board).Scan(&s); err != nil {
+		a.t.Fatal(err)
+	}
+	return s
+}
+
+func TestBoardWorkflow(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	gov, hq := a.login("gov.marvdasht"), a.login("hq.fars")
+	board := a.boardID("marvdasht", "")
+
+	list := a.get(gov, "/boards")
+	mustContain(t, list.body, "/boards/"+board, "هیئت اجرایی شهرستان مرودشت", "هیئت اجرایی بخش مرکزی (مرودشت)")
+	mustNotContain(t, list.body, "پاسارگاد")
+
+	// An invalid member: 422, the form filled in, a message naming the field, nothing saved.
+	bad := member("علی رضایی", "۰۰۱۲۳۴۵۶۷۰", "trusted", "")
+	res := a.post(gov, "/boards/"+board+"/members", bad)
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid member: %d", res.status)
+	}
+	mustContain(t, res.body, "کد ملی معتبر نیست", `value="علی رضایی"`, `value="۰۰۱۲۳۴۵۶۷۰"`, `id="e-national_id"`)
+	// Persian digits are accepted and stored as Latin.
+	res = a.post(gov, "/boards/"+board+"/members", member("علی رضایی", persian.ToPersianDigits(nid(500)), "secretary", ""))
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("member with Persian digits: %d", res.status)
+	}
+	if n := a.count(`SELECT count(*) FROM board_members WHERE national_id = $1`, nid(500)); n != 1 {
+		t.Fatal("the national ID was not stored in Latin digits")
+	}
+	// The same person twice: 422.
+	if res := a.post(gov, "/boards/"+board+"/members", member("دوباره", nid(500), "trusted", "")); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("duplicate member: %d", res.status)
+	}
+	// A submit with violations: 422 listing them, nothing changed.
+	res = a.post(gov, "/boards/"+board+"/submit", url.Values{})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("submit with violations: %d", res.status)
+	}
+	mustContain(t, res.body, "هیئت باید دقیقاً یک رئیس داشته باشد", "هیئت به ۸ معتمد اصلی نیاز دارد", "تأیید فهرست معتمدین")
+	if a.boardStatus(board) != "draft" || a.count(`SELECT count(*) FROM board_submissions`) != 0 {
+		t.Fatal("a refused submit changed the board")
+	}
+
+	a.composeLegal(gov, board)
+	page := a.get(gov, "/boards/"+board)
+	mustContain(t, page.body, "ترکیب هیئت با همه قواعد قانونی مطابق است")
+	if res := a.post(gov, "/boards/"+board+"/submit", url.Values{}); res.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d\n%s", res.status, res.body)
+	}
+	if a.boardStatus(board) != "submitted" {
+		t.Fatal("the board is not submitted")
+	}
+	// Submitted: read-only for everyone until returned.
+	before := a.count(`SELECT count(*) FROM board_members`)
+	if res := a.post(gov, "/boards/"+board+"/members", member("دیر", nid(600), "secretary", "")); res.status != http.StatusConflict {
+		t.Fatalf("adding to a submitted board: %d", res.status)
+	}
+	if a.count(`SELECT count(*) FROM board_members`) != before {
+		t.Fatal("a submitted board changed")
+	}
+	// Only HQ decides.
+	if res := a.post(gov, "/boards/"+board+"/approve", url.Values{}); res.status != http.StatusForbidden {
+		t.Fatalf("governor approving: %d", res.status)
+	}
+	if res := a.post(a.login("observer"), "/boards/"+board+"/return", url.Values{"note": {"x"}}); res.status != http.StatusForbidden {
+		t.Fatalf("observer returning: %d", res.status)
+	}
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"note": {""}}); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("return without a note: %d", res.status)
+	}
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"note": {"تلفن دبیر را اصلاح کنید"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("return: %d", res.status)
+	}
+	if a.boardStatus(board) != "draft" {
+		t.Fatal("a returned board is not a draft")
+	}
+	mustContain(t, a.get(gov, "/").body, "تلفن دبیر را اصلاح کنید")
+	mustContain(t, a.get(gov, "/boards/"+board).body, "تلفن دبیر را اصلاح کنید")
+
+	// The governor fixes: edits the secretary, replaces an alternate, resubmits.
+	var secretary, alternate int64
+	_ = a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_members WHERE national_id = $1`, nid(500)).Scan(&secretary)
+	_ = a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_members WHERE national_id = $1`, nid(14)).Scan(&alternate)
+	edit := member("علی رضایی", nid(500), "secretary", "")
+	edit.Set("phone", "۰۹۱۷۱۱۱۲۲۳۳")
+	edit.Set("version", "1")
+	if res := a.post(gov, "/boards/"+board+"/members/"+itoa(secretary), edit); res.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", res.status, res.body)
+	}
+	// A second save from the same old form is refused with the current values.
+	edit.Set("phone", "09170000000")
+	res = a.post(gov, "/boards/"+board+"/members/"+itoa(secretary), edit)
+	if res.status != http.StatusConflict {
+		t.Fatalf("stale edit: %d", res.status)
+	}
+	mustContain(t, res.body, "کاربر دیگری همین حالا تغییر داده است", `value="09171112233"`, `name="version" value="2"`)
+	if res := a.post(gov, "/boards/"+board+"/members/"+itoa(alternate)+"/delete", url.Values{}); res.status != http.StatusSeeOther {
+		t.Fatalf("delete: %d", res.status)
+	}
+	if res := a.post(gov, "/boards/"+board+"/members", member("معتمد 20", nid(20), "alternate", "")); res.status != http.StatusSeeOther {
+		t.Fatalf("add replacement: %d", res.status)
+	}
+	if res := a.post(gov, "/boards/"+board+"/submit", url.Values{}); res.status != http.StatusSeeOther {
+		t.Fatalf("resubmit: %d\n%s", res.status, res.body)
+	}
+	// HQ sees what changed since the first submission, field by field.
+	review := a.get(hq, "/boards/"+board).body
+	mustContain(t, review, "تغییرات نسبت به ارسال شماره ۱", "افزوده شد:", "معتمد 20", "حذف شد:", "معتمد 14",
+		"تغییر کرد:", "09120000000 → 09171112233")
+	if res := a.get(hq, "/boards/"+board+"/print"); res.status != http.StatusNotFound {
+		t.Fatalf("print before approval: %d", res.status)
+	}
+	if res := a.post(hq, "/boards/"+board+"/approve", url.Values{}); res.status != http.StatusSeeOther {
+		t.Fatalf("approve: %d", res.status)
+	}
+	if a.boardStatus(board) != "approved" {
+		t.Fatal("not approved")
+	}
+	print := a.get(gov, "/boards/"+board+"/print")
+	if print.status != http.StatusOK {
+		t.Fatalf("print: %d", print.status)
+	}
+	// Legal order: the chair, the ex-officio members in the law's order, trusted, alternates, secretary.
+	order := regexp.MustCompile(`<td>(رئیس|ثبت|دادگستری|معتمد 0|معتمد 10|علی رضایی)</td>`).FindAllStringSubmatch(print.body, -1)
+	var got []string
+	for _, m := range order {
+		got = append(got, m[1])
+	}
+	if strings.Join(got, ",") != "رئیس,ثبت,دادگستری,معتمد 0,معتمد 10,علی رضایی" {
+		t.Errorf("print order %v", got)
+	}
+	mustContain(t, print.body, "امضای رئیس هیئت", "۱۴۰۵/۰۸/۰۱")
+
+	// Every change is audited with before/after.
+	for action, want := range map[string]int{"board_member.create": 18, "board_member.update": 1, "board_member.delete": 1,
+		"board_pool.create": 30, "board_pool.approval": 1, "board.submit": 2, "board.return": 1, "board.approve": 1} {
+		if n := a.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND entity_id = $2`, action, board); n != want {
+			t.Errorf("%s audit rows = %d, want %d", action, n, want)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'board_member.update' AND detail::text LIKE '%"before"%09120000000%"after"%09171112233%'`); n != 1 {
+		t.Error("the member edit's audit row lacks before and after")
+	}
+	if n := a.count(`SELECT count(*) FROM board_submissions WHERE board_id = $1`, board); n != 2 {
+		t.Errorf("submissions kept: %d", n)
+	}
+}
+
+func TestBoardScopeAndRoles(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	marvdasht, pasargad := a.boardID("marvdasht", ""), a.boardID("pasargad", "")
+	central := a.boardID("marvdasht", "marvdasht-central")
+	tests := []struct {
+		user, method, path string
+		status             int
+	}{
+		{"gov.pasargad", "GET", "/boards/" + marvdasht, 404},
+		{"gov.pasargad", "POST", "/boards/" + marvdasht + "/members", 404},
+		{"gov.marvdasht", "GET", "/boards/" + pasargad, 404},
+		{"gov.marvdasht", "GET", "/boards/" + central, 200},
+		{"gov.marvdasht", "POST", "/boards/" + central + "/members", 403}, // the district head composes it
+		{"dh.marvdasht", "GET", "/boards/" + marvdasht, 404},
+		{"dh.marvdasht", "POST", "/boards/" + central + "/members", 422},
+		{"hq.fars", "POST", "/boards/" + marvdasht + "/members", 403},
+		{"observer", "GET", "/boards/" + marvdasht, 200},
+		{"observer", "POST", "/boards/" + marvdasht + "/submit", 403},
+		{"committee", "GET", "/boards", 200},
+		{"national", "GET", "/boards/" + pasargad, 200},
+		{"hq.fars", "GET", "/boards/999999", 404},
+		{"hq.fars", "GET", "/boards/abc", 404},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user+" "+tt.method+" "+tt.path, func(t *testing.T) {
+			c := a.login(tt.user)
+			var res response
+			if tt.method == "GET" {
+				res = a.get(c, tt.path)
+			} else {
+				res = a.post(c, tt.path, url.Values{})
+			}
+			if res.status != tt.status {
+				t.Fatalf("status %d, want %d", res.status, tt.status)
+			}
+		})
+	}
+	if n := a.count(`SELECT count(*) FROM board_members`); n != 0 {
+		t.Fatalf("refused requests added %d members", n)
+	}
+}
+
+// A board member who registers later as a candidate flags the board again for HQ.
+func TestBoardCandidateConflict(t *testing.T) {
+	a := newTestApp(t)
+	election := a.withElection()
+	gov, hq := a.login("gov.marvdasht"), a.login("hq.fars")
+	board := a.boardID("marvdasht", "")
+	a.composeLegal(gov, board)
+	a.post(gov, "/boards/"+board+"/submit", url.Values{})
+	a.post(hq, "/boards/"+board+"/approve", url.Values{})
+	if a.boardStatus(board) != "approved" {
+		t.Fatal("setup: not approved")
+	}
+	_, err := a.st.Pool().Exec(t.Context(), `INSERT INTO candidates (election_id, province_id, county_id, full_name, national_id)
+		SELECT $1, province_id, id, 'معتمد 3', $2 FROM counties WHERE code = 'pasargad'`, election, nid(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := a.get(hq, "/boards?conflict=1")
+	mustContain(t, list.body, "/boards/"+board, "۱ تعارض با داوطلبان") // one person, on the board and in the pool
+	mustNotContain(t, list.body, "/boards/"+a.boardID("pasargad", "")+`"`)
+	page := a.get(hq, "/boards/"+board).body
+	mustContain(t, page, "معتمد 3 در همین انتخابات داوطلب ثبت‌نام کرده است", "داوطلب همین انتخابات")
+	// HQ can send the approved board back for correction.
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"note": {"یک معتمد داوطلب شده است"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("return of an approved board: %d", res.status)
+	}
+	if a.boardStatus(board) != "draft" {
+		t.Fatal("not back to draft")
+	}
+}
+
+// Every county and district has its draft board for every election, and new places get theirs.
+func TestBoardsExistForEveryPlace(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	counties := a.count(`SELECT count(*) FROM counties`)
+	districts := a.count(`SELECT count(*) FROM districts`)
+	elections := a.count(`SELECT count(*) FROM elections`)
+	if n := a.count(`SELECT count(*) FROM boards`); n != (counties+districts)*elections {
+		t.Fatalf("%d boards for %d places and %d elections", n, counties+districts, elections)
+	}
+	if _, err := a.st.Pool().Exec(t.Context(), `INSERT INTO districts (county_id, code, name_fa, name_en)
+		SELECT id, 'beyza-new', 'نو', 'New' FROM counties WHERE code = 'beyza'`); err != nil {
+		t.Fatal(err)
+	}
+	if n := a.count(`SELECT count(*) FROM boards b JOIN districts d ON d.id = b.district_id WHERE d.code = 'beyza-new'`); n != elections {
+		t.Fatalf("a new district has %d boards, want %d", n, elections)
+	}
+}
