@@ -14,4 +14,3 @@ type Data struct {
 	Provinces []store.Province // for the national view
 	Boards    []store.Board    // the boards a governor or district head composes
 }
-
