@@ -152,8 +152,8 @@ var DemoUsers = []auth.Account{
 }
 
 // Demo loads the reference data, the demo election (current, its election day about three months after
-// the day the demo is first loaded, so some of its preparation lies behind it and some ahead) and the demo
-// users, then prints the logins to out.
+// the day the demo is first loaded, so some of its preparation lies behind it and some ahead), the demo
+// users (printing the logins to out) and executive boards in every state of their review.
 func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Time, out io.Writer) error {
 	if err := Reference(ctx, st); err != nil {
 		return err
@@ -191,5 +191,5 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 		}
 		fmt.Fprintf(out, "  %-22s %-14s %s\n", acc.Username, acc.Role, place)
 	}
-	return nil
+	return demoBoardsLoad(ctx, st, now)
 }
