@@ -29,7 +29,7 @@ import (
 const (
 	viewportWidth  = 1280
 	viewportHeight = 900
-	testTimeout    = 60 * time.Second
+	testTimeout    = 150 * time.Second
 
 	// maxShotHeight caps the height of a full-page screenshot.
 	maxShotHeight = 16000
@@ -54,7 +54,7 @@ type Browser struct {
 
 // New starts a headless Chromium for t and opens one tab with a 1280x900
 // viewport. Everything it starts is stopped by t.Cleanup, and every action
-// must finish within 60 seconds of New.
+// must finish within 150 seconds of New.
 //
 // The browser is $SETAD_CHROMIUM if set, else /usr/bin/chromium, else
 // "chromium" on the PATH. When SETAD_BROWSER=off, New skips the test. When no

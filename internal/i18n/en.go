@@ -338,4 +338,5 @@ var en = map[string]string{
 	"action.board.approve":       "Board approved",
 	"action.board.return":        "Board returned",
 	"home.your_boards":           "Your executive boards",
+	"boards.submitted_at":        "Submitted",
 }

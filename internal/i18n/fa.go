@@ -338,4 +338,5 @@ var fa = map[string]string{
 	"action.board.approve":       "تأیید هیئت",
 	"action.board.return":        "برگرداندن هیئت",
 	"home.your_boards":           "هیئت‌های اجرایی شما",
+	"boards.submitted_at":        "ارسال",
 }

@@ -8,6 +8,7 @@ import "net/url"
 type Form struct {
 	Values url.Values
 	Errors map[string]string
+	Prefix string // keeps element ids unique when a page has two forms with the same field names
 }
 
 // NewForm returns an empty form.
@@ -15,6 +16,13 @@ func NewForm() Form { return Form{Values: url.Values{}, Errors: map[string]strin
 
 // Get returns the typed value of a field.
 func (f Form) Get(name string) string { return f.Values.Get(name) }
+
+// WithPrefix returns the form with its element ids prefixed.
+func (f Form) WithPrefix(p string) Form { f.Prefix = p; return f }
+
+func (f Form) id(name string) string { return "f-" + f.Prefix + name }
+
+func (f Form) errID(name string) string { return "e-" + f.Prefix + name }
 
 // Err returns the message key of a field's error, or "".
 func (f Form) Err(name string) string { return f.Errors[name] }
