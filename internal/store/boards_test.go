@@ -1,0 +1,174 @@
+package store_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/boardrules"
+	"github.com/setad/setad/internal/nationalid"
+	"github.com/setad/setad/internal/seed"
+	"github.com/setad/setad/internal/store"
+)
+
+func validID(n int) string {
+	nine := fmt.Sprintf("%09d", 400000000+n*7901)
+	return nine + string('0'+nationalid.CheckDigit(nine))
+}
+
+// boardFixture is a fresh database with a current councils election and the Marvdasht county board.
+func boardFixture(t *testing.T) (*fixture, int64, audit.Actor) {
+	f := bareFixture(t)
+	if _, err := f.st.AddElection(f.ctx, audit.System, store.NewElection{Code: "e", Kind: "councils", TitleFa: "ا",
+		TitleEn: "E", ElectionDay: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), Current: true}); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	f.scan(`SELECT b.id FROM boards b JOIN counties c ON c.id = b.county_id WHERE c.code = 'marvdasht' AND b.level = 'county'`, nil, &id)
+	return f, id, audit.Actor{Name: "gov.marvdasht", Remote: "test"}
+}
+
+// composeLegal builds a legal councils county board through the store.
+func composeLegal(t *testing.T, f *fixture, board int64, a audit.Actor) {
+	t.Helper()
+	sc := f.governor("marvdasht")
+	for i := range 30 {
+		if err := f.st.AddPoolMember(f.ctx, a, sc, board, boardrules.Member{FullName: fmt.Sprint("p", i), NationalID: validID(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.st.SetPoolApproval(f.ctx, a, sc, board, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), "12/n"); err != nil {
+		t.Fatal(err)
+	}
+	ms := []boardrules.Member{
+		{FullName: "chair", NationalID: validID(100), Role: "chair", Office: "governor"},
+		{FullName: "reg", NationalID: validID(101), Role: "ex_officio", Office: "civil_registration"},
+		{FullName: "jud", NationalID: validID(102), Role: "ex_officio", Office: "judiciary_rep"},
+	}
+	for i := range 8 {
+		ms = append(ms, boardrules.Member{FullName: fmt.Sprint("t", i), NationalID: validID(i), Role: "trusted"})
+	}
+	for i := range 5 {
+		ms = append(ms, boardrules.Member{FullName: fmt.Sprint("a", i), NationalID: validID(10 + i), Role: "alternate"})
+	}
+	for _, m := range ms {
+		if _, err := f.st.AddMember(f.ctx, a, sc, board, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestBoardRulesSeeded(t *testing.T) {
+	f := bareFixture(t)
+	if n := f.count(`SELECT count(*) FROM board_rules`); n != len(seed.BoardRules) {
+		t.Fatalf("%d rules, want %d", n, len(seed.BoardRules))
+	}
+	// HQ's edit survives another seed.
+	f.exec(`UPDATE board_rules SET trusted_main = 9 WHERE kind = 'councils' AND level = 'county'`)
+	if n, err := f.st.AddBoardRules(f.ctx, audit.System, seed.BoardRules); err != nil || n != 0 {
+		t.Fatalf("AddBoardRules again = %d, %v", n, err)
+	}
+	if n := f.count(`SELECT trusted_main FROM board_rules WHERE kind = 'councils' AND level = 'county'`); n != 9 {
+		t.Fatal("the seed overwrote HQ's edit")
+	}
+}
+
+func TestBoardWorkflowStates(t *testing.T) {
+	f, board, gov := boardFixture(t)
+	sc, hq := f.governor("marvdasht"), audit.Actor{Name: "hq", Remote: "test"}
+	if err := f.st.ApproveBoard(f.ctx, hq, f.hq("fars"), board); !errors.Is(err, store.ErrBoardState) {
+		t.Fatalf("approving a draft: %v", err)
+	}
+	if err := f.st.ReturnBoard(f.ctx, hq, f.hq("fars"), board, "x"); !errors.Is(err, store.ErrBoardState) {
+		t.Fatalf("returning a draft: %v", err)
+	}
+	var ve *store.ViolationsError
+	if err := f.st.SubmitBoard(f.ctx, gov, sc, board); !errors.As(err, &ve) || len(ve.Violations) == 0 {
+		t.Fatalf("submitting an empty board: %v", err)
+	}
+	composeLegal(t, f, board, gov)
+	if err := f.st.SubmitBoard(f.ctx, gov, sc, board); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.AddMember(f.ctx, gov, sc, board, boardrules.Member{FullName: "late", NationalID: validID(300), Role: "secretary"}); !errors.Is(err, store.ErrBoardLocked) {
+		t.Fatalf("adding to a submitted board: %v", err)
+	}
+	if err := f.st.SubmitBoard(f.ctx, gov, sc, board); !errors.Is(err, store.ErrBoardLocked) {
+		t.Fatalf("submitting twice: %v", err)
+	}
+	// Another county's governor does not reach it.
+	if err := f.st.ReturnBoard(f.ctx, hq, f.governor("pasargad"), board, "x"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("out of scope: %v", err)
+	}
+	if err := f.st.ApproveBoard(f.ctx, hq, f.hq("fars"), board); err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.st.Board(f.ctx, sc, board)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != "approved" || d.ApprovedAt == nil || len(d.Submissions) != 1 || d.Submissions[0].Decision != "approved" ||
+		len(d.Submissions[0].Members) != 16 || d.Submissions[0].Members[0].Role != "chair" {
+		t.Fatalf("after approval: %+v", d.Board)
+	}
+	f.verifyChain()
+}
+
+func TestMemberVersion(t *testing.T) {
+	f, board, gov := boardFixture(t)
+	sc := f.governor("marvdasht")
+	m := boardrules.Member{FullName: "s", NationalID: validID(1), Role: "secretary"}
+	id, err := f.st.AddMember(f.ctx, gov, sc, board, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Phone = "0912"
+	if err := f.st.UpdateMember(f.ctx, gov, sc, board, id, 1, m); err != nil {
+		t.Fatal(err)
+	}
+	m.Phone = "0913"
+	if err := f.st.UpdateMember(f.ctx, gov, sc, board, id, 1, m); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("stale update: %v", err)
+	}
+	if n := f.count(`SELECT count(*) FROM board_members WHERE id = $1 AND phone = '0912' AND version = 2`, id); n != 1 {
+		t.Fatal("the stale update changed the member")
+	}
+	if err := f.st.UpdateMember(f.ctx, gov, f.governor("pasargad"), board, id, 2, m); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("update out of scope: %v", err)
+	}
+}
+
+// A submission and additions racing each other: whatever was added made it into the submission or was
+// refused; nothing lands on the board after it was submitted.
+func TestSubmitRacesAdditions(t *testing.T) {
+	f, board, gov := boardFixture(t)
+	sc := f.governor("marvdasht")
+	composeLegal(t, f, board, gov)
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = f.st.AddMember(f.ctx, gov, sc, board, boardrules.Member{FullName: "extra", NationalID: validID(500 + i), Role: "secretary"})
+		}()
+	}
+	wg.Add(1)
+	var submitErr error
+	go func() { defer wg.Done(); submitErr = f.st.SubmitBoard(f.ctx, gov, sc, board) }()
+	wg.Wait()
+	members := f.count(`SELECT count(*) FROM board_members WHERE board_id = $1`, board)
+	if submitErr == nil {
+		if n := f.count(`SELECT jsonb_array_length(members) FROM board_submissions WHERE board_id = $1`, board); n != members {
+			t.Fatalf("the submission holds %d members, the board %d", n, members)
+		}
+	} else {
+		var ve *store.ViolationsError
+		if !errors.As(submitErr, &ve) {
+			t.Fatal(submitErr)
+		}
+	}
+	f.verifyChain()
+}
