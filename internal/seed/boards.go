@@ -12,22 +12,24 @@ import (
 	"github.com/setad/setad/internal/store"
 )
 
-// demoBoard is the state the demo leaves one county board in.
+// demoBoard is the state the demo leaves one board in.
 type demoBoard struct {
-	county string
-	state  string // approved, submitted, resubmitted, returned, partial
-	seq    int    // distinguishes the people of each board
+	county   string
+	district string // "" for the county board
+	state    string // approved, submitted, resubmitted, returned, partial
+	seq      int    // distinguishes the people of each board
 }
 
 // demoBoards put boards in every state across Fars, the counties of the source document included.
 var demoBoards = []demoBoard{
-	{"marvdasht", "approved", 1},
-	{"pasargad", "resubmitted", 2},
-	{"arsanjan", "returned", 3},
-	{"beyza", "partial", 4},
-	{"shiraz", "approved", 5},
-	{"kazerun", "submitted", 6},
-	{"fasa", "partial", 7},
+	{"marvdasht", "", "approved", 1},
+	{"pasargad", "", "resubmitted", 2},
+	{"arsanjan", "", "returned", 3},
+	{"beyza", "", "partial", 4},
+	{"shiraz", "", "approved", 5},
+	{"kazerun", "", "submitted", 6},
+	{"fasa", "", "partial", 7},
+	{"marvdasht", "marvdasht-central", "partial", 8},
 }
 
 var firstNames = []string{"علی", "محمد", "حسین", "رضا", "مهدی", "زهرا", "فاطمه", "مریم", "سارا", "حسن",
@@ -61,18 +63,27 @@ func demoBoardsLoad(ctx context.Context, st *store.Store, now time.Time) error {
 	hq := audit.Actor{ID: hqUser.ID, Name: hqUser.Username, Remote: "seed"}
 	fars := auth.Scope{ProvinceID: hqUser.ProvinceID}
 	for _, db := range demoBoards {
-		bs, err := st.Boards(ctx, fars, e.ID, store.BoardFilter{County: db.county, Level: "county"})
+		level, composer := "county", "gov."+db.county
+		if db.district != "" {
+			level, composer = "district", "dh."+db.district
+		}
+		bs, err := st.Boards(ctx, fars, e.ID, store.BoardFilter{County: db.county, Level: level})
 		if err != nil {
 			return err
 		}
-		if len(bs) != 1 {
-			return fmt.Errorf("demo board of %s: found %d", db.county, len(bs))
+		var b store.Board
+		for _, x := range bs {
+			if x.DistrictCode == db.district {
+				b = x
+			}
 		}
-		b := bs[0]
+		if b.ID == 0 {
+			return fmt.Errorf("demo board of %s %s not found", db.county, db.district)
+		}
 		if b.Members > 0 || b.PoolSize > 0 || b.Status != "draft" {
 			continue
 		}
-		gov := audit.Actor{Name: "gov." + db.county, Remote: "seed"}
+		gov := audit.Actor{Name: composer, Remote: "seed"}
 		if u, err := st.UserByUsername(ctx, gov.Name); err == nil {
 			gov.ID = u.ID
 		} else {
@@ -142,8 +153,12 @@ func composeDemo(ctx context.Context, st *store.Store, gov audit.Actor, sc auth.
 		m.Role, m.Office = role, office
 		return m
 	}
+	chair := boardrules.Governor
+	if db.district != "" {
+		chair = boardrules.DistrictHead
+	}
 	members := []boardrules.Member{
-		seat(100, boardrules.Chair, boardrules.Governor),
+		seat(100, boardrules.Chair, chair),
 		seat(101, boardrules.ExOfficio, "civil_registration"),
 		seat(102, boardrules.ExOfficio, "judiciary_rep"),
 		seat(103, boardrules.Secretary, ""),

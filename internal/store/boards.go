@@ -83,6 +83,7 @@ type Board struct {
 	CountyEn       string
 	DistrictFa     string
 	DistrictEn     string
+	DistrictCode   string
 	ElectionKind   string
 	RuleKind       string // the kind whose rules apply: a by-election's parent
 	ElectionFa     string
@@ -101,6 +102,7 @@ const boardSelect = `
 	SELECT b.id, b.election_id, b.level, b.status, b.province_id, b.county_id, coalesce(b.district_id, 0),
 	       c.code AS county_code, c.name_fa AS county_fa, c.name_en AS county_en,
 	       coalesce(d.name_fa, '') AS district_fa, coalesce(d.name_en, '') AS district_en,
+	       coalesce(d.code, '') AS district_code,
 	       e.kind, coalesce(e.parent_kind, e.kind), e.title_fa, e.title_en,
 	       b.return_note, b.pool_approved_on, b.pool_reference, b.approved_at, b.version,
 	       (SELECT count(*) FROM board_members m WHERE m.board_id = b.id)::int AS members,
