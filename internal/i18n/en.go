@@ -339,4 +339,11 @@ var en = map[string]string{
 	"action.board.return":        "Board returned",
 	"home.your_boards":           "Your executive boards",
 	"boards.submitted_at":        "Submitted",
+	"boards.not_submitted":       "This decision is only for a board submitted for review.",
+	"boards.approve_refused":     "The board no longer meets the law (a member may have registered as a candidate) and was not approved; return it for correction.",
+	"err.date_old":               "This date is more than two years ago; check it.",
+	"home.boards_review":         "Executive boards of the province",
+	"home.boards_awaiting":       "%s boards awaiting your review",
+	"home.boards_approved":       "%s boards approved",
+	"home.boards_conflicts":      "%s boards with a member who is a candidate",
 }

@@ -339,4 +339,11 @@ var fa = map[string]string{
 	"action.board.return":        "برگرداندن هیئت",
 	"home.your_boards":           "هیئت‌های اجرایی شما",
 	"boards.submitted_at":        "ارسال",
+	"boards.not_submitted":       "این تصمیم فقط برای هیئتی است که برای بررسی ارسال شده است.",
+	"boards.approve_refused":     "هیئت دیگر با قانون مطابق نیست (مثلاً عضوی داوطلب شده است) و تأیید نشد؛ آن را برای اصلاح برگردانید.",
+	"err.date_old":               "این تاریخ بیش از دو سال پیش است؛ تاریخ را بررسی کنید.",
+	"home.boards_review":         "هیئت‌های اجرایی استان",
+	"home.boards_awaiting":       "%s هیئت در انتظار بررسی شما",
+	"home.boards_approved":       "%s هیئت تأییدشده",
+	"home.boards_conflicts":      "%s هیئت با عضوی که داوطلب شده است",
 }

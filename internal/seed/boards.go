@@ -41,7 +41,8 @@ var lastNames = []string{"رضایی", "احمدی", "محمدی", "حسینی",
 func person(seq, n int) boardrules.Member {
 	nine := fmt.Sprintf("%09d", 310000000+seq*10007+n*97)
 	return boardrules.Member{
-		FullName:   firstNames[(seq*7+n)%len(firstNames)] + " " + lastNames[(seq*3+n*11)%len(lastNames)],
+		// Twenty first names times a last name per block of twenty: no two people of a board share a name.
+		FullName:   firstNames[n%len(firstNames)] + " " + lastNames[(seq*3+n/len(firstNames))%len(lastNames)],
 		FatherName: firstNames[(seq+n*13)%len(firstNames)],
 		NationalID: nine + string('0'+nationalid.CheckDigit(nine)),
 		Phone:      fmt.Sprintf("0917%07d", seq*1000+n),

@@ -72,14 +72,24 @@ func (s *Server) scopedBoard(w http.ResponseWriter, r *http.Request) (store.Boar
 	return d, true
 }
 
-// editableBoard is scopedBoard for the board's own composer: others get 403.
+// editableBoard is scopedBoard for the board's own composer: others get 403. A change posted to a board
+// that is not a draft is refused at once (409), before its form is even read.
 func (s *Server) editableBoard(w http.ResponseWriter, r *http.Request) (store.BoardDetail, bool) {
 	d, ok := s.scopedBoard(w, r)
-	if ok && !auth.FromContext(r.Context()).EditsBoardLevel(d.Level) {
+	if !ok {
+		return d, false
+	}
+	if !auth.FromContext(r.Context()).EditsBoardLevel(d.Level) {
 		s.forbidden(w, r)
 		return d, false
 	}
-	return d, ok
+	if r.Method == http.MethodPost && d.Status != "draft" {
+		sd := newShowData(d)
+		sd.Alert = "boards.not_allowed_now"
+		s.render(w, r, http.StatusConflict, boards.Show(sd))
+		return d, false
+	}
+	return d, true
 }
 
 func newShowData(d store.BoardDetail) boards.ShowData {
@@ -113,17 +123,25 @@ func (s *Server) boardDone(w http.ResponseWriter, r *http.Request, id int64, err
 		s.redirectFlash(w, r, "/boards/"+strconv.FormatInt(id, 10), flash)
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
-	case errors.Is(err, store.ErrBoardLocked), errors.Is(err, store.ErrBoardState):
+	case errors.Is(err, store.ErrBoardLocked):
 		s.boardRefused(w, r, id, http.StatusConflict, func(sd *boards.ShowData) { sd.Alert = "boards.not_allowed_now" })
+	case errors.Is(err, store.ErrBoardState):
+		s.boardRefused(w, r, id, http.StatusConflict, func(sd *boards.ShowData) { sd.Alert = "boards.not_submitted" })
 	default:
 		return false
 	}
 	return true
 }
 
-func memberFrom(f components.Form) boardrules.Member {
-	return boardrules.Member{FullName: f.Get("full_name"), FatherName: f.Get("father_name"), NationalID: f.Get("national_id"),
+// memberFrom reads a member form. The chair's office follows from the board (a governor chairs a county
+// board, a district head a district board) when the form leaves it empty.
+func memberFrom(f components.Form, d store.BoardDetail) boardrules.Member {
+	m := boardrules.Member{FullName: f.Get("full_name"), FatherName: f.Get("father_name"), NationalID: f.Get("national_id"),
 		Role: f.Get("role"), Office: f.Get("office"), Phone: f.Get("phone"), Notes: f.Get("notes")}
+	if m.Role == boardrules.Chair && m.Office == "" {
+		m.Office = d.Rule.ChairOffice
+	}
+	return m
 }
 
 // memberAdd adds a member; an invalid one comes back filled in with each field's message (422).
@@ -136,7 +154,7 @@ func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, errs := boardrules.CleanMember(memberFrom(f), true)
+	m, errs := boardrules.CleanMember(memberFrom(f, d), true)
 	f.Errors = errs
 	if f.Valid() {
 		_, err := s.store.AddMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
@@ -210,7 +228,7 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, errs := boardrules.CleanMember(memberFrom(f), true)
+	m, errs := boardrules.CleanMember(memberFrom(f, d), true)
 	f.Errors = errs
 	if f.Valid() {
 		err := s.store.UpdateMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, cur.ID, formVersion(f), m)
@@ -261,7 +279,7 @@ func (s *Server) poolAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, errs := boardrules.CleanMember(memberFrom(f), false)
+	m, errs := boardrules.CleanMember(memberFrom(f, d), false)
 	f.Errors = errs
 	if f.Valid() {
 		err := s.store.AddPoolMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
@@ -308,11 +326,14 @@ func (s *Server) poolApproval(w http.ResponseWriter, r *http.Request) {
 	}
 	day, err := persian.ParseDate(f.Get("approved_on"))
 	on := day.Time(time.UTC)
+	today := persian.FromTime(s.now().In(i18n.Tehran)).Time(time.UTC)
 	switch {
 	case err != nil:
 		f.Errors["approved_on"] = "err.date"
-	case on.After(s.now().In(i18n.Tehran)):
+	case on.After(today):
 		f.Errors["approved_on"] = "err.date_future"
+	case on.Before(today.AddDate(-2, 0, 0)):
+		f.Errors["approved_on"] = "err.date_old"
 	}
 	ref := f.Get("reference")
 	switch n := utf8.RuneCountInString(ref); {
@@ -366,6 +387,11 @@ func (s *Server) boardApprove(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := s.store.ApproveBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID)
+	var ve *store.ViolationsError
+	if errors.As(err, &ve) {
+		s.boardRefused(w, r, d.ID, http.StatusUnprocessableEntity, func(sd *boards.ShowData) { sd.Alert = "boards.approve_refused" })
+		return
+	}
 	if !s.boardDone(w, r, d.ID, err, "boards.approved") {
 		s.serverError(w, r, err)
 	}
@@ -409,5 +435,6 @@ func (s *Server) boardPrint(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	s.render(w, r, http.StatusOK, boards.Print(d))
+	// The official list is a Persian document whatever the reader's language.
+	s.render(w, r.WithContext(i18n.NewContext(r.Context(), i18n.Fa)), http.StatusOK, boards.Print(d))
 }

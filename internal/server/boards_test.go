@@ -188,7 +188,7 @@ func TestBoardWorkflow(t *testing.T) {
 	// HQ sees what changed since the first submission, field by field.
 	review := a.get(hq, "/boards/"+board).body
 	mustContain(t, review, "تغییرات نسبت به ارسال شماره ۱", "افزوده شد:", "معتمد 20", "حذف شد:", "معتمد 14",
-		"تغییر کرد:", "09120000000 → 09171112233")
+		"تغییر کرد:", "۰۹۱۲۰۰۰۰۰۰۰ → ۰۹۱۷۱۱۱۲۲۳۳")
 	if res := a.get(hq, "/boards/"+board+"/print"); res.status != http.StatusNotFound {
 		t.Fatalf("print before approval: %d", res.status)
 	}
@@ -283,8 +283,8 @@ func TestBoardCandidateConflict(t *testing.T) {
 	if a.boardStatus(board) != "approved" {
 		t.Fatal("setup: not approved")
 	}
-	_, err := a.st.Pool().Exec(t.Context(), `INSERT INTO candidates (election_id, province_id, county_id, full_name, national_id)
-		SELECT $1, province_id, id, 'معتمد 3', $2 FROM counties WHERE code = 'pasargad'`, election, nid(3))
+	_, err := a.st.Pool().Exec(t.Context(), `INSERT INTO candidates (election_id, province_id, county_id, full_name, national_id, gender, education)
+		SELECT $1, province_id, id, 'معتمد 3', $2, 'male', 'diploma' FROM counties WHERE code = 'pasargad'`, election, nid(3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,6 +293,7 @@ func TestBoardCandidateConflict(t *testing.T) {
 	mustNotContain(t, list.body, "/boards/"+a.boardID("pasargad", "")+`"`)
 	page := a.get(hq, "/boards/"+board).body
 	mustContain(t, page, "معتمد 3 در همین انتخابات داوطلب ثبت‌نام کرده است", "داوطلب همین انتخابات")
+	mustContain(t, a.get(hq, "/").body, "۱ هیئت با عضوی که داوطلب شده است", "/boards?conflict=1")
 	// HQ can send the approved board back for correction.
 	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"note": {"یک معتمد داوطلب شده است"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("return of an approved board: %d", res.status)
@@ -318,5 +319,91 @@ func TestBoardsExistForEveryPlace(t *testing.T) {
 	}
 	if n := a.count(`SELECT count(*) FROM boards b JOIN districts d ON d.id = b.district_id WHERE d.code = 'beyza-new'`); n != elections {
 		t.Fatalf("a new district has %d boards, want %d", n, elections)
+	}
+}
+
+func TestBoardReviewFixes(t *testing.T) {
+	a := newTestApp(t)
+	election := a.withElection()
+	gov, hq := a.login("gov.marvdasht"), a.login("hq.fars")
+	board := a.boardID("marvdasht", "")
+
+	// The chair's office follows from the board when the form leaves it out, as the contract has it.
+	if res := a.post(gov, "/boards/"+board+"/members", member("رئیس", nid(100), "chair", "")); res.status != http.StatusSeeOther {
+		t.Fatalf("chair without office: %d\n%s", res.status, res.body)
+	}
+	if n := a.count(`SELECT count(*) FROM board_members WHERE role = 'chair' AND office = 'governor'`); n != 1 {
+		t.Fatal("the chair's office was not taken from the board")
+	}
+	if _, err := a.st.Pool().Exec(t.Context(), `DELETE FROM board_members`); err != nil {
+		t.Fatal(err)
+	}
+
+	// A changed pool is no longer the approved pool.
+	a.composeLegal(gov, board)
+	if res := a.post(gov, "/boards/"+board+"/pool", url.Values{"full_name": {"تازه"}, "national_id": {nid(700)}}); res.status != http.StatusSeeOther {
+		t.Fatalf("add to pool: %d", res.status)
+	}
+	if n := a.count(`SELECT count(*) FROM boards WHERE id = $1 AND pool_approved_on IS NULL AND pool_reference = ''`, board); n != 1 {
+		t.Fatal("adding to an approved pool kept its approval")
+	}
+	mustContain(t, a.post(gov, "/boards/"+board+"/submit", url.Values{}).body, "تأیید فهرست معتمدین توسط هیئت نظارت")
+	a.post(gov, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۴"}})
+	if res := a.post(gov, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"1390/01/01"}, "reference": {"1"}}); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("an approval date years ago: %d", res.status)
+	}
+	// 31 people in the pool now: remove the newcomer, which clears the approval again, and re-approve.
+	var newcomer int64
+	_ = a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_pool WHERE national_id = $1`, nid(700)).Scan(&newcomer)
+	a.post(gov, "/boards/"+board+"/pool/"+itoa(newcomer)+"/delete", url.Values{})
+	a.post(gov, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۵"}})
+	if res := a.post(gov, "/boards/"+board+"/submit", url.Values{}); res.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d\n%s", res.status, res.body)
+	}
+	// A submitted board refuses changes before their form is read: 409, not a blank 422.
+	res := a.post(gov, "/boards/"+board+"/members", url.Values{"full_name": {""}, "national_id": {"1"}})
+	if res.status != http.StatusConflict {
+		t.Fatalf("invalid member on a submitted board: %d", res.status)
+	}
+	mustContain(t, res.body, "فقط‌خواندنی")
+
+	// A member who registered as a candidate meanwhile blocks the approval.
+	if _, err := a.st.Pool().Exec(t.Context(), `INSERT INTO candidates (election_id, province_id, county_id, full_name, national_id, gender, education)
+		SELECT $1, province_id, id, 'معتمد 2', $2, 'male', 'diploma' FROM counties WHERE code = 'beyza'`, election, nid(2)); err != nil {
+		t.Fatal(err)
+	}
+	res = a.post(hq, "/boards/"+board+"/approve", url.Values{})
+	if res.status != http.StatusUnprocessableEntity || a.boardStatus(board) != "submitted" {
+		t.Fatalf("approving a board with a candidate on it: %d, %s", res.status, a.boardStatus(board))
+	}
+	mustContain(t, res.body, "تأیید نشد", "معتمد 2 در همین انتخابات داوطلب ثبت‌نام کرده است")
+	// HQ on a draft gets the right reason.
+	mustContain(t, a.post(hq, "/boards/"+a.boardID("pasargad", "")+"/approve", url.Values{}).body, "فقط برای هیئتی است که برای بررسی ارسال شده است")
+
+	// The returned status is counted and filtered on its own.
+	a.post(hq, "/boards/"+board+"/return", url.Values{"note": {"عضو داوطلب را جایگزین کنید"}})
+	list := a.get(hq, "/boards?status=returned")
+	mustContain(t, list.body, "/boards/"+board)
+	mustNotContain(t, list.body, "/boards/"+a.boardID("pasargad", "")+`"`)
+
+	// The official list is Persian even for an English reader.
+	if _, err := a.st.Pool().Exec(t.Context(), `DELETE FROM candidates`); err != nil {
+		t.Fatal(err)
+	}
+	a.post(gov, "/boards/"+board+"/submit", url.Values{})
+	a.post(hq, "/boards/"+board+"/approve", url.Values{})
+	a.get(gov, "/lang/en")
+	print := a.get(gov, "/boards/"+board+"/print")
+	mustContain(t, print.body, `lang="fa"`, "امضای رئیس هیئت", "۱۴۰۵/۰۸/۰۱")
+
+	// Ids are written one way only.
+	for _, p := range []string{"/boards/+" + board, "/boards/0" + board} {
+		if res := a.get(hq, p); res.status != http.StatusNotFound {
+			t.Errorf("%s: %d", p, res.status)
+		}
+	}
+	// Bidirectional overrides are refused.
+	if res := a.post(a.login("gov.pasargad"), "/boards/"+a.boardID("pasargad", "")+"/members", member("علی\u202eرضا", nid(900), "secretary", "")); res.status != http.StatusBadRequest {
+		t.Errorf("a name with a bidi override: %d", res.status)
 	}
 }

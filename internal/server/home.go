@@ -26,6 +26,18 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		d.Election = &e
 		d.DaysLeft = daysUntil(s.now(), e.ElectionDay)
+		if p.Can(auth.ReviewBoards) {
+			if d.Review, err = s.store.BoardCounts(ctx, p.Scope, e.ID); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			conflicted, err := s.store.Boards(ctx, p.Scope, e.ID, store.BoardFilter{Conflict: true})
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			d.Conflicts = len(conflicted)
+		}
 		if p.Can(auth.EditBoards) {
 			level := "county"
 			if p.Role == auth.DistrictHead {

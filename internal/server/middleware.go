@@ -240,8 +240,14 @@ func clientAddr(r *http.Request, trusted []netip.Prefix) string {
 	return host
 }
 
-// validText rejects the NUL byte and invalid UTF-8, which no field accepts and PostgreSQL refuses.
-func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+// validText rejects the NUL byte and invalid UTF-8, which no field accepts and PostgreSQL refuses, and the
+// bidirectional embedding, override and isolate controls, which could make a printed name read otherwise
+// than it is stored.
+func validText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
+		return r == 0 || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
+	})
+}
 
 // rejectBadText answers 400 for a path or query string that is not valid text.
 func (s *Server) rejectBadText(next http.Handler) http.Handler {

@@ -77,10 +77,10 @@ func actor(r *http.Request) audit.Actor {
 	return a
 }
 
-// pathID parses a numeric route parameter; anything else is simply not found.
+// pathID parses a numeric route parameter written the one canonical way; anything else is not found.
 func pathID(s string) (int64, bool) {
 	id, err := strconv.ParseInt(s, 10, 64)
-	return id, err == nil && id > 0
+	return id, err == nil && id > 0 && strconv.FormatInt(id, 10) == s
 }
 
 func fmtAny(v any) string { return fmt.Sprint(v) }

@@ -129,7 +129,7 @@ type BoardFilter struct {
 // Boards lists the boards of an election in scope, county boards first, by county name.
 func (s *Store) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter) ([]Board, error) {
 	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+boardSelect+` WHERE `+boardScope+` AND b.election_id = $4
-		  AND ($5 = '' OR c.code = $5) AND ($6 = '' OR b.level = $6) AND ($7 = '' OR b.status = $7)) x
+		  AND ($5 = '' OR c.code = $5) AND ($6 = '' OR b.level = $6) AND ($7 = '' OR `+displayStatus+` = $7)) x
 		WHERE NOT $8 OR x.conflicts > 0
 		ORDER BY x.level, x.county_fa, x.district_fa`,
 		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, f.County, f.Level, f.Status, f.Conflict)
@@ -140,10 +140,13 @@ func (s *Store) Boards(ctx context.Context, sc auth.Scope, electionID int64, f B
 	return bs, err
 }
 
-// BoardCounts counts the boards of an election in scope by status.
+// displayStatus tells a draft that HQ sent back ("returned") apart from a fresh one.
+const displayStatus = `CASE WHEN b.status = 'draft' AND b.return_note <> '' THEN 'returned' ELSE b.status END`
+
+// BoardCounts counts the boards of an election in scope by status, returned drafts apart.
 func (s *Store) BoardCounts(ctx context.Context, sc auth.Scope, electionID int64) (map[string]int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT b.status, count(*)::int FROM boards b WHERE`+boardScope+
-		`AND b.election_id = $4 GROUP BY b.status`, sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
+	rows, err := s.pool.Query(ctx, `SELECT `+displayStatus+`, count(*)::int FROM boards b WHERE`+boardScope+
+		`AND b.election_id = $4 GROUP BY 1`, sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +403,8 @@ func findMember(d BoardDetail, id int64) (BoardMember, bool) {
 	return BoardMember{}, false
 }
 
-// AddPoolMember adds a person to a draft board's pool; ErrExists when already in it.
+// AddPoolMember adds a person to a draft board's pool; ErrExists when already in it. A changed pool is no
+// longer the pool the supervision board approved, so its approval is cleared.
 func (s *Store) AddPoolMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, m boardrules.Member) error {
 	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
 		_, err := tx.Exec(ctx, `INSERT INTO board_pool (board_id, full_name, father_name, national_id, phone)
@@ -408,19 +412,32 @@ func (s *Store) AddPoolMember(ctx context.Context, a audit.Actor, sc auth.Scope,
 		if isUniqueViolation(err) {
 			return audit.Entry{}, ErrExists
 		}
+		if err != nil {
+			return audit.Entry{}, err
+		}
 		return audit.Entry{Action: "board_pool.create", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
-			Detail: audit.Change{After: memberAudit(m)}}, err
+			Detail: audit.Change{After: memberAudit(m)}}, clearPoolApproval(ctx, tx, d)
 	})
 }
 
-// DeletePoolMember removes a person from a draft board's pool.
+func clearPoolApproval(ctx context.Context, tx pgx.Tx, d BoardDetail) error {
+	if d.PoolApprovedOn == nil && d.PoolReference == "" {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `UPDATE boards SET pool_approved_on = NULL, pool_reference = '', version = version + 1 WHERE id = $1`, d.ID)
+	return err
+}
+
+// DeletePoolMember removes a person from a draft board's pool and clears the pool's approval.
 func (s *Store) DeletePoolMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID, poolID int64) error {
 	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
 		for _, p := range d.Pool {
 			if p.ID == poolID {
-				_, err := tx.Exec(ctx, `DELETE FROM board_pool WHERE id = $1`, poolID)
+				if _, err := tx.Exec(ctx, `DELETE FROM board_pool WHERE id = $1`, poolID); err != nil {
+					return audit.Entry{}, err
+				}
 				return audit.Entry{Action: "board_pool.delete", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
-					Detail: audit.Change{Before: memberAudit(p.Member)}}, err
+					Detail: audit.Change{Before: memberAudit(p.Member)}}, clearPoolApproval(ctx, tx, d)
 			}
 		}
 		return audit.Entry{}, ErrNotFound
@@ -479,11 +496,15 @@ func members(d BoardDetail) []boardrules.Member {
 	return ms
 }
 
-// ApproveBoard approves a submitted board.
+// ApproveBoard approves a submitted board that still breaks no rule: a member may have registered as a
+// candidate since it was submitted.
 func (s *Store) ApproveBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64) error {
 	return s.changeBoard(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
 		if d.Status != "submitted" {
 			return audit.Entry{}, ErrBoardState
+		}
+		if vs := d.Check(); len(vs) > 0 {
+			return audit.Entry{}, &ViolationsError{Violations: vs}
 		}
 		if err := decide(ctx, tx, a, d, "approved", ""); err != nil {
 			return audit.Entry{}, err

@@ -36,8 +36,8 @@ type ShowData struct {
 	Alert      string                 // message key of why an action was refused
 }
 
-// Statuses in workflow order.
-var Statuses = []string{"draft", "submitted", "approved"}
+// Statuses in workflow order; "returned" is a draft that HQ sent back.
+var Statuses = []string{"draft", "returned", "submitted", "approved"}
 
 func href(b store.Board, tail string) templ.SafeURL {
 	return templ.SafeURL("/boards/" + strconv.FormatInt(b.ID, 10) + tail)
@@ -150,7 +150,7 @@ func fieldValue(ctx context.Context, f boardrules.FieldChange, v string) string 
 	case f.Field == "office":
 		return i18n.T(ctx, "office."+v)
 	}
-	return v
+	return i18n.Digits(ctx, v)
 }
 
 func quorum(d store.BoardDetail) int { return boardrules.Quorum(len(d.Members), d.Rule.Rule()) }

@@ -13,4 +13,6 @@ type Data struct {
 	Counties  []store.County   // the counties in scope (a governor's or district head's own)
 	Provinces []store.Province // for the national view
 	Boards    []store.Board    // the boards a governor or district head composes
+	Review    map[string]int   // for HQ: boards by status
+	Conflicts int              // for HQ: boards with a member or pool member who is a candidate
 }

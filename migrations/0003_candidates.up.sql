@@ -1,0 +1,59 @@
+-- Candidates in full: who registered where, the registration checks' inputs, and the lifecycle.
+ALTER TABLE candidates
+    ADD COLUMN district_id      bigint REFERENCES districts (id),
+    ADD COLUMN name_norm        text NOT NULL DEFAULT '',
+    ADD COLUMN gender           text NOT NULL DEFAULT 'male' CHECK (gender IN ('male', 'female')),
+    ADD COLUMN birth_date       date,
+    ADD COLUMN education        text NOT NULL DEFAULT 'literate'
+        CHECK (education IN ('literate', 'diploma', 'associate', 'bachelor', 'master', 'doctorate')),
+    ADD COLUMN occupation       text NOT NULL DEFAULT '',
+    ADD COLUMN phone            text NOT NULL DEFAULT '',
+    ADD COLUMN tracking_id      text NOT NULL DEFAULT '',
+    ADD COLUMN veteran          boolean NOT NULL DEFAULT false,
+    ADD COLUMN military_service text NOT NULL DEFAULT '',
+    ADD COLUMN listed_post      boolean NOT NULL DEFAULT false,
+    ADD COLUMN certificate_date date,
+    ADD COLUMN resignation_date date,
+    ADD COLUMN registered_by    bigint REFERENCES users (id),
+    ADD COLUMN announced_at     timestamptz,
+    ADD COLUMN constituency_changes int NOT NULL DEFAULT 0,
+    ADD COLUMN updated_at       timestamptz NOT NULL DEFAULT now();
+-- The defaults only fill rows that predate this migration; the application always gives both.
+ALTER TABLE candidates ALTER COLUMN gender DROP DEFAULT, ALTER COLUMN education DROP DEFAULT;
+ALTER TABLE candidates ADD CONSTRAINT candidates_status_check CHECK (status IN ('registered', 'under_review',
+    'exec_approved', 'exec_rejected', 'supervision_review', 'preliminary_announced', 'objection_filed',
+    'objection_accepted', 'objection_rejected', 'final_qualified', 'final_disqualified', 'withdrawn'));
+
+-- Sizes that decide the education a constituency requires; unknown (NULL) until HQ enters them.
+ALTER TABLE counties ADD COLUMN population int CHECK (population >= 0);
+ALTER TABLE districts ADD COLUMN households int CHECK (households >= 0);
+
+-- Search by name must stay fast at country scale: trigram index on the normalised name.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX candidates_name_trgm_idx ON candidates USING gin (name_norm gin_trgm_ops);
+CREATE INDEX candidates_scope_idx ON candidates (election_id, province_id, county_id, status);
+CREATE INDEX candidates_national_id_idx ON candidates (national_id);
+CREATE INDEX candidates_tracking_idx ON candidates (tracking_id);
+
+-- Every status change: who, when, why.
+CREATE TABLE candidate_events (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    candidate_id bigint NOT NULL REFERENCES candidates (id) ON DELETE CASCADE,
+    at           timestamptz NOT NULL DEFAULT now(),
+    actor_id     bigint REFERENCES users (id),
+    from_status  text NOT NULL,
+    to_status    text NOT NULL,
+    reason       text NOT NULL DEFAULT ''
+);
+CREATE INDEX candidate_events_candidate_idx ON candidate_events (candidate_id, at);
+
+-- HQ's recorded judgement where the law leaves it (never for a duplicate or an invalid national ID).
+CREATE TABLE candidate_overrides (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    candidate_id bigint NOT NULL REFERENCES candidates (id) ON DELETE CASCADE,
+    field        text NOT NULL,
+    code         text NOT NULL,
+    reason       text NOT NULL,
+    actor_id     bigint REFERENCES users (id),
+    at           timestamptz NOT NULL DEFAULT now()
+);
