@@ -13,6 +13,7 @@ CREATE TABLE board_rules (
     formed_within_days int,
     uncertain     boolean NOT NULL DEFAULT false,
     legal_note    text NOT NULL DEFAULT '',
+    version       int NOT NULL DEFAULT 1,
     PRIMARY KEY (kind, level)
 );
 

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -437,4 +438,77 @@ func (s *Server) boardPrint(w http.ResponseWriter, r *http.Request) {
 	}
 	// The official list is a Persian document whatever the reader's language.
 	s.render(w, r.WithContext(i18n.NewContext(r.Context(), i18n.Fa)), http.StatusOK, boards.Print(d))
+}
+
+// boardRules shows the composition rules; HQ edits them below.
+func (s *Server) boardRules(w http.ResponseWriter, r *http.Request) {
+	s.renderRules(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, status int, forms map[string]components.Form) {
+	rules, err := s.store.BoardRules(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, boards.Rules(boards.RulesData{Rules: rules, Forms: forms}))
+}
+
+// boardRuleUpdate lets HQ correct a rule: counts from 0 to 100 (any digits), a quorum fraction, offices
+// from the law's list.
+func (s *Server) boardRuleUpdate(w http.ResponseWriter, r *http.Request) {
+	p := auth.FromContext(r.Context())
+	if !p.Can(auth.ReviewBoards) {
+		s.forbidden(w, r)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	rule := store.BoardRule{Kind: chi.URLParam(r, "kind"), Level: chi.URLParam(r, "level"), Version: formVersion(f)}
+	num := func(field string, dst *int, min int) {
+		v, err := strconv.Atoi(latin(f, field))
+		if err != nil || v < min || v > 100 {
+			f.Errors[field] = "err.number"
+			return
+		}
+		*dst = v
+	}
+	num("trusted_main", &rule.TrustedMain, 0)
+	num("alternates", &rule.Alternates, 0)
+	num("pool_size", &rule.PoolSize, 0)
+	num("quorum_num", &rule.QuorumNum, 1)
+	num("quorum_den", &rule.QuorumDen, 1)
+	if f.Valid() && rule.QuorumNum > rule.QuorumDen {
+		f.Errors["quorum_num"] = "err.quorum"
+	}
+	if f.Get("formed_within_days") != "" {
+		var days int
+		num("formed_within_days", &days, 0)
+		rule.FormedWithinDays = &days
+	}
+	rule.ExOfficio = []string{}
+	for _, o := range r.PostForm["ex_officio"] {
+		if !slices.Contains(boardrules.Offices, o) {
+			f.Errors[""] = "err.choose"
+			continue
+		}
+		rule.ExOfficio = append(rule.ExOfficio, o)
+	}
+	if !f.Valid() {
+		s.renderRules(w, r, http.StatusUnprocessableEntity, map[string]components.Form{boards.RuleKey(rule.Kind, rule.Level): f})
+		return
+	}
+	err := s.store.UpdateBoardRule(r.Context(), actor(r), p.Scope.ProvinceID, rule)
+	switch {
+	case err == nil:
+		s.redirectFlash(w, r, "/boards/rules", "rules.saved")
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, store.ErrConflict):
+		s.redirectFlash(w, r, "/boards/rules", "rules.conflict")
+	default:
+		s.serverError(w, r, err)
+	}
 }

@@ -39,6 +39,8 @@ func (s *Server) Routes() http.Handler {
 			r.Post("/profile/lang", s.profileLang)
 			r.Get("/audit", s.auditList)
 			r.Get("/boards", s.boardList)
+			r.Get("/boards/rules", s.boardRules)
+			r.Post("/boards/rules/{kind}/{level}", s.boardRuleUpdate)
 			r.Route("/boards/{id}", func(r chi.Router) {
 				r.Get("/", s.boardShow)
 				r.Post("/members", s.memberAdd)

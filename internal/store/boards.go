@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -35,6 +36,7 @@ type BoardRule struct {
 	FormedWithinDays *int
 	Uncertain        bool
 	LegalNote        string
+	Version          int
 }
 
 // Rule is the pure form of the rule.
@@ -67,6 +69,55 @@ func (s *Store) AddBoardRules(ctx context.Context, a audit.Actor, rules []BoardR
 			Detail: map[string]int{"rows_changed": added}})
 	})
 	return added, err
+}
+
+const ruleCols = `kind, level, chair_office, ex_officio, trusted_main, alternates, pool_size, quorum_num, quorum_den,
+	formed_within_days, uncertain, legal_note, version`
+
+// BoardRules lists every rule, by kind and level.
+func (s *Store) BoardRules(ctx context.Context) ([]BoardRule, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+ruleCols+` FROM board_rules r JOIN election_kinds k ON k.key = r.kind
+		ORDER BY k.position, r.level`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[BoardRule])
+}
+
+// UpdateBoardRule changes the numbers and offices of one rule if nobody changed it since version; the
+// rule is then no longer an uncertain default but HQ's decision.
+func (s *Store) UpdateBoardRule(ctx context.Context, a audit.Actor, provinceID int64, r BoardRule) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT `+ruleCols+` FROM board_rules WHERE kind = $1 AND level = $2 FOR UPDATE`, r.Kind, r.Level)
+		if err != nil {
+			return err
+		}
+		before, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[BoardRule])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if before.Version != r.Version {
+			return ErrConflict
+		}
+		if _, err := tx.Exec(ctx, `UPDATE board_rules SET ex_officio = $3, trusted_main = $4, alternates = $5, pool_size = $6,
+			quorum_num = $7, quorum_den = $8, formed_within_days = $9, uncertain = false, version = version + 1
+			WHERE kind = $1 AND level = $2`, r.Kind, r.Level, r.ExOfficio, r.TrustedMain, r.Alternates, r.PoolSize,
+			r.QuorumNum, r.QuorumDen, r.FormedWithinDays); err != nil {
+			return err
+		}
+		view := func(x BoardRule) map[string]any {
+			return map[string]any{"ex_officio": x.ExOfficio, "trusted_main": x.TrustedMain, "alternates": x.Alternates,
+				"pool_size": x.PoolSize, "quorum": fmt.Sprintf("%d/%d", x.QuorumNum, x.QuorumDen), "formed_within_days": x.FormedWithinDays,
+				"uncertain": x.Uncertain}
+		}
+		after := r
+		after.Uncertain = false
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "board_rules.update", Entity: "board_rules", EntityID: r.Kind + "/" + r.Level,
+			ProvinceID: provinceID, Detail: audit.Change{Before: view(before), After: view(after)}})
+	})
 }
 
 // Board is a board with its place, election and counts.
@@ -238,7 +289,7 @@ func loadBoard(ctx context.Context, q querier, sc auth.Scope, id int64, lock boo
 	}
 	rows, err = q.Query(ctx, `
 		SELECT kind, level, chair_office, ex_officio, trusted_main, alternates, pool_size, quorum_num, quorum_den,
-		       formed_within_days, uncertain, legal_note
+		       formed_within_days, uncertain, legal_note, version
 		FROM board_rules WHERE kind = $1 AND level = $2`, d.RuleKind, d.Level)
 	if err != nil {
 		return d, err

@@ -168,3 +168,32 @@ func legalOrder(d store.BoardDetail) []store.BoardMember {
 	}
 	return out
 }
+
+// RuleKey names a rule in RulesData.Forms.
+func RuleKey(kind, level string) string { return kind + "/" + level }
+
+// ruleForm is the rule's form as it came back, or filled from the rule.
+func ruleForm(d RulesData, r store.BoardRule) components.Form {
+	if f, ok := d.Forms[RuleKey(r.Kind, r.Level)]; ok {
+		return f.WithPrefix(r.Kind + "-" + r.Level + "-")
+	}
+	f := components.NewForm().WithPrefix(r.Kind + "-" + r.Level + "-")
+	for k, v := range map[string]int{"trusted_main": r.TrustedMain, "alternates": r.Alternates, "pool_size": r.PoolSize,
+		"quorum_num": r.QuorumNum, "quorum_den": r.QuorumDen, "version": r.Version} {
+		f.Values.Set(k, strconv.Itoa(v))
+	}
+	if r.FormedWithinDays != nil {
+		f.Values.Set("formed_within_days", strconv.Itoa(*r.FormedWithinDays))
+	}
+	f.Values["ex_officio"] = r.ExOfficio
+	return f
+}
+
+func has(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
