@@ -1,5 +1,6 @@
 DROP TABLE candidate_overrides;
 DROP TABLE candidate_events;
+DROP TABLE candidate_rules;
 DROP INDEX candidates_tracking_idx;
 DROP INDEX candidates_national_id_idx;
 DROP INDEX candidates_scope_idx;

@@ -35,6 +35,22 @@ CREATE INDEX candidates_scope_idx ON candidates (election_id, province_id, count
 CREATE INDEX candidates_national_id_idx ON candidates (national_id);
 CREATE INDEX candidates_tracking_idx ON candidates (tracking_id);
 
+-- The numbers of the registration checks and the lifecycle, per election kind: data, seeded from LAW.md.
+CREATE TABLE candidate_rules (
+    kind                     text PRIMARY KEY REFERENCES election_kinds (key),
+    min_age                  int NOT NULL CHECK (min_age > 0),
+    age_on_election_day      boolean NOT NULL DEFAULT false,
+    village_small_households int NOT NULL CHECK (village_small_households >= 0),
+    city_small_population    int NOT NULL CHECK (city_small_population >= 0),
+    certificate_max_months   int NOT NULL CHECK (certificate_max_months > 0),
+    resignation_min_months   int NOT NULL CHECK (resignation_min_months >= 0),
+    objection_days           int NOT NULL CHECK (objection_days > 0),
+    constituency_change_until_days int NOT NULL CHECK (constituency_change_until_days >= 0),
+    max_constituency_changes int NOT NULL CHECK (max_constituency_changes >= 0),
+    uncertain                boolean NOT NULL DEFAULT false,
+    version                  int NOT NULL DEFAULT 1
+);
+
 -- Every status change: who, when, why.
 CREATE TABLE candidate_events (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -65,16 +65,24 @@ const (
 	ViewBoards
 	EditBoards   // compose one's own board; the level must match the role (Principal.EditsBoardLevel)
 	ReviewBoards // approve or return boards
+	ViewCandidates
+	RegisterCandidates
+	ReviewCandidates   // move candidates along the lifecycle
+	OverrideCandidates // record HQ's judgement where the law leaves it
 )
 
 var perms = map[Perm][]Role{
-	ViewCounties:      {HQ, Governor, DistrictHead, Committee, Observer, National},
-	ViewAudit:         {HQ, Observer, National},
-	ManageUsers:       {HQ},
-	ChangeOwnPassword: {HQ, Governor, DistrictHead, Committee, Observer, National},
-	ViewBoards:        {HQ, Governor, DistrictHead, Committee, Observer, National},
-	EditBoards:        {Governor, DistrictHead},
-	ReviewBoards:      {HQ},
+	ViewCounties:       {HQ, Governor, DistrictHead, Committee, Observer, National},
+	ViewAudit:          {HQ, Observer, National},
+	ManageUsers:        {HQ},
+	ChangeOwnPassword:  {HQ, Governor, DistrictHead, Committee, Observer, National},
+	ViewBoards:         {HQ, Governor, DistrictHead, Committee, Observer, National},
+	EditBoards:         {Governor, DistrictHead},
+	ReviewBoards:       {HQ},
+	ViewCandidates:     {HQ, Governor, DistrictHead, Committee, Observer, National},
+	RegisterCandidates: {HQ, Governor},
+	ReviewCandidates:   {HQ, Governor},
+	OverrideCandidates: {HQ},
 }
 
 // EditsBoardLevel reports whether the principal composes boards of a level: a governor the county board,

@@ -14,6 +14,9 @@ type FieldErrors map[string]string
 
 var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 -]{3,19}$`)
 
+// ValidPhone reports whether a phone number (Latin digits) looks like one.
+func ValidPhone(s string) bool { return phonePattern.MatchString(s) }
+
 // chairOffices are the offices a chair may hold; the rule decides which one a board needs.
 var chairOffices = []string{Governor, DistrictHead}
 

@@ -16,6 +16,8 @@ import (
 
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/candidacy"
+	"github.com/setad/setad/internal/eligibility"
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/store"
 )
@@ -66,6 +68,16 @@ var BoardRules = []store.BoardRule{
 		LegalNote: "LAW.md: presidential, district boards ordered by the governor, as the county board (uncertain)"},
 }
 
+// CandidateRules are LAW.md's registration and lifecycle numbers. Only the councils' are known; the age
+// reference day is uncertain, so the rule is marked for HQ to confirm.
+var CandidateRules = []store.CandidateRule{{
+	Kind: "councils", MinAge: eligibility.CouncilsDefaults.MinAge, AgeOnElectionDay: eligibility.CouncilsDefaults.AgeOnElectionDay,
+	VillageSmallHouseholds: eligibility.CouncilsDefaults.VillageSmallHouseholds, CitySmallPopulation: eligibility.CouncilsDefaults.CitySmallPopulation,
+	CertificateMaxMonths: eligibility.CouncilsDefaults.CertificateMaxMonths, ResignationMinMonths: eligibility.CouncilsDefaults.ResignationMinMonths,
+	ObjectionDays: candidacy.Defaults.ObjectionDays, ConstituencyChangeUntilDays: candidacy.Defaults.ConstituencyChangeUntilDays,
+	MaxConstituencyChanges: candidacy.Defaults.MaxConstituencyChanges, Uncertain: true,
+}}
+
 // Reference loads the reference data.
 func Reference(ctx context.Context, st *store.Store) error {
 	ref, err := fars()
@@ -77,6 +89,9 @@ func Reference(ctx context.Context, st *store.Store) error {
 	}
 	if _, err := st.AddBoardRules(ctx, audit.System, BoardRules); err != nil {
 		return fmt.Errorf("seed board rules: %w", err)
+	}
+	if _, err := st.AddCandidateRules(ctx, audit.System, CandidateRules); err != nil {
+		return fmt.Errorf("seed candidate rules: %w", err)
 	}
 	_, err = st.AddElection(ctx, audit.System, store.NewElection{
 		Code: "councils-7", Kind: "councils",

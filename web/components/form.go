@@ -2,7 +2,13 @@
 // value and their localised error, and the form state they read.
 package components
 
-import "net/url"
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/setad/setad/internal/i18n"
+)
 
 // Form is a submitted form: what was typed, and the message key of each field's error.
 type Form struct {
@@ -34,4 +40,19 @@ func (f Form) Valid() bool { return len(f.Errors) == 0 }
 type Option struct {
 	Value string
 	Label string
+}
+
+// Message joins a message key and its arguments into one error value for Form.Errors.
+func Message(key string, args ...string) string {
+	return strings.Join(append([]string{key}, args...), "|")
+}
+
+// message renders an error value made by Message.
+func message(ctx context.Context, v string) string {
+	parts := strings.Split(v, "|")
+	args := make([]any, len(parts)-1)
+	for i, a := range parts[1:] {
+		args[i] = a
+	}
+	return i18n.T(ctx, parts[0], args...)
 }

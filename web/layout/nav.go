@@ -22,6 +22,7 @@ var nav = []navItem{
 	{"/", "nav.home", auth.ViewCounties},
 	{"/counties", "nav.counties", auth.ViewCounties},
 	{"/boards", "nav.boards", auth.ViewBoards},
+	{"/candidates", "nav.candidates", auth.ViewCandidates},
 	{"/admin/users", "nav.users", auth.ManageUsers},
 	{"/audit", "nav.audit", auth.ViewAudit},
 	{"/profile", "nav.profile", auth.ChangeOwnPassword},

@@ -1,0 +1,322 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/boardrules"
+	"github.com/setad/setad/internal/candidacy"
+	"github.com/setad/setad/internal/eligibility"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/nationalid"
+	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/candidates"
+	"github.com/setad/setad/web/components"
+)
+
+const candidatePageSize = 50
+
+// candidateList is the current election's candidates in scope, searched, filtered, sorted and paginated.
+func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	q := r.URL.Query()
+	d := candidates.ListData{Filter: components.NewForm(), Page: 1}
+	for _, k := range []string{"q", "county", "status", "gender", "education", "sort"} {
+		d.Filter.Values.Set(k, q.Get(k))
+	}
+	if n, err := strconv.Atoi(persian.ToLatinDigits(q.Get("page"))); err == nil && n > 0 && n < 100000 {
+		d.Page = n
+	}
+	e, err := s.store.CurrentElection(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		s.render(w, r, http.StatusOK, candidates.List(d))
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Election = &e
+	f := store.CandidateFilter{Q: q.Get("q"), County: q.Get("county"), Status: q.Get("status"), Gender: q.Get("gender"),
+		Education: q.Get("education"), Sort: q.Get("sort"), Page: d.Page, PageSize: candidatePageSize}
+	if d.Rows, d.Total, err = s.store.Candidates(ctx, p.Scope, e.ID, f); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	d.Pages = (d.Total + candidatePageSize - 1) / candidatePageSize
+	if d.Counts, err = s.store.CandidateCounts(ctx, p.Scope, e.ID); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if d.Counties, err = s.store.Counties(ctx, p.Scope); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, candidates.List(d))
+}
+
+func (s *Server) renderCandidateForm(w http.ResponseWriter, r *http.Request, status int, f components.Form, overridable bool) {
+	p := auth.FromContext(r.Context())
+	ks, err := s.store.Constituencies(r.Context(), p.Scope)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, candidates.New(candidates.NewData{Form: f, Constituencies: ks,
+		CanOverride: p.Can(auth.OverrideCandidates), Overridable: overridable}))
+}
+
+func (s *Server) candidateNew(w http.ResponseWriter, r *http.Request) {
+	if !auth.FromContext(r.Context()).Can(auth.RegisterCandidates) {
+		s.forbidden(w, r)
+		return
+	}
+	s.renderCandidateForm(w, r, http.StatusOK, components.NewForm(), false)
+}
+
+var trackingPattern = regexp.MustCompile(`^[0-9A-Za-z/-]{0,40}$`)
+
+// jalaliField parses an optional Jalali date field into a calendar date; a malformed one is an error.
+func jalaliField(f components.Form, name string, required bool) *time.Time {
+	v := f.Get(name)
+	if v == "" {
+		if required {
+			f.Errors[name] = "err.required"
+		}
+		return nil
+	}
+	d, err := persian.ParseDate(v)
+	if err != nil {
+		f.Errors[name] = "err.date"
+		return nil
+	}
+	t := d.Time(time.UTC)
+	return &t
+}
+
+// candidateCreate registers a candidate after every automatable check of the law; each problem comes
+// back on its field, and HQ may override those the law leaves to judgement, with a reason.
+func (s *Server) candidateCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.RegisterCandidates) {
+		s.forbidden(w, r)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	c := store.NewCandidate{
+		FullName: strings.Join(strings.Fields(f.Get("full_name")), " "), FatherName: strings.Join(strings.Fields(f.Get("father_name")), " "),
+		Gender: f.Get("gender"), Education: f.Get("education"), Occupation: f.Get("occupation"),
+		Phone: latin(f, "phone"), TrackingID: latin(f, "tracking_id"), Veteran: f.Get("veteran") == "1",
+		MilitaryService: f.Get("military_service"), ListedPost: f.Get("listed_post") == "1",
+	}
+	for name, v := range map[string]string{"full_name": c.FullName, "father_name": c.FatherName} {
+		switch n := utf8.RuneCountInString(v); {
+		case n == 0:
+			f.Errors[name] = "err.required"
+		case n > 200:
+			f.Errors[name] = "err.too_long"
+		}
+	}
+	if utf8.RuneCountInString(c.Occupation) > 200 {
+		f.Errors["occupation"] = "err.too_long"
+	}
+	if !trackingPattern.MatchString(c.TrackingID) {
+		f.Errors["tracking_id"] = "err.tracking_id"
+	}
+	if c.Phone != "" && !boardrules.ValidPhone(c.Phone) {
+		f.Errors["phone"] = "err.phone"
+	}
+	if id, err := nationalid.Parse(f.Get("national_id")); err == nil {
+		c.NationalID = id
+	}
+	if birth := jalaliField(f, "birth_date", true); birth != nil {
+		c.BirthDate = *birth
+	}
+	c.CertificateDate = jalaliField(f, "certificate_date", false)
+	c.ResignationDate = jalaliField(f, "resignation_date", false)
+	k, err := s.store.ConstituencyByCode(ctx, p.Scope, f.Get("constituency"))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		f.Errors["constituency"] = "err.constituency"
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	c.Constituency = k
+	e, err := s.store.CurrentElection(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		f.Errors[""] = "home.no_election"
+		s.renderCandidateForm(w, r, http.StatusUnprocessableEntity, f, false)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	rule, err := s.store.CandidateRuleFor(ctx, e)
+	if errors.Is(err, store.ErrNoRule) {
+		f.Errors[""] = "err.no_candidate_rules"
+		s.renderCandidateForm(w, r, http.StatusUnprocessableEntity, f, false)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	reason := strings.TrimSpace(f.Get("override_reason"))
+	canOverride := p.Can(auth.OverrideCandidates) && reason != ""
+	var overrides []store.Override
+	overridable := false
+	problems := eligibility.Check(eligibility.Candidate{NationalID: f.Get("national_id"), Gender: c.Gender, Education: c.Education,
+		MilitaryService: c.MilitaryService, BirthDate: c.BirthDate, Veteran: c.Veteran, ListedPost: c.ListedPost,
+		CertificateDate: c.CertificateDate, ResignationDate: c.ResignationDate},
+		eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
+		rule.Eligibility(), s.now().In(i18n.Tehran), e.ElectionDay)
+	for _, pr := range problems {
+		if f.Errors[pr.Field] != "" {
+			continue // a form error on the field says it already
+		}
+		if pr.Overridable && canOverride {
+			overrides = append(overrides, store.Override{Field: pr.Field, Code: pr.Code, Reason: reason})
+			continue
+		}
+		overridable = overridable || pr.Overridable
+		want := i18n.Digits(ctx, pr.Want)
+		if pr.Field == "education" {
+			want = i18n.T(ctx, "education."+pr.Want)
+		}
+		f.Errors[pr.Field] = components.Message("elig."+pr.Code, want)
+	}
+	if f.Valid() {
+		if canOverride && f.Get("override_board") == "1" {
+			overrides = append(overrides, store.Override{Field: "national_id", Code: "board_member", Reason: reason})
+		}
+		id, err := s.store.RegisterCandidate(ctx, actor(r), e, c, overrides)
+		var dup *store.DuplicateError
+		var onBoard *store.BoardConflictError
+		switch {
+		case err == nil:
+			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(id, 10), "candidates.registered")
+			return
+		case errors.As(err, &dup):
+			f.Errors["national_id"] = components.Message("err.candidate_duplicate", i18n.Pick(ctx, dup.CountyFa, dup.CountyEn))
+		case errors.As(err, &onBoard):
+			f.Errors["national_id"] = components.Message("err.candidate_on_board", strings.Join(onBoard.Boards, "، "))
+			overridable = true
+		default:
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.renderCandidateForm(w, r, http.StatusUnprocessableEntity, f, overridable)
+}
+
+func (s *Server) scopedCandidate(w http.ResponseWriter, r *http.Request) (store.CandidateDetail, bool) {
+	id, ok := pathID(chi.URLParam(r, "id"))
+	if !ok {
+		s.notFound(w, r)
+		return store.CandidateDetail{}, false
+	}
+	c, err := s.store.CandidateByID(r.Context(), auth.FromContext(r.Context()).Scope, id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return c, false
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+func (s *Server) candidateShowData(r *http.Request, c store.CandidateDetail, f components.Form) candidates.ShowData {
+	if f.Get("version") == "" {
+		f.Values.Set("version", strconv.Itoa(c.Version))
+	}
+	d := candidates.ShowData{C: c, Status: f}
+	if c.Status == candidacy.PreliminaryAnnounced && c.AnnouncedAt != nil {
+		d.ObjectionDeadline = i18n.DateTime(r.Context(), candidacy.ObjectionDeadline(*c.AnnouncedAt, candidacy.Defaults).Add(-time.Minute))
+	}
+	return d
+}
+
+func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) {
+	if c, ok := s.scopedCandidate(w, r); ok {
+		s.render(w, r, http.StatusOK, candidates.Show(s.candidateShowData(r, c, components.NewForm())))
+	}
+}
+
+// candidateStatus moves a candidate along the lifecycle; illegal moves, missing reasons and a closed
+// objection window are refused with their message.
+func (s *Server) candidateStatus(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.ReviewCandidates) {
+		s.forbidden(w, r)
+		return
+	}
+	c, ok := s.scopedCandidate(w, r)
+	if !ok {
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	e, err := s.store.CurrentElection(ctx)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.serverError(w, r, err)
+		return
+	}
+	rules := candidacy.Defaults
+	if rule, err := s.store.CandidateRuleFor(ctx, e); err == nil {
+		rules = rule.Lifecycle()
+	}
+	to, reason := f.Get("status"), f.Get("reason")
+	if utf8.RuneCountInString(reason) > 2000 {
+		f.Errors["reason"] = "err.too_long"
+	} else {
+		err = s.store.ChangeCandidateStatus(ctx, actor(r), p.Scope, c.ID, formVersion(f), to, reason, s.now(), rules)
+		switch {
+		case err == nil:
+			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(c.ID, 10), "candidates.status_changed")
+			return
+		case errors.Is(err, store.ErrNotFound):
+			s.notFound(w, r)
+			return
+		case errors.Is(err, store.ErrConflict):
+			f = components.NewForm()
+			f.Errors[""] = "err.conflict"
+			s.render(w, r, http.StatusConflict, candidates.Show(s.candidateShowData(r, c, f)))
+			return
+		case errors.Is(err, candidacy.ErrReasonRequired):
+			f.Errors["reason"] = "err.reason_required"
+		case errors.Is(err, candidacy.ErrObjectionClosed):
+			f.Errors["status"] = "err.objection_closed"
+		case errors.Is(err, candidacy.ErrIllegal), errors.Is(err, candidacy.ErrUnknownStatus):
+			f.Errors["status"] = "err.choose"
+		default:
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if !slices.Contains(candidacy.Statuses, to) {
+		f.Values.Del("status")
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, candidates.Show(s.candidateShowData(r, c, f)))
+}

@@ -1,0 +1,151 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/setad/setad/internal/persian"
+)
+
+// candidateForm is a registration that passes every check on the test clock (1405/09/05).
+func candidateForm(name, id, constituency string) url.Values {
+	return url.Values{"full_name": {name}, "father_name": {"حسن"}, "national_id": {id}, "gender": {"female"},
+		"birth_date": {"۱۳۷۰/۰۱/۱۵"}, "education": {"bachelor"}, "occupation": {"معلم"}, "constituency": {constituency},
+		"phone": {"۰۹۱۷۱۲۳۴۵۶۷"}, "tracking_id": {"TR-100"}, "certificate_date": {"۱۴۰۵/۰۸/۲۰"}}
+}
+
+func (a *testApp) candidateID(nationalID string) string {
+	a.t.Helper()
+	var id int64
+	if err := a.st.Pool().QueryRow(a.t.Context(), `SELECT id FROM candidates WHERE national_id = $1`, nationalID).Scan(&id); err != nil {
+		a.t.Fatal(err)
+	}
+	return itoa(id)
+}
+
+func TestCandidateRegistration(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov, hq := a.login("gov.marvdasht"), a.login("hq.fars")
+
+	res := a.post(gov, "/candidates", candidateForm("علي رضايي", persian.ToPersianDigits(nid(1)), "marvdasht"))
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("register: %d\n%s", res.status, res.body)
+	}
+	id := a.candidateID(nid(1))
+	page := a.get(gov, "/candidates/"+id)
+	mustContain(t, page.body, "علي رضايي", "ثبت‌نام‌شده", "کارشناسی", "مرودشت")
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'candidate.register' AND entity_id = $1`, id); n != 1 {
+		t.Error("the registration is not audited")
+	}
+
+	// Every check answers on its field, with the form filled in.
+	bad := candidateForm("سارا", "0012345670", "marvdasht")
+	bad.Set("birth_date", "1390/01/01")
+	bad.Set("education", "diploma")
+	bad.Set("gender", "male")
+	bad.Set("certificate_date", "1404/01/01")
+	res = a.post(gov, "/candidates", bad)
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad registration: %d", res.status)
+	}
+	mustContain(t, res.body, "کد ملی", "دست‌کم ۲۵ سال", `id="e-military_service"`, "این مورد لازم است", "گواهی عدم سوء پیشینه باید پس از", `value="سارا"`)
+
+	// One registration per person per election in the whole country, whoever registers it.
+	res = a.post(hq, "/candidates", candidateForm("علی رضایی", nid(1), "pasargad"))
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("duplicate in another county: %d", res.status)
+	}
+	mustContain(t, res.body, "پیش‌تر در مرودشت ثبت‌نام کرده است")
+
+	// A governor registers only in his county and sees only its candidates.
+	if res := a.post(a.login("gov.pasargad"), "/candidates", candidateForm("x", nid(2), "marvdasht")); res.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.body, "حوزه انتخابیه را از فهرست انتخاب کنید") {
+		t.Fatalf("registering in another county: %d", res.status)
+	}
+	if res := a.get(a.login("gov.pasargad"), "/candidates/"+id); res.status != http.StatusNotFound {
+		t.Fatalf("another county's candidate: %d", res.status)
+	}
+	mustNotContain(t, a.get(a.login("gov.pasargad"), "/candidates").body, "علي رضايي")
+	if res := a.post(a.login("observer"), "/candidates", candidateForm("x", nid(3), "marvdasht")); res.status != http.StatusForbidden {
+		t.Fatalf("observer registering: %d", res.status)
+	}
+
+	// A search for «علی» finds «علي»; a national ID in Persian digits finds it too.
+	for _, q := range []string{"علی", "رضایی", persian.ToPersianDigits(nid(1)), "TR-100"} {
+		if !strings.Contains(a.get(hq, "/candidates?q="+url.QueryEscape(q)).body, "/candidates/"+id) {
+			t.Errorf("search %q does not find the candidate", q)
+		}
+	}
+	if strings.Contains(a.get(hq, "/candidates?q="+url.QueryEscape("حسینی")).body, "/candidates/"+id) {
+		t.Error("search finds what it should not")
+	}
+	mustContain(t, a.get(hq, "/candidates?status=registered&county=marvdasht").body, "/candidates/"+id)
+	mustNotContain(t, a.get(hq, "/candidates?status=withdrawn").body, "/candidates/"+id)
+}
+
+func TestCandidateBoardConflict(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov, hq := a.login("gov.marvdasht"), a.login("hq.fars")
+	board := a.boardID("marvdasht", "")
+	a.post(gov, "/boards/"+board+"/members", member("عضو", nid(50), "secretary", ""))
+	res := a.post(a.login("gov.pasargad"), "/candidates", candidateForm("عضو", nid(50), "pasargad"))
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a board member registering: %d", res.status)
+	}
+	mustContain(t, res.body, "عضو هیئت اجرایی یا فهرست معتمدین", "Marvdasht")
+	// HQ may accept it with a reason; the board then shows the conflict.
+	form := candidateForm("عضو", nid(50), "pasargad")
+	form.Set("override_reason", "استعفا از هیئت در جریان است")
+	form.Set("override_board", "1")
+	if res := a.post(hq, "/candidates", form); res.status != http.StatusSeeOther {
+		t.Fatalf("HQ override: %d\n%s", res.status, res.body)
+	}
+	id := a.candidateID(nid(50))
+	mustContain(t, a.get(hq, "/candidates/"+id).body, "استعفا از هیئت در جریان است", "هیئت اجرایی شهرستان مرودشت")
+	mustContain(t, a.get(gov, "/boards/"+board).body, "عضو در همین انتخابات داوطلب ثبت‌نام کرده است")
+}
+
+func TestCandidateLifecycle(t *testing.T) {
+	a := newTestApp(t)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	a.s.now = func() time.Time { return now }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	a.post(gov, "/candidates", candidateForm("زهرا", nid(7), "marvdasht"))
+	id := a.candidateID(nid(7))
+	step := func(to, reason, version string, want int) response {
+		t.Helper()
+		res := a.post(gov, "/candidates/"+id+"/status", url.Values{"status": {to}, "reason": {reason}, "version": {version}})
+		if res.status != want {
+			t.Fatalf("%s: %d, want %d\n%s", to, res.status, want, res.body)
+		}
+		return res
+	}
+	step("final_qualified", "", "1", http.StatusUnprocessableEntity) // not the next step
+	step("under_review", "", "1", http.StatusSeeOther)
+	mustContain(t, step("exec_rejected", "", "2", http.StatusUnprocessableEntity).body, "برای این تصمیم دلیل بنویسید")
+	step("exec_approved", "", "1", http.StatusConflict) // a stale form
+	step("exec_approved", "", "2", http.StatusSeeOther)
+	step("supervision_review", "", "3", http.StatusSeeOther)
+	step("preliminary_announced", "", "4", http.StatusSeeOther)
+	mustContain(t, a.get(gov, "/candidates/"+id).body, "مهلت اعتراض تا")
+	now = now.AddDate(0, 0, 6)
+	mustContain(t, step("objection_filed", "", "5", http.StatusUnprocessableEntity).body, "مهلت چهار روزه اعتراض گذشته است")
+	step("withdrawn", "انصراف کتبی", "5", http.StatusSeeOther)
+	page := a.get(gov, "/candidates/"+id).body
+	mustContain(t, page, "انصراف", "انصراف کتبی", "تأیید هیئت اجرایی", "در حال بررسی هیئت نظارت")
+	mustNotContain(t, page, `action="/candidates/`+id+`/status"`) // final: no next step
+	if n := a.count(`SELECT count(*) FROM candidate_events WHERE candidate_id = $1`, id); n != 6 {
+		t.Errorf("%d events, want 6", n)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'candidate.status' AND entity_id = $1`, id); n != 5 {
+		t.Errorf("%d status audit rows, want 5", n)
+	}
+}

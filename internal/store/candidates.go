@@ -1,0 +1,465 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/candidacy"
+	"github.com/setad/setad/internal/eligibility"
+	"github.com/setad/setad/internal/persian"
+)
+
+// CandidateRule is a row of candidate_rules: the numbers of the registration checks and the lifecycle.
+type CandidateRule struct {
+	Kind                        string
+	MinAge                      int
+	AgeOnElectionDay            bool
+	VillageSmallHouseholds      int
+	CitySmallPopulation         int
+	CertificateMaxMonths        int
+	ResignationMinMonths        int
+	ObjectionDays               int
+	ConstituencyChangeUntilDays int
+	MaxConstituencyChanges      int
+	Uncertain                   bool
+	Version                     int
+}
+
+// Eligibility is the rule's registration part.
+func (r CandidateRule) Eligibility() eligibility.Rules {
+	return eligibility.Rules{MinAge: r.MinAge, AgeOnElectionDay: r.AgeOnElectionDay, VillageSmallHouseholds: r.VillageSmallHouseholds,
+		CitySmallPopulation: r.CitySmallPopulation, CertificateMaxMonths: r.CertificateMaxMonths, ResignationMinMonths: r.ResignationMinMonths}
+}
+
+// Lifecycle is the rule's lifecycle part.
+func (r CandidateRule) Lifecycle() candidacy.Rules {
+	return candidacy.Rules{ObjectionDays: r.ObjectionDays, ConstituencyChangeUntilDays: r.ConstituencyChangeUntilDays,
+		MaxConstituencyChanges: r.MaxConstituencyChanges}
+}
+
+// AddCandidateRules inserts the rules that are missing; rules already there are kept.
+func (s *Store) AddCandidateRules(ctx context.Context, a audit.Actor, rules []CandidateRule) (int, error) {
+	added := 0
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		added = 0
+		for _, r := range rules {
+			tag, err := tx.Exec(ctx, `
+				INSERT INTO candidate_rules (kind, min_age, age_on_election_day, village_small_households, city_small_population,
+				    certificate_max_months, resignation_min_months, objection_days, constituency_change_until_days,
+				    max_constituency_changes, uncertain)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+				r.Kind, r.MinAge, r.AgeOnElectionDay, r.VillageSmallHouseholds, r.CitySmallPopulation, r.CertificateMaxMonths,
+				r.ResignationMinMonths, r.ObjectionDays, r.ConstituencyChangeUntilDays, r.MaxConstituencyChanges, r.Uncertain)
+			if err != nil {
+				return err
+			}
+			added += int(tag.RowsAffected())
+		}
+		if added == 0 {
+			return nil
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate_rules.load", Entity: "candidate_rules",
+			Detail: map[string]int{"rows_changed": added}})
+	})
+	return added, err
+}
+
+// CandidateRuleFor returns the rule of an election (a by-election's parent kind), or ErrNoRule.
+func (s *Store) CandidateRuleFor(ctx context.Context, e Election) (CandidateRule, error) {
+	kind := e.Kind
+	if e.ParentKind != "" {
+		kind = e.ParentKind
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT kind, min_age, age_on_election_day, village_small_households, city_small_population, certificate_max_months,
+		       resignation_min_months, objection_days, constituency_change_until_days, max_constituency_changes, uncertain, version
+		FROM candidate_rules WHERE kind = $1`, kind)
+	if err != nil {
+		return CandidateRule{}, err
+	}
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[CandidateRule])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, ErrNoRule
+	}
+	return r, err
+}
+
+// Constituency is where a candidate stands: a county (its city) or a district (its villages).
+type Constituency struct {
+	Code       string
+	NameFa     string
+	NameEn     string
+	Kind       string // eligibility.City or eligibility.Village
+	ProvinceID int64
+	CountyID   int64
+	DistrictID int64
+	CountyFa   string
+	CountyEn   string
+	Population int // 0 when unknown
+	Households int
+}
+
+const constituencySelect = `
+	SELECT c.code, c.name_fa, c.name_en, 'city' AS kind, c.province_id, c.id AS county_id, 0::bigint AS district_id,
+	       c.name_fa AS county_fa, c.name_en AS county_en, coalesce(c.population, 0) AS population, 0 AS households
+	FROM counties c WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND $3 = 0
+	UNION ALL
+	SELECT d.code, d.name_fa, d.name_en, 'village', c.province_id, c.id, d.id, c.name_fa, c.name_en,
+	       0, coalesce(d.households, 0)
+	FROM districts d JOIN counties c ON c.id = d.county_id
+	WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)`
+
+// Constituencies lists the constituencies in scope: counties, then districts.
+func (s *Store) Constituencies(ctx context.Context, sc auth.Scope) ([]Constituency, error) {
+	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+constituencySelect+`) x ORDER BY x.kind, x.name_fa`, scopeArgs(sc)...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Constituency])
+}
+
+// ConstituencyByCode returns one constituency in scope, or ErrNotFound.
+func (s *Store) ConstituencyByCode(ctx context.Context, sc auth.Scope, code string) (Constituency, error) {
+	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+constituencySelect+`) x WHERE x.code = $4`, append(scopeArgs(sc), code)...)
+	if err != nil {
+		return Constituency{}, err
+	}
+	k, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Constituency])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return k, ErrNotFound
+	}
+	return k, err
+}
+
+// NewCandidate is a registration as typed, cleaned by the caller.
+type NewCandidate struct {
+	FullName        string
+	FatherName      string
+	NationalID      string
+	Gender          string
+	BirthDate       time.Time
+	Education       string
+	Occupation      string
+	Phone           string
+	TrackingID      string
+	Veteran         bool
+	MilitaryService string
+	ListedPost      bool
+	CertificateDate *time.Time
+	ResignationDate *time.Time
+	Constituency    Constituency
+}
+
+// Override is HQ's recorded judgement on one overridable problem.
+type Override struct {
+	Field, Code, Reason string
+}
+
+// DuplicateError is a national ID already registered in the same election.
+type DuplicateError struct{ CountyFa, CountyEn string }
+
+func (e *DuplicateError) Error() string { return "store: already registered in " + e.CountyEn }
+
+// BoardConflictError is a national ID that sits on an executive board or its pool in the same election.
+type BoardConflictError struct{ Boards []string }
+
+func (e *BoardConflictError) Error() string {
+	return "store: on the board of " + strings.Join(e.Boards, ", ")
+}
+
+// RegisterCandidate registers a person in an election once in the whole country. Under a lock on the
+// national ID it refuses a second registration (DuplicateError) and a member of a board or pool of the
+// same election (BoardConflictError) unless HQ overrode that, then records the registration, its first
+// event and any overrides, and audits it.
+func (s *Store) RegisterCandidate(ctx context.Context, a audit.Actor, e Election, c NewCandidate, overrides []Override) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidate:' || $1))`, c.NationalID); err != nil {
+			return err
+		}
+		var dup DuplicateError
+		err := tx.QueryRow(ctx, `SELECT co.name_fa, co.name_en FROM candidates k JOIN counties co ON co.id = k.county_id
+			WHERE k.election_id = $1 AND k.national_id = $2`, e.ID, c.NationalID).Scan(&dup.CountyFa, &dup.CountyEn)
+		if err == nil {
+			return &dup
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		if !overridden(overrides, "national_id", "board_member") {
+			rows, err := tx.Query(ctx, `
+				SELECT DISTINCT co.name_en FROM boards b JOIN counties co ON co.id = b.county_id
+				WHERE b.election_id = $1 AND (
+				  EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.national_id = $2) OR
+				  EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = $2))`, e.ID, c.NationalID)
+			if err != nil {
+				return err
+			}
+			boards, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				return err
+			}
+			if len(boards) > 0 {
+				return &BoardConflictError{Boards: boards}
+			}
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO candidates (election_id, province_id, county_id, district_id, full_name, name_norm, father_name,
+			    national_id, gender, birth_date, education, occupation, phone, tracking_id, veteran, military_service,
+			    listed_post, certificate_date, resignation_date, registered_by)
+			VALUES ($1, $2, $3, NULLIF($4, 0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, NULLIF($20, 0))
+			RETURNING id`,
+			e.ID, c.Constituency.ProvinceID, c.Constituency.CountyID, c.Constituency.DistrictID, c.FullName,
+			persian.Normalize(c.FullName), c.FatherName, c.NationalID, c.Gender, c.BirthDate, c.Education, c.Occupation,
+			c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate, a.ID).Scan(&id)
+		if isUniqueViolation(err) {
+			return &DuplicateError{}
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status)
+			VALUES ($1, NULLIF($2, 0), '', 'registered')`, id, a.ID); err != nil {
+			return err
+		}
+		for _, o := range overrides {
+			if _, err := tx.Exec(ctx, `INSERT INTO candidate_overrides (candidate_id, field, code, reason, actor_id)
+				VALUES ($1, $2, $3, $4, NULLIF($5, 0))`, id, o.Field, o.Code, o.Reason, a.ID); err != nil {
+				return err
+			}
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.register", Entity: "candidate",
+			EntityID: strconv.FormatInt(id, 10), ProvinceID: c.Constituency.ProvinceID,
+			Detail: audit.Change{After: map[string]any{"full_name": c.FullName, "national_id": c.NationalID,
+				"constituency": c.Constituency.Code, "education": c.Education, "gender": c.Gender,
+				"birth_date": c.BirthDate.Format(time.DateOnly), "tracking_id": c.TrackingID, "overrides": overrides}}})
+	})
+	return id, err
+}
+
+func overridden(os []Override, field, code string) bool {
+	for _, o := range os {
+		if o.Field == field && o.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// Candidate is a stored candidate with its place names.
+type Candidate struct {
+	ID                  int64
+	ElectionID          int64
+	ProvinceID          int64
+	CountyID            int64
+	DistrictID          int64
+	ConstituencyCode    string
+	ConstituencyFa      string
+	ConstituencyEn      string
+	CountyFa            string
+	CountyEn            string
+	FullName            string
+	FatherName          string
+	NationalID          string
+	Gender              string
+	BirthDate           *time.Time
+	Education           string
+	Occupation          string
+	Phone               string
+	TrackingID          string
+	Veteran             bool
+	MilitaryService     string
+	ListedPost          bool
+	CertificateDate     *time.Time
+	ResignationDate     *time.Time
+	Status              string
+	AnnouncedAt         *time.Time
+	ConstituencyChanges int
+	Version             int
+	CreatedAt           time.Time
+}
+
+const candidateSelect = `
+	SELECT k.id, k.election_id, k.province_id, k.county_id, coalesce(k.district_id, 0),
+	       coalesce(d.code, c.code), coalesce(d.name_fa, c.name_fa), coalesce(d.name_en, c.name_en), c.name_fa, c.name_en,
+	       k.full_name, k.father_name, k.national_id, k.gender, k.birth_date, k.education, k.occupation, k.phone,
+	       k.tracking_id, k.veteran, k.military_service, k.listed_post, k.certificate_date, k.resignation_date, k.status,
+	       k.announced_at, k.constituency_changes, k.version, k.created_at
+	FROM candidates k JOIN counties c ON c.id = k.county_id LEFT JOIN districts d ON d.id = k.district_id`
+
+const candidateScope = ` ($1 = 0 OR k.province_id = $1) AND ($2 = 0 OR k.county_id = $2) AND ($3 = 0 OR k.district_id = $3) `
+
+// CandidateFilter narrows and orders the candidate list.
+type CandidateFilter struct {
+	Q         string // a name (normalised), a national ID or a tracking ID
+	County    string
+	Status    string
+	Gender    string
+	Education string
+	Sort      string // "name", "registered" (default newest first), "status"
+	Page      int    // from 1
+	PageSize  int
+}
+
+var candidateOrder = map[string]string{
+	"name":       "k.name_norm, k.id",
+	"status":     "k.status, k.name_norm, k.id",
+	"registered": "k.id DESC",
+}
+
+// Candidates lists one page of an election's candidates in scope and the number that match in all.
+func (s *Store) Candidates(ctx context.Context, sc auth.Scope, electionID int64, f CandidateFilter) ([]Candidate, int, error) {
+	order, ok := candidateOrder[f.Sort]
+	if !ok {
+		order = candidateOrder["registered"]
+	}
+	if f.PageSize <= 0 {
+		f.PageSize = 50
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	q := strings.TrimSpace(f.Q)
+	digits := persian.ToLatinDigits(q)
+	rows, err := s.pool.Query(ctx, `SELECT *, count(*) OVER () FROM (`+candidateSelect+` WHERE `+candidateScope+`
+		  AND k.election_id = $4
+		  AND ($5 = '' OR k.name_norm LIKE '%' || $6 || '%' OR k.national_id = $7 OR k.tracking_id = $7)
+		  AND ($8 = '' OR c.code = $8) AND ($9 = '' OR k.status = $9) AND ($10 = '' OR k.gender = $10)
+		  AND ($11 = '' OR k.education = $11)
+		ORDER BY `+order+`) x LIMIT $12 OFFSET $13`,
+		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, q, likeEscape(persian.Normalize(q)), digits,
+		f.County, f.Status, f.Gender, f.Education, f.PageSize, (f.Page-1)*f.PageSize)
+	if err != nil {
+		return nil, 0, err
+	}
+	total := 0
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) {
+		var c Candidate
+		err := r.Scan(&c.ID, &c.ElectionID, &c.ProvinceID, &c.CountyID, &c.DistrictID, &c.ConstituencyCode, &c.ConstituencyFa,
+			&c.ConstituencyEn, &c.CountyFa, &c.CountyEn, &c.FullName, &c.FatherName, &c.NationalID, &c.Gender, &c.BirthDate,
+			&c.Education, &c.Occupation, &c.Phone, &c.TrackingID, &c.Veteran, &c.MilitaryService, &c.ListedPost,
+			&c.CertificateDate, &c.ResignationDate, &c.Status, &c.AnnouncedAt, &c.ConstituencyChanges, &c.Version,
+			&c.CreatedAt, &total)
+		return c, err
+	})
+	return cs, total, err
+}
+
+// likeEscape makes a search term literal inside a LIKE pattern.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// CandidateCounts counts an election's candidates in scope by status.
+func (s *Store) CandidateCounts(ctx context.Context, sc auth.Scope, electionID int64) (map[string]int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT k.status, count(*)::int FROM candidates k WHERE`+candidateScope+
+		`AND k.election_id = $4 GROUP BY k.status`, sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
+	if err != nil {
+		return nil, err
+	}
+	counts := map[string]int{}
+	var status string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&status, &n}, func() error { counts[status] = n; return nil })
+	return counts, err
+}
+
+// CandidateEvent is one step of a candidate's history.
+type CandidateEvent struct {
+	At     time.Time
+	Actor  string
+	From   string
+	To     string
+	Reason string
+}
+
+// CandidateDetail is a candidate with its history, HQ's overrides and the boards it conflicts with.
+type CandidateDetail struct {
+	Candidate
+	Events    []CandidateEvent
+	Overrides []Override
+	Boards    []Board // boards of the same election with this person as member or in the pool
+}
+
+// CandidateByID returns one candidate in scope with its history, or ErrNotFound.
+func (s *Store) CandidateByID(ctx context.Context, sc auth.Scope, id int64) (CandidateDetail, error) {
+	var d CandidateDetail
+	rows, err := s.pool.Query(ctx, candidateSelect+` WHERE`+candidateScope+`AND k.id = $4`, sc.ProvinceID, sc.CountyID, sc.DistrictID, id)
+	if err != nil {
+		return d, err
+	}
+	d.Candidate, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Candidate])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	if err != nil {
+		return d, err
+	}
+	rows, err = s.pool.Query(ctx, `SELECT e.at, coalesce(u.full_name, ''), e.from_status, e.to_status, e.reason
+		FROM candidate_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.candidate_id = $1 ORDER BY e.at, e.id`, id)
+	if err != nil {
+		return d, err
+	}
+	if d.Events, err = pgx.CollectRows(rows, pgx.RowToStructByPos[CandidateEvent]); err != nil {
+		return d, err
+	}
+	rows, err = s.pool.Query(ctx, `SELECT field, code, reason FROM candidate_overrides WHERE candidate_id = $1 ORDER BY id`, id)
+	if err != nil {
+		return d, err
+	}
+	if d.Overrides, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Override]); err != nil {
+		return d, err
+	}
+	// The conflict is shown whatever the reader's scope: the boards are only named, not opened.
+	rows, err = s.pool.Query(ctx, boardSelect+` WHERE b.election_id = $1 AND (
+		EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.national_id = $2) OR
+		EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = $2))`, d.ElectionID, d.NationalID)
+	if err != nil {
+		return d, err
+	}
+	d.Boards, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Board])
+	return d, err
+}
+
+// ChangeCandidateStatus moves a candidate along the lifecycle if nobody changed it since version.
+func (s *Store) ChangeCandidateStatus(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, to, reason string,
+	now time.Time, rules candidacy.Rules) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var from string
+		var announced *time.Time
+		var cur, province int64
+		var v int
+		err := tx.QueryRow(ctx, `SELECT k.id, k.status, k.announced_at, k.version, k.province_id FROM candidates k
+			WHERE`+candidateScope+`AND k.id = $4 FOR UPDATE`, sc.ProvinceID, sc.CountyID, sc.DistrictID, id).Scan(&cur, &from, &announced, &v, &province)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if v != version {
+			return ErrConflict
+		}
+		if err := candidacy.Check(candidacy.Change{From: from, To: to, Reason: reason, Now: now, AnnouncedAt: announced}, rules); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE candidates SET status = $2, version = version + 1, updated_at = now(),
+			announced_at = CASE WHEN $2 = 'preliminary_announced' THEN $3 ELSE announced_at END WHERE id = $1`, id, to, now); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status, reason, at)
+			VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6)`, id, a.ID, from, to, reason, now); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.status", Entity: "candidate", EntityID: strconv.FormatInt(id, 10),
+			ProvinceID: province, Detail: audit.Change{Before: map[string]string{"status": from},
+				After: map[string]string{"status": to, "reason": reason}}})
+	})
+}

@@ -1,0 +1,115 @@
+// Package candidates is the candidates area: the searchable list with counts by status, the registration
+// form, and one candidate with its history, board conflicts and the next steps of its lifecycle.
+package candidates
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/candidacy"
+	"github.com/setad/setad/internal/eligibility"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/components"
+)
+
+// ListData is one page of the list.
+type ListData struct {
+	Election *store.Election
+	Rows     []store.Candidate
+	Total    int
+	Counts   map[string]int
+	Filter   components.Form
+	Counties []store.County
+	Page     int
+	Pages    int
+}
+
+// NewData is the registration form.
+type NewData struct {
+	Form           components.Form
+	Constituencies []store.Constituency
+	CanOverride    bool
+	Overridable    bool // the form came back with problems HQ may override
+}
+
+// ShowData is one candidate.
+type ShowData struct {
+	C                 store.CandidateDetail
+	Status            components.Form
+	ObjectionDeadline string // when announced: the last moment an objection is accepted
+}
+
+func href(id int64) templ.SafeURL { return templ.SafeURL("/candidates/" + strconv.FormatInt(id, 10)) }
+
+func options(ctx context.Context, prefix string, keys []string) []components.Option {
+	var opts []components.Option
+	for _, k := range keys {
+		opts = append(opts, components.Option{Value: k, Label: i18n.T(ctx, prefix+k)})
+	}
+	return opts
+}
+
+func statusOptions(ctx context.Context) []components.Option {
+	return options(ctx, "cstatus.", candidacy.Statuses)
+}
+
+func educationOptions(ctx context.Context) []components.Option {
+	return options(ctx, "education.", eligibility.Levels)
+}
+
+func genderOptions(ctx context.Context) []components.Option {
+	return options(ctx, "gender.", []string{eligibility.Male, eligibility.Female})
+}
+
+func serviceOptions(ctx context.Context) []components.Option {
+	return options(ctx, "service.", []string{eligibility.ServiceCompleted, eligibility.ServiceExempt, eligibility.ServiceServing, eligibility.ServiceNone})
+}
+
+func sortOptions(ctx context.Context) []components.Option {
+	return options(ctx, "candidates.sort.", []string{"registered", "name", "status"})
+}
+
+func constituencyOptions(ctx context.Context, ks []store.Constituency) []components.Option {
+	var opts []components.Option
+	for _, k := range ks {
+		label := i18n.T(ctx, "candidates.constituency_city", i18n.Pick(ctx, k.NameFa, k.NameEn))
+		if k.Kind == eligibility.Village {
+			label = i18n.T(ctx, "candidates.constituency_village", i18n.Pick(ctx, k.NameFa, k.NameEn), i18n.Pick(ctx, k.CountyFa, k.CountyEn))
+		}
+		opts = append(opts, components.Option{Value: k.Code, Label: label})
+	}
+	return opts
+}
+
+func countyOptions(ctx context.Context, cs []store.County) []components.Option {
+	var opts []components.Option
+	for _, c := range cs {
+		opts = append(opts, components.Option{Value: c.Code, Label: i18n.Pick(ctx, c.NameFa, c.NameEn)})
+	}
+	return opts
+}
+
+func nextOptions(ctx context.Context, status string) []components.Option {
+	return options(ctx, "cstatus.", candidacy.Next(status))
+}
+
+func canReview(ctx context.Context) bool { return auth.FromContext(ctx).Can(auth.ReviewCandidates) }
+
+func canRegister(ctx context.Context) bool { return auth.FromContext(ctx).Can(auth.RegisterCandidates) }
+
+// pageHref keeps the filters and moves to page n.
+func pageHref(f components.Form, n int) templ.SafeURL {
+	q := url.Values{}
+	for _, k := range []string{"q", "county", "status", "gender", "education", "sort"} {
+		if v := f.Get(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	q.Set("page", strconv.Itoa(n))
+	return templ.SafeURL("/candidates?" + q.Encode())
+}
