@@ -1,3 +1,4 @@
+DROP TABLE candidate_imports;
 DROP TABLE candidate_overrides;
 DROP TABLE candidate_events;
 DROP TABLE candidate_rules;

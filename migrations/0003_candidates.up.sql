@@ -73,3 +73,16 @@ CREATE TABLE candidate_overrides (
     actor_id     bigint REFERENCES users (id),
     at           timestamptz NOT NULL DEFAULT now()
 );
+
+-- An uploaded file between its preview and its confirmation: the rows ready to import and the rejected
+-- rows with their reasons. Kept per user; a confirmation imports all ready rows or none.
+CREATE TABLE candidate_imports (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id     bigint NOT NULL REFERENCES users (id),
+    election_id bigint NOT NULL REFERENCES elections (id) ON DELETE CASCADE,
+    file_name   text NOT NULL,
+    ready       jsonb NOT NULL,
+    rejected    jsonb NOT NULL,
+    imported_at timestamptz,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -105,24 +105,60 @@ func jalaliField(f components.Form, name string, required bool) *time.Time {
 	return &t
 }
 
-// candidateCreate registers a candidate after every automatable check of the law; each problem comes
-// back on its field, and HQ may override those the law leaves to judgement, with a reason.
-func (s *Server) candidateCreate(w http.ResponseWriter, r *http.Request) {
+// candidateCheck is what checking a registration needs, loaded once per request whatever the number of
+// rows: the election, its rules, and the constituencies in the caller's scope by code.
+type candidateCheck struct {
+	election       store.Election
+	rule           store.CandidateRule
+	constituencies map[string]store.Constituency
+	canOverride    bool
+}
+
+// loadCandidateCheck answers the form with why registration is impossible, and returns false, when there
+// is no current election or no rule for its kind.
+func (s *Server) loadCandidateCheck(r *http.Request, f components.Form) (candidateCheck, bool, error) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	if !p.Can(auth.RegisterCandidates) {
-		s.forbidden(w, r)
-		return
+	var c candidateCheck
+	var err error
+	c.election, err = s.store.CurrentElection(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		f.Errors[""] = "home.no_election"
+		return c, false, nil
 	}
-	f, ok := s.parseForm(w, r)
-	if !ok {
-		return
+	if err != nil {
+		return c, false, err
 	}
+	c.rule, err = s.store.CandidateRuleFor(ctx, c.election)
+	if errors.Is(err, store.ErrNoRule) {
+		f.Errors[""] = "err.no_candidate_rules"
+		return c, false, nil
+	}
+	if err != nil {
+		return c, false, err
+	}
+	ks, err := s.store.Constituencies(ctx, p.Scope)
+	if err != nil {
+		return c, false, err
+	}
+	c.constituencies = map[string]store.Constituency{}
+	for _, k := range ks {
+		c.constituencies[k.Code] = k
+	}
+	c.canOverride = p.Can(auth.OverrideCandidates)
+	return c, true, nil
+}
+
+// check validates one registration (typed in the form or read from a file) and runs the law's checks on
+// it, putting each problem on its field. HQ's reason turns the problems the law leaves to judgement into
+// overrides. It reports whether a problem left could be overridden.
+func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (store.NewCandidate, []store.Override, bool) {
+	ctx := r.Context()
 	c := store.NewCandidate{
 		FullName: strings.Join(strings.Fields(f.Get("full_name")), " "), FatherName: strings.Join(strings.Fields(f.Get("father_name")), " "),
 		Gender: f.Get("gender"), Education: f.Get("education"), Occupation: f.Get("occupation"),
-		Phone: latin(f, "phone"), TrackingID: latin(f, "tracking_id"), Veteran: f.Get("veteran") == "1",
-		MilitaryService: f.Get("military_service"), ListedPost: f.Get("listed_post") == "1",
+		Phone: latin(f, "phone"), TrackingID: latin(f, "tracking_id"), Veteran: isTrue(f.Get("veteran")),
+		MilitaryService: f.Get("military_service"), ListedPost: isTrue(f.Get("listed_post")),
 	}
 	for name, v := range map[string]string{"full_name": c.FullName, "father_name": c.FatherName} {
 		switch n := utf8.RuneCountInString(v); {
@@ -149,44 +185,20 @@ func (s *Server) candidateCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	c.CertificateDate = jalaliField(f, "certificate_date", false)
 	c.ResignationDate = jalaliField(f, "resignation_date", false)
-	k, err := s.store.ConstituencyByCode(ctx, p.Scope, f.Get("constituency"))
-	switch {
-	case errors.Is(err, store.ErrNotFound):
+	k, ok := cc.constituencies[strings.ToLower(strings.TrimSpace(f.Get("constituency")))]
+	if !ok {
 		f.Errors["constituency"] = "err.constituency"
-	case err != nil:
-		s.serverError(w, r, err)
-		return
 	}
 	c.Constituency = k
-	e, err := s.store.CurrentElection(ctx)
-	if errors.Is(err, store.ErrNotFound) {
-		f.Errors[""] = "home.no_election"
-		s.renderCandidateForm(w, r, http.StatusUnprocessableEntity, f, false)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	rule, err := s.store.CandidateRuleFor(ctx, e)
-	if errors.Is(err, store.ErrNoRule) {
-		f.Errors[""] = "err.no_candidate_rules"
-		s.renderCandidateForm(w, r, http.StatusUnprocessableEntity, f, false)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	reason := strings.TrimSpace(f.Get("override_reason"))
-	canOverride := p.Can(auth.OverrideCandidates) && reason != ""
+	canOverride := cc.canOverride && reason != ""
 	var overrides []store.Override
 	overridable := false
 	problems := eligibility.Check(eligibility.Candidate{NationalID: f.Get("national_id"), Gender: c.Gender, Education: c.Education,
 		MilitaryService: c.MilitaryService, BirthDate: c.BirthDate, Veteran: c.Veteran, ListedPost: c.ListedPost,
 		CertificateDate: c.CertificateDate, ResignationDate: c.ResignationDate},
 		eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
-		rule.Eligibility(), s.now().In(i18n.Tehran), e.ElectionDay)
+		cc.rule.Eligibility(), s.now().In(i18n.Tehran), cc.election.ElectionDay)
 	for _, pr := range problems {
 		if f.Errors[pr.Field] != "" {
 			continue // a form error on the field says it already
@@ -202,11 +214,46 @@ func (s *Server) candidateCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Errors[pr.Field] = components.Message("elig."+pr.Code, want)
 	}
+	if canOverride && isTrue(f.Get("override_board")) {
+		overrides = append(overrides, store.Override{Field: "national_id", Code: "board_member", Reason: reason})
+	}
+	return c, overrides, overridable
+}
+
+// isTrue reads a checkbox or a spreadsheet's yes: 1, true, yes, بله.
+func isTrue(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(persian.ToLatinDigits(v))) {
+	case "1", "true", "yes", "بله", "on":
+		return true
+	}
+	return false
+}
+
+// candidateCreate registers a candidate after every automatable check of the law; each problem comes
+// back on its field, and HQ may override those the law leaves to judgement, with a reason.
+func (s *Server) candidateCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.RegisterCandidates) {
+		s.forbidden(w, r)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	cc, ok, err := s.loadCandidateCheck(r, f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if !ok {
+		s.renderCandidateForm(w, r, http.StatusUnprocessableEntity, f, false)
+		return
+	}
+	c, overrides, overridable := s.check(r, cc, f)
 	if f.Valid() {
-		if canOverride && f.Get("override_board") == "1" {
-			overrides = append(overrides, store.Override{Field: "national_id", Code: "board_member", Reason: reason})
-		}
-		id, err := s.store.RegisterCandidate(ctx, actor(r), e, c, overrides)
+		id, err := s.store.RegisterCandidate(ctx, actor(r), cc.election, c, overrides)
 		var dup *store.DuplicateError
 		var onBoard *store.BoardConflictError
 		switch {

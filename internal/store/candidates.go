@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -174,14 +175,14 @@ func (e *BoardConflictError) Error() string {
 	return "store: on the board of " + strings.Join(e.Boards, ", ")
 }
 
-// RegisterCandidate registers a person in an election once in the whole country. Under a lock on the
-// national ID it refuses a second registration (DuplicateError) and a member of a board or pool of the
+// RegisterCandidate registers a person in an election once in the whole country. Under the election's
+// registration lock it refuses a second registration (DuplicateError) and a member of a board or pool of the
 // same election (BoardConflictError) unless HQ overrode that, then records the registration, its first
 // event and any overrides, and audits it.
 func (s *Store) RegisterCandidate(ctx context.Context, a audit.Actor, e Election, c NewCandidate, overrides []Override) (int64, error) {
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidate:' || $1))`, c.NationalID); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidates:' || $1::bigint))`, e.ID); err != nil {
 			return err
 		}
 		var dup DuplicateError
@@ -210,23 +211,8 @@ func (s *Store) RegisterCandidate(ctx context.Context, a audit.Actor, e Election
 				return &BoardConflictError{Boards: boards}
 			}
 		}
-		err = tx.QueryRow(ctx, `
-			INSERT INTO candidates (election_id, province_id, county_id, district_id, full_name, name_norm, father_name,
-			    national_id, gender, birth_date, education, occupation, phone, tracking_id, veteran, military_service,
-			    listed_post, certificate_date, resignation_date, registered_by)
-			VALUES ($1, $2, $3, NULLIF($4, 0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, NULLIF($20, 0))
-			RETURNING id`,
-			e.ID, c.Constituency.ProvinceID, c.Constituency.CountyID, c.Constituency.DistrictID, c.FullName,
-			persian.Normalize(c.FullName), c.FatherName, c.NationalID, c.Gender, c.BirthDate, c.Education, c.Occupation,
-			c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate, a.ID).Scan(&id)
-		if isUniqueViolation(err) {
-			return &DuplicateError{}
-		}
+		id, err = insertCandidate(ctx, tx, a, e, c)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status)
-			VALUES ($1, NULLIF($2, 0), '', 'registered')`, id, a.ID); err != nil {
 			return err
 		}
 		for _, o := range overrides {
@@ -237,11 +223,191 @@ func (s *Store) RegisterCandidate(ctx context.Context, a audit.Actor, e Election
 		}
 		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.register", Entity: "candidate",
 			EntityID: strconv.FormatInt(id, 10), ProvinceID: c.Constituency.ProvinceID,
-			Detail: audit.Change{After: map[string]any{"full_name": c.FullName, "national_id": c.NationalID,
-				"constituency": c.Constituency.Code, "education": c.Education, "gender": c.Gender,
-				"birth_date": c.BirthDate.Format(time.DateOnly), "tracking_id": c.TrackingID, "overrides": overrides}}})
+			Detail: audit.Change{After: candidateAudit(c, overrides)}})
 	})
 	return id, err
+}
+
+// insertCandidate stores a registration and its first event.
+func insertCandidate(ctx context.Context, tx pgx.Tx, a audit.Actor, e Election, c NewCandidate) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO candidates (election_id, province_id, county_id, district_id, full_name, name_norm, father_name,
+		    national_id, gender, birth_date, education, occupation, phone, tracking_id, veteran, military_service,
+		    listed_post, certificate_date, resignation_date, registered_by)
+		VALUES ($1, $2, $3, NULLIF($4, 0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, NULLIF($20, 0))
+		RETURNING id`,
+		e.ID, c.Constituency.ProvinceID, c.Constituency.CountyID, c.Constituency.DistrictID, c.FullName,
+		persian.Normalize(c.FullName), c.FatherName, c.NationalID, c.Gender, c.BirthDate, c.Education, c.Occupation,
+		c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate, a.ID).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, &DuplicateError{}
+	}
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status)
+		VALUES ($1, NULLIF($2, 0), '', 'registered')`, id, a.ID)
+	return id, err
+}
+
+func candidateAudit(c NewCandidate, overrides []Override) map[string]any {
+	m := map[string]any{"full_name": c.FullName, "national_id": c.NationalID, "constituency": c.Constituency.Code,
+		"education": c.Education, "gender": c.Gender, "birth_date": c.BirthDate.Format(time.DateOnly), "tracking_id": c.TrackingID}
+	if len(overrides) > 0 {
+		m["overrides"] = overrides
+	}
+	return m
+}
+
+// Clashes finds, among national IDs, those already registered in the election (by county) and those on
+// one of its boards or pools (by board's county), in two queries whatever their number.
+func (s *Store) Clashes(ctx context.Context, electionID int64, ids []string) (map[string]DuplicateError, map[string][]string, error) {
+	return clashes(ctx, s.pool, electionID, ids)
+}
+
+func clashes(ctx context.Context, q querier, electionID int64, ids []string) (map[string]DuplicateError, map[string][]string, error) {
+	dups := map[string]DuplicateError{}
+	rows, err := q.Query(ctx, `SELECT k.national_id, co.name_fa, co.name_en FROM candidates k JOIN counties co ON co.id = k.county_id
+		WHERE k.election_id = $1 AND k.national_id = ANY($2)`, electionID, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var id string
+	var d DuplicateError
+	if _, err := pgx.ForEachRow(rows, []any{&id, &d.CountyFa, &d.CountyEn}, func() error { dups[id] = d; return nil }); err != nil {
+		return nil, nil, err
+	}
+	boards := map[string][]string{}
+	rows, err = q.Query(ctx, `
+		SELECT x.national_id, co.name_en FROM boards b JOIN counties co ON co.id = b.county_id
+		JOIN (SELECT board_id, national_id FROM board_members UNION SELECT board_id, national_id FROM board_pool) x ON x.board_id = b.id
+		WHERE b.election_id = $1 AND x.national_id = ANY($2) ORDER BY 1, 2`, electionID, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var county string
+	_, err = pgx.ForEachRow(rows, []any{&id, &county}, func() error { boards[id] = append(boards[id], county); return nil })
+	return dups, boards, err
+}
+
+// ImportRow is one rejected row of an uploaded file: its line, what it held and why it was refused.
+type ImportRow struct {
+	Line     int               `json:"line"`
+	Values   map[string]string `json:"values"`
+	Problems []string          `json:"problems"` // message values, see components.Message
+}
+
+// ReadyRow is one row of an uploaded file that passed every check.
+type ReadyRow struct {
+	Line      int          `json:"line"`
+	Candidate NewCandidate `json:"candidate"`
+}
+
+// CandidateImport is a previewed file.
+type CandidateImport struct {
+	ID         int64
+	UserID     int64
+	ElectionID int64
+	FileName   string
+	Ready      []ReadyRow
+	Rejected   []ImportRow
+	ImportedAt *time.Time
+}
+
+// SaveImport keeps a previewed file until its owner confirms it.
+func (s *Store) SaveImport(ctx context.Context, a audit.Actor, provinceID, electionID int64, fileName string, ready []ReadyRow, rejected []ImportRow) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `INSERT INTO candidate_imports (user_id, election_id, file_name, ready, rejected)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, a.ID, electionID, fileName, ready, rejected).Scan(&id); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.import_preview", Entity: "candidate_import",
+			EntityID: strconv.FormatInt(id, 10), ProvinceID: provinceID,
+			Detail: map[string]any{"file": fileName, "ready": len(ready), "rejected": len(rejected)}})
+	})
+	return id, err
+}
+
+// ImportByID returns one of the user's previewed files, or ErrNotFound.
+func (s *Store) ImportByID(ctx context.Context, userID, id int64) (CandidateImport, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, user_id, election_id, file_name, ready, rejected, imported_at
+		FROM candidate_imports WHERE id = $1 AND user_id = $2`, id, userID)
+	if err != nil {
+		return CandidateImport{}, err
+	}
+	imp, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[CandidateImport])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return imp, ErrNotFound
+	}
+	return imp, err
+}
+
+// ErrImported is returned for a file confirmed before.
+var ErrImported = errors.New("store: this file was imported already")
+
+// StaleImportError names the rows that clash with registrations or boards made since the preview.
+type StaleImportError struct{ Lines []int }
+
+func (e *StaleImportError) Error() string { return fmt.Sprintf("store: %d rows clash since the preview", len(e.Lines)) }
+
+// ConfirmImport imports every ready row of a previewed file in one transaction, or none: rows that clash
+// with registrations or board seats made since the preview refuse the whole file.
+func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id int64) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT id, user_id, election_id, file_name, ready, rejected, imported_at
+			FROM candidate_imports WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, a.ID)
+		if err != nil {
+			return err
+		}
+		imp, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[CandidateImport])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if imp.ImportedAt != nil {
+			return ErrImported
+		}
+		ids := make([]string, len(imp.Ready))
+		for i, r := range imp.Ready {
+			ids[i] = r.Candidate.NationalID
+		}
+		// One lock for the election's registrations: a confirmation and single registrations cannot interleave.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidates:' || $1::bigint))`, imp.ElectionID); err != nil {
+			return err
+		}
+		dups, boards, err := clashes(ctx, tx, imp.ElectionID, ids)
+		if err != nil {
+			return err
+		}
+		var stale []int
+		for _, r := range imp.Ready {
+			if _, dup := dups[r.Candidate.NationalID]; dup || len(boards[r.Candidate.NationalID]) > 0 {
+				stale = append(stale, r.Line)
+			}
+		}
+		if len(stale) > 0 {
+			return &StaleImportError{Lines: stale}
+		}
+		e := Election{ID: imp.ElectionID}
+		for _, r := range imp.Ready {
+			if _, err := insertCandidate(ctx, tx, a, e, r.Candidate); err != nil {
+				return err
+			}
+		}
+		n = len(imp.Ready)
+		if _, err := tx.Exec(ctx, `UPDATE candidate_imports SET imported_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.import", Entity: "candidate_import",
+			EntityID: strconv.FormatInt(id, 10), ProvinceID: provinceID,
+			Detail: map[string]any{"file": imp.FileName, "imported": n, "national_ids": ids}})
+	})
+	return n, err
 }
 
 func overridden(os []Override, field, code string) bool {
