@@ -350,7 +350,9 @@ var ErrImported = errors.New("store: this file was imported already")
 // StaleImportError names the rows that clash with registrations or boards made since the preview.
 type StaleImportError struct{ Lines []int }
 
-func (e *StaleImportError) Error() string { return fmt.Sprintf("store: %d rows clash since the preview", len(e.Lines)) }
+func (e *StaleImportError) Error() string {
+	return fmt.Sprintf("store: %d rows clash since the preview", len(e.Lines))
+}
 
 // ConfirmImport imports every ready row of a previewed file in one transaction, or none: rows that clash
 // with registrations or board seats made since the preview refuse the whole file.
