@@ -190,20 +190,35 @@ func seedCmd(ctx context.Context, cfg config.Config, st *store.Store, args []str
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	demo := fs.Bool("demo", false, "also load the demo election, users and data")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		return errors.New("usage: setad seed [--demo]")
+	// Synthetic candidates are for load measurement only: never on a database with a real election.
+	synthetic := fs.Int("synthetic", 0, "also add N synthetic candidates to the current election")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *synthetic < 0 {
+		return errors.New("usage: setad seed [--demo] [--synthetic N]")
 	}
 	if err := store.MigrateUp(cfg.DatabaseURL); err != nil {
 		return err
 	}
+	now := time.Now().In(i18n.Tehran)
 	if *demo {
-		return seed.Demo(ctx, st, password.NewHasher(cfg.Password, 2), time.Now().In(i18n.Tehran), stdout)
+		if err := seed.Demo(ctx, st, password.NewHasher(cfg.Password, 2), now, stdout); err != nil {
+			return err
+		}
+	} else {
+		if err := seed.Reference(ctx, st); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "reference data loaded")
 	}
-	if err := seed.Reference(ctx, st); err != nil {
-		return err
+	if *synthetic == 0 {
+		return nil
 	}
-	fmt.Fprintln(stdout, "reference data loaded")
-	return nil
+	start := time.Now()
+	res, err := seed.Synthetic(ctx, st, *synthetic, now)
+	if res.Rows > 0 {
+		fmt.Fprintf(stdout, "%d synthetic candidates (SYN-%08d to SYN-%08d) loaded into election %s in %s; for load measurement only\n",
+			res.Rows, res.FirstSeq, res.LastSeq, res.Election.Code, time.Since(start).Round(time.Millisecond))
+	}
+	return err
 }
 
 func electionAdd(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {

@@ -209,7 +209,11 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 		}
 		overridable = overridable || pr.Overridable
 		want := i18n.Digits(ctx, pr.Want)
-		if pr.Field == "education" {
+		switch {
+		case pr.Field == "national_id" && pr.Code == "invalid":
+			f.Errors[pr.Field] = "err.national_id"
+			continue
+		case pr.Field == "education":
 			want = i18n.T(ctx, "education."+pr.Want)
 		}
 		f.Errors[pr.Field] = components.Message("elig."+pr.Code, want)

@@ -317,6 +317,12 @@ type CandidateImport struct {
 
 // SaveImport keeps a previewed file until its owner confirms it.
 func (s *Store) SaveImport(ctx context.Context, a audit.Actor, provinceID, electionID int64, fileName string, ready []ReadyRow, rejected []ImportRow) (int64, error) {
+	if ready == nil {
+		ready = []ReadyRow{}
+	}
+	if rejected == nil {
+		rejected = []ImportRow{}
+	}
 	var id int64
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
 		if err := tx.QueryRow(ctx, `INSERT INTO candidate_imports (user_id, election_id, file_name, ready, rejected)
@@ -482,42 +488,70 @@ var candidateOrder = map[string]string{
 	"registered": "k.id DESC",
 }
 
-// Candidates lists one page of an election's candidates in scope and the number that match in all.
-func (s *Store) Candidates(ctx context.Context, sc auth.Scope, electionID int64, f CandidateFilter) ([]Candidate, int, error) {
+// candidateQuery is the list's query for a filter: its SQL (without paging) and arguments $1…$11.
+func candidateQuery(sc auth.Scope, electionID int64, f CandidateFilter) (string, []any) {
 	order, ok := candidateOrder[f.Sort]
 	if !ok {
 		order = candidateOrder["registered"]
 	}
+	q := strings.TrimSpace(f.Q)
+	return candidateSelect + ` WHERE ` + candidateScope + `
+		  AND k.election_id = $4
+		  AND ($5 = '' OR k.name_norm LIKE '%' || $6 || '%' OR k.national_id = $7 OR k.tracking_id = $7)
+		  AND ($8 = '' OR c.code = $8) AND ($9 = '' OR k.status = $9) AND ($10 = '' OR k.gender = $10)
+		  AND ($11 = '' OR k.education = $11)
+		ORDER BY ` + order, []any{sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, q, likeEscape(persian.Normalize(q)),
+			persian.ToLatinDigits(q), f.County, f.Status, f.Gender, f.Education}
+}
+
+func scanCandidate(r pgx.CollectableRow, extra ...any) (Candidate, error) {
+	var c Candidate
+	err := r.Scan(append([]any{&c.ID, &c.ElectionID, &c.ProvinceID, &c.CountyID, &c.DistrictID, &c.ConstituencyCode, &c.ConstituencyFa,
+		&c.ConstituencyEn, &c.CountyFa, &c.CountyEn, &c.FullName, &c.FatherName, &c.NationalID, &c.Gender, &c.BirthDate,
+		&c.Education, &c.Occupation, &c.Phone, &c.TrackingID, &c.Veteran, &c.MilitaryService, &c.ListedPost,
+		&c.CertificateDate, &c.ResignationDate, &c.Status, &c.AnnouncedAt, &c.ConstituencyChanges, &c.Version,
+		&c.CreatedAt}, extra...)...)
+	return c, err
+}
+
+// Candidates lists one page of an election's candidates in scope and the number that match in all.
+func (s *Store) Candidates(ctx context.Context, sc auth.Scope, electionID int64, f CandidateFilter) ([]Candidate, int, error) {
 	if f.PageSize <= 0 {
 		f.PageSize = 50
 	}
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	q := strings.TrimSpace(f.Q)
-	digits := persian.ToLatinDigits(q)
-	rows, err := s.pool.Query(ctx, `SELECT *, count(*) OVER () FROM (`+candidateSelect+` WHERE `+candidateScope+`
-		  AND k.election_id = $4
-		  AND ($5 = '' OR k.name_norm LIKE '%' || $6 || '%' OR k.national_id = $7 OR k.tracking_id = $7)
-		  AND ($8 = '' OR c.code = $8) AND ($9 = '' OR k.status = $9) AND ($10 = '' OR k.gender = $10)
-		  AND ($11 = '' OR k.education = $11)
-		ORDER BY `+order+`) x LIMIT $12 OFFSET $13`,
-		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, q, likeEscape(persian.Normalize(q)), digits,
-		f.County, f.Status, f.Gender, f.Education, f.PageSize, (f.Page-1)*f.PageSize)
+	sql, args := candidateQuery(sc, electionID, f)
+	rows, err := s.pool.Query(ctx, `SELECT *, count(*) OVER () FROM (`+sql+`) x LIMIT $12 OFFSET $13`,
+		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 	if err != nil {
 		return nil, 0, err
 	}
 	total := 0
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) {
-		var c Candidate
-		err := r.Scan(&c.ID, &c.ElectionID, &c.ProvinceID, &c.CountyID, &c.DistrictID, &c.ConstituencyCode, &c.ConstituencyFa,
-			&c.ConstituencyEn, &c.CountyFa, &c.CountyEn, &c.FullName, &c.FatherName, &c.NationalID, &c.Gender, &c.BirthDate,
-			&c.Education, &c.Occupation, &c.Phone, &c.TrackingID, &c.Veteran, &c.MilitaryService, &c.ListedPost,
-			&c.CertificateDate, &c.ResignationDate, &c.Status, &c.AnnouncedAt, &c.ConstituencyChanges, &c.Version,
-			&c.CreatedAt, &total)
-		return c, err
-	})
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) { return scanCandidate(r, &total) })
 	return cs, total, err
+}
+
+// EachCandidate streams every candidate matching the filter, in its order, to fn: an export of any size
+// never sits in memory.
+func (s *Store) EachCandidate(ctx context.Context, sc auth.Scope, electionID int64, f CandidateFilter, fn func(Candidate) error) error {
+	sql, args := candidateQuery(sc, electionID, f)
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCandidate(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // likeEscape makes a search term literal inside a LIKE pattern.

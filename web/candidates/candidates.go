@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -102,14 +103,33 @@ func canReview(ctx context.Context) bool { return auth.FromContext(ctx).Can(auth
 
 func canRegister(ctx context.Context) bool { return auth.FromContext(ctx).Can(auth.RegisterCandidates) }
 
-// pageHref keeps the filters and moves to page n.
-func pageHref(f components.Form, n int) templ.SafeURL {
+func filterValues(f components.Form) url.Values {
 	q := url.Values{}
 	for _, k := range []string{"q", "county", "status", "gender", "education", "sort"} {
 		if v := f.Get(k); v != "" {
 			q.Set(k, v)
 		}
 	}
+	return q
+}
+
+// pageHref keeps the filters and moves to page n.
+func pageHref(f components.Form, n int) templ.SafeURL {
+	q := filterValues(f)
 	q.Set("page", strconv.Itoa(n))
 	return templ.SafeURL("/candidates?" + q.Encode())
+}
+
+// exportHref is the list as a file, with the same filters.
+func exportHref(f components.Form, ext string) templ.SafeURL {
+	return templ.SafeURL("/candidates." + ext + "?" + filterValues(f).Encode())
+}
+
+// Problem renders one problem of an imported row: the field, then what is wrong with it.
+func Problem(ctx context.Context, v string) string {
+	field, msg, _ := strings.Cut(v, "\x1f")
+	if field == "" {
+		return components.Text(ctx, msg)
+	}
+	return i18n.T(ctx, "field."+field) + ": " + components.Text(ctx, msg)
 }

@@ -47,6 +47,9 @@ func Message(key string, args ...string) string {
 	return strings.Join(append([]string{key}, args...), "|")
 }
 
+// Text renders an error value made by Message in the request's language.
+func Text(ctx context.Context, v string) string { return message(ctx, v) }
+
 // message renders an error value made by Message.
 func message(ctx context.Context, v string) string {
 	parts := strings.Split(v, "|")
