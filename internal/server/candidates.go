@@ -299,7 +299,11 @@ func (s *Server) candidateShowData(r *http.Request, c store.CandidateDetail, f c
 	if f.Get("version") == "" {
 		f.Values.Set("version", strconv.Itoa(c.Version))
 	}
-	d := candidates.ShowData{C: c, Status: f}
+	d := candidates.ShowData{C: c, Status: f, Constituency: components.NewForm()}
+	// Only the candidate's own county can receive it.
+	if ks, err := s.store.Constituencies(r.Context(), auth.Scope{CountyID: c.CountyID}); err == nil {
+		d.Constituencies = ks
+	}
 	if c.Status == candidacy.PreliminaryAnnounced && c.AnnouncedAt != nil {
 		d.ObjectionDeadline = i18n.DateTime(r.Context(), candidacy.ObjectionDeadline(*c.AnnouncedAt, candidacy.Defaults).Add(-time.Minute))
 	}
@@ -370,4 +374,64 @@ func (s *Server) candidateStatus(w http.ResponseWriter, r *http.Request) {
 		f.Values.Del("status")
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, candidates.Show(s.candidateShowData(r, c, f)))
+}
+
+// candidateConstituency moves a candidate to another constituency of the same county, once, until the
+// deadline, provided the candidate's education meets the new constituency's requirement.
+func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.ReviewCandidates) {
+		s.forbidden(w, r)
+		return
+	}
+	c, ok := s.scopedCandidate(w, r)
+	if !ok {
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	cc, ok, err := s.loadCandidateCheck(r, f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	k, known := cc.constituencies[f.Get("constituency")]
+	switch {
+	case !ok:
+	case !known:
+		f.Errors["constituency"] = "err.constituency"
+	default:
+		need, _ := eligibility.RequiredEducation(eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
+			c.Veteran, cc.rule.Eligibility())
+		have, _ := eligibility.EducationRank(c.Education)
+		if want, _ := eligibility.EducationRank(need); have < want {
+			f.Errors["constituency"] = components.Message("elig.education_low", i18n.T(ctx, "education."+need))
+			break
+		}
+		err := s.store.ChangeConstituency(ctx, actor(r), p.Scope, c.ID, formVersion(f), k, s.now(), cc.election.ElectionDay, cc.rule.Lifecycle())
+		switch {
+		case err == nil:
+			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(c.ID, 10), "candidates.constituency_changed")
+			return
+		case errors.Is(err, store.ErrConflict):
+			f.Errors[""] = "err.conflict"
+		case errors.Is(err, candidacy.ErrChangeUsed):
+			f.Errors["constituency"] = "err.change_used"
+		case errors.Is(err, candidacy.ErrOtherCounty):
+			f.Errors["constituency"] = "err.change_other_county"
+		case errors.Is(err, candidacy.ErrChangeTooLate):
+			f.Errors["constituency"] = "err.change_too_late"
+		case errors.Is(err, candidacy.ErrIllegal):
+			f.Errors["constituency"] = "err.change_final"
+		default:
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	d := s.candidateShowData(r, c, components.NewForm())
+	d.Constituency = f
+	s.render(w, r, http.StatusUnprocessableEntity, candidates.Show(d))
 }

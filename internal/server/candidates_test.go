@@ -149,3 +149,36 @@ func TestCandidateLifecycle(t *testing.T) {
 		t.Errorf("%d status audit rows, want 5", n)
 	}
 }
+
+func TestCandidateConstituencyChange(t *testing.T) {
+	a := newTestApp(t)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	a.s.now = func() time.Time { return now }
+	a.withElection() // election day 2027-02-26
+	gov, hq := a.login("gov.marvdasht"), a.login("hq.fars")
+	a.post(gov, "/candidates", candidateForm("زهرا", nid(8), "marvdasht"))
+	id := a.candidateID(nid(8))
+	if res := a.post(hq, "/candidates/"+id+"/constituency", url.Values{"constituency": {"pasargad"}, "version": {"1"}}); res.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.body, "فقط در همان شهرستان") {
+		t.Fatalf("to another county: %d", res.status)
+	}
+	if res := a.post(gov, "/candidates/"+id+"/constituency", url.Values{"constituency": {"marvdasht-central"}, "version": {"1"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("change: %d\n%s", res.status, res.body)
+	}
+	mustContain(t, a.get(gov, "/candidates/"+id).body, "مرکزی", "marvdasht → marvdasht-central")
+	if res := a.post(gov, "/candidates/"+id+"/constituency", url.Values{"constituency": {"marvdasht"}, "version": {"2"}}); res.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.body, "پیش‌تر یک بار تغییر کرده است") {
+		t.Fatalf("second change: %d", res.status)
+	}
+	// Past E−15 a change is refused.
+	a.post(gov, "/candidates", candidateForm("مریم", nid(9), "marvdasht"))
+	late := a.candidateID(nid(9))
+	now = time.Date(2027, 2, 12, 10, 0, 0, 0, time.UTC) // E−14
+	if res := a.post(gov, "/candidates/"+late+"/constituency", url.Values{"constituency": {"marvdasht-central"}, "version": {"1"}}); res.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.body, "مهلت تغییر حوزه") {
+		t.Fatalf("late change: %d", res.status)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'candidate.constituency'`); n != 1 {
+		t.Errorf("%d constituency audit rows, want 1", n)
+	}
+}

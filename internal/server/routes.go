@@ -48,6 +48,7 @@ func (s *Server) Routes() http.Handler {
 			r.Post("/candidates", s.candidateCreate)
 			r.Get("/candidates/{id}", s.candidateShow)
 			r.Post("/candidates/{id}/status", s.candidateStatus)
+			r.Post("/candidates/{id}/constituency", s.candidateConstituency)
 			r.Get("/boards", s.boardList)
 			r.Get("/boards/rules", s.boardRules)
 			r.Post("/boards/rules/{kind}/{level}", s.boardRuleUpdate)

@@ -665,3 +665,45 @@ func (s *Store) ChangeCandidateStatus(ctx context.Context, a audit.Actor, sc aut
 				After: map[string]string{"status": to, "reason": reason}}})
 	})
 }
+
+// ChangeConstituency moves a candidate to another constituency under the lifecycle's rules (once, within
+// the county, until its deadline), if nobody changed the candidate since version.
+func (s *Store) ChangeConstituency(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, k Constituency,
+	now, electionDay time.Time, rules candidacy.Rules) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		var status, from string
+		var county int64
+		var changes, v int
+		err := tx.QueryRow(ctx, `SELECT k.status, k.county_id, k.constituency_changes, k.version,
+			    coalesce((SELECT code FROM districts WHERE id = k.district_id), (SELECT code FROM counties WHERE id = k.county_id))
+			FROM candidates k WHERE`+candidateScope+`AND k.id = $4 FOR UPDATE`,
+			sc.ProvinceID, sc.CountyID, sc.DistrictID, id).Scan(&status, &county, &changes, &v, &from)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if v != version {
+			return ErrConflict
+		}
+		if candidacy.Final(status) {
+			return candidacy.ErrIllegal
+		}
+		if err := candidacy.ConstituencyChange(changes, k.CountyID == county, now, electionDay, rules); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE candidates SET county_id = $2, district_id = NULLIF($3, 0),
+			constituency_changes = constituency_changes + 1, version = version + 1, updated_at = now() WHERE id = $1`,
+			id, k.CountyID, k.DistrictID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status, reason, at)
+			VALUES ($1, NULLIF($2, 0), $3, $3, $4, $5)`, id, a.ID, status, from+" → "+k.Code, now); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.constituency", Entity: "candidate", EntityID: strconv.FormatInt(id, 10),
+			ProvinceID: k.ProvinceID, Detail: audit.Change{Before: map[string]string{"constituency": from},
+				After: map[string]string{"constituency": k.Code}}})
+	})
+}

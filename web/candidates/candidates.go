@@ -42,6 +42,8 @@ type NewData struct {
 type ShowData struct {
 	C                 store.CandidateDetail
 	Status            components.Form
+	Constituency      components.Form // the change-of-constituency form
+	Constituencies    []store.Constituency
 	ObjectionDeadline string // when announced: the last moment an objection is accepted
 }
 
