@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"time"
 	"sync/atomic"
 	"testing"
 
@@ -41,9 +43,12 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	board := a.boardID("marvdasht", "")
 	a.composeLegal(a.login("gov.marvdasht"), board)
 	a.post(a.login("gov.marvdasht"), "/boards/"+board+"/submit", nil)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.post(a.login("gov.marvdasht"), "/candidates", candidateForm("نامزد", nid(3000), "marvdasht"))
+	candidate := a.candidateID(nid(3000))
 	hq := a.login("hq.fars")
 	pages := []string{"/", "/counties", "/counties/marvdasht", "/admin/users", "/admin/users/new", "/audit", "/profile",
-		"/boards", "/boards/" + board}
+		"/boards", "/boards/" + board, "/candidates", "/candidates?q=" + url.QueryEscape("نامزد"), "/candidates/" + candidate}
 	measure := func() map[string]int64 {
 		m := map[string]int64{}
 		for _, p := range pages {
@@ -75,6 +80,13 @@ func TestQueriesPerPageBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := pool.Exec(ctx, `INSERT INTO board_members (board_id, full_name, national_id, role) VALUES ($1, 'x', $2, 'trusted')`, board, nid(2000+i)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `INSERT INTO candidates (election_id, province_id, county_id, full_name, name_norm, national_id, gender, education)
+			SELECT election_id, province_id, county_id, 'نامزد ' || $2, 'نامزد ' || $2, $2, 'male', 'diploma' FROM candidates WHERE id = $1`, candidate, nid(4000+i)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `INSERT INTO candidate_events (candidate_id, from_status, to_status) VALUES ($1, 'registered', 'under_review')`, candidate); err != nil {
 			t.Fatal(err)
 		}
 	}

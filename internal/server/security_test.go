@@ -72,7 +72,7 @@ func TestSecurityHeaders(t *testing.T) {
 	// No page needs inline script or style: the policy would block them.
 	for _, user := range []string{"hq.fars", "gov.marvdasht"} {
 		c := a.login(user)
-		for _, path := range []string{"/", "/counties", "/counties/marvdasht", "/profile", "/admin/users", "/admin/users/new", "/audit", "/boards"} {
+		for _, path := range []string{"/", "/counties", "/counties/marvdasht", "/profile", "/admin/users", "/admin/users/new", "/audit", "/boards", "/candidates", "/candidates/new", "/candidates/import"} {
 			body := a.get(c, path).body
 			for _, bad := range []string{"<script>", "style=", " onclick=", " onload=", "<style"} {
 				if strings.Contains(body, bad) {
