@@ -1,0 +1,108 @@
+package seed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/candidacy"
+	"github.com/setad/setad/internal/store"
+)
+
+// demoCandidates are registrations across the demo counties, each taken along its lifecycle to a status.
+var demoCandidates = []struct {
+	constituency string
+	path         []string // statuses after registration, with a reason where the law wants one
+}{
+	{"marvdasht", nil},
+	{"marvdasht", []string{"under_review"}},
+	{"marvdasht", []string{"under_review", "exec_approved"}},
+	{"marvdasht-central", []string{"under_review", "exec_rejected"}},
+	{"pasargad", nil},
+	{"pasargad", []string{"under_review", "exec_approved", "supervision_review"}},
+	{"arsanjan", []string{"withdrawn"}},
+	{"beyza", []string{"under_review"}},
+	{"shiraz", nil},
+	{"shiraz", []string{"under_review", "exec_approved"}},
+}
+
+// demoCandidatesLoad registers the demo candidates as the provincial HQ, once: nothing happens when the
+// election has candidates already. One of them sits on Marvdasht's board, which HQ accepted with a
+// reason, so the conflict shows on both sides.
+func demoCandidatesLoad(ctx context.Context, st *store.Store, now time.Time) error {
+	e, err := st.CurrentElection(ctx)
+	if err != nil {
+		return err
+	}
+	hqUser, err := st.UserByUsername(ctx, "hq.fars")
+	if err != nil {
+		return err
+	}
+	hq := audit.Actor{ID: hqUser.ID, Name: hqUser.Username, Remote: "seed"}
+	fars := auth.Scope{ProvinceID: hqUser.ProvinceID}
+	if _, n, err := st.Candidates(ctx, fars, e.ID, store.CandidateFilter{PageSize: 1}); err != nil || n > 0 {
+		return err
+	}
+	certificate := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -20)
+	for i, dc := range demoCandidates {
+		k, err := st.ConstituencyByCode(ctx, fars, dc.constituency)
+		if err != nil {
+			return fmt.Errorf("demo candidate in %s: %w", dc.constituency, err)
+		}
+		p := person(50, 200+i)
+		c := store.NewCandidate{FullName: p.FullName, FatherName: p.FatherName, NationalID: p.NationalID, Phone: p.Phone,
+			Gender: []string{"male", "female"}[i%2], MilitaryService: "completed", Education: "bachelor",
+			Occupation: []string{"معلم", "کشاورز", "پزشک", "کارمند", "مهندس"}[i%5],
+			BirthDate:  time.Date(1975+i, time.Month(1+i%12), 10, 0, 0, 0, 0, time.UTC), TrackingID: fmt.Sprintf("DEMO-%04d", 100+i),
+			CertificateDate: &certificate, Constituency: k}
+		id, err := st.RegisterCandidate(ctx, hq, e, c, nil)
+		if err != nil {
+			return fmt.Errorf("demo candidate %d: %w", i, err)
+		}
+		from, version := candidacy.Registered, 1
+		for _, to := range dc.path {
+			reason := ""
+			if to == candidacy.ExecRejected {
+				reason = "مدرک تحصیلی ارائه‌شده با سامانه آموزش عالی مطابقت ندارد."
+			} else if to == candidacy.Withdrawn {
+				reason = "انصراف کتبی داوطلب"
+			}
+			if err := st.ChangeCandidateStatus(ctx, hq, fars, id, version, to, reason, now, candidacy.Defaults); err != nil {
+				return fmt.Errorf("demo candidate %d, %s → %s: %w", i, from, to, err)
+			}
+			from, version = to, version+1
+		}
+	}
+	// A trusted member of Marvdasht's board who registered in Pasargad.
+	d, err := st.Boards(ctx, fars, e.ID, store.BoardFilter{County: "marvdasht", Level: "county"})
+	if err != nil || len(d) == 0 {
+		return err
+	}
+	board, err := st.Board(ctx, fars, d[0].ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range board.Members {
+		if m.Role != "trusted" {
+			continue
+		}
+		k, err := st.ConstituencyByCode(ctx, fars, "pasargad")
+		if err != nil {
+			return err
+		}
+		c := store.NewCandidate{FullName: m.FullName, FatherName: m.FatherName, NationalID: m.NationalID, Gender: "male",
+			MilitaryService: "completed", Education: "master", BirthDate: time.Date(1980, 5, 5, 0, 0, 0, 0, time.UTC),
+			CertificateDate: &certificate, Constituency: k, TrackingID: "DEMO-0999"}
+		_, err = st.RegisterCandidate(ctx, hq, e, c, []store.Override{{Field: "national_id", Code: "board_member",
+			Reason: "استعفا از هیئت اجرایی مرودشت در جریان است."}})
+		var dup *store.DuplicateError
+		if errors.As(err, &dup) {
+			return nil
+		}
+		return err
+	}
+	return nil
+}
