@@ -492,4 +492,5 @@ var en = map[string]string{
 	"err.change_too_late":                 "The deadline for a change of constituency (fifteen days before election day) has passed.",
 	"err.change_final":                    "This candidate's status is final.",
 	"action.candidate.constituency":       "Candidate's constituency changed",
+	"candidates.found_more":               "More than %s candidates found; narrow the search to see them all.",
 }

@@ -492,4 +492,5 @@ var fa = map[string]string{
 	"err.change_too_late":                 "مهلت تغییر حوزه (پانزده روز پیش از رأی‌گیری) گذشته است.",
 	"err.change_final":                    "وضعیت این داوطلب نهایی است.",
 	"action.candidate.constituency":       "تغییر حوزه داوطلب",
+	"candidates.found_more":               "بیش از %s داوطلب یافت شد؛ برای دیدن همه، جست‌وجو را دقیق‌تر کنید.",
 }

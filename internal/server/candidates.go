@@ -54,8 +54,9 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d.Pages = (d.Total + candidatePageSize - 1) / candidatePageSize
-	if d.Counts, err = s.store.CandidateCounts(ctx, p.Scope, e.ID); err != nil {
+	d.More = d.Total > store.CountCap
+	d.Pages = (min(d.Total, store.CountCap) + candidatePageSize - 1) / candidatePageSize
+	if d.Counts, err = s.store.CandidateCounts(ctx, p.Scope, e.ID, f.County); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -182,3 +182,21 @@ func TestCandidateConstituencyChange(t *testing.T) {
 		t.Errorf("%d constituency audit rows, want 1", n)
 	}
 }
+
+// A broad search says "more than" the cap instead of counting every match.
+func TestCandidateCountCap(t *testing.T) {
+	a := newTestApp(t)
+	election := a.withElection()
+	if _, err := a.st.Pool().Exec(t.Context(), `
+		INSERT INTO candidates (election_id, province_id, county_id, full_name, name_norm, national_id, gender, education)
+		SELECT $1, c.province_id, c.id, 'علی ' || g, 'علی ' || g, lpad(g::text, 10, '0'), 'male', 'diploma'
+		FROM generate_series(1, 1100) g, counties c WHERE c.code = 'shiraz'`, election); err != nil {
+		t.Fatal(err)
+	}
+	hq := a.login("hq.fars")
+	page := a.get(hq, "/candidates?q="+url.QueryEscape("علي")).body
+	mustContain(t, page, "بیش از ۱٬۰۰۰ داوطلب یافت شد", "صفحه ۱ از ۲۰")
+	last := a.get(hq, "/candidates?page=20&q="+url.QueryEscape("علی")).body
+	mustNotContain(t, last, `rel="next"`)
+	mustContain(t, a.get(hq, "/candidates?q="+url.QueryEscape("علی 1099")).body, "۱ داوطلب یافت شد")
+}

@@ -488,21 +488,50 @@ var candidateOrder = map[string]string{
 	"registered": "k.id DESC",
 }
 
-// candidateQuery is the list's query for a filter: its SQL (without paging) and arguments $1…$11.
+// candidateWhere is the list's condition for a filter. Only the conditions that apply are written, so
+// the planner can use the trigram, national-ID and scope indexes; every value is a parameter.
+func candidateWhere(sc auth.Scope, electionID int64, f CandidateFilter) (string, []any) {
+	args := []any{electionID}
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	conds := []string{"k.election_id = $1"}
+	if sc.ProvinceID != 0 {
+		conds = append(conds, "k.province_id = "+arg(sc.ProvinceID))
+	}
+	if sc.CountyID != 0 {
+		conds = append(conds, "k.county_id = "+arg(sc.CountyID))
+	}
+	if sc.DistrictID != 0 {
+		conds = append(conds, "k.district_id = "+arg(sc.DistrictID))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		exact := arg(persian.ToLatinDigits(q))
+		conds = append(conds, "(k.name_norm LIKE '%' || "+arg(likeEscape(persian.Normalize(q)))+" || '%' OR k.national_id = "+exact+
+			" OR k.tracking_id = "+exact+")")
+	}
+	if f.County != "" {
+		conds = append(conds, "k.county_id = (SELECT id FROM counties WHERE code = "+arg(f.County)+")")
+	}
+	for _, c := range []struct{ col, v string }{{"k.status", f.Status}, {"k.gender", f.Gender}, {"k.education", f.Education}} {
+		if c.v != "" {
+			conds = append(conds, c.col+" = "+arg(c.v))
+		}
+	}
+	return strings.Join(conds, " AND "), args
+}
+
+// candidateQuery is the list's query for a filter, in its order.
 func candidateQuery(sc auth.Scope, electionID int64, f CandidateFilter) (string, []any) {
 	order, ok := candidateOrder[f.Sort]
 	if !ok {
 		order = candidateOrder["registered"]
 	}
-	q := strings.TrimSpace(f.Q)
-	return candidateSelect + ` WHERE ` + candidateScope + `
-		  AND k.election_id = $4
-		  AND ($5 = '' OR k.name_norm LIKE '%' || $6 || '%' OR k.national_id = $7 OR k.tracking_id = $7)
-		  AND ($8 = '' OR c.code = $8) AND ($9 = '' OR k.status = $9) AND ($10 = '' OR k.gender = $10)
-		  AND ($11 = '' OR k.education = $11)
-		ORDER BY ` + order, []any{sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, q, likeEscape(persian.Normalize(q)),
-			persian.ToLatinDigits(q), f.County, f.Status, f.Gender, f.Education}
+	where, args := candidateWhere(sc, electionID, f)
+	return candidateSelect + ` WHERE ` + where + ` ORDER BY ` + order, args
 }
+
+// CountCap bounds how far the list counts matches: past it, a search is too broad to page through and
+// the list says "more than" instead of spending time on an exact number.
+const CountCap = 1000
 
 func scanCandidate(r pgx.CollectableRow, extra ...any) (Candidate, error) {
 	var c Candidate
@@ -514,7 +543,8 @@ func scanCandidate(r pgx.CollectableRow, extra ...any) (Candidate, error) {
 	return c, err
 }
 
-// Candidates lists one page of an election's candidates in scope and the number that match in all.
+// Candidates lists one page of an election's candidates in scope and the number that match, counted up
+// to CountCap + 1.
 func (s *Store) Candidates(ctx context.Context, sc auth.Scope, electionID int64, f CandidateFilter) ([]Candidate, int, error) {
 	if f.PageSize <= 0 {
 		f.PageSize = 50
@@ -523,13 +553,20 @@ func (s *Store) Candidates(ctx context.Context, sc auth.Scope, electionID int64,
 		f.Page = 1
 	}
 	sql, args := candidateQuery(sc, electionID, f)
-	rows, err := s.pool.Query(ctx, `SELECT *, count(*) OVER () FROM (`+sql+`) x LIMIT $12 OFFSET $13`,
+	n := len(args)
+	rows, err := s.pool.Query(ctx, sql+` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2),
 		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 	if err != nil {
 		return nil, 0, err
 	}
-	total := 0
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) { return scanCandidate(r, &total) })
+	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) { return scanCandidate(r) })
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args := candidateWhere(sc, electionID, f)
+	var total int
+	err = s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM candidates k WHERE `+where+` LIMIT `+strconv.Itoa(CountCap+1)+`) x`,
+		args...).Scan(&total)
 	return cs, total, err
 }
 
@@ -559,10 +596,11 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// CandidateCounts counts an election's candidates in scope by status.
-func (s *Store) CandidateCounts(ctx context.Context, sc auth.Scope, electionID int64) (map[string]int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT k.status, count(*)::int FROM candidates k WHERE`+candidateScope+
-		`AND k.election_id = $4 GROUP BY k.status`, sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
+// CandidateCounts counts an election's candidates in scope, and in one county if given, by status: an
+// index-only scan of the scope index.
+func (s *Store) CandidateCounts(ctx context.Context, sc auth.Scope, electionID int64, county string) (map[string]int, error) {
+	where, args := candidateWhere(sc, electionID, CandidateFilter{County: county})
+	rows, err := s.pool.Query(ctx, `SELECT k.status, count(*)::int FROM candidates k WHERE `+where+` GROUP BY k.status`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -18,8 +18,8 @@ import (
 // each answer in under 50 ms at the 95th percentile. Loading the candidates takes a while, so these run only
 // with SETAD_PERF=1:
 //
-//	SETAD_PERF=1 go test -count=1 -run TestCandidatesAtScale -v ./internal/store/
-//	SETAD_PERF=1 go test -count=1 -run '^$' -bench CandidatesAtScale ./internal/store/
+//	SETAD_PERF=1 go test -count=1 -timeout 30m -run TestCandidatesAtScale -v ./internal/store/
+//	SETAD_PERF=1 go test -count=1 -timeout 30m -run '^$' -bench CandidatesAtScale ./internal/store/
 //
 // SETAD_PERF_ROWS changes the number of candidates.
 
@@ -28,25 +28,31 @@ const (
 	perfIterations = 200
 )
 
-// perfCase is one query of the measurement.
+// perfCase is one query of the measurement; target marks the ones the 50 ms target is about (a name
+// search and a filtered list page), the others are measured for information.
 type perfCase struct {
 	name   string
 	filter store.CandidateFilter
+	target bool
 }
 
 // perfCases are the searches HQ types (a very common first name, a less common one, fragments of a family
-// name and of many names) and the list pages a governor's office filters, in the largest county.
+// name and of many names, a full name typed with Arabic letters) and the list pages filtered by county and
+// status, in the largest county and in a small one, all in HQ's scope (the province), page 1 unless said.
 var perfCases = []perfCase{
-	{"search common first name علی", store.CandidateFilter{Q: "علی"}},
-	{"search first name زهرا", store.CandidateFilter{Q: "زهرا"}},
-	{"search fragment کری", store.CandidateFilter{Q: "کری"}},
-	{"search fragment رضا (10% of rows)", store.CandidateFilter{Q: "رضا"}},
-	{"search full name, Arabic letters", store.CandidateFilter{Q: "علي كريمي"}},
-	{"search fragment علی sorted by name", store.CandidateFilter{Q: "علی", Sort: "name"}},
-	{"list county+status by name", store.CandidateFilter{County: "marvdasht", Status: "under_review", Sort: "name"}},
-	{"list county+status by name, page 3", store.CandidateFilter{County: "marvdasht", Status: "registered", Sort: "name", Page: 3}},
-	{"list county by name", store.CandidateFilter{County: "marvdasht", Sort: "name"}},
-	{"list province, newest first", store.CandidateFilter{}},
+	{"search common first name علی", store.CandidateFilter{Q: "علی"}, true},
+	{"search first name زهرا", store.CandidateFilter{Q: "زهرا"}, true},
+	{"search fragment کری", store.CandidateFilter{Q: "کری"}, true},
+	{"search fragment رضا (10% of rows)", store.CandidateFilter{Q: "رضا"}, true},
+	{"search full name, Arabic letters", store.CandidateFilter{Q: "علي كريمي"}, true},
+	{"list county+status by name", store.CandidateFilter{County: "marvdasht", Status: "under_review", Sort: "name"}, true},
+	{"list county+status by name, page 3", store.CandidateFilter{County: "marvdasht", Status: "registered", Sort: "name", Page: 3}, true},
+	{"list small county+status by name", store.CandidateFilter{County: "pasargad", Status: "withdrawn", Sort: "name"}, true},
+	{"search علی sorted by name", store.CandidateFilter{Q: "علی", Sort: "name"}, false},
+	{"list county by name", store.CandidateFilter{County: "marvdasht", Sort: "name"}, false},
+	{"list province, newest first", store.CandidateFilter{}, false},
+	{"list province by name", store.CandidateFilter{Sort: "name"}, false},
+	{"list province+status, newest first", store.CandidateFilter{Status: "under_review"}, false},
 }
 
 // loadAtScale is a fresh database with the Fars reference data and rows synthetic candidates, analysed.
@@ -119,8 +125,13 @@ func TestCandidatesAtScale(t *testing.T) {
 		slices.Sort(ds)
 		p95 := percentile(ds, 95)
 		verdict := "ok"
-		if p95 >= perfTarget {
+		switch {
+		case p95 < perfTarget:
+		case c.target:
 			verdict = "MISSES the 50 ms target"
+			t.Errorf("%s: p95 %.1f ms, want under %s", c.name, ms(p95), perfTarget)
+		default:
+			verdict = "over 50 ms (not a target case)"
 		}
 		t.Logf("%-40s %6d matches  p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  %s", c.name, total,
 			ms(percentile(ds, 50)), ms(p95), ms(ds[len(ds)-1]), verdict)

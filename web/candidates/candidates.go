@@ -23,6 +23,7 @@ type ListData struct {
 	Election *store.Election
 	Rows     []store.Candidate
 	Total    int
+	More     bool // more than store.CountCap match: the list pages through the first ones
 	Counts   map[string]int
 	Filter   components.Form
 	Counties []store.County
