@@ -4,6 +4,7 @@ DROP TABLE candidate_events;
 DROP TABLE candidate_rules;
 DROP INDEX candidates_tracking_idx;
 DROP INDEX candidates_national_id_idx;
+DROP INDEX candidates_province_name_idx;
 DROP INDEX candidates_scope_idx;
 DROP INDEX candidates_name_trgm_idx;
 ALTER TABLE districts DROP COLUMN households;

@@ -32,6 +32,7 @@ ALTER TABLE districts ADD COLUMN households int CHECK (households >= 0);
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE INDEX candidates_name_trgm_idx ON candidates USING gin (name_norm gin_trgm_ops);
 CREATE INDEX candidates_scope_idx ON candidates (election_id, province_id, county_id, status);
+CREATE INDEX candidates_province_name_idx ON candidates (election_id, province_id, name_norm, id);
 CREATE INDEX candidates_national_id_idx ON candidates (national_id);
 CREATE INDEX candidates_tracking_idx ON candidates (tracking_id);
 

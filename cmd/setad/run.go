@@ -30,7 +30,7 @@ import (
 const usage = `usage:
   setad serve
   setad migrate up | down N | version
-  setad seed [--demo]
+  setad seed [--demo] [--synthetic N]
   setad election add --kind KIND --title "T" --day YYYY/MM/DD [--title-en "T"] [--parent KIND] [--current]
   setad user add --username U --name "N" --role ROLE [--province P] [--county C] [--district D] [--committee K]
                  (the password is read from standard input)

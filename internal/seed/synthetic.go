@@ -21,10 +21,10 @@ import (
 )
 
 // Synthetic candidates exist to measure Setad at country scale (`setad seed --synthetic 300000`): they are
-// invented people, never load them into a database that holds a real election. They are recognisable by
-// their tracking ID, SYN- and eight digits, the same sequence number as the first nine digits of their
-// national ID (9 and eight digits, plus the check digit). Running the load again adds as many more, with
-// sequence numbers after the largest one already in the database, so their national IDs never repeat.
+// invented people, never load them into a database that holds a real election. Each has a sequence number
+// of eight digits: its tracking ID is SYN- and that number, its national ID 9, that number and the check
+// digit. Running the load again adds as many more, numbered after the largest synthetic tracking ID
+// already in the database, so their national IDs never repeat.
 //
 // The rows are written with COPY in batches of syntheticBatch, each batch in its own transaction, and
 // the load as a whole is audited once (action candidate.synthetic); the rows skip RegisterCandidate, so
