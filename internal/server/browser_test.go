@@ -113,7 +113,7 @@ func TestBrowserHQPages(t *testing.T) {
 	if nav := b.Text("nav"); !strings.Contains(nav, "کاربران") || !strings.Contains(nav, "گزارش رویدادها") {
 		t.Errorf("HQ navigation %q lacks users or audit", nav)
 	}
-	for _, path := range []string{"/", "/counties", "/admin/users", "/audit", "/boards", "/boards/rules", "/no-such-page"} {
+	for _, path := range []string{"/", "/counties", "/admin/users", "/audit", "/boards", "/boards/rules", "/candidates/rules", "/no-such-page"} {
 		b.Visit(a.srv.URL + path)
 	}
 	b.Visit(a.srv.URL + "/admin/users/new")

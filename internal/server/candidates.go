@@ -306,7 +306,13 @@ func (s *Server) candidateShowData(r *http.Request, c store.CandidateDetail, f c
 		d.Constituencies = ks
 	}
 	if c.Status == candidacy.PreliminaryAnnounced && c.AnnouncedAt != nil {
-		d.ObjectionDeadline = i18n.DateTime(r.Context(), candidacy.ObjectionDeadline(*c.AnnouncedAt, candidacy.Defaults).Add(-time.Minute))
+		rules := candidacy.Defaults
+		if e, err := s.store.CurrentElection(r.Context()); err == nil {
+			if rule, err := s.store.CandidateRuleFor(r.Context(), e); err == nil {
+				rules = rule.Lifecycle()
+			}
+		}
+		d.ObjectionDeadline = i18n.DateTime(r.Context(), candidacy.ObjectionDeadline(*c.AnnouncedAt, rules).Add(-time.Minute))
 	}
 	return d
 }
@@ -435,4 +441,61 @@ func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
 	d := s.candidateShowData(r, c, components.NewForm())
 	d.Constituency = f
 	s.render(w, r, http.StatusUnprocessableEntity, candidates.Show(d))
+}
+
+func (s *Server) candidateRules(w http.ResponseWriter, r *http.Request) {
+	s.renderCandidateRules(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderCandidateRules(w http.ResponseWriter, r *http.Request, status int, forms map[string]components.Form) {
+	rules, err := s.store.CandidateRules(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, candidates.Rules(candidates.RulesData{Rules: rules, Forms: forms}))
+}
+
+// candidateRuleUpdate lets HQ correct a kind's registration and lifecycle numbers (0 to 100000, any digits).
+func (s *Server) candidateRuleUpdate(w http.ResponseWriter, r *http.Request) {
+	p := auth.FromContext(r.Context())
+	if !p.Can(auth.ReviewBoards) {
+		s.forbidden(w, r)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	rule := store.CandidateRule{Kind: chi.URLParam(r, "kind"), Version: formVersion(f), AgeOnElectionDay: isTrue(f.Get("age_on_election_day"))}
+	fields := map[string]*int{"min_age": &rule.MinAge, "village_small_households": &rule.VillageSmallHouseholds,
+		"city_small_population": &rule.CitySmallPopulation, "certificate_max_months": &rule.CertificateMaxMonths,
+		"resignation_min_months": &rule.ResignationMinMonths, "objection_days": &rule.ObjectionDays,
+		"constituency_change_until_days": &rule.ConstituencyChangeUntilDays, "max_constituency_changes": &rule.MaxConstituencyChanges}
+	for name, dst := range fields {
+		v, err := strconv.Atoi(latin(f, name))
+		if err != nil || v < 0 || v > 100000 {
+			f.Errors[name] = "err.number_large"
+			continue
+		}
+		*dst = v
+	}
+	if f.Valid() && (rule.MinAge == 0 || rule.CertificateMaxMonths == 0 || rule.ObjectionDays == 0) {
+		f.Errors[""] = "err.number_zero"
+	}
+	if !f.Valid() {
+		s.renderCandidateRules(w, r, http.StatusUnprocessableEntity, map[string]components.Form{rule.Kind: f})
+		return
+	}
+	err := s.store.UpdateCandidateRule(r.Context(), actor(r), p.Scope.ProvinceID, rule)
+	switch {
+	case err == nil:
+		s.redirectFlash(w, r, "/candidates/rules", "rules.saved")
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, store.ErrConflict):
+		s.redirectFlash(w, r, "/candidates/rules", "rules.conflict")
+	default:
+		s.serverError(w, r, err)
+	}
 }

@@ -45,6 +45,8 @@ func (s *Server) Routes() http.Handler {
 			r.Post("/candidates/import", s.candidateImport)
 			r.Get("/candidates/import/{id}/rejected.csv", s.candidateImportRejected)
 			r.Get("/candidates/new", s.candidateNew)
+			r.Get("/candidates/rules", s.candidateRules)
+			r.Post("/candidates/rules/{kind}", s.candidateRuleUpdate)
 			r.Post("/candidates", s.candidateCreate)
 			r.Get("/candidates/{id}", s.candidateShow)
 			r.Post("/candidates/{id}/status", s.candidateStatus)

@@ -745,3 +745,50 @@ func (s *Store) ChangeConstituency(ctx context.Context, a audit.Actor, sc auth.S
 				After: map[string]string{"constituency": k.Code}}})
 	})
 }
+
+// CandidateRules lists every kind's rule.
+func (s *Store) CandidateRules(ctx context.Context) ([]CandidateRule, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT r.kind, r.min_age, r.age_on_election_day, r.village_small_households, r.city_small_population, r.certificate_max_months,
+		       r.resignation_min_months, r.objection_days, r.constituency_change_until_days, r.max_constituency_changes, r.uncertain, r.version
+		FROM candidate_rules r JOIN election_kinds k ON k.key = r.kind ORDER BY k.position`)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[CandidateRule])
+}
+
+// UpdateCandidateRule changes one kind's numbers if nobody changed them since the rule's version; the
+// rule is then HQ's decision, no longer an uncertain default.
+func (s *Store) UpdateCandidateRule(ctx context.Context, a audit.Actor, provinceID int64, r CandidateRule) error {
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			SELECT kind, min_age, age_on_election_day, village_small_households, city_small_population, certificate_max_months,
+			       resignation_min_months, objection_days, constituency_change_until_days, max_constituency_changes, uncertain, version
+			FROM candidate_rules WHERE kind = $1 FOR UPDATE`, r.Kind)
+		if err != nil {
+			return err
+		}
+		before, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[CandidateRule])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if before.Version != r.Version {
+			return ErrConflict
+		}
+		if _, err := tx.Exec(ctx, `UPDATE candidate_rules SET min_age = $2, age_on_election_day = $3, village_small_households = $4,
+			city_small_population = $5, certificate_max_months = $6, resignation_min_months = $7, objection_days = $8,
+			constituency_change_until_days = $9, max_constituency_changes = $10, uncertain = false, version = version + 1
+			WHERE kind = $1`, r.Kind, r.MinAge, r.AgeOnElectionDay, r.VillageSmallHouseholds, r.CitySmallPopulation,
+			r.CertificateMaxMonths, r.ResignationMinMonths, r.ObjectionDays, r.ConstituencyChangeUntilDays, r.MaxConstituencyChanges); err != nil {
+			return err
+		}
+		after := r
+		after.Uncertain, after.Version = false, before.Version+1
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate_rules.update", Entity: "candidate_rules", EntityID: r.Kind,
+			ProvinceID: provinceID, Detail: audit.Change{Before: before, After: after}})
+	})
+}

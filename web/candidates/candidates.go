@@ -136,3 +136,30 @@ func Problem(ctx context.Context, v string) string {
 	}
 	return i18n.T(ctx, "field."+field) + ": " + components.Text(ctx, msg)
 }
+
+// ruleFields are the numbers of a candidate rule, in the order the law gives them.
+var ruleFields = []string{"min_age", "village_small_households", "city_small_population", "certificate_max_months",
+	"resignation_min_months", "objection_days", "constituency_change_until_days", "max_constituency_changes"}
+
+// RuleValues are a rule's numbers by field name.
+func RuleValues(r store.CandidateRule) map[string]int {
+	return map[string]int{"min_age": r.MinAge, "village_small_households": r.VillageSmallHouseholds,
+		"city_small_population": r.CitySmallPopulation, "certificate_max_months": r.CertificateMaxMonths,
+		"resignation_min_months": r.ResignationMinMonths, "objection_days": r.ObjectionDays,
+		"constituency_change_until_days": r.ConstituencyChangeUntilDays, "max_constituency_changes": r.MaxConstituencyChanges}
+}
+
+func ruleForm(d RulesData, r store.CandidateRule) components.Form {
+	if f, ok := d.Forms[r.Kind]; ok {
+		return f.WithPrefix(r.Kind + "-")
+	}
+	f := components.NewForm().WithPrefix(r.Kind + "-")
+	for k, v := range RuleValues(r) {
+		f.Values.Set(k, strconv.Itoa(v))
+	}
+	f.Values.Set("version", strconv.Itoa(r.Version))
+	if r.AgeOnElectionDay {
+		f.Values.Set("age_on_election_day", "1")
+	}
+	return f
+}
