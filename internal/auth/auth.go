@@ -69,6 +69,7 @@ const (
 	RegisterCandidates
 	ReviewCandidates   // move candidates along the lifecycle
 	OverrideCandidates // record HQ's judgement where the law leaves it
+	EditReference      // correct reference data such as constituency sizes
 )
 
 var perms = map[Perm][]Role{
@@ -83,6 +84,7 @@ var perms = map[Perm][]Role{
 	RegisterCandidates: {HQ, Governor},
 	ReviewCandidates:   {HQ, Governor},
 	OverrideCandidates: {HQ},
+	EditReference:      {HQ},
 }
 
 // EditsBoardLevel reports whether the principal composes boards of a level: a governor the county board,

@@ -508,4 +508,13 @@ var en = map[string]string{
 	"err.number_zero":                       "The minimum age, the certificate's validity and the objection window cannot be zero.",
 	"entity.candidate_rules":                "registration rules",
 	"action.candidate_rules.update":         "Registration rules corrected",
+	"counties.sizes":                        "Constituency sizes",
+	"counties.sizes_intro":                  "The city's population and the villages' households decide the education the constituency's candidates need. Until they are recorded, HQ decides.",
+	"counties.population":                   "City population",
+	"counties.households":                   "Village households of %s District",
+	"counties.unknown":                      "not recorded",
+	"counties.sizes_saved":                  "The sizes were saved.",
+	"err.size":                              "Enter a whole number or leave it empty.",
+	"entity.county":                         "county",
+	"action.county.sizes":                   "Constituency sizes recorded",
 }

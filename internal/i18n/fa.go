@@ -508,4 +508,13 @@ var fa = map[string]string{
 	"err.number_zero":                       "حداقل سن، اعتبار گواهی و مهلت اعتراض نمی‌توانند صفر باشند.",
 	"entity.candidate_rules":                "قواعد ثبت‌نام",
 	"action.candidate_rules.update":         "اصلاح قواعد ثبت‌نام",
+	"counties.sizes":                        "اندازه حوزه‌ها",
+	"counties.sizes_intro":                  "جمعیت شهر و شمار خانوار روستاها، مدرک تحصیلی لازم برای داوطلبان هر حوزه را تعیین می‌کند. تا ثبت نشود، تشخیص با ستاد استان است.",
+	"counties.population":                   "جمعیت شهر",
+	"counties.households":                   "خانوار روستاهای بخش %s",
+	"counties.unknown":                      "ثبت نشده",
+	"counties.sizes_saved":                  "اندازه حوزه‌ها ذخیره شد.",
+	"err.size":                              "عدد درستی وارد کنید یا خالی بگذارید.",
+	"entity.county":                         "شهرستان",
+	"action.county.sizes":                   "ثبت اندازه حوزه‌ها",
 }

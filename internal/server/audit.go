@@ -17,7 +17,7 @@ import (
 const auditPageSize = 50
 
 // auditEntities are the kinds of record the log names, offered in the filter.
-var auditEntities = []string{"board", "board_rules", "candidate", "election", "province", "user"}
+var auditEntities = []string{"board", "board_rules", "candidate", "candidate_rules", "county", "election", "province", "user"}
 
 // auditList shows the log newest first; filters come from the query string and pages go by id.
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {

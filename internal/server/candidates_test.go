@@ -237,3 +237,39 @@ func TestCandidateRulesPage(t *testing.T) {
 		t.Errorf("%d rule audit rows, want 1", n)
 	}
 }
+
+// The education a constituency needs follows the sizes HQ records.
+func TestConstituencySizes(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	hq, gov := a.login("hq.fars"), a.login("gov.marvdasht")
+	diploma := candidateForm("دیپلمه", nid(70), "marvdasht")
+	diploma.Set("education", "diploma")
+	res := a.post(gov, "/candidates", diploma)
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown size: %d", res.status)
+	}
+	mustContain(t, res.body, "جمعیت این حوزه ثبت نشده است")
+	if res := a.post(gov, "/counties/marvdasht/sizes", url.Values{"population": {"15000"}}); res.status != http.StatusForbidden {
+		t.Fatalf("governor setting sizes: %d", res.status)
+	}
+	if res := a.post(hq, "/counties/marvdasht/sizes", url.Values{"population": {"abc"}}); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("bad size: %d", res.status)
+	}
+	if res := a.post(hq, "/counties/marvdasht/sizes", url.Values{"population": {"۱۵۰۰۰"}, "households_marvdasht-central": {"150"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("sizes: %d", res.status)
+	}
+	mustContain(t, a.get(gov, "/counties/marvdasht").body, "۱۵٬۰۰۰", "۱۵۰")
+	// A city of 15,000 needs an associate degree: a diploma is refused, not left to judgement.
+	res = a.post(gov, "/candidates", diploma)
+	mustContain(t, res.body, "دست‌کم مدرک «کاردانی» لازم است")
+	// Villages of at most 200 households need literacy only.
+	diploma.Set("constituency", "marvdasht-central")
+	if res := a.post(gov, "/candidates", diploma); res.status != http.StatusSeeOther {
+		t.Fatalf("village registration: %d\n%s", res.status, res.body)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'county.sizes' AND detail::text LIKE '%15000%'`); n != 1 {
+		t.Error("the sizes are not audited")
+	}
+}

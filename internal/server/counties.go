@@ -3,11 +3,13 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/components"
 	"github.com/setad/setad/web/counties"
 )
 
@@ -31,5 +33,68 @@ func (s *Server) countyShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, counties.Show(c, ds))
+	s.render(w, r, http.StatusOK, counties.Show(c, ds, sizesForm(c, ds)))
+}
+
+func sizesForm(c store.County, ds []store.District) components.Form {
+	f := components.NewForm()
+	if c.Population != nil {
+		f.Values.Set("population", strconv.Itoa(*c.Population))
+	}
+	for _, d := range ds {
+		if d.Households != nil {
+			f.Values.Set("households_"+d.Code, strconv.Itoa(*d.Households))
+		}
+	}
+	return f
+}
+
+// countySizes records the sizes that decide the education a constituency requires; an empty field is
+// unknown.
+func (s *Server) countySizes(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.EditReference) {
+		s.forbidden(w, r)
+		return
+	}
+	c, ds, err := s.store.County(ctx, p.Scope, chi.URLParam(r, "code"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	size := func(name string) *int {
+		v := latin(f, name)
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 100_000_000 {
+			f.Errors[name] = "err.size"
+			return nil
+		}
+		return &n
+	}
+	population := size("population")
+	households := map[string]*int{}
+	for _, d := range ds {
+		households[d.Code] = size("households_" + d.Code)
+	}
+	if !f.Valid() {
+		s.render(w, r, http.StatusUnprocessableEntity, counties.Show(c, ds, f))
+		return
+	}
+	if err := s.store.SetSizes(ctx, actor(r), p.Scope, c.Code, population, households); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.redirectFlash(w, r, "/counties/"+c.Code, "counties.sizes_saved")
 }

@@ -34,6 +34,7 @@ func (s *Server) Routes() http.Handler {
 			r.Get("/", s.home)
 			r.Get("/counties", s.countyList)
 			r.Get("/counties/{code}", s.countyShow)
+			r.Post("/counties/{code}/sizes", s.countySizes)
 			r.Get("/profile", s.profile)
 			r.Post("/profile/password", s.profilePassword)
 			r.Post("/profile/lang", s.profileLang)

@@ -29,16 +29,18 @@ type County struct {
 	ProvinceFa   string
 	ProvinceEn   string
 	Districts    int
+	Population   *int // of the county's city, for the education a city constituency needs; nil when unknown
 }
 
 // District is a row of districts with its county's names.
 type District struct {
-	ID       int64
-	Code     string
-	NameFa   string
-	NameEn   string
-	CountyFa string
-	CountyEn string
+	ID         int64
+	Code       string
+	NameFa     string
+	NameEn     string
+	CountyFa   string
+	CountyEn   string
+	Households *int // of its villages, for the education a village constituency needs; nil when unknown
 }
 
 // scopeArgs is the common argument list of scoped queries: $1 province, $2 county, $3 district (0 = any).
@@ -49,7 +51,8 @@ func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT c.id, c.code, c.name_fa, c.name_en, p.code AS province_code, p.name_fa AS province_fa,
 		       p.name_en AS province_en,
-		       (SELECT count(*) FROM districts d WHERE d.county_id = c.id AND ($3 = 0 OR d.id = $3))::int AS districts
+		       (SELECT count(*) FROM districts d WHERE d.county_id = c.id AND ($3 = 0 OR d.id = $3))::int AS districts,
+		       c.population
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
 		ORDER BY p.name_fa, c.name_fa`, scopeArgs(sc)...)
@@ -63,8 +66,8 @@ func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County, []District, error) {
 	args := append(scopeArgs(sc), code)
 	rows, err := s.pool.Query(ctx, `
-		SELECT c.id, c.code, c.name_fa, c.name_en, p.code, p.name_fa, p.name_en,
-		       d.id, d.code, d.name_fa, d.name_en
+		SELECT c.id, c.code, c.name_fa, c.name_en, p.code, p.name_fa, p.name_en, c.population,
+		       d.id, d.code, d.name_fa, d.name_en, d.households
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		LEFT JOIN districts d ON d.county_id = c.id AND ($3 = 0 OR d.id = $3)
 		WHERE c.code = $4 AND ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
@@ -82,14 +85,16 @@ func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County,
 		var d struct {
 			ID                   *int64
 			Code, NameFa, NameEn *string
+			Households           *int
 		}
-		if err := rows.Scan(&c.ID, &c.Code, &c.NameFa, &c.NameEn, &c.ProvinceCode, &c.ProvinceFa, &c.ProvinceEn,
-			&d.ID, &d.Code, &d.NameFa, &d.NameEn); err != nil {
+		if err := rows.Scan(&c.ID, &c.Code, &c.NameFa, &c.NameEn, &c.ProvinceCode, &c.ProvinceFa, &c.ProvinceEn, &c.Population,
+			&d.ID, &d.Code, &d.NameFa, &d.NameEn, &d.Households); err != nil {
 			return County{}, nil, err
 		}
 		found = true
 		if d.ID != nil {
-			ds = append(ds, District{ID: *d.ID, Code: *d.Code, NameFa: *d.NameFa, NameEn: *d.NameEn, CountyFa: c.NameFa, CountyEn: c.NameEn})
+			ds = append(ds, District{ID: *d.ID, Code: *d.Code, NameFa: *d.NameFa, NameEn: *d.NameEn, CountyFa: c.NameFa, CountyEn: c.NameEn,
+				Households: d.Households})
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -295,7 +300,7 @@ func runBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch, count func(int64)) e
 // Districts lists the districts in scope, by county then name.
 func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT d.id, d.code, d.name_fa, d.name_en, c.name_fa, c.name_en
+		SELECT d.id, d.code, d.name_fa, d.name_en, c.name_fa, c.name_en, d.households
 		FROM districts d JOIN counties c ON c.id = d.county_id
 		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)
 		ORDER BY c.name_fa, d.name_fa`, scopeArgs(sc)...)
@@ -303,4 +308,36 @@ func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[District])
+}
+
+// SetSizes records the population of a county's city and the households of its districts' villages (nil:
+// unknown), within the caller's scope, in one transaction with its audit row.
+func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code string, population *int, households map[string]*int) error {
+	c, ds, err := s.County(ctx, sc, code)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		before := map[string]any{"population": c.Population}
+		after := map[string]any{"population": population}
+		if _, err := tx.Exec(ctx, `UPDATE counties SET population = $2 WHERE id = $1`, c.ID, population); err != nil {
+			return err
+		}
+		for _, d := range ds {
+			h, ok := households[d.Code]
+			if !ok {
+				continue
+			}
+			before[d.Code], after[d.Code] = d.Households, h
+			if _, err := tx.Exec(ctx, `UPDATE districts SET households = $2 WHERE id = $1`, d.ID, h); err != nil {
+				return err
+			}
+		}
+		var province int64
+		if err := tx.QueryRow(ctx, `SELECT province_id FROM counties WHERE id = $1`, c.ID).Scan(&province); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, a, audit.Entry{Action: "county.sizes", Entity: "county", EntityID: code, ProvinceID: province,
+			Detail: audit.Change{Before: before, After: after}})
+	})
 }
