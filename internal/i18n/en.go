@@ -443,7 +443,7 @@ var en = map[string]string{
 	"err.objection_closed":                  "The four-day objection window has closed.",
 	"err.reason_required":                   "Give a reason for this decision.",
 	"err.tracking_id":                       "A tracking ID has only Latin letters, digits and hyphens.",
-	"field.birth_date":                      "Birth date (e.g. 1370/05/12)",
+	"field.birth_date":                      "Birth date",
 	"field.certificate_date":                "Criminal-record certificate date",
 	"field.constituency":                    "Constituency",
 	"field.education":                       "Education",
@@ -517,4 +517,5 @@ var en = map[string]string{
 	"err.size":                              "Enter a whole number or leave it empty.",
 	"entity.county":                         "county",
 	"action.county.sizes":                   "Constituency sizes recorded",
+	"candidates.birth_date_input":           "Birth date (e.g. 1370/05/12)",
 }

@@ -443,7 +443,7 @@ var fa = map[string]string{
 	"err.objection_closed":                  "مهلت چهار روزه اعتراض گذشته است.",
 	"err.reason_required":                   "برای این تصمیم دلیل بنویسید.",
 	"err.tracking_id":                       "کد رهگیری فقط حرف لاتین، رقم و خط تیره است.",
-	"field.birth_date":                      "تاریخ تولد (مثلاً ۱۳۷۰/۰۵/۱۲)",
+	"field.birth_date":                      "تاریخ تولد",
 	"field.certificate_date":                "تاریخ گواهی عدم سوء پیشینه",
 	"field.constituency":                    "حوزه انتخابیه",
 	"field.education":                       "مدرک تحصیلی",
@@ -517,4 +517,5 @@ var fa = map[string]string{
 	"err.size":                              "عدد درستی وارد کنید یا خالی بگذارید.",
 	"entity.county":                         "شهرستان",
 	"action.county.sizes":                   "ثبت اندازه حوزه‌ها",
+	"candidates.birth_date_input":           "تاریخ تولد (مثلاً ۱۳۷۰/۰۵/۱۲)",
 }
