@@ -7,6 +7,7 @@
 package boardrules
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/setad/setad/internal/nationalid"
@@ -88,7 +89,7 @@ func Check(b Board) []Violation {
 			}
 		case ExOfficio:
 			offices[m.Office]++
-			if !contains(b.Rule.ExOfficio, m.Office) {
+			if !slices.Contains(b.Rule.ExOfficio, m.Office) {
 				vs = append(vs, Violation{Code: "office_foreign", Name: m.FullName, Office: m.Office})
 			}
 		}
@@ -159,15 +160,6 @@ func canonical(id string) string {
 		return c
 	}
 	return id
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // Quorum is the number of members that must be present for the board to meet.

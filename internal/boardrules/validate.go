@@ -2,6 +2,7 @@ package boardrules
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -55,11 +56,11 @@ func CleanMember(m Member, withRole bool) (Member, FieldErrors) {
 	}
 	switch m.Role {
 	case Chair:
-		if !contains(chairOffices, m.Office) {
+		if !slices.Contains(chairOffices, m.Office) {
 			errs["office"] = "err.office_chair"
 		}
 	case ExOfficio:
-		if !contains(Offices, m.Office) {
+		if !slices.Contains(Offices, m.Office) {
 			errs["office"] = "err.office_required"
 		}
 	case Trusted, Alternate, Secretary:

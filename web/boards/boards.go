@@ -125,14 +125,6 @@ func levelOptions(ctx context.Context) []components.Option {
 		{Value: "district", Label: i18n.T(ctx, "boards.level.district")}}
 }
 
-func countyOptions(ctx context.Context, cs []store.County) []components.Option {
-	var opts []components.Option
-	for _, c := range cs {
-		opts = append(opts, components.Option{Value: c.Code, Label: i18n.Pick(ctx, c.NameFa, c.NameEn)})
-	}
-	return opts
-}
-
 // diff is what changed from the previous submission to the latest, or nil when there is only one.
 func diff(d store.BoardDetail) ([]boardrules.Change, int) {
 	if len(d.Submissions) < 2 {
@@ -187,13 +179,4 @@ func ruleForm(d RulesData, r store.BoardRule) components.Form {
 	}
 	f.Values["ex_officio"] = r.ExOfficio
 	return f
-}
-
-func has(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

@@ -90,14 +90,6 @@ func constituencyOptions(ctx context.Context, ks []store.Constituency) []compone
 	return opts
 }
 
-func countyOptions(ctx context.Context, cs []store.County) []components.Option {
-	var opts []components.Option
-	for _, c := range cs {
-		opts = append(opts, components.Option{Value: c.Code, Label: i18n.Pick(ctx, c.NameFa, c.NameEn)})
-	}
-	return opts
-}
-
 func nextOptions(ctx context.Context, status string) []components.Option {
 	return options(ctx, "cstatus.", candidacy.Next(status))
 }

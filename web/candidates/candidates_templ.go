@@ -228,7 +228,7 @@ func List(d ListData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				if len(d.Counties) > 1 {
-					templ_7745c5c3_Err = components.Select(d.Filter, "county", i18n.T(ctx, "field.county"), countyOptions(ctx, d.Counties), false).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(d.Filter, "county", i18n.T(ctx, "field.county"), components.CountyOptions(ctx, d.Counties), false).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/store"
 )
 
 // Form is a submitted form: what was typed, and the message key of each field's error.
@@ -58,4 +59,13 @@ func message(ctx context.Context, v string) string {
 		args[i] = a
 	}
 	return i18n.T(ctx, parts[0], args...)
+}
+
+// CountyOptions are counties as choices, by code, named in the request's language.
+func CountyOptions(ctx context.Context, cs []store.County) []Option {
+	var opts []Option
+	for _, c := range cs {
+		opts = append(opts, Option{Value: c.Code, Label: i18n.Pick(ctx, c.NameFa, c.NameEn)})
+	}
+	return opts
 }

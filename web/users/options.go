@@ -18,14 +18,6 @@ func roleOptions(ctx context.Context, roles []auth.Role) []components.Option {
 	return opts
 }
 
-func countyOptions(ctx context.Context, cs []store.County) []components.Option {
-	var opts []components.Option
-	for _, c := range cs {
-		opts = append(opts, components.Option{Value: c.Code, Label: i18n.Pick(ctx, c.NameFa, c.NameEn)})
-	}
-	return opts
-}
-
 func districtOptions(ctx context.Context, ds []store.District) []components.Option {
 	var opts []components.Option
 	for _, d := range ds {

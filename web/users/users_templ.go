@@ -374,7 +374,7 @@ func New(f components.Form, c Choices) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Select(f, "county", i18n.T(ctx, "field.county"), countyOptions(ctx, c.Counties), false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(f, "county", i18n.T(ctx, "field.county"), components.CountyOptions(ctx, c.Counties), false).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
