@@ -201,11 +201,7 @@ func (s *Store) BoardCounts(ctx context.Context, sc auth.Scope, electionID int64
 	if err != nil {
 		return nil, err
 	}
-	counts := map[string]int{}
-	var status string
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&status, &n}, func() error { counts[status] = n; return nil })
-	return counts, err
+	return countsByKey(rows)
 }
 
 // BoardMember is a stored member.

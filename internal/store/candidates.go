@@ -604,11 +604,7 @@ func (s *Store) CandidateCounts(ctx context.Context, sc auth.Scope, electionID i
 	if err != nil {
 		return nil, err
 	}
-	counts := map[string]int{}
-	var status string
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&status, &n}, func() error { counts[status] = n; return nil })
-	return counts, err
+	return countsByKey(rows)
 }
 
 // CandidateEvent is one step of a candidate's history.

@@ -81,3 +81,12 @@ func MigrateUp(databaseURL string) error {
 	}
 	return nil
 }
+
+// countsByKey reads (key, count) rows into a map.
+func countsByKey(rows pgx.Rows) (map[string]int, error) {
+	counts := map[string]int{}
+	var key string
+	var n int
+	_, err := pgx.ForEachRow(rows, []any{&key, &n}, func() error { counts[key] = n; return nil })
+	return counts, err
+}
