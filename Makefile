@@ -27,10 +27,11 @@ build:
 generate:
 	$(GO) tool templ generate
 
-## lint: gofmt, go vet, and stale generated code
+## lint: gofmt, go vet, an untidy go.mod, and stale generated code
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [[ -n $$out ]]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	@$(GO) mod tidy -diff >/dev/null || { echo "go.mod or go.sum is not tidy; run go mod tidy and commit:"; $(GO) mod tidy -diff; exit 1; }
 	@$(GO) tool templ generate >/dev/null 2>&1
 	@if [[ -n $$(git status --porcelain -- '*_templ.go') ]]; then echo "generated templ code is stale; run make generate and commit:"; git status --short -- '*_templ.go'; exit 1; fi
 

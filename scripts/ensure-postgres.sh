@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure a PostgreSQL server is reachable and prints a connection URL on standard output.
-#   ensure-postgres.sh run   prints DATABASE_URL for the database "setad", creating it if missing
+#   ensure-postgres.sh run   prints DATABASE_URL for the database "setad" (or DATABASE_URL's), creating it if missing
 #   ensure-postgres.sh test  prints the URL of the maintenance database for the tests, whose role can CREATEDB
 # Order: DATABASE_URL (run) or SETAD_TEST_DATABASE_URL (test) if set; else a server on 127.0.0.1:5432;
 # else the installed Debian cluster, started with pg_ctlcluster; else apt-get install postgresql, then that.
@@ -8,7 +8,6 @@ set -euo pipefail
 mode=${1:-run}
 log() { echo "ensure-postgres: $*" >&2; }
 
-if [[ $mode == run && -n ${DATABASE_URL:-} ]]; then echo "$DATABASE_URL"; exit 0; fi
 if [[ $mode == test && -n ${SETAD_TEST_DATABASE_URL:-} ]]; then echo "$SETAD_TEST_DATABASE_URL"; exit 0; fi
 
 as_root() { if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi; }
@@ -17,6 +16,18 @@ listening() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
 if ! command -v psql >/dev/null; then
   log "installing the PostgreSQL client"
   as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null
+fi
+
+# A given DATABASE_URL is used as it is; only its database is created when the server says it is missing
+# (through the server's "postgres" database, with the same role, which then needs CREATEDB).
+if [[ $mode == run && -n ${DATABASE_URL:-} ]]; then
+  if ! out=$(PGCONNECT_TIMEOUT=5 psql "$DATABASE_URL" -Atqc 'SELECT 1' 2>&1) && [[ $out == *"does not exist"* ]] &&
+     [[ $DATABASE_URL =~ ^(postgres(ql)?://[^/]*)/([A-Za-z0-9_-]+)(\?.*)?$ ]]; then
+    db=${BASH_REMATCH[3]}
+    log "creating the database $db"
+    psql "${BASH_REMATCH[1]}/postgres${BASH_REMATCH[4]}" -qc "CREATE DATABASE \"$db\"" >/dev/null
+  fi
+  echo "$DATABASE_URL"; exit 0
 fi
 
 if ! listening; then

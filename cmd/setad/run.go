@@ -30,7 +30,7 @@ import (
 const usage = `usage:
   setad serve
   setad migrate up | down N | version
-  setad seed [--demo] [--synthetic N]
+  setad seed [--demo] [--synthetic N [--force]]
   setad election add --kind KIND --title "T" --day YYYY/MM/DD [--title-en "T"] [--parent KIND] [--current]
   setad user add --username U --name "N" --role ROLE [--province P] [--county C] [--district D] [--committee K]
                  (the password is read from standard input)
@@ -192,8 +192,9 @@ func seedCmd(ctx context.Context, cfg config.Config, st *store.Store, args []str
 	demo := fs.Bool("demo", false, "also load the demo election, users and data")
 	// Synthetic candidates are for load measurement only: never on a database with a real election.
 	synthetic := fs.Int("synthetic", 0, "also add N synthetic candidates to the current election")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *synthetic < 0 {
-		return errors.New("usage: setad seed [--demo] [--synthetic N]")
+	force := fs.Bool("force", false, "with --synthetic: load them even beside real candidates")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *synthetic < 0 || *force && *synthetic == 0 {
+		return errors.New("usage: setad seed [--demo] [--synthetic N [--force]]")
 	}
 	if err := store.MigrateUp(cfg.DatabaseURL); err != nil {
 		return err
@@ -213,7 +214,7 @@ func seedCmd(ctx context.Context, cfg config.Config, st *store.Store, args []str
 		return nil
 	}
 	start := time.Now()
-	res, err := seed.Synthetic(ctx, st, *synthetic, now)
+	res, err := seed.Synthetic(ctx, st, *synthetic, now, *force)
 	if res.Rows > 0 {
 		fmt.Fprintf(stdout, "%d synthetic candidates (SYN-%08d to SYN-%08d) loaded into election %s in %s; for load measurement only\n",
 			res.Rows, res.FirstSeq, res.LastSeq, res.Election.Code, time.Since(start).Round(time.Millisecond))

@@ -227,6 +227,32 @@ func TestSeedTwice(t *testing.T) {
 	}
 }
 
+// Synthetic candidates are for measurement: beside the real ones of an election they need --force.
+func TestSeedSyntheticBesideRealCandidates(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.mustRun("", "seed", "--demo")
+	real := a.count(`SELECT count(*) FROM candidates c JOIN elections e ON e.id = c.election_id WHERE e.is_current`)
+	if real == 0 {
+		t.Fatal("the demo election has no candidates")
+	}
+	audits := a.auditRows()
+	_, err := a.run("", "seed", "--synthetic", "20")
+	if err == nil || !strings.Contains(err.Error(), "real (non-synthetic) candidates") || !strings.Contains(err.Error(), "--force") {
+		t.Errorf("seed --synthetic beside real candidates: %v, want a refusal naming --force", err)
+	}
+	if n := a.count(`SELECT count(*) FROM candidates WHERE tracking_id LIKE 'SYN-%'`); n != 0 || a.auditRows() != audits {
+		t.Errorf("the refused load wrote %d synthetic candidates and %d audit rows", n, a.auditRows()-audits)
+	}
+	if _, err := a.run("", "seed", "--force"); err == nil {
+		t.Error("--force without --synthetic was accepted")
+	}
+	a.mustRun("", "seed", "--synthetic", "20", "--force")
+	if n := a.count(`SELECT count(*) FROM candidates WHERE tracking_id LIKE 'SYN-%'`); n != 20 {
+		t.Errorf("%d synthetic candidates after --force, want 20", n)
+	}
+}
+
 func TestSeedDemoTwice(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
@@ -328,6 +354,8 @@ func TestUserAdd(t *testing.T) {
 			testPassword + "\n", place{Province: fars, County: marvdasht}},
 		{"district head", []string{"--username", "dh.one", "--name", "D", "--role", "district_head", "--district", "marvdasht-central"},
 			testPassword + "\r\nonly the first line is the password\n", place{Province: fars, County: marvdasht, District: central}},
+		{"district head with its county", []string{"--username", "dh.two", "--name", "D", "--role", "district_head", "--county", "marvdasht", "--district", "marvdasht-central"},
+			testPassword + "\n", place{Province: fars, County: marvdasht, District: central}},
 		{"committee", []string{"--username", "legal.one", "--name", "C", "--role", "committee", "--province", "fars", "--committee", "legal"},
 			testPassword, place{Province: fars, Committee: "legal"}},
 		{"national, upper-case name", []string{"--username", "National.One", "--name", "N", "--role", "national"},
@@ -407,7 +435,9 @@ func TestUserAdd(t *testing.T) {
 			testPassword, []string{`"taken.user"`, "taken"}},
 		{"county not in the province", []string{"--username", "x.yazd", "--name", "X", "--role", "governor", "--province", "yazd", "--county", "marvdasht"},
 			testPassword, []string{"not in the province"}},
-		{"county given to a district head", []string{"--username", "x.dh", "--name", "X", "--role", "district_head", "--county", "shiraz", "--district", "marvdasht-central"},
+		{"district head with another county", []string{"--username", "x.dh", "--name", "X", "--role", "district_head", "--county", "shiraz", "--district", "marvdasht-central"},
+			testPassword, []string{"not in the county"}},
+		{"county given to an observer", []string{"--username", "x.obs", "--name", "X", "--role", "observer", "--province", "fars", "--county", "shiraz"},
 			testPassword, []string{"--county", "does not use"}},
 		{"bad username", []string{"--username", "-x", "--name", "X", "--role", "national"},
 			testPassword, []string{"--username"}},

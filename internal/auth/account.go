@@ -70,21 +70,20 @@ func (a Account) Validate(withPassword bool) FieldErrors {
 		errs["role"] = "err.role"
 	} else {
 		p, c, d, k := role.Needs()
-		need := func(field, value string, needed bool, missing string) {
+		// A place may also be named by its parents (a district's county, a county's province): the store
+		// checks that they agree with it.
+		need := func(field, value string, needed, parent bool, missing string) {
 			switch {
 			case needed && value == "":
 				errs[field] = missing
-			case !needed && value != "" && field != "province":
+			case !needed && !parent && value != "":
 				errs[field] = "err.not_for_role"
 			}
 		}
-		need("province", a.Province, p, "err.province_required")
-		need("county", a.County, c, "err.county_required")
-		need("district", a.District, d, "err.district_required")
-		need("committee", a.Committee, k, "err.committee_required")
-		if role == National && a.Province != "" {
-			errs["province"] = "err.not_for_role"
-		}
+		need("province", a.Province, p, role != National, "err.province_required")
+		need("county", a.County, c, d, "err.county_required")
+		need("district", a.District, d, false, "err.district_required")
+		need("committee", a.Committee, k, false, "err.committee_required")
 	}
 	if withPassword {
 		if key := CheckPassword(a.Password); key != "" {

@@ -17,7 +17,11 @@ func TestAccountValidate(t *testing.T) {
 		{"governor without county", func(a *Account) { a.County = "" }, FieldErrors{"county": "err.county_required"}},
 		{"governor with district", func(a *Account) { a.District = "marvdasht-central" }, FieldErrors{"district": "err.not_for_role"}},
 		{"district head", func(a *Account) { a.Role, a.County, a.District = "district_head", "", "marvdasht-central" }, FieldErrors{}},
-		{"district head without district", func(a *Account) { a.Role = "district_head" }, FieldErrors{"district": "err.district_required", "county": "err.not_for_role"}},
+		{"district head without district", func(a *Account) { a.Role = "district_head" }, FieldErrors{"district": "err.district_required"}},
+		{"district head may name its county and province", func(a *Account) {
+			a.Role, a.Province, a.District = "district_head", "fars", "marvdasht-central"
+		}, FieldErrors{}},
+		{"hq with county", func(a *Account) { a.Role, a.Province = "hq", "fars" }, FieldErrors{"county": "err.not_for_role"}},
 		{"hq", func(a *Account) { a.Role, a.County, a.Province = "hq", "", "fars" }, FieldErrors{}},
 		{"hq without province", func(a *Account) { a.Role, a.County = "hq", "" }, FieldErrors{"province": "err.province_required"}},
 		{"committee without key", func(a *Account) { a.Role, a.County, a.Province = "committee", "", "fars" }, FieldErrors{"committee": "err.committee_required"}},

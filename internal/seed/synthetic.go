@@ -46,12 +46,16 @@ type SyntheticResult struct {
 	FirstSeq, LastSeq int
 }
 
+// ErrRealCandidates refuses a synthetic load into an election that holds candidates of its own.
+var ErrRealCandidates = errors.New("the current election has real (non-synthetic) candidates")
+
 // Synthetic adds n synthetic candidates to the current election, spread over every county (as a city
 // constituency) and district (as a village constituency) in the database. When no election is current it
-// creates a current councils election, code "synthetic", about 90 days after now. It leaves the table
-// vacuumed and analysed, so the query plans at once reflect the new rows. The reference data must be
-// loaded first.
-func Synthetic(ctx context.Context, st *store.Store, n int, now time.Time) (SyntheticResult, error) {
+// creates a current councils election, code "synthetic", about 90 days after now. Unless force is set, it
+// refuses with ErrRealCandidates, loading nothing, when the current election already has candidates that
+// are not synthetic. It leaves the table vacuumed and analysed, so the query plans at once reflect the
+// new rows. The reference data must be loaded first.
+func Synthetic(ctx context.Context, st *store.Store, n int, now time.Time, force bool) (SyntheticResult, error) {
 	var res SyntheticResult
 	if n < 0 {
 		return res, fmt.Errorf("synthetic: %d candidates", n)
@@ -64,6 +68,17 @@ func Synthetic(ctx context.Context, st *store.Store, n int, now time.Time) (Synt
 		return res, err
 	}
 	res.Election, res.ElectionCreated = e, created
+	pool := st.Pool()
+	if !force {
+		var real int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM candidates
+			WHERE election_id = $1 AND tracking_id !~ '^SYN-[0-9]{8}$'`, e.ID).Scan(&real); err != nil {
+			return res, fmt.Errorf("synthetic: counting real candidates: %w", err)
+		}
+		if real > 0 {
+			return res, fmt.Errorf("synthetic: %w (%d in %s); add --force to load synthetic ones beside them", ErrRealCandidates, real, e.Code)
+		}
+	}
 	places, err := st.Constituencies(ctx, auth.Scope{})
 	if err != nil {
 		return res, err
@@ -71,7 +86,6 @@ func Synthetic(ctx context.Context, st *store.Store, n int, now time.Time) (Synt
 	if len(places) == 0 {
 		return res, errors.New("synthetic: no counties or districts; load the reference data first")
 	}
-	pool := st.Pool()
 	var last int
 	if err := pool.QueryRow(ctx, `SELECT coalesce(max(substr(tracking_id, 5)::int), 0) FROM candidates
 		WHERE tracking_id ~ '^SYN-[0-9]{8}$'`).Scan(&last); err != nil {

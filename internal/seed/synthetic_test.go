@@ -35,12 +35,12 @@ func TestSynthetic(t *testing.T) {
 	syntheticBatch = 400 // several batches, one of them short
 	t.Cleanup(func() { syntheticBatch = old })
 
-	if res, err := Synthetic(ctx, st, 0, now); err != nil || res.Rows != 0 {
+	if res, err := Synthetic(ctx, st, 0, now, false); err != nil || res.Rows != 0 {
 		t.Fatalf("Synthetic(0) = %+v, %v", res, err)
 	}
 	auditBefore := count(`SELECT count(*) FROM audit_log`)
 	const n = 1000
-	res, err := Synthetic(ctx, st, n, now)
+	res, err := Synthetic(ctx, st, n, now, false)
 	if err != nil {
 		t.Fatalf("Synthetic: %v", err)
 	}
@@ -135,7 +135,7 @@ func TestSynthetic(t *testing.T) {
 	}
 
 	// Running it again adds as many more, with fresh national IDs, to the same election.
-	res2, err := Synthetic(ctx, st, 150, now)
+	res2, err := Synthetic(ctx, st, 150, now, false)
 	if err != nil {
 		t.Fatalf("second Synthetic: %v", err)
 	}
@@ -149,7 +149,7 @@ func TestSynthetic(t *testing.T) {
 		t.Errorf("%d candidate.synthetic audit rows after two loads, want 2", got)
 	}
 
-	if _, err := Synthetic(ctx, st, -1, now); err == nil {
+	if _, err := Synthetic(ctx, st, -1, now, false); err == nil {
 		t.Error("Synthetic(-1) did not fail")
 	}
 }
@@ -167,7 +167,7 @@ func TestSyntheticIntoCurrentElection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Synthetic(ctx, st, 100, time.Now())
+	res, err := Synthetic(ctx, st, 100, time.Now(), false)
 	if err != nil {
 		t.Fatalf("Synthetic: %v", err)
 	}

@@ -86,7 +86,7 @@ func loadAtScale(tb testing.TB) (*store.Store, int64, int64) {
 		tb.Fatalf("seed.Reference: %v", err)
 	}
 	start := time.Now()
-	res, err := seed.Synthetic(ctx, st, rows, time.Now())
+	res, err := seed.Synthetic(ctx, st, rows, time.Now(), false)
 	if err != nil {
 		tb.Fatalf("seed.Synthetic: %v", err)
 	}

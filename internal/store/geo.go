@@ -128,7 +128,7 @@ var (
 	ErrUnknownCounty    = errors.New("unknown county")
 	ErrUnknownDistrict  = errors.New("unknown district")
 	ErrUnknownCommittee = errors.New("unknown committee")
-	ErrPlaceMismatch    = errors.New("the county is not in the province, or the district not in the county")
+	ErrPlaceMismatch    = errors.New("the places do not agree")
 	ErrCodeClash        = errors.New("reference code belongs to another province or county, or names no county of the province")
 )
 
@@ -165,13 +165,17 @@ func (s *Store) ResolvePlace(ctx context.Context, province, county, district str
 	}
 	if p.DistrictID != 0 {
 		if p.CountyID != 0 && p.CountyID != dc {
-			return p, ErrPlaceMismatch
+			return p, fmt.Errorf("%w: the district %q is not in the county %q", ErrPlaceMismatch, district, county)
 		}
 		p.CountyID, cp = dc, dp
 	}
 	if p.CountyID != 0 {
 		if p.ProvinceID != 0 && p.ProvinceID != cp {
-			return p, ErrPlaceMismatch
+			where := fmt.Sprintf("county %q", county)
+			if county == "" {
+				where = fmt.Sprintf("district %q", district)
+			}
+			return p, fmt.Errorf("%w: the %s is not in the province %q", ErrPlaceMismatch, where, province)
 		}
 		p.ProvinceID = cp
 	}
