@@ -7,6 +7,7 @@ package i18n
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Tehran must not depend on the host's zone files
 
@@ -67,21 +68,35 @@ func Dir(ctx context.Context) string {
 	return "ltr"
 }
 
-// Message returns the text of key in lang, formatted with args (fmt verbs). An unknown key returns the key
-// itself so that a gap is visible; a test keeps the catalogues complete.
-func Message(lang Lang, key string, args ...any) string {
+// Message returns the text of key in lang with its {name} placeholders filled from args. An unknown key
+// returns the key itself so that a gap is visible; a placeholder without an argument renders empty and an
+// argument without a placeholder is ignored, and the tests fail on both so that neither reaches a page.
+func Message(lang Lang, key string, args ...Arg) string {
 	msg, ok := catalogues[lang][key]
 	if !ok {
 		return key
 	}
-	if len(args) > 0 {
-		return fmt.Sprintf(msg, args...)
+	var b strings.Builder
+	for {
+		name, before, after, ok := nextPlaceholder(msg)
+		if !ok {
+			break
+		}
+		b.WriteString(before)
+		for _, a := range args {
+			if a.Name == name {
+				b.WriteString(a.in(lang))
+				break
+			}
+		}
+		msg = after
 	}
-	return msg
+	b.WriteString(msg)
+	return b.String()
 }
 
-// T is Message in the request's language. Numbers among args should be formatted with Num first.
-func T(ctx context.Context, key string, args ...any) string {
+// T is Message in the request's language.
+func T(ctx context.Context, key string, args ...Arg) string {
 	return Message(From(ctx), key, args...)
 }
 
@@ -99,17 +114,21 @@ func Digits(ctx context.Context, s string) string {
 }
 
 // Date formats t's day in Tehran: ۱۴۰۵/۰۲/۱۱ in fa, 2026-05-01 in en.
-func Date(ctx context.Context, t time.Time) string {
+func Date(ctx context.Context, t time.Time) string { return dateIn(From(ctx), t) }
+
+func dateIn(lang Lang, t time.Time) string {
 	t = t.In(Tehran)
-	if From(ctx) == Fa {
+	if lang == Fa {
 		return persian.ToPersianDigits(persian.FromTime(t).String())
 	}
 	return t.Format(time.DateOnly)
 }
 
 // Day formats a calendar date (a Postgres date, read as midnight UTC) without shifting it between zones.
-func Day(ctx context.Context, d time.Time) string {
-	return Date(ctx, time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, Tehran))
+func Day(ctx context.Context, d time.Time) string { return dayIn(From(ctx), d) }
+
+func dayIn(lang Lang, d time.Time) string {
+	return dateIn(lang, time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, Tehran))
 }
 
 // DateTime formats an instant in Tehran with its time of day.

@@ -36,7 +36,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	if day := q.Get("day"); day != "" {
 		d, err := persian.ParseDate(day)
 		if err != nil {
-			f.Errors["day"] = "err.date"
+			f.Errors["day"] = i18n.M("err.date")
 		} else {
 			filter.From = d.Time(i18n.Tehran)
 			filter.To = filter.From.AddDate(0, 0, 1)

@@ -156,11 +156,11 @@ func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, errs := boardrules.CleanMember(memberFrom(f, d), true)
-	f.Errors = errs
+	f.Errors = components.KeyErrors(errs)
 	if f.Valid() {
 		_, err := s.store.AddMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
 		if errors.Is(err, store.ErrExists) {
-			f.Errors["national_id"] = "err.national_id_on_board"
+			f.Errors["national_id"] = i18n.M("err.national_id_on_board")
 		} else if s.boardDone(w, r, d.ID, err, "boards.member_added") {
 			return
 		} else {
@@ -209,7 +209,7 @@ func (s *Server) memberEdit(w http.ResponseWriter, r *http.Request) {
 	f := memberForm(m)
 	status := http.StatusOK
 	if d.Status != "draft" {
-		f.Errors[""], status = "boards.not_allowed_now", http.StatusConflict
+		f.Errors[""], status = i18n.M("boards.not_allowed_now"), http.StatusConflict
 	}
 	s.render(w, r, status, boards.EditMember(d.Board, m.ID, f))
 }
@@ -230,19 +230,19 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, errs := boardrules.CleanMember(memberFrom(f, d), true)
-	f.Errors = errs
+	f.Errors = components.KeyErrors(errs)
 	if f.Valid() {
 		err := s.store.UpdateMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, cur.ID, formVersion(f), m)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			f = memberForm(cur)
-			f.Errors[""] = "err.conflict"
+			f.Errors[""] = i18n.M("err.conflict")
 			s.render(w, r, http.StatusConflict, boards.EditMember(d.Board, cur.ID, f))
 			return
 		case errors.Is(err, store.ErrExists):
-			f.Errors["national_id"] = "err.national_id_on_board"
+			f.Errors["national_id"] = i18n.M("err.national_id_on_board")
 		case errors.Is(err, store.ErrBoardLocked):
-			f.Errors[""] = "boards.not_allowed_now"
+			f.Errors[""] = i18n.M("boards.not_allowed_now")
 			s.render(w, r, http.StatusConflict, boards.EditMember(d.Board, cur.ID, f))
 			return
 		case s.boardDone(w, r, d.ID, err, "boards.member_saved"):
@@ -281,11 +281,11 @@ func (s *Server) poolAdd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, errs := boardrules.CleanMember(memberFrom(f, d), false)
-	f.Errors = errs
+	f.Errors = components.KeyErrors(errs)
 	if f.Valid() {
 		err := s.store.AddPoolMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
 		if errors.Is(err, store.ErrExists) {
-			f.Errors["national_id"] = "err.national_id_in_pool"
+			f.Errors["national_id"] = i18n.M("err.national_id_in_pool")
 		} else if s.boardDone(w, r, d.ID, err, "boards.pool_added") {
 			return
 		} else {
@@ -330,18 +330,18 @@ func (s *Server) poolApproval(w http.ResponseWriter, r *http.Request) {
 	today := persian.FromTime(s.now().In(i18n.Tehran)).Time(time.UTC)
 	switch {
 	case err != nil:
-		f.Errors["approved_on"] = "err.date"
+		f.Errors["approved_on"] = i18n.M("err.date")
 	case on.After(today):
-		f.Errors["approved_on"] = "err.date_future"
+		f.Errors["approved_on"] = i18n.M("err.date_future")
 	case on.Before(today.AddDate(-2, 0, 0)):
-		f.Errors["approved_on"] = "err.date_old"
+		f.Errors["approved_on"] = i18n.M("err.date_old")
 	}
 	ref := f.Get("reference")
 	switch n := utf8.RuneCountInString(ref); {
 	case n == 0:
-		f.Errors["reference"] = "err.required"
+		f.Errors["reference"] = i18n.M("err.required")
 	case n > 200:
-		f.Errors["reference"] = "err.too_long"
+		f.Errors["reference"] = i18n.M("err.too_long")
 	}
 	if f.Valid() {
 		err := s.store.SetPoolApproval(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, on, persian.ToLatinDigits(ref))
@@ -410,9 +410,9 @@ func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
 	}
 	switch n := utf8.RuneCountInString(f.Get("note")); {
 	case n == 0:
-		f.Errors["note"] = "err.note_required"
+		f.Errors["note"] = i18n.M("err.note_required")
 	case n > 2000:
-		f.Errors["note"] = "err.too_long"
+		f.Errors["note"] = i18n.M("err.too_long")
 	}
 	if !f.Valid() {
 		sd := newShowData(d)
@@ -470,7 +470,7 @@ func (s *Server) boardRuleUpdate(w http.ResponseWriter, r *http.Request) {
 	num := func(field string, dst *int, min int) {
 		v, err := strconv.Atoi(latin(f, field))
 		if err != nil || v < min || v > 100 {
-			f.Errors[field] = "err.number"
+			f.Errors[field] = i18n.M("err.number")
 			return
 		}
 		*dst = v
@@ -481,7 +481,7 @@ func (s *Server) boardRuleUpdate(w http.ResponseWriter, r *http.Request) {
 	num("quorum_num", &rule.QuorumNum, 1)
 	num("quorum_den", &rule.QuorumDen, 1)
 	if f.Valid() && rule.QuorumNum > rule.QuorumDen {
-		f.Errors["quorum_num"] = "err.quorum"
+		f.Errors["quorum_num"] = i18n.M("err.quorum")
 	}
 	if f.Get("formed_within_days") != "" {
 		var days int
@@ -491,7 +491,7 @@ func (s *Server) boardRuleUpdate(w http.ResponseWriter, r *http.Request) {
 	rule.ExOfficio = []string{}
 	for _, o := range r.PostForm["ex_officio"] {
 		if !slices.Contains(boardrules.Offices, o) {
-			f.Errors[""] = "err.choose"
+			f.Errors[""] = i18n.M("err.choose")
 			continue
 		}
 		rule.ExOfficio = append(rule.ExOfficio, o)

@@ -207,7 +207,7 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 	form := components.NewForm()
 	file, header, err := r.FormFile("file")
 	if err != nil {
-		form.Errors["file"] = "err.file"
+		form.Errors["file"] = i18n.M("err.file")
 		s.render(w, r, http.StatusUnprocessableEntity, candidates.Import(candidates.ImportData{Form: form}))
 		return
 	}
@@ -220,9 +220,9 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 	rows, err := readRows(data)
 	switch {
 	case err != nil:
-		form.Errors["file"] = "err.file_unreadable"
+		form.Errors["file"] = i18n.M("err.file_unreadable")
 	case len(rows) > maxImportRows:
-		form.Errors["file"] = components.Message("err.file_too_many", i18n.Num(ctx, maxImportRows))
+		form.Errors["file"] = i18n.M("err.file_too_many", i18n.ArgNum("rows", maxImportRows))
 	}
 	cc, ok, cerr := s.loadCandidateCheck(r, form)
 	if cerr != nil {
@@ -249,12 +249,12 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 		c, _, _ := s.check(r, cc, f)
 		if c.NationalID != "" {
 			if first, dup := seen[c.NationalID]; dup {
-				f.Errors["national_id"] = components.Message("err.import_duplicate_line", i18n.Num(ctx, first))
+				f.Errors["national_id"] = i18n.M("err.import_duplicate_line", i18n.ArgNum("line", first))
 			} else {
 				seen[c.NationalID] = line
 			}
-		} else if _, err := nationalid.Parse(f.Get("national_id")); err != nil && f.Errors["national_id"] == "" {
-			f.Errors["national_id"] = "err.national_id"
+		} else if _, err := nationalid.Parse(f.Get("national_id")); err != nil && !f.HasErr("national_id") {
+			f.Errors["national_id"] = i18n.M("err.national_id")
 		}
 		if f.Valid() {
 			ready = append(ready, store.ReadyRow{Line: line, Candidate: c})
@@ -276,9 +276,9 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 		id := rr.Candidate.NationalID
 		f := components.NewForm()
 		if d, dup := dups[id]; dup {
-			f.Errors["national_id"] = components.Message("err.candidate_duplicate", i18n.Pick(ctx, d.CountyFa, d.CountyEn))
+			f.Errors["national_id"] = i18n.M("err.candidate_duplicate", i18n.ArgName("county", d.CountyFa, d.CountyEn))
 		} else if b := boards[id]; len(b) > 0 {
-			f.Errors["national_id"] = components.Message("err.candidate_on_board", strings.Join(b, "، "))
+			f.Errors["national_id"] = i18n.M("err.candidate_on_board", i18n.ArgText("boards", strings.Join(b, "، ")))
 		} else {
 			kept = append(kept, rr)
 			continue
@@ -302,9 +302,8 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 func importRow(line int, row map[string]string, f components.Form) store.ImportRow {
 	ir := store.ImportRow{Line: line, Values: row}
 	for _, col := range append([]string{""}, candidateColumns...) {
-		if e := f.Err(col); e != "" {
-			ir.Problems = append(ir.Problems, col+"\x1f"+e) // the field, then the message value
-
+		if f.HasErr(col) {
+			ir.Problems = append(ir.Problems, store.ImportProblem{Field: col, Msg: f.Err(col)})
 		}
 	}
 	return ir
@@ -328,13 +327,13 @@ func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, 
 			return
 		}
 		form := components.NewForm()
-		form.Errors[""] = "err.import_imported"
+		form.Errors[""] = i18n.M("err.import_imported")
 		if stale != nil {
 			lines := make([]string, len(stale.Lines))
 			for i, l := range stale.Lines {
 				lines[i] = i18n.Num(ctx, l)
 			}
-			form.Errors[""] = components.Message("err.import_stale", strings.Join(lines, "، "))
+			form.Errors[""] = i18n.M("err.import_stale", i18n.ArgText("lines", strings.Join(lines, "، ")))
 		}
 		s.render(w, r, http.StatusConflict, candidates.Import(candidates.ImportData{Form: form, Preview: &imp}))
 	default:

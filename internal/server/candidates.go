@@ -93,13 +93,13 @@ func jalaliField(f components.Form, name string, required bool) *time.Time {
 	v := f.Get(name)
 	if v == "" {
 		if required {
-			f.Errors[name] = "err.required"
+			f.Errors[name] = i18n.M("err.required")
 		}
 		return nil
 	}
 	d, err := persian.ParseDate(v)
 	if err != nil {
-		f.Errors[name] = "err.date"
+		f.Errors[name] = i18n.M("err.date")
 		return nil
 	}
 	t := d.Time(time.UTC)
@@ -124,7 +124,7 @@ func (s *Server) loadCandidateCheck(r *http.Request, f components.Form) (candida
 	var err error
 	c.election, err = s.store.CurrentElection(ctx)
 	if errors.Is(err, store.ErrNotFound) {
-		f.Errors[""] = "home.no_election"
+		f.Errors[""] = i18n.M("home.no_election")
 		return c, false, nil
 	}
 	if err != nil {
@@ -132,7 +132,7 @@ func (s *Server) loadCandidateCheck(r *http.Request, f components.Form) (candida
 	}
 	c.rule, err = s.store.CandidateRuleFor(ctx, c.election)
 	if errors.Is(err, store.ErrNoRule) {
-		f.Errors[""] = "err.no_candidate_rules"
+		f.Errors[""] = i18n.M("err.no_candidate_rules")
 		return c, false, nil
 	}
 	if err != nil {
@@ -154,7 +154,6 @@ func (s *Server) loadCandidateCheck(r *http.Request, f components.Form) (candida
 // it, putting each problem on its field. HQ's reason turns the problems the law leaves to judgement into
 // overrides. It reports whether a problem left could be overridden.
 func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (store.NewCandidate, []store.Override, bool) {
-	ctx := r.Context()
 	c := store.NewCandidate{
 		FullName: strings.Join(strings.Fields(f.Get("full_name")), " "), FatherName: strings.Join(strings.Fields(f.Get("father_name")), " "),
 		Gender: f.Get("gender"), Education: f.Get("education"), Occupation: f.Get("occupation"),
@@ -164,19 +163,19 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 	for name, v := range map[string]string{"full_name": c.FullName, "father_name": c.FatherName} {
 		switch n := utf8.RuneCountInString(v); {
 		case n == 0:
-			f.Errors[name] = "err.required"
+			f.Errors[name] = i18n.M("err.required")
 		case n > 200:
-			f.Errors[name] = "err.too_long"
+			f.Errors[name] = i18n.M("err.too_long")
 		}
 	}
 	if utf8.RuneCountInString(c.Occupation) > 200 {
-		f.Errors["occupation"] = "err.too_long"
+		f.Errors["occupation"] = i18n.M("err.too_long")
 	}
 	if !trackingPattern.MatchString(c.TrackingID) {
-		f.Errors["tracking_id"] = "err.tracking_id"
+		f.Errors["tracking_id"] = i18n.M("err.tracking_id")
 	}
 	if c.Phone != "" && !boardrules.ValidPhone(c.Phone) {
-		f.Errors["phone"] = "err.phone"
+		f.Errors["phone"] = i18n.M("err.phone")
 	}
 	if id, err := nationalid.Parse(f.Get("national_id")); err == nil {
 		c.NationalID = id
@@ -188,7 +187,7 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 	c.ResignationDate = jalaliField(f, "resignation_date", false)
 	k, ok := cc.constituencies[strings.ToLower(strings.TrimSpace(f.Get("constituency")))]
 	if !ok {
-		f.Errors["constituency"] = "err.constituency"
+		f.Errors["constituency"] = i18n.M("err.constituency")
 	}
 	c.Constituency = k
 	reason := strings.TrimSpace(f.Get("override_reason"))
@@ -201,7 +200,7 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 		eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
 		cc.rule.Eligibility(), s.now().In(i18n.Tehran), cc.election.ElectionDay)
 	for _, pr := range problems {
-		if f.Errors[pr.Field] != "" {
+		if f.HasErr(pr.Field) {
 			continue // a form error on the field says it already
 		}
 		if pr.Overridable && canOverride {
@@ -209,20 +208,55 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 			continue
 		}
 		overridable = overridable || pr.Overridable
-		want := i18n.Digits(ctx, pr.Want)
-		switch {
-		case pr.Field == "national_id" && pr.Code == "invalid":
-			f.Errors[pr.Field] = "err.national_id"
+		if pr.Field == "national_id" && pr.Code == "invalid" {
+			f.Errors[pr.Field] = i18n.M("err.national_id")
 			continue
-		case pr.Field == "education":
-			want = i18n.T(ctx, "education."+pr.Want)
 		}
-		f.Errors[pr.Field] = components.Message("elig."+pr.Code, want)
+		f.Errors[pr.Field] = eligibilityMessage(pr)
 	}
 	if canOverride && isTrue(f.Get("override_board")) {
 		overrides = append(overrides, store.Override{Field: "national_id", Code: "board_member", Reason: reason})
 	}
 	return c, overrides, overridable
+}
+
+// eligibilityMessage says what a failed check of the law asks for. The rules give the value that would
+// pass as text (a number, an education level, a Jalali day); here it becomes an argument of its kind, so
+// that the reader's language writes it and only the messages that show it receive it.
+func eligibilityMessage(pr eligibility.Problem) i18n.Msg {
+	switch pr.Code {
+	case "required":
+		return i18n.M("elig.required")
+	case "military_service":
+		return i18n.M("elig.military_service")
+	case "certificate_missing":
+		return i18n.M("elig.certificate_missing")
+	case "certificate_future":
+		return i18n.M("elig.certificate_future")
+	case "resignation_missing":
+		return i18n.M("elig.resignation_missing")
+	case "too_young":
+		age, _ := strconv.Atoi(pr.Want)
+		return i18n.M("elig.too_young", i18n.ArgNum("age", age))
+	case "education_low":
+		return i18n.M("elig.education_low", i18n.ArgKey("level", "education."+pr.Want))
+	case "size_unknown":
+		return i18n.M("elig.size_unknown", i18n.ArgKey("level", "education."+pr.Want))
+	case "certificate_old":
+		return i18n.M("elig.certificate_old", i18n.ArgDay("date", jalaliDay(pr.Want)))
+	case "resignation_late":
+		return i18n.M("elig.resignation_late", i18n.ArgDay("date", jalaliDay(pr.Want)))
+	}
+	return i18n.M("elig.invalid") // "invalid", and what a check added without a message of its own says
+}
+
+// jalaliDay reads a day the rules wrote.
+func jalaliDay(s string) time.Time {
+	d, err := persian.ParseDate(s)
+	if err != nil {
+		return time.Time{}
+	}
+	return d.Time(time.UTC)
 }
 
 // isTrue reads a checkbox or a spreadsheet's yes: 1, true, yes, بله.
@@ -266,9 +300,9 @@ func (s *Server) candidateCreate(w http.ResponseWriter, r *http.Request) {
 			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(id, 10), "candidates.registered")
 			return
 		case errors.As(err, &dup):
-			f.Errors["national_id"] = components.Message("err.candidate_duplicate", i18n.Pick(ctx, dup.CountyFa, dup.CountyEn))
+			f.Errors["national_id"] = i18n.M("err.candidate_duplicate", i18n.ArgName("county", dup.CountyFa, dup.CountyEn))
 		case errors.As(err, &onBoard):
-			f.Errors["national_id"] = components.Message("err.candidate_on_board", strings.Join(onBoard.Boards, "، "))
+			f.Errors["national_id"] = i18n.M("err.candidate_on_board", i18n.ArgText("boards", strings.Join(onBoard.Boards, "، ")))
 			overridable = true
 		default:
 			s.serverError(w, r, err)
@@ -351,7 +385,7 @@ func (s *Server) candidateStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	to, reason := f.Get("status"), f.Get("reason")
 	if utf8.RuneCountInString(reason) > 2000 {
-		f.Errors["reason"] = "err.too_long"
+		f.Errors["reason"] = i18n.M("err.too_long")
 	} else {
 		err = s.store.ChangeCandidateStatus(ctx, actor(r), p.Scope, c.ID, formVersion(f), to, reason, s.now(), rules)
 		switch {
@@ -363,15 +397,15 @@ func (s *Server) candidateStatus(w http.ResponseWriter, r *http.Request) {
 			return
 		case errors.Is(err, store.ErrConflict):
 			f = components.NewForm()
-			f.Errors[""] = "err.conflict"
+			f.Errors[""] = i18n.M("err.conflict")
 			s.render(w, r, http.StatusConflict, candidates.Show(s.candidateShowData(r, c, f)))
 			return
 		case errors.Is(err, candidacy.ErrReasonRequired):
-			f.Errors["reason"] = "err.reason_required"
+			f.Errors["reason"] = i18n.M("err.reason_required")
 		case errors.Is(err, candidacy.ErrObjectionClosed):
-			f.Errors["status"] = "err.objection_closed"
+			f.Errors["status"] = i18n.M("err.objection_closed")
 		case errors.Is(err, candidacy.ErrIllegal), errors.Is(err, candidacy.ErrUnknownStatus):
-			f.Errors["status"] = "err.choose"
+			f.Errors["status"] = i18n.M("err.choose")
 		default:
 			s.serverError(w, r, err)
 			return
@@ -409,13 +443,13 @@ func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !ok:
 	case !known:
-		f.Errors["constituency"] = "err.constituency"
+		f.Errors["constituency"] = i18n.M("err.constituency")
 	default:
 		need, _ := eligibility.RequiredEducation(eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
 			c.Veteran, cc.rule.Eligibility())
 		have, _ := eligibility.EducationRank(c.Education)
 		if want, _ := eligibility.EducationRank(need); have < want {
-			f.Errors["constituency"] = components.Message("elig.education_low", i18n.T(ctx, "education."+need))
+			f.Errors["constituency"] = i18n.M("elig.education_low", i18n.ArgKey("level", "education."+need))
 			break
 		}
 		err := s.store.ChangeConstituency(ctx, actor(r), p.Scope, c.ID, formVersion(f), k, s.now(), cc.election.ElectionDay, cc.rule.Lifecycle())
@@ -424,15 +458,15 @@ func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
 			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(c.ID, 10), "candidates.constituency_changed")
 			return
 		case errors.Is(err, store.ErrConflict):
-			f.Errors[""] = "err.conflict"
+			f.Errors[""] = i18n.M("err.conflict")
 		case errors.Is(err, candidacy.ErrChangeUsed):
-			f.Errors["constituency"] = "err.change_used"
+			f.Errors["constituency"] = i18n.M("err.change_used")
 		case errors.Is(err, candidacy.ErrOtherCounty):
-			f.Errors["constituency"] = "err.change_other_county"
+			f.Errors["constituency"] = i18n.M("err.change_other_county")
 		case errors.Is(err, candidacy.ErrChangeTooLate):
-			f.Errors["constituency"] = "err.change_too_late"
+			f.Errors["constituency"] = i18n.M("err.change_too_late")
 		case errors.Is(err, candidacy.ErrIllegal):
-			f.Errors["constituency"] = "err.change_final"
+			f.Errors["constituency"] = i18n.M("err.change_final")
 		default:
 			s.serverError(w, r, err)
 			return
@@ -475,13 +509,13 @@ func (s *Server) candidateRuleUpdate(w http.ResponseWriter, r *http.Request) {
 	for name, dst := range fields {
 		v, err := strconv.Atoi(latin(f, name))
 		if err != nil || v < 0 || v > 100000 {
-			f.Errors[name] = "err.number_large"
+			f.Errors[name] = i18n.M("err.number_large")
 			continue
 		}
 		*dst = v
 	}
 	if f.Valid() && (rule.MinAge == 0 || rule.CertificateMaxMonths == 0 || rule.ObjectionDays == 0) {
-		f.Errors[""] = "err.number_zero"
+		f.Errors[""] = i18n.M("err.number_zero")
 	}
 	if !f.Valid() {
 		s.renderCandidateRules(w, r, http.StatusUnprocessableEntity, map[string]components.Form{rule.Kind: f})

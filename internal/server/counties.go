@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
 	"github.com/setad/setad/web/counties"
@@ -78,7 +79,7 @@ func (s *Server) countySizes(w http.ResponseWriter, r *http.Request) {
 		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 100_000_000 {
-			f.Errors[name] = "err.size"
+			f.Errors[name] = i18n.M("err.size")
 			return nil
 		}
 		return &n

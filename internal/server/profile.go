@@ -42,15 +42,15 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		f.Errors["current_password"] = "err.current_password"
+		f.Errors["current_password"] = i18n.M("err.current_password")
 		if locked {
-			f.Errors["current_password"] = "err.locked"
+			f.Errors["current_password"] = i18n.M("err.locked")
 		}
 	}
 	if key := auth.CheckPassword(next); key != "" {
-		f.Errors["new_password"] = key
+		f.Errors["new_password"] = i18n.M(key)
 	} else if next != confirm {
-		f.Errors["confirm_password"] = "err.password_mismatch"
+		f.Errors["confirm_password"] = i18n.M("err.password_mismatch")
 	}
 	if !f.Valid() {
 		s.render(w, r, http.StatusUnprocessableEntity, profile.Page(f, string(i18n.From(ctx))))
@@ -82,7 +82,7 @@ func (s *Server) profileLang(w http.ResponseWriter, r *http.Request) {
 	}
 	lang, valid := i18n.Parse(f.Get("lang"))
 	if !valid {
-		f.Errors["lang"] = "err.choose"
+		f.Errors["lang"] = i18n.M("err.choose")
 		s.render(w, r, http.StatusUnprocessableEntity, profile.Page(f, string(i18n.From(r.Context()))))
 		return
 	}

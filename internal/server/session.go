@@ -44,7 +44,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	pw := r.PostForm.Get("password") // not trimmed: spaces may be part of a password
 	f.Values.Del("password")
 	if username == "" || pw == "" {
-		f.Errors[""] = "login.missing"
+		f.Errors[""] = i18n.M("login.missing")
 		s.render(w, r, http.StatusUnauthorized, login.Page(f, next))
 		return
 	}
@@ -55,7 +55,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if n >= s.cfg.LoginIPLimit {
-		f.Errors[""] = "login.too_many"
+		f.Errors[""] = i18n.M("login.too_many")
 		s.render(w, r, http.StatusTooManyRequests, login.Page(f, next))
 		return
 	}
@@ -74,7 +74,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	match, err := s.hasher.Verify(ctx, pw, hash)
 	if errors.Is(err, password.ErrBusy) {
-		f.Errors[""] = "login.busy"
+		f.Errors[""] = i18n.M("login.busy")
 		s.render(w, r, http.StatusTooManyRequests, login.Page(f, next))
 		return
 	}
@@ -90,7 +90,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		err = s.store.LoginSucceeded(ctx, a, *user, s.cfg.LoginIPLimit)
 		switch {
 		case errors.Is(err, store.ErrTooManyFrom):
-			f.Errors[""] = "login.too_many"
+			f.Errors[""] = i18n.M("login.too_many")
 			s.render(w, r, http.StatusTooManyRequests, login.Page(f, next))
 			return
 		case errors.Is(err, store.ErrLoginRefused):
@@ -106,7 +106,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		f.Errors[""] = "login.failed"
+		f.Errors[""] = i18n.M("login.failed")
 		s.render(w, r, http.StatusUnauthorized, login.Page(f, next))
 		return
 	}

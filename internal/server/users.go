@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
@@ -94,9 +95,9 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 	if needP, _, _, _ := role.Needs(); needP {
 		acc.Province = s.provinceCode(r, p)
 	}
-	f.Errors = acc.Validate(true)
+	f.Errors = components.KeyErrors(acc.Validate(true))
 	if role == auth.National {
-		f.Errors["role"] = "err.role"
+		f.Errors["role"] = i18n.M("err.role")
 	}
 	if f.Valid() {
 		hash, err := s.hasher.Hash(ctx, acc.Password)
@@ -110,13 +111,13 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 			s.redirectFlash(w, r, "/admin/users/"+strconv.FormatInt(id, 10), "users.created")
 			return
 		case errors.Is(err, store.ErrExists):
-			f.Errors["username"] = "err.username_taken"
+			f.Errors["username"] = i18n.M("err.username_taken")
 		case errors.Is(err, store.ErrUnknownCounty), errors.Is(err, store.ErrNotFound):
-			f.Errors["county"] = "err.unknown_county"
+			f.Errors["county"] = i18n.M("err.unknown_county")
 		case errors.Is(err, store.ErrUnknownDistrict):
-			f.Errors["district"] = "err.unknown_district"
+			f.Errors["district"] = i18n.M("err.unknown_district")
 		case errors.Is(err, store.ErrUnknownCommittee):
-			f.Errors["committee"] = "err.unknown_committee"
+			f.Errors["committee"] = i18n.M("err.unknown_committee")
 		default:
 			s.serverError(w, r, err)
 			return
@@ -176,7 +177,7 @@ func (s *Server) userSetDisabled(w http.ResponseWriter, r *http.Request, disable
 		return
 	}
 	if disabled && u.ID == p.ID {
-		f.Errors[""] = "err.disable_self"
+		f.Errors[""] = i18n.M("err.disable_self")
 		s.render(w, r, http.StatusUnprocessableEntity, users.Show(u, f))
 		return
 	}
@@ -201,7 +202,7 @@ func (s *Server) userPassword(w http.ResponseWriter, r *http.Request) {
 	pw := r.PostForm.Get("password")
 	f.Values.Del("password")
 	if key := auth.CheckPassword(pw); key != "" {
-		f.Errors["password"] = key
+		f.Errors["password"] = i18n.M(key)
 		s.render(w, r, http.StatusUnprocessableEntity, users.Show(u, f))
 		return
 	}
@@ -227,7 +228,7 @@ func (s *Server) afterUserChange(w http.ResponseWriter, r *http.Request, u store
 			return
 		}
 		f := components.NewForm()
-		f.Errors[""] = "err.conflict"
+		f.Errors[""] = i18n.M("err.conflict")
 		s.render(w, r, http.StatusConflict, users.Show(cur, f))
 	default:
 		s.serverError(w, r, err)

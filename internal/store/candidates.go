@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/candidacy"
 	"github.com/setad/setad/internal/eligibility"
+	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
 )
 
@@ -295,7 +297,32 @@ func clashes(ctx context.Context, q querier, electionID int64, ids []string) (ma
 type ImportRow struct {
 	Line     int               `json:"line"`
 	Values   map[string]string `json:"values"`
-	Problems []string          `json:"problems"` // message values, see components.Message
+	Problems []ImportProblem   `json:"problems"`
+}
+
+// ImportProblem is one reason a row was refused: the column ("" for the whole row) and the message, kept
+// with its arguments so that it is rendered in the language of whoever reads the preview.
+type ImportProblem struct {
+	Field string   `json:"field"`
+	Msg   i18n.Msg `json:"msg"`
+}
+
+// UnmarshalJSON also reads the problems of previews saved before messages were typed: a string holding
+// the column, a unit separator, the key and its one argument after a bar. The argument goes to the
+// message's placeholder, if it has one; an argument the message never took is dropped.
+func (p *ImportProblem) UnmarshalJSON(b []byte) error {
+	var old string
+	if err := json.Unmarshal(b, &old); err != nil {
+		type plain ImportProblem // without this method
+		return json.Unmarshal(b, (*plain)(p))
+	}
+	field, v, _ := strings.Cut(old, "\x1f")
+	key, arg, hasArg := strings.Cut(v, "|")
+	p.Field, p.Msg = field, i18n.Msg{Key: key}
+	if names := i18n.Placeholders(key); hasArg && len(names) == 1 {
+		p.Msg.Args = []i18n.Arg{{Name: names[0], Value: arg}} // the name is the catalogue's own
+	}
+	return nil
 }
 
 // ReadyRow is one row of an uploaded file that passed every check.

@@ -46,9 +46,9 @@ func href(b store.Board, tail string) templ.SafeURL {
 // Title names a board: "Executive board of Marvdasht County" or of a district.
 func Title(ctx context.Context, b store.Board) string {
 	if b.Level == "district" {
-		return i18n.T(ctx, "boards.title_district", i18n.Pick(ctx, b.DistrictFa, b.DistrictEn), i18n.Pick(ctx, b.CountyFa, b.CountyEn))
+		return i18n.T(ctx, "boards.title_district", i18n.ArgName("district", b.DistrictFa, b.DistrictEn), i18n.ArgName("county", b.CountyFa, b.CountyEn))
 	}
-	return i18n.T(ctx, "boards.title_county", i18n.Pick(ctx, b.CountyFa, b.CountyEn))
+	return i18n.T(ctx, "boards.title_county", i18n.ArgName("county", b.CountyFa, b.CountyEn))
 }
 
 // StatusKey is the board's status for display: a draft that HQ sent back is "returned".
@@ -77,22 +77,43 @@ func roleLabel(ctx context.Context, m boardrules.Member) string {
 
 // violation is a broken rule in the user's language.
 func violation(ctx context.Context, v boardrules.Violation) string {
-	key := "rule." + v.Code
 	switch v.Code {
-	case "chair_count", "secretary_count":
-		return i18n.T(ctx, key, i18n.Num(ctx, v.Got))
-	case "chair_office", "office_missing":
-		return i18n.T(ctx, key, i18n.T(ctx, "office."+v.Office))
+	case "chair_count":
+		return i18n.T(ctx, "rule.chair_count", i18n.ArgNum("got", v.Got))
+	case "secretary_count":
+		return i18n.T(ctx, "rule.secretary_count", i18n.ArgNum("got", v.Got))
+	case "chair_office":
+		return i18n.T(ctx, "rule.chair_office", i18n.ArgKey("office", "office."+v.Office))
+	case "office_missing":
+		return i18n.T(ctx, "rule.office_missing", i18n.ArgKey("office", "office."+v.Office))
 	case "office_twice":
-		return i18n.T(ctx, key, i18n.T(ctx, "office."+v.Office), i18n.Num(ctx, v.Got))
+		return i18n.T(ctx, "rule.office_twice", i18n.ArgKey("office", "office."+v.Office), i18n.ArgNum("got", v.Got))
 	case "office_foreign":
-		return i18n.T(ctx, key, v.Name, i18n.T(ctx, "office."+v.Office))
-	case "trusted_count", "alternate_count", "pool_size":
-		return i18n.T(ctx, key, i18n.Num(ctx, v.Want), i18n.Num(ctx, v.Got))
+		return i18n.T(ctx, "rule.office_foreign", i18n.ArgText("name", v.Name), i18n.ArgKey("office", "office."+v.Office))
+	case "trusted_count":
+		return i18n.T(ctx, "rule.trusted_count", i18n.ArgNum("want", v.Want), i18n.ArgNum("got", v.Got))
+	case "alternate_count":
+		return i18n.T(ctx, "rule.alternate_count", i18n.ArgNum("want", v.Want), i18n.ArgNum("got", v.Got))
+	case "pool_size":
+		return i18n.T(ctx, "rule.pool_size", i18n.ArgNum("want", v.Want), i18n.ArgNum("got", v.Got))
 	case "pool_not_approved":
-		return i18n.T(ctx, key)
+		return i18n.T(ctx, "rule.pool_not_approved")
+	case "invalid_id":
+		return i18n.T(ctx, "rule.invalid_id", i18n.ArgText("name", v.Name))
+	case "duplicate_id":
+		return i18n.T(ctx, "rule.duplicate_id", i18n.ArgText("name", v.Name))
+	case "candidate":
+		return i18n.T(ctx, "rule.candidate", i18n.ArgText("name", v.Name))
+	case "pool_invalid_id":
+		return i18n.T(ctx, "rule.pool_invalid_id", i18n.ArgText("name", v.Name))
+	case "pool_duplicate_id":
+		return i18n.T(ctx, "rule.pool_duplicate_id", i18n.ArgText("name", v.Name))
+	case "pool_candidate":
+		return i18n.T(ctx, "rule.pool_candidate", i18n.ArgText("name", v.Name))
+	case "not_from_pool":
+		return i18n.T(ctx, "rule.not_from_pool", i18n.ArgText("name", v.Name))
 	}
-	return i18n.T(ctx, key, v.Name)
+	return "rule." + v.Code // a rule without its message shows its key, as an unknown key does
 }
 
 func roleOptions(ctx context.Context) []components.Option {

@@ -168,9 +168,9 @@ func Rules(d RulesData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var10 string
-				templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "rules.chair", i18n.T(ctx, "office."+r.ChairOffice)))
+				templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "rules.chair", i18n.ArgKey("office", "office."+r.ChairOffice)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/boards/rules.templ`, Line: 33, Col: 75}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/boards/rules.templ`, Line: 33, Col: 83}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 				if templ_7745c5c3_Err != nil {
@@ -325,9 +325,9 @@ func Rules(d RulesData) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var17 string
-					templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "rules.summary", i18n.Num(ctx, r.TrustedMain), i18n.Num(ctx, r.Alternates), i18n.Num(ctx, r.PoolSize), i18n.Num(ctx, r.QuorumNum), i18n.Num(ctx, r.QuorumDen)))
+					templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "rules.summary", i18n.ArgNum("trusted", r.TrustedMain), i18n.ArgNum("alternates", r.Alternates), i18n.ArgNum("pool", r.PoolSize), i18n.ArgNum("num", r.QuorumNum), i18n.ArgNum("den", r.QuorumDen)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/boards/rules.templ`, Line: 56, Col: 178}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/boards/rules.templ`, Line: 56, Col: 215}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 					if templ_7745c5c3_Err != nil {

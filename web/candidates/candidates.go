@@ -6,7 +6,6 @@ import (
 	"context"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/a-h/templ"
 
@@ -81,9 +80,10 @@ func sortOptions(ctx context.Context) []components.Option {
 func constituencyOptions(ctx context.Context, ks []store.Constituency) []components.Option {
 	var opts []components.Option
 	for _, k := range ks {
-		label := i18n.T(ctx, "candidates.constituency_city", i18n.Pick(ctx, k.NameFa, k.NameEn))
+		label := i18n.T(ctx, "candidates.constituency_city", i18n.ArgName("city", k.NameFa, k.NameEn))
 		if k.Kind == eligibility.Village {
-			label = i18n.T(ctx, "candidates.constituency_village", i18n.Pick(ctx, k.NameFa, k.NameEn), i18n.Pick(ctx, k.CountyFa, k.CountyEn))
+			label = i18n.T(ctx, "candidates.constituency_village", i18n.ArgName("district", k.NameFa, k.NameEn),
+				i18n.ArgName("county", k.CountyFa, k.CountyEn))
 		}
 		opts = append(opts, components.Option{Value: k.Code, Label: label})
 	}
@@ -121,12 +121,11 @@ func exportHref(f components.Form, ext string) templ.SafeURL {
 }
 
 // Problem renders one problem of an imported row: the field, then what is wrong with it.
-func Problem(ctx context.Context, v string) string {
-	field, msg, _ := strings.Cut(v, "\x1f")
-	if field == "" {
-		return components.Text(ctx, msg)
+func Problem(ctx context.Context, p store.ImportProblem) string {
+	if p.Field == "" {
+		return p.Msg.Text(ctx)
 	}
-	return i18n.T(ctx, "field."+field) + ": " + components.Text(ctx, msg)
+	return i18n.T(ctx, "field."+p.Field) + ": " + p.Msg.Text(ctx)
 }
 
 // ruleFields are the numbers of a candidate rule, in the order the law gives them.

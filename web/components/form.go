@@ -5,21 +5,30 @@ package components
 import (
 	"context"
 	"net/url"
-	"strings"
 
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/store"
 )
 
-// Form is a submitted form: what was typed, and the message key of each field's error.
+// Form is a submitted form: what was typed, and each field's error ("" is the form's own).
 type Form struct {
 	Values url.Values
-	Errors map[string]string
+	Errors map[string]i18n.Msg
 	Prefix string // keeps element ids unique when a page has two forms with the same field names
 }
 
 // NewForm returns an empty form.
-func NewForm() Form { return Form{Values: url.Values{}, Errors: map[string]string{}} }
+func NewForm() Form { return Form{Values: url.Values{}, Errors: map[string]i18n.Msg{}} }
+
+// KeyErrors are the form errors of field errors given as message keys without arguments, as the rule
+// packages give them.
+func KeyErrors(errs map[string]string) map[string]i18n.Msg {
+	msgs := make(map[string]i18n.Msg, len(errs))
+	for field, key := range errs {
+		msgs[field] = i18n.M(key)
+	}
+	return msgs
+}
 
 // Get returns the typed value of a field.
 func (f Form) Get(name string) string { return f.Values.Get(name) }
@@ -31,8 +40,11 @@ func (f Form) id(name string) string { return "f-" + f.Prefix + name }
 
 func (f Form) errID(name string) string { return "e-" + f.Prefix + name }
 
-// Err returns the message key of a field's error, or "".
-func (f Form) Err(name string) string { return f.Errors[name] }
+// Err returns a field's error, or the zero Msg.
+func (f Form) Err(name string) i18n.Msg { return f.Errors[name] }
+
+// HasErr reports whether a field has an error.
+func (f Form) HasErr(name string) bool { return !f.Errors[name].IsZero() }
 
 // Valid reports whether no field has an error.
 func (f Form) Valid() bool { return len(f.Errors) == 0 }
@@ -41,24 +53,6 @@ func (f Form) Valid() bool { return len(f.Errors) == 0 }
 type Option struct {
 	Value string
 	Label string
-}
-
-// Message joins a message key and its arguments into one error value for Form.Errors.
-func Message(key string, args ...string) string {
-	return strings.Join(append([]string{key}, args...), "|")
-}
-
-// Text renders an error value made by Message in the request's language.
-func Text(ctx context.Context, v string) string { return message(ctx, v) }
-
-// message renders an error value made by Message.
-func message(ctx context.Context, v string) string {
-	parts := strings.Split(v, "|")
-	args := make([]any, len(parts)-1)
-	for i, a := range parts[1:] {
-		args[i] = a
-	}
-	return i18n.T(ctx, parts[0], args...)
 }
 
 // CountyOptions are counties as choices, by code, named in the request's language.
