@@ -70,6 +70,7 @@ const (
 	ReviewCandidates   // move candidates along the lifecycle
 	OverrideCandidates // record HQ's judgement where the law leaves it
 	EditReference      // correct reference data such as constituency sizes
+	EditLaw            // keep the law's national rules: board compositions, candidate rules
 )
 
 var perms = map[Perm][]Role{
@@ -85,6 +86,9 @@ var perms = map[Perm][]Role{
 	ReviewCandidates:   {HQ, Governor},
 	OverrideCandidates: {HQ},
 	EditReference:      {HQ},
+	// The law is the same in every province, so only the Ministry's election HQ keeps its numbers; a
+	// province's HQ reads them like everyone else.
+	EditLaw: {National},
 }
 
 // EditsBoardLevel reports whether the principal composes boards of a level: a governor the county board,

@@ -35,6 +35,12 @@ func TestCan(t *testing.T) {
 		{Committee, EditBoards, false},
 		{Observer, EditBoards, false},
 		{Observer, ViewBoards, true},
+		{National, EditLaw, true},
+		{HQ, EditLaw, false},
+		{Governor, EditLaw, false},
+		{DistrictHead, EditLaw, false},
+		{Committee, EditLaw, false},
+		{Observer, EditLaw, false},
 	}
 	for _, tt := range tests {
 		p := &Principal{Role: tt.role}

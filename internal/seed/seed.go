@@ -46,7 +46,7 @@ var Kinds = []store.ElectionKind{
 func days(n int) *int { return &n }
 
 // BoardRules are LAW.md's executive-board compositions. A by-election uses its parent kind's rules.
-// Rows already in the database are kept as HQ may have edited them.
+// Rows already in the database are kept as the national HQ may have edited them.
 var BoardRules = []store.BoardRule{
 	{Kind: "councils", Level: "county", ChairOffice: "governor", ExOfficio: []string{"civil_registration", "judiciary_rep"},
 		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(5),
@@ -69,7 +69,7 @@ var BoardRules = []store.BoardRule{
 }
 
 // CandidateRules are LAW.md's registration and lifecycle numbers. Only the councils' are known; the age
-// reference day is uncertain, so the rule is marked for HQ to confirm.
+// reference day is uncertain, so the rule is marked for the national HQ to confirm.
 var CandidateRules = []store.CandidateRule{{
 	Kind: "councils", MinAge: eligibility.CouncilsDefaults.MinAge, AgeOnElectionDay: eligibility.CouncilsDefaults.AgeOnElectionDay,
 	VillageSmallHouseholds: eligibility.CouncilsDefaults.VillageSmallHouseholds, CitySmallPopulation: eligibility.CouncilsDefaults.CitySmallPopulation,

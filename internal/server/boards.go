@@ -440,7 +440,7 @@ func (s *Server) boardPrint(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r.WithContext(i18n.NewContext(r.Context(), i18n.Fa)), http.StatusOK, boards.Print(d))
 }
 
-// boardRules shows the composition rules; HQ edits them below.
+// boardRules shows the composition rules; the national HQ edits them below, everyone else reads them.
 func (s *Server) boardRules(w http.ResponseWriter, r *http.Request) {
 	s.renderRules(w, r, http.StatusOK, nil)
 }
@@ -454,11 +454,10 @@ func (s *Server) renderRules(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, boards.Rules(boards.RulesData{Rules: rules, Forms: forms}))
 }
 
-// boardRuleUpdate lets HQ correct a rule: counts from 0 to 100 (any digits), a quorum fraction, offices
-// from the law's list.
+// boardRuleUpdate lets the national HQ correct a rule: counts from 0 to 100 (any digits), a quorum
+// fraction, offices from the law's list. The rule holds in every province, so no province's HQ may.
 func (s *Server) boardRuleUpdate(w http.ResponseWriter, r *http.Request) {
-	p := auth.FromContext(r.Context())
-	if !p.Can(auth.ReviewBoards) {
+	if !auth.FromContext(r.Context()).Can(auth.EditLaw) {
 		s.forbidden(w, r)
 		return
 	}
@@ -500,7 +499,7 @@ func (s *Server) boardRuleUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderRules(w, r, http.StatusUnprocessableEntity, map[string]components.Form{boards.RuleKey(rule.Kind, rule.Level): f})
 		return
 	}
-	err := s.store.UpdateBoardRule(r.Context(), actor(r), p.Scope.ProvinceID, rule)
+	err := s.store.UpdateBoardRule(r.Context(), actor(r), rule)
 	switch {
 	case err == nil:
 		s.redirectFlash(w, r, "/boards/rules", "rules.saved")

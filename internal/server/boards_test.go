@@ -408,33 +408,45 @@ func TestBoardReviewFixes(t *testing.T) {
 	}
 }
 
+// The law is national: only the national HQ changes a composition rule; every other role, a province's
+// HQ included, reads it and is refused a change.
 func TestBoardRulesPage(t *testing.T) {
 	a := newTestApp(t)
 	a.withElection()
-	hq, gov := a.login("hq.fars"), a.login("gov.marvdasht")
-	page := a.get(gov, "/boards/rules")
-	if page.status != http.StatusOK {
-		t.Fatalf("rules page: %d", page.status)
-	}
-	mustContain(t, page.body, "قواعد ترکیب هیئت‌های اجرایی", "پیش‌فرض غیرقطعی", "۸ معتمد اصلی")
-	mustNotContain(t, page.body, `action="/boards/rules/`)
-	if res := a.post(gov, "/boards/rules/councils/county", url.Values{"version": {"1"}}); res.status != http.StatusForbidden {
-		t.Fatalf("governor editing a rule: %d", res.status)
-	}
+	national, gov := a.login("national"), a.login("gov.marvdasht")
 	form := url.Values{"version": {"1"}, "trusted_main": {"۹"}, "alternates": {"5"}, "pool_size": {"30"}, "quorum_num": {"2"},
 		"quorum_den": {"3"}, "formed_within_days": {"5"}, "ex_officio": {"civil_registration", "judiciary_rep"}}
+	for _, user := range []string{"hq.fars", "gov.marvdasht", "dh.marvdasht", "committee", "observer"} {
+		c := a.login(user)
+		page := a.get(c, "/boards/rules")
+		if page.status != http.StatusOK {
+			t.Fatalf("%s: rules page: %d", user, page.status)
+		}
+		mustContain(t, page.body, "قواعد ترکیب هیئت‌های اجرایی", "پیش‌فرض غیرقطعی", "۸ معتمد اصلی", "ستاد انتخابات کشور (وزارت کشور) آن‌ها را نگه می‌دارد",
+			"اعضای حقوقی: رئیس ثبت احوال")
+		mustNotContain(t, page.body, `action="/boards/rules/`)
+		if res := a.post(c, "/boards/rules/councils/county", form); res.status != http.StatusForbidden {
+			t.Fatalf("%s editing a rule: %d", user, res.status)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM board_rules WHERE version <> 1 OR (kind, level) = ('councils', 'county') AND trusted_main <> 8`); n != 0 {
+		t.Fatalf("refused edits changed %d rules", n)
+	}
+	page := a.get(national, "/boards/rules")
+	mustContain(t, page.body, `action="/boards/rules/councils/county"`, `action="/boards/rules/majlis/district"`)
+	mustNotContain(t, page.body, "ستاد انتخابات کشور (وزارت کشور) آن‌ها را نگه می‌دارد")
 	bad := url.Values{}
 	for k, v := range form {
 		bad[k] = v
 	}
 	bad.Set("quorum_num", "4")
 	bad.Set("pool_size", "many")
-	res := a.post(hq, "/boards/rules/councils/county", bad)
+	res := a.post(national, "/boards/rules/councils/county", bad)
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("invalid rule: %d", res.status)
 	}
 	mustContain(t, res.body, "عددی بین ۰ تا ۱۰۰ وارد کنید", `value="many"`)
-	if res := a.post(hq, "/boards/rules/councils/county", form); res.status != http.StatusSeeOther {
+	if res := a.post(national, "/boards/rules/councils/county", form); res.status != http.StatusSeeOther {
 		t.Fatalf("rule update: %d\n%s", res.status, res.body)
 	}
 	if n := a.count(`SELECT trusted_main FROM board_rules WHERE kind = 'councils' AND level = 'county' AND NOT uncertain AND version = 2`); n != 9 {
@@ -444,15 +456,21 @@ func TestBoardRulesPage(t *testing.T) {
 	mustContain(t, a.get(gov, "/boards/"+a.boardID("marvdasht", "")).body, "هیئت به ۹ معتمد اصلی نیاز دارد")
 	// The same old form again: refused, nothing changed.
 	form.Set("trusted_main", "7")
-	res = a.post(hq, "/boards/rules/councils/county", form)
+	res = a.post(national, "/boards/rules/councils/county", form)
 	if res.status != http.StatusSeeOther || a.count(`SELECT trusted_main FROM board_rules WHERE kind = 'councils' AND level = 'county'`) != 9 {
 		t.Fatalf("a stale rule edit was applied (%d)", res.status)
 	}
-	mustContain(t, a.get(hq, "/boards/rules").body, "کاربر دیگری همین حالا تغییر داده است")
-	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'board_rules.update' AND detail::text LIKE '%"trusted_main":8%"trusted_main":9%'`); n != 1 {
-		t.Error("the rule change is not audited with before and after")
+	mustContain(t, a.get(national, "/boards/rules").body, "کاربر دیگری همین حالا تغییر داده است")
+	// One audit row, by the national HQ, belonging to no province, with before and after.
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'board_rules.update' AND entity = 'board_rules'
+		AND entity_id = 'councils/county' AND province_id IS NULL AND actor_id = $1
+		AND detail::text LIKE '%"trusted_main":8%"trusted_main":9%'`, a.ids["national"]); n != 1 {
+		t.Error("the rule change is not audited as the national HQ's, with before and after")
 	}
-	if res := a.post(hq, "/boards/rules/nothing/county", form); res.status != http.StatusNotFound {
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'board_rules.update'`); n != 1 {
+		t.Errorf("%d rule audit rows, want 1", n)
+	}
+	if res := a.post(national, "/boards/rules/nothing/county", form); res.status != http.StatusNotFound {
 		t.Errorf("unknown rule: %d", res.status)
 	}
 }

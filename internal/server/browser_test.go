@@ -135,3 +135,23 @@ func TestBrowserHQPages(t *testing.T) {
 	b.Visit(a.srv.URL + "/lang/en?next=%2Faudit")
 	b.Visit(a.srv.URL + "/admin/users/" + itoa(a.ids["gov.marvdasht"]))
 }
+
+// The national HQ keeps the law's rules: both rule pages show it the forms, and they pass the
+// accessibility check.
+func TestBrowserNationalRules(t *testing.T) {
+	a := newTestApp(t)
+	b := browsertest.New(t)
+	b.Visit(a.srv.URL + "/login")
+	b.Run(
+		chromedp.SendKeys(chromedp.ID("f-username"), "national"),
+		chromedp.SendKeys(chromedp.ID("f-password"), testPassword),
+		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".who-name")),
+	)
+	for page, form := range map[string]string{"/boards/rules": "/boards/rules/councils/county", "/candidates/rules": "/candidates/rules/councils"} {
+		b.Visit(a.srv.URL + page)
+		if got := b.Attr(`form[action="`+form+`"]`, "method"); got != "post" {
+			t.Errorf("the national HQ has no form posting to %s (method %q)", form, got)
+		}
+	}
+}

@@ -490,10 +490,10 @@ func (s *Server) renderCandidateRules(w http.ResponseWriter, r *http.Request, st
 	s.render(w, r, status, candidates.Rules(candidates.RulesData{Rules: rules, Forms: forms}))
 }
 
-// candidateRuleUpdate lets HQ correct a kind's registration and lifecycle numbers (0 to 100000, any digits).
+// candidateRuleUpdate lets the national HQ correct a kind's registration and lifecycle numbers (0 to
+// 100000, any digits). The numbers hold in every province, so no province's HQ may.
 func (s *Server) candidateRuleUpdate(w http.ResponseWriter, r *http.Request) {
-	p := auth.FromContext(r.Context())
-	if !p.Can(auth.ReviewBoards) {
+	if !auth.FromContext(r.Context()).Can(auth.EditLaw) {
 		s.forbidden(w, r)
 		return
 	}
@@ -521,7 +521,7 @@ func (s *Server) candidateRuleUpdate(w http.ResponseWriter, r *http.Request) {
 		s.renderCandidateRules(w, r, http.StatusUnprocessableEntity, map[string]components.Form{rule.Kind: f})
 		return
 	}
-	err := s.store.UpdateCandidateRule(r.Context(), actor(r), p.Scope.ProvinceID, rule)
+	err := s.store.UpdateCandidateRule(r.Context(), actor(r), rule)
 	switch {
 	case err == nil:
 		s.redirectFlash(w, r, "/candidates/rules", "rules.saved")

@@ -201,37 +201,56 @@ func TestCandidateCountCap(t *testing.T) {
 	mustContain(t, a.get(hq, "/candidates?q="+url.QueryEscape("علی 1099")).body, "۱ داوطلب یافت شد")
 }
 
+// The law is national: only the national HQ changes the candidate rules; every other role, a province's
+// HQ included, reads them and is refused a change.
 func TestCandidateRulesPage(t *testing.T) {
 	a := newTestApp(t)
 	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
 	a.withElection()
-	hq, gov := a.login("hq.fars"), a.login("gov.marvdasht")
-	mustContain(t, a.get(gov, "/candidates/rules").body, "قواعد ثبت‌نام داوطلبان", "پیش‌فرض غیرقطعی", "۲۵")
+	national, gov := a.login("national"), a.login("gov.marvdasht")
 	form := url.Values{"version": {"1"}, "min_age": {"۴۰"}, "village_small_households": {"200"}, "city_small_population": {"20000"},
 		"certificate_max_months": {"3"}, "resignation_min_months": {"3"}, "objection_days": {"4"},
 		"constituency_change_until_days": {"15"}, "max_constituency_changes": {"1"}}
-	if res := a.post(gov, "/candidates/rules/councils", form); res.status != http.StatusForbidden {
-		t.Fatalf("governor editing: %d", res.status)
+	for _, user := range []string{"hq.fars", "gov.marvdasht", "dh.marvdasht", "committee", "observer"} {
+		c := a.login(user)
+		page := a.get(c, "/candidates/rules")
+		mustContain(t, page.body, "قواعد ثبت‌نام داوطلبان", "پیش‌فرض غیرقطعی", "۲۵", "ستاد انتخابات کشور (وزارت کشور) آن‌ها را نگه می‌دارد")
+		mustNotContain(t, page.body, `action="/candidates/rules/`)
+		if res := a.post(c, "/candidates/rules/councils", form); res.status != http.StatusForbidden {
+			t.Fatalf("%s editing: %d", user, res.status)
+		}
 	}
+	if n := a.count(`SELECT count(*) FROM candidate_rules WHERE version <> 1 OR min_age <> 25`); n != 0 {
+		t.Fatalf("refused edits changed %d rules", n)
+	}
+	page := a.get(national, "/candidates/rules")
+	mustContain(t, page.body, `action="/candidates/rules/councils"`)
+	mustNotContain(t, page.body, "ستاد انتخابات کشور (وزارت کشور) آن‌ها را نگه می‌دارد")
 	bad := url.Values{}
 	for k, v := range form {
 		bad[k] = v
 	}
 	bad.Set("objection_days", "0")
-	if res := a.post(hq, "/candidates/rules/councils", bad); res.status != http.StatusUnprocessableEntity {
+	if res := a.post(national, "/candidates/rules/councils", bad); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("zero objection window: %d", res.status)
 	}
-	if res := a.post(hq, "/candidates/rules/councils", form); res.status != http.StatusSeeOther {
+	if res := a.post(national, "/candidates/rules/councils", form); res.status != http.StatusSeeOther {
 		t.Fatalf("update: %d\n%s", res.status, res.body)
 	}
-	// The data decides at once: a 35-year-old is now too young.
+	// The data decides at once, in every province: a 35-year-old is now too young.
 	res := a.post(gov, "/candidates", candidateForm("جوان", nid(60), "marvdasht"))
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("registration under the new rule: %d", res.status)
 	}
 	mustContain(t, res.body, "دست‌کم ۴۰ سال")
-	if res := a.post(hq, "/candidates/rules/councils", form); res.status != http.StatusSeeOther || a.count(`SELECT version FROM candidate_rules WHERE kind = 'councils'`) != 2 {
+	if res := a.post(national, "/candidates/rules/councils", form); res.status != http.StatusSeeOther || a.count(`SELECT version FROM candidate_rules WHERE kind = 'councils'`) != 2 {
 		t.Fatalf("a stale edit was applied: %d", res.status)
+	}
+	// One audit row, by the national HQ, belonging to no province, with before and after.
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'candidate_rules.update' AND entity = 'candidate_rules'
+		AND entity_id = 'councils' AND province_id IS NULL AND actor_id = $1
+		AND detail::text LIKE '%"MinAge":25%"MinAge":40%'`, a.ids["national"]); n != 1 {
+		t.Error("the rule change is not audited as the national HQ's, with before and after")
 	}
 	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'candidate_rules.update'`); n != 1 {
 		t.Errorf("%d rule audit rows, want 1", n)

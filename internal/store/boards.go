@@ -45,7 +45,8 @@ func (r BoardRule) Rule() boardrules.Rule {
 		Alternates: r.Alternates, PoolSize: r.PoolSize, QuorumNum: r.QuorumNum, QuorumDen: r.QuorumDen}
 }
 
-// AddBoardRules inserts the rules that are missing; rules already there (perhaps edited by HQ) are kept.
+// AddBoardRules inserts the rules that are missing; rules already there (perhaps edited by the national
+// HQ) are kept.
 func (s *Store) AddBoardRules(ctx context.Context, a audit.Actor, rules []BoardRule) (int, error) {
 	added := 0
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
@@ -85,8 +86,9 @@ func (s *Store) BoardRules(ctx context.Context) ([]BoardRule, error) {
 }
 
 // UpdateBoardRule changes the numbers and offices of one rule if nobody changed it since version; the
-// rule is then no longer an uncertain default but HQ's decision.
-func (s *Store) UpdateBoardRule(ctx context.Context, a audit.Actor, provinceID int64, r BoardRule) error {
+// rule is then no longer an uncertain default but the national HQ's decision. The law is national, so
+// the audit row belongs to no province and every province reads it.
+func (s *Store) UpdateBoardRule(ctx context.Context, a audit.Actor, r BoardRule) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT `+ruleCols+` FROM board_rules WHERE kind = $1 AND level = $2 FOR UPDATE`, r.Kind, r.Level)
 		if err != nil {
@@ -116,7 +118,7 @@ func (s *Store) UpdateBoardRule(ctx context.Context, a audit.Actor, provinceID i
 		after := r
 		after.Uncertain = false
 		return audit.Append(ctx, tx, a, audit.Entry{Action: "board_rules.update", Entity: "board_rules", EntityID: r.Kind + "/" + r.Level,
-			ProvinceID: provinceID, Detail: audit.Change{Before: view(before), After: view(after)}})
+			Detail: audit.Change{Before: view(before), After: view(after)}})
 	})
 }
 

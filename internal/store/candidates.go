@@ -782,8 +782,9 @@ func (s *Store) CandidateRules(ctx context.Context) ([]CandidateRule, error) {
 }
 
 // UpdateCandidateRule changes one kind's numbers if nobody changed them since the rule's version; the
-// rule is then HQ's decision, no longer an uncertain default.
-func (s *Store) UpdateCandidateRule(ctx context.Context, a audit.Actor, provinceID int64, r CandidateRule) error {
+// rule is then the national HQ's decision, no longer an uncertain default. The law is national, so the
+// audit row belongs to no province and every province reads it.
+func (s *Store) UpdateCandidateRule(ctx context.Context, a audit.Actor, r CandidateRule) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `
 			SELECT kind, min_age, age_on_election_day, village_small_households, city_small_population, certificate_max_months,
@@ -812,6 +813,6 @@ func (s *Store) UpdateCandidateRule(ctx context.Context, a audit.Actor, province
 		after := r
 		after.Uncertain, after.Version = false, before.Version+1
 		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate_rules.update", Entity: "candidate_rules", EntityID: r.Kind,
-			ProvinceID: provinceID, Detail: audit.Change{Before: before, After: after}})
+			Detail: audit.Change{Before: before, After: after}})
 	})
 }

@@ -5,6 +5,7 @@ package boards
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -180,6 +181,15 @@ func legalOrder(d store.BoardDetail) []store.BoardMember {
 		out = append(out, byID[m.NationalID])
 	}
 	return out
+}
+
+// offices names a rule's ex-officio offices in the reader's language.
+func offices(ctx context.Context, keys []string) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = i18n.T(ctx, "office."+k)
+	}
+	return strings.Join(names, i18n.Pick(ctx, "، ", ", "))
 }
 
 // RuleKey names a rule in RulesData.Forms.
