@@ -340,6 +340,7 @@ var en = map[string]string{
 	"home.your_boards":                      "Your executive boards",
 	"boards.submitted_at":                   "Submitted",
 	"boards.not_submitted":                  "This decision is only for a board submitted for review.",
+	"boards.stale_submission":               "This board was submitted again after you opened the page, so your decision was not recorded. The new submission is shown below; review it and decide again.",
 	"boards.approve_refused":                "The board no longer meets the law (a member may have registered as a candidate) and was not approved; return it for correction.",
 	"err.date_old":                          "This date is more than two years ago; check it.",
 	"home.boards_review":                    "Executive boards of the province",

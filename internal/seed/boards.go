@@ -99,14 +99,16 @@ func demoBoardsLoad(ctx context.Context, st *store.Store, now time.Time) error {
 			"returned":    {"submit", "return"},
 			"resubmitted": {"submit", "return", "fix", "submit"},
 		}[db.state]
+		submission := 0 // the submission HQ decides on
 		for _, step := range steps {
 			switch step {
 			case "submit":
 				err = st.SubmitBoard(ctx, gov, fars, b.ID)
+				submission++
 			case "approve":
-				err = st.ApproveBoard(ctx, hq, fars, b.ID)
+				err = st.ApproveBoard(ctx, hq, fars, b.ID, submission)
 			case "return":
-				err = st.ReturnBoard(ctx, hq, fars, b.ID, "شماره تلفن دو عضو علی‌البدل نادرست است؛ اصلاح و دوباره ارسال کنید.")
+				err = st.ReturnBoard(ctx, hq, fars, b.ID, submission, "شماره تلفن دو عضو علی‌البدل نادرست است؛ اصلاح و دوباره ارسال کنید.")
 			case "fix":
 				d, err2 := st.Board(ctx, fars, b.ID)
 				if err2 != nil {

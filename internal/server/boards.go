@@ -128,6 +128,8 @@ func (s *Server) boardDone(w http.ResponseWriter, r *http.Request, id int64, err
 		s.boardRefused(w, r, id, http.StatusConflict, func(sd *boards.ShowData) { sd.Alert = "boards.not_allowed_now" })
 	case errors.Is(err, store.ErrBoardState):
 		s.boardRefused(w, r, id, http.StatusConflict, func(sd *boards.ShowData) { sd.Alert = "boards.not_submitted" })
+	case errors.Is(err, store.ErrStaleSubmission):
+		s.boardRefused(w, r, id, http.StatusConflict, func(sd *boards.ShowData) { sd.Alert = "boards.stale_submission" })
 	default:
 		return false
 	}
@@ -382,12 +384,28 @@ func (s *Server) reviewedBoard(w http.ResponseWriter, r *http.Request) (store.Bo
 	return s.scopedBoard(w, r)
 }
 
+// formSubmission is the number of the submission the reviewer's page showed. A missing or malformed one
+// never matches, so a decision is refused rather than applied to a submission nobody saw.
+func formSubmission(f components.Form) int {
+	n, err := strconv.Atoi(latin(f, "submission"))
+	if err != nil || n < 1 {
+		return -1
+	}
+	return n
+}
+
+// boardApprove approves the submission HQ saw; if the board was submitted again since, the page comes
+// back (409) showing the new submission.
 func (s *Server) boardApprove(w http.ResponseWriter, r *http.Request) {
 	d, ok := s.reviewedBoard(w, r)
 	if !ok {
 		return
 	}
-	err := s.store.ApproveBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID)
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	err := s.store.ApproveBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, formSubmission(f))
 	var ve *store.ViolationsError
 	if errors.As(err, &ve) {
 		s.boardRefused(w, r, d.ID, http.StatusUnprocessableEntity, func(sd *boards.ShowData) { sd.Alert = "boards.approve_refused" })
@@ -398,7 +416,8 @@ func (s *Server) boardApprove(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// boardReturn sends a board back to its composer; the note is required.
+// boardReturn sends a board back to its composer; the note is required. Like an approval it names the
+// submission HQ saw; a stale one comes back (409) with the note kept.
 func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
 	d, ok := s.reviewedBoard(w, r)
 	if !ok {
@@ -420,7 +439,11 @@ func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
 		return
 	}
-	err := s.store.ReturnBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, f.Get("note"))
+	err := s.store.ReturnBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, formSubmission(f), f.Get("note"))
+	if errors.Is(err, store.ErrStaleSubmission) {
+		s.boardRefused(w, r, d.ID, http.StatusConflict, func(sd *boards.ShowData) { sd.Alert, sd.Review = "boards.stale_submission", f })
+		return
+	}
 	if !s.boardDone(w, r, d.ID, err, "boards.returned") {
 		s.serverError(w, r, err)
 	}

@@ -75,6 +75,16 @@ func (a *testApp) composeLegal(c *http.Client, board string) {
 	}
 }
 
+// seen is the submission number that the board's page shows HQ, which its decision forms post back.
+func (a *testApp) seen(c *http.Client, board string) string {
+	a.t.Helper()
+	m := regexp.MustCompile(`name="submission" value="([0-9]+)"`).FindStringSubmatch(a.get(c, "/boards/"+board).body)
+	if m == nil {
+		a.t.Fatalf("the page of board %s carries no submission number", board)
+	}
+	return m[1]
+}
+
 func (a *testApp) boardStatus(board string) string {
 	a.t.Helper()
 	var s string
@@ -147,10 +157,10 @@ func TestBoardWorkflow(t *testing.T) {
 	if res := a.post(a.login("observer"), "/boards/"+board+"/return", url.Values{"note": {"x"}}); res.status != http.StatusForbidden {
 		t.Fatalf("observer returning: %d", res.status)
 	}
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"note": {""}}); res.status != http.StatusUnprocessableEntity {
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "note": {""}}); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("return without a note: %d", res.status)
 	}
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"note": {"تلفن دبیر را اصلاح کنید"}}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "note": {"تلفن دبیر را اصلاح کنید"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("return: %d", res.status)
 	}
 	if a.boardStatus(board) != "draft" {
@@ -192,7 +202,7 @@ func TestBoardWorkflow(t *testing.T) {
 	if res := a.get(hq, "/boards/"+board+"/print"); res.status != http.StatusNotFound {
 		t.Fatalf("print before approval: %d", res.status)
 	}
-	if res := a.post(hq, "/boards/"+board+"/approve", url.Values{}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}}); res.status != http.StatusSeeOther {
 		t.Fatalf("approve: %d", res.status)
 	}
 	if a.boardStatus(board) != "approved" {
@@ -279,7 +289,7 @@ func TestBoardCandidateConflict(t *testing.T) {
 	board := a.boardID("marvdasht", "")
 	a.composeLegal(gov, board)
 	a.post(gov, "/boards/"+board+"/submit", url.Values{})
-	a.post(hq, "/boards/"+board+"/approve", url.Values{})
+	a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}})
 	if a.boardStatus(board) != "approved" {
 		t.Fatal("setup: not approved")
 	}
@@ -295,7 +305,7 @@ func TestBoardCandidateConflict(t *testing.T) {
 	mustContain(t, page, "معتمد 3 در همین انتخابات داوطلب ثبت‌نام کرده است", "داوطلب همین انتخابات")
 	mustContain(t, a.get(hq, "/").body, "۱ هیئت با عضوی که داوطلب شده است", "/boards?conflict=1")
 	// HQ can send the approved board back for correction.
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"note": {"یک معتمد داوطلب شده است"}}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "note": {"یک معتمد داوطلب شده است"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("return of an approved board: %d", res.status)
 	}
 	if a.boardStatus(board) != "draft" {
@@ -372,7 +382,7 @@ func TestBoardReviewFixes(t *testing.T) {
 		SELECT $1, province_id, id, 'معتمد 2', $2, 'male', 'diploma' FROM counties WHERE code = 'beyza'`, election, nid(2)); err != nil {
 		t.Fatal(err)
 	}
-	res = a.post(hq, "/boards/"+board+"/approve", url.Values{})
+	res = a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}})
 	if res.status != http.StatusUnprocessableEntity || a.boardStatus(board) != "submitted" {
 		t.Fatalf("approving a board with a candidate on it: %d, %s", res.status, a.boardStatus(board))
 	}
@@ -381,7 +391,7 @@ func TestBoardReviewFixes(t *testing.T) {
 	mustContain(t, a.post(hq, "/boards/"+a.boardID("pasargad", "")+"/approve", url.Values{}).body, "فقط برای هیئتی است که برای بررسی ارسال شده است")
 
 	// The returned status is counted and filtered on its own.
-	a.post(hq, "/boards/"+board+"/return", url.Values{"note": {"عضو داوطلب را جایگزین کنید"}})
+	a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "note": {"عضو داوطلب را جایگزین کنید"}})
 	list := a.get(hq, "/boards?status=returned")
 	mustContain(t, list.body, "/boards/"+board)
 	mustNotContain(t, list.body, "/boards/"+a.boardID("pasargad", "")+`"`)
@@ -391,7 +401,7 @@ func TestBoardReviewFixes(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.post(gov, "/boards/"+board+"/submit", url.Values{})
-	a.post(hq, "/boards/"+board+"/approve", url.Values{})
+	a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}})
 	a.get(gov, "/lang/en")
 	print := a.get(gov, "/boards/"+board+"/print")
 	mustContain(t, print.body, `lang="fa"`, "امضای رئیس هیئت", "۱۴۰۵/۰۸/۰۱")
@@ -405,6 +415,72 @@ func TestBoardReviewFixes(t *testing.T) {
 	// Bidirectional overrides are refused.
 	if res := a.post(a.login("gov.pasargad"), "/boards/"+a.boardID("pasargad", "")+"/members", member("علی\u202eرضا", nid(900), "secretary", "")); res.status != http.StatusBadRequest {
 		t.Errorf("a name with a bidi override: %d", res.status)
+	}
+}
+
+// HQ decides on the submission its page showed: a page opened before a return and a resubmission neither
+// approves nor returns the new submission, and shows it instead.
+func TestBoardDecisionOnSeenSubmission(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	gov, hq, colleague := a.login("gov.marvdasht"), a.login("hq.fars"), a.login("hq.fars")
+	board := a.boardID("marvdasht", "")
+	a.composeLegal(gov, board)
+	if res := a.post(gov, "/boards/"+board+"/submit", url.Values{}); res.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", res.status)
+	}
+	seen := a.seen(hq, board) // HQ opens submission 1 and leaves the page open
+	if seen != "1" {
+		t.Fatalf("the page shows submission %s, want 1", seen)
+	}
+	// Meanwhile a colleague returns it, and the governor changes a member and submits again.
+	if res := a.post(colleague, "/boards/"+board+"/return", url.Values{"submission": {"1"}, "note": {"دبیر را عوض کنید"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("colleague's return: %d", res.status)
+	}
+	if res := a.post(gov, "/boards/"+board+"/members", member("دبیر تازه", nid(501), "secretary", "")); res.status != http.StatusSeeOther {
+		t.Fatalf("new secretary: %d", res.status)
+	}
+	if res := a.post(gov, "/boards/"+board+"/submit", url.Values{}); res.status != http.StatusSeeOther {
+		t.Fatalf("resubmit: %d", res.status)
+	}
+	unchanged := func(what string) {
+		t.Helper()
+		if a.boardStatus(board) != "submitted" || a.count(`SELECT count(*) FROM board_submissions WHERE board_id = $1 AND number = 2 AND decision IS NULL`, board) != 1 {
+			t.Fatalf("%s changed the board", what)
+		}
+	}
+	for _, stale := range []url.Values{{"submission": {seen}}, {}, {"submission": {"x"}}} {
+		res := a.post(hq, "/boards/"+board+"/approve", stale)
+		if res.status != http.StatusConflict {
+			t.Fatalf("approve with %v: %d", stale, res.status)
+		}
+		mustContain(t, res.body, "این هیئت پس از باز شدن این صفحه دوباره ارسال شده است", `name="submission" value="2"`,
+			"تغییرات نسبت به ارسال شماره ۱", "دبیر تازه")
+		unchanged("an approval of the old submission")
+	}
+	res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {seen}, "note": {"یادداشت من"}})
+	if res.status != http.StatusConflict {
+		t.Fatalf("return of the old submission: %d", res.status)
+	}
+	mustContain(t, res.body, "این هیئت پس از باز شدن این صفحه دوباره ارسال شده است", `name="submission" value="2"`, "یادداشت من</textarea>")
+	unchanged("a return of the old submission")
+	// Having seen the new submission, HQ decides on it.
+	if res := a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}}); res.status != http.StatusSeeOther {
+		t.Fatalf("approve of submission 2: %d\n%s", res.status, res.body)
+	}
+	if a.boardStatus(board) != "approved" || a.count(`SELECT count(*) FROM board_submissions WHERE board_id = $1 AND number = 2 AND decision = 'approved'`, board) != 1 {
+		t.Fatal("submission 2 is not approved")
+	}
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {"1"}, "note": {"x"}}); res.status != http.StatusConflict || a.boardStatus(board) != "approved" {
+		t.Fatalf("return of an approved board from submission 1: %d", res.status)
+	}
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {"2"}, "note": {"x"}}); res.status != http.StatusSeeOther || a.boardStatus(board) != "draft" {
+		t.Fatalf("return of the approved submission 2: %d", res.status)
+	}
+	for action, want := range map[string]int{"board.approve": 1, "board.return": 2} {
+		if n := a.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND entity_id = $2`, action, board); n != want {
+			t.Errorf("%s audit rows = %d, want %d", action, n, want)
+		}
 	}
 }
 

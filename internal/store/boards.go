@@ -20,6 +20,8 @@ var (
 	ErrBoardLocked = errors.New("store: the board is not a draft") // submitted or approved: read-only
 	ErrBoardState  = errors.New("store: the board is not in a state that allows this")
 	ErrNoRule      = errors.New("store: no composition rule for this kind of board")
+	// ErrStaleSubmission: the reviewer decided on a submission that is no longer the board's latest.
+	ErrStaleSubmission = errors.New("store: the board was submitted again since the reviewer saw it")
 )
 
 // BoardRule is a row of board_rules.
@@ -242,6 +244,14 @@ type BoardDetail struct {
 	Pool        []PoolMember
 	Candidates  map[string]bool // national IDs on the board or in the pool that are candidates
 	Submissions []Submission    // newest first
+}
+
+// LatestSubmission is the number of the board's latest submission, 0 when it was never submitted.
+func (d BoardDetail) LatestSubmission() int {
+	if len(d.Submissions) == 0 {
+		return 0
+	}
+	return d.Submissions[0].Number
 }
 
 // Check runs the composition rules on the board as it stands.
@@ -546,11 +556,15 @@ func members(d BoardDetail) []boardrules.Member {
 }
 
 // ApproveBoard approves a submitted board that still breaks no rule: a member may have registered as a
-// candidate since it was submitted.
-func (s *Store) ApproveBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64) error {
+// candidate since it was submitted. The reviewer names the submission they saw; if the board was
+// returned and submitted again meanwhile, that is ErrStaleSubmission and nothing changes.
+func (s *Store) ApproveBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, submission int) error {
 	return s.changeBoard(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
 		if d.Status != "submitted" {
 			return audit.Entry{}, ErrBoardState
+		}
+		if d.LatestSubmission() != submission {
+			return audit.Entry{}, ErrStaleSubmission
 		}
 		if vs := d.Check(); len(vs) > 0 {
 			return audit.Entry{}, &ViolationsError{Violations: vs}
@@ -560,15 +574,19 @@ func (s *Store) ApproveBoard(ctx context.Context, a audit.Actor, sc auth.Scope, 
 		}
 		_, err := tx.Exec(ctx, `UPDATE boards SET status = 'approved', approved_at = now(), version = version + 1 WHERE id = $1`, boardID)
 		return audit.Entry{Action: "board.approve", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
-			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "approved"}}}, err
+			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "approved", "submission": submission}}}, err
 	})
 }
 
-// ReturnBoard sends a submitted (or approved) board back to draft with the reviewer's note.
-func (s *Store) ReturnBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, note string) error {
+// ReturnBoard sends a submitted (or approved) board back to draft with the reviewer's note, if its latest
+// submission is still the one the reviewer saw (else ErrStaleSubmission).
+func (s *Store) ReturnBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, submission int, note string) error {
 	return s.changeBoard(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
 		if d.Status == "draft" {
 			return audit.Entry{}, ErrBoardState
+		}
+		if d.LatestSubmission() != submission {
+			return audit.Entry{}, ErrStaleSubmission
 		}
 		if d.Status == "submitted" {
 			if err := decide(ctx, tx, a, d, "returned", note); err != nil {
@@ -578,7 +596,7 @@ func (s *Store) ReturnBoard(ctx context.Context, a audit.Actor, sc auth.Scope, b
 		_, err := tx.Exec(ctx, `UPDATE boards SET status = 'draft', return_note = $2, approved_at = NULL, version = version + 1
 			WHERE id = $1`, boardID, note)
 		return audit.Entry{Action: "board.return", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
-			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "note": note}}}, err
+			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "submission": submission, "note": note}}}, err
 	})
 }
 

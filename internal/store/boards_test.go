@@ -79,10 +79,10 @@ func TestBoardRulesSeeded(t *testing.T) {
 func TestBoardWorkflowStates(t *testing.T) {
 	f, board, gov := boardFixture(t)
 	sc, hq := f.governor("marvdasht"), audit.Actor{Name: "hq", Remote: "test"}
-	if err := f.st.ApproveBoard(f.ctx, hq, f.hq("fars"), board); !errors.Is(err, store.ErrBoardState) {
+	if err := f.st.ApproveBoard(f.ctx, hq, f.hq("fars"), board, 0); !errors.Is(err, store.ErrBoardState) {
 		t.Fatalf("approving a draft: %v", err)
 	}
-	if err := f.st.ReturnBoard(f.ctx, hq, f.hq("fars"), board, "x"); !errors.Is(err, store.ErrBoardState) {
+	if err := f.st.ReturnBoard(f.ctx, hq, f.hq("fars"), board, 0, "x"); !errors.Is(err, store.ErrBoardState) {
 		t.Fatalf("returning a draft: %v", err)
 	}
 	var ve *store.ViolationsError
@@ -100,10 +100,10 @@ func TestBoardWorkflowStates(t *testing.T) {
 		t.Fatalf("submitting twice: %v", err)
 	}
 	// Another county's governor does not reach it.
-	if err := f.st.ReturnBoard(f.ctx, hq, f.governor("pasargad"), board, "x"); !errors.Is(err, store.ErrNotFound) {
+	if err := f.st.ReturnBoard(f.ctx, hq, f.governor("pasargad"), board, 1, "x"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("out of scope: %v", err)
 	}
-	if err := f.st.ApproveBoard(f.ctx, hq, f.hq("fars"), board); err != nil {
+	if err := f.st.ApproveBoard(f.ctx, hq, f.hq("fars"), board, 1); err != nil {
 		t.Fatal(err)
 	}
 	d, err := f.st.Board(f.ctx, sc, board)
@@ -113,6 +113,51 @@ func TestBoardWorkflowStates(t *testing.T) {
 	if d.Status != "approved" || d.ApprovedAt == nil || len(d.Submissions) != 1 || d.Submissions[0].Decision != "approved" ||
 		len(d.Submissions[0].Members) != 16 || d.Submissions[0].Members[0].Role != "chair" {
 		t.Fatalf("after approval: %+v", d.Board)
+	}
+	f.verifyChain()
+}
+
+// A decision names the submission the reviewer saw; once the board was returned and submitted again, a
+// decision on the old submission changes nothing.
+func TestBoardDecisionOnSeenSubmission(t *testing.T) {
+	f, board, gov := boardFixture(t)
+	sc, fars, hq := f.governor("marvdasht"), f.hq("fars"), audit.Actor{Name: "hq", Remote: "test"}
+	composeLegal(t, f, board, gov)
+	if err := f.st.SubmitBoard(f.ctx, gov, sc, board); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 1, "again"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.SubmitBoard(f.ctx, gov, sc, board); err != nil {
+		t.Fatal(err)
+	}
+	for _, seen := range []int{1, 0, 3} {
+		if err := f.st.ApproveBoard(f.ctx, hq, fars, board, seen); !errors.Is(err, store.ErrStaleSubmission) {
+			t.Fatalf("approving submission %d of 2: %v", seen, err)
+		}
+		if err := f.st.ReturnBoard(f.ctx, hq, fars, board, seen, "stale"); !errors.Is(err, store.ErrStaleSubmission) {
+			t.Fatalf("returning submission %d of 2: %v", seen, err)
+		}
+	}
+	if n := f.count(`SELECT count(*) FROM boards WHERE id = $1 AND status = 'submitted' AND return_note = ''`, board); n != 1 {
+		t.Fatal("a decision on an old submission changed the board")
+	}
+	if n := f.count(`SELECT count(*) FROM board_submissions WHERE board_id = $1 AND number = 2 AND decision IS NULL`, board); n != 1 {
+		t.Fatal("a decision on an old submission was recorded on the new one")
+	}
+	if n := f.count(`SELECT count(*) FROM audit_log WHERE action IN ('board.approve', 'board.return') AND entity_id = $1`, fmt.Sprint(board)); n != 1 {
+		t.Fatalf("%d decisions audited, want the one return", n)
+	}
+	if err := f.st.ApproveBoard(f.ctx, hq, fars, board, 2); err != nil {
+		t.Fatal(err)
+	}
+	// An approved board is returned only by a reviewer who saw its approved submission.
+	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 1, "stale"); !errors.Is(err, store.ErrStaleSubmission) {
+		t.Fatalf("returning the approved board from submission 1: %v", err)
+	}
+	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 2, "fix"); err != nil {
+		t.Fatal(err)
 	}
 	f.verifyChain()
 }
