@@ -442,7 +442,7 @@ var en = map[string]string{
 	"err.candidate_on_board":                "This person sits on an executive board or its pool ({boards}) in this election.",
 	"err.constituency":                      "Choose the constituency from the list.",
 	"err.no_candidate_rules":                "The registration rules of this kind of election are not recorded yet.",
-	"err.objection_closed":                  "The four-day objection window has closed.",
+	"err.objection_closed":                  "The objection window of this election has closed.",
 	"err.reason_required":                   "Give a reason for this decision.",
 	"err.tracking_id":                       "A tracking ID has only Latin letters, digits and hyphens.",
 	"field.birth_date":                      "Birth date",

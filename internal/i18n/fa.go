@@ -442,7 +442,7 @@ var fa = map[string]string{
 	"err.candidate_on_board":                "این شخص عضو هیئت اجرایی یا فهرست معتمدین ({boards}) همین انتخابات است.",
 	"err.constituency":                      "حوزه انتخابیه را از فهرست انتخاب کنید.",
 	"err.no_candidate_rules":                "قواعد ثبت‌نام این نوع انتخابات هنوز ثبت نشده است.",
-	"err.objection_closed":                  "مهلت چهار روزه اعتراض گذشته است.",
+	"err.objection_closed":                  "مهلت اعتراض برای این انتخابات گذشته است.",
 	"err.reason_required":                   "برای این تصمیم دلیل بنویسید.",
 	"err.tracking_id":                       "کد رهگیری فقط حرف لاتین، رقم و خط تیره است.",
 	"field.birth_date":                      "تاریخ تولد",

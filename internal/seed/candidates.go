@@ -46,6 +46,11 @@ func demoCandidatesLoad(ctx context.Context, st *store.Store, now time.Time) err
 	if _, n, err := st.Candidates(ctx, fars, e.ID, store.CandidateFilter{PageSize: 1}); err != nil || n > 0 {
 		return err
 	}
+	// The demo walks the lifecycle under the election's rule as the national HQ keeps it.
+	rule, err := st.CandidateRuleFor(ctx, e)
+	if err != nil {
+		return err
+	}
 	certificate := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -20)
 	for i, dc := range demoCandidates {
 		k, err := st.ConstituencyByCode(ctx, fars, dc.constituency)
@@ -70,7 +75,7 @@ func demoCandidatesLoad(ctx context.Context, st *store.Store, now time.Time) err
 			} else if to == candidacy.Withdrawn {
 				reason = "انصراف کتبی داوطلب"
 			}
-			if err := st.ChangeCandidateStatus(ctx, hq, fars, id, version, to, reason, now, candidacy.Defaults); err != nil {
+			if err := st.ChangeCandidateStatus(ctx, hq, fars, id, version, to, reason, now, rule.Lifecycle()); err != nil {
 				return fmt.Errorf("demo candidate %d, %s → %s: %w", i, from, to, err)
 			}
 			from, version = to, version+1

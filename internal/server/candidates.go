@@ -330,30 +330,45 @@ func (s *Server) scopedCandidate(w http.ResponseWriter, r *http.Request) (store.
 	return c, true
 }
 
-func (s *Server) candidateShowData(r *http.Request, c store.CandidateDetail, f components.Form) candidates.ShowData {
+// candidateShowData is what the candidate's page shows around the status form f. The objection deadline
+// follows the rule of the candidate's own election; failing to load it is an error, never a default.
+func (s *Server) candidateShowData(r *http.Request, c store.CandidateDetail, f components.Form) (candidates.ShowData, error) {
 	if f.Get("version") == "" {
 		f.Values.Set("version", strconv.Itoa(c.Version))
 	}
 	d := candidates.ShowData{C: c, Status: f, Constituency: components.NewForm()}
+	var err error
 	// Only the candidate's own county can receive it.
-	if ks, err := s.store.Constituencies(r.Context(), auth.Scope{CountyID: c.CountyID}); err == nil {
-		d.Constituencies = ks
+	if d.Constituencies, err = s.store.Constituencies(r.Context(), auth.Scope{CountyID: c.CountyID}); err != nil {
+		return d, err
 	}
 	if c.Status == candidacy.PreliminaryAnnounced && c.AnnouncedAt != nil {
-		rules := candidacy.Defaults
-		if e, err := s.store.CurrentElection(r.Context()); err == nil {
-			if rule, err := s.store.CandidateRuleFor(r.Context(), e); err == nil {
-				rules = rule.Lifecycle()
-			}
+		_, rule, err := s.store.CandidateElection(r.Context(), c.ElectionID)
+		if err != nil {
+			return d, err
 		}
-		d.ObjectionDeadline = i18n.DateTime(r.Context(), candidacy.ObjectionDeadline(*c.AnnouncedAt, rules).Add(-time.Minute))
+		d.ObjectionDeadline = i18n.DateTime(r.Context(), candidacy.ObjectionDeadline(*c.AnnouncedAt, rule.Lifecycle()).Add(-time.Minute))
 	}
-	return d
+	return d, nil
+}
+
+// renderCandidate shows the candidate's page with status, answering the error page itself.
+func (s *Server) renderCandidate(w http.ResponseWriter, r *http.Request, status int, c store.CandidateDetail, f components.Form,
+	edit func(*candidates.ShowData)) {
+	d, err := s.candidateShowData(r, c, f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if edit != nil {
+		edit(&d)
+	}
+	s.render(w, r, status, candidates.Show(d))
 }
 
 func (s *Server) candidateShow(w http.ResponseWriter, r *http.Request) {
 	if c, ok := s.scopedCandidate(w, r); ok {
-		s.render(w, r, http.StatusOK, candidates.Show(s.candidateShowData(r, c, components.NewForm())))
+		s.renderCandidate(w, r, http.StatusOK, c, components.NewForm(), nil)
 	}
 }
 
@@ -374,20 +389,17 @@ func (s *Server) candidateStatus(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e, err := s.store.CurrentElection(ctx)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	// The objection window is the candidate's own election's, whichever election is current.
+	_, rule, err := s.store.CandidateElection(ctx, c.ElectionID)
+	if err != nil {
 		s.serverError(w, r, err)
 		return
-	}
-	rules := candidacy.Defaults
-	if rule, err := s.store.CandidateRuleFor(ctx, e); err == nil {
-		rules = rule.Lifecycle()
 	}
 	to, reason := f.Get("status"), f.Get("reason")
 	if utf8.RuneCountInString(reason) > 2000 {
 		f.Errors["reason"] = i18n.M("err.too_long")
 	} else {
-		err = s.store.ChangeCandidateStatus(ctx, actor(r), p.Scope, c.ID, formVersion(f), to, reason, s.now(), rules)
+		err = s.store.ChangeCandidateStatus(ctx, actor(r), p.Scope, c.ID, formVersion(f), to, reason, s.now(), rule.Lifecycle())
 		switch {
 		case err == nil:
 			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(c.ID, 10), "candidates.status_changed")
@@ -398,7 +410,7 @@ func (s *Server) candidateStatus(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, store.ErrConflict):
 			f = components.NewForm()
 			f.Errors[""] = i18n.M("err.conflict")
-			s.render(w, r, http.StatusConflict, candidates.Show(s.candidateShowData(r, c, f)))
+			s.renderCandidate(w, r, http.StatusConflict, c, f, nil)
 			return
 		case errors.Is(err, candidacy.ErrReasonRequired):
 			f.Errors["reason"] = i18n.M("err.reason_required")
@@ -414,11 +426,12 @@ func (s *Server) candidateStatus(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(candidacy.Statuses, to) {
 		f.Values.Del("status")
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, candidates.Show(s.candidateShowData(r, c, f)))
+	s.renderCandidate(w, r, http.StatusUnprocessableEntity, c, f, nil)
 }
 
 // candidateConstituency moves a candidate to another constituency of the same county, once, until the
-// deadline, provided the candidate's education meets the new constituency's requirement.
+// deadline, provided the candidate's education meets the new constituency's requirement. The deadline and
+// the requirement are those of the candidate's own election.
 func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -434,25 +447,27 @@ func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	cc, ok, err := s.loadCandidateCheck(r, f)
+	e, rule, err := s.store.CandidateElection(ctx, c.ElectionID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	k, known := cc.constituencies[f.Get("constituency")]
+	k, err := s.store.ConstituencyByCode(ctx, p.Scope, f.Get("constituency"))
 	switch {
-	case !ok:
-	case !known:
+	case errors.Is(err, store.ErrNotFound):
 		f.Errors["constituency"] = i18n.M("err.constituency")
+	case err != nil:
+		s.serverError(w, r, err)
+		return
 	default:
 		need, _ := eligibility.RequiredEducation(eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
-			c.Veteran, cc.rule.Eligibility())
+			c.Veteran, rule.Eligibility())
 		have, _ := eligibility.EducationRank(c.Education)
 		if want, _ := eligibility.EducationRank(need); have < want {
 			f.Errors["constituency"] = i18n.M("elig.education_low", i18n.ArgKey("level", "education."+need))
 			break
 		}
-		err := s.store.ChangeConstituency(ctx, actor(r), p.Scope, c.ID, formVersion(f), k, s.now(), cc.election.ElectionDay, cc.rule.Lifecycle())
+		err := s.store.ChangeConstituency(ctx, actor(r), p.Scope, c.ID, formVersion(f), k, s.now(), e.ElectionDay, rule.Lifecycle())
 		switch {
 		case err == nil:
 			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(c.ID, 10), "candidates.constituency_changed")
@@ -472,9 +487,7 @@ func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	d := s.candidateShowData(r, c, components.NewForm())
-	d.Constituency = f
-	s.render(w, r, http.StatusUnprocessableEntity, candidates.Show(d))
+	s.renderCandidate(w, r, http.StatusUnprocessableEntity, c, components.NewForm(), func(d *candidates.ShowData) { d.Constituency = f })
 }
 
 func (s *Server) candidateRules(w http.ResponseWriter, r *http.Request) {

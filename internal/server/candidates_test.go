@@ -7,7 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/candidacy"
+	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/store"
 )
 
 // candidateForm is a registration that passes every check on the test clock (1405/09/05).
@@ -137,7 +141,7 @@ func TestCandidateLifecycle(t *testing.T) {
 	step("preliminary_announced", "", "4", http.StatusSeeOther)
 	mustContain(t, a.get(gov, "/candidates/"+id).body, "مهلت اعتراض تا")
 	now = now.AddDate(0, 0, 6)
-	mustContain(t, step("objection_filed", "", "5", http.StatusUnprocessableEntity).body, "مهلت چهار روزه اعتراض گذشته است")
+	mustContain(t, step("objection_filed", "", "5", http.StatusUnprocessableEntity).body, "مهلت اعتراض برای این انتخابات گذشته است")
 	step("withdrawn", "انصراف کتبی", "5", http.StatusSeeOther)
 	page := a.get(gov, "/candidates/"+id).body
 	mustContain(t, page, "انصراف", "انصراف کتبی", "تأیید هیئت اجرایی", "در حال بررسی هیئت نظارت")
@@ -180,6 +184,84 @@ func TestCandidateConstituencyChange(t *testing.T) {
 	}
 	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'candidate.constituency'`); n != 1 {
 		t.Errorf("%d constituency audit rows, want 1", n)
+	}
+}
+
+// A candidate's lifecycle follows the rule of the election they stand in, not the current election's; a
+// rule that cannot be loaded is a server error, never a silent default.
+func TestCandidateOwnElectionRules(t *testing.T) {
+	a := newTestApp(t)
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	a.s.now = func() time.Time { return now }
+	councils := a.withElection() // current; its rule: 4 objection days, changes until E−15 (2027-02-11)
+	majlis, err := a.st.AddElection(t.Context(), audit.System, store.NewElection{Code: "test-majlis", Kind: "majlis",
+		TitleFa: "مجلس آزمایشی", TitleEn: "Test Majlis", ElectionDay: time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	majlisRule := store.CandidateRule{Kind: "majlis", MinAge: 30, VillageSmallHouseholds: 200, CitySmallPopulation: 20000,
+		CertificateMaxMonths: 3, ObjectionDays: 2, ConstituencyChangeUntilDays: 60, MaxConstituencyChanges: 1}
+	if _, err := a.st.AddCandidateRules(t.Context(), audit.System, []store.CandidateRule{majlisRule}); err != nil {
+		t.Fatal(err)
+	}
+	// Both announced three days ago: within the councils' four days, past the Majlis' two.
+	announced := now.Add(-72 * time.Hour)
+	add := func(election int64, n int) string {
+		t.Helper()
+		var id int64
+		if err := a.st.Pool().QueryRow(t.Context(), `INSERT INTO candidates (election_id, province_id, county_id, full_name, national_id,
+			gender, education, status, announced_at)
+			SELECT $1, province_id, id, 'نامزد', $2, 'female', 'bachelor', 'preliminary_announced', $3 FROM counties WHERE code = 'marvdasht'
+			RETURNING id`, election, nid(n), announced).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return itoa(id)
+	}
+	own, current := add(majlis, 1), add(councils, 2)
+	gov := a.login("gov.marvdasht")
+	fa := i18n.NewContext(t.Context(), i18n.Fa)
+	deadline := func(days int) string {
+		return i18n.DateTime(fa, candidacy.ObjectionDeadline(announced, candidacy.Rules{ObjectionDays: days}).Add(-time.Minute))
+	}
+	page := a.get(gov, "/candidates/"+own).body
+	mustContain(t, page, "مهلت اعتراض تا "+deadline(2))
+	mustNotContain(t, page, deadline(4))
+	mustContain(t, a.get(gov, "/candidates/"+current).body, "مهلت اعتراض تا "+deadline(4))
+	res := a.post(gov, "/candidates/"+own+"/status", url.Values{"status": {"objection_filed"}, "version": {"1"}})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("objection past the Majlis window: %d", res.status)
+	}
+	mustContain(t, res.body, "مهلت اعتراض برای این انتخابات گذشته است")
+	if res := a.post(gov, "/candidates/"+current+"/status", url.Values{"status": {"objection_filed"}, "version": {"1"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("objection within the councils window: %d", res.status)
+	}
+	// The change of constituency follows the Majlis election's day and rule too: past E−60 for it.
+	res = a.post(gov, "/candidates/"+own+"/constituency", url.Values{"constituency": {"marvdasht-central"}, "version": {"1"}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "مهلت تغییر حوزه") {
+		t.Fatalf("a change past the Majlis deadline: %d", res.status)
+	}
+	if n := a.count(`SELECT count(*) FROM candidates WHERE id = $1 AND status = 'preliminary_announced' AND version = 1
+		AND constituency_changes = 0`, own); n != 1 {
+		t.Fatal("a refused change moved the candidate")
+	}
+
+	// Without its rule the page and the decision are server errors, and nothing changes.
+	if _, err := a.st.Pool().Exec(t.Context(), `DELETE FROM candidate_rules WHERE kind = 'majlis'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range []response{
+		a.get(gov, "/candidates/"+own),
+		a.post(gov, "/candidates/"+own+"/status", url.Values{"status": {"objection_filed"}, "version": {"1"}}),
+		a.post(gov, "/candidates/"+own+"/status", url.Values{"status": {"withdrawn"}, "reason": {"انصراف"}, "version": {"1"}}),
+		a.post(gov, "/candidates/"+own+"/constituency", url.Values{"constituency": {"marvdasht-central"}, "version": {"1"}}),
+	} {
+		if res.status != http.StatusInternalServerError {
+			t.Fatalf("without the rule: %d, want 500", res.status)
+		}
+		mustContain(t, res.body, "خطای سامانه")
+	}
+	if n := a.count(`SELECT count(*) FROM candidates WHERE id = $1 AND status = 'preliminary_announced' AND version = 1`, own); n != 1 {
+		t.Fatal("a decision without the rule changed the candidate")
 	}
 }
 

@@ -94,6 +94,25 @@ func (s *Store) CandidateRuleFor(ctx context.Context, e Election) (CandidateRule
 	return r, err
 }
 
+// CandidateElection returns the election a candidate stands in and its rule (a by-election's parent
+// kind's): a candidate's lifecycle follows their own election, whichever election is current. ErrNotFound
+// when there is no such election, ErrNoRule when its kind has no rule.
+func (s *Store) CandidateElection(ctx context.Context, electionID int64) (Election, CandidateRule, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+electionCols+` FROM elections WHERE id = $1`, electionID)
+	if err != nil {
+		return Election{}, CandidateRule{}, err
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Election])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return e, CandidateRule{}, ErrNotFound
+	}
+	if err != nil {
+		return e, CandidateRule{}, err
+	}
+	r, err := s.CandidateRuleFor(ctx, e)
+	return e, r, err
+}
+
 // Constituency is where a candidate stands: a county (its city) or a district (its villages).
 type Constituency struct {
 	Code       string
