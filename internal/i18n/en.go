@@ -516,6 +516,8 @@ var en = map[string]string{
 	"counties.households":                   "Village households of {district} District",
 	"counties.unknown":                      "not recorded",
 	"counties.sizes_saved":                  "The sizes were saved.",
+	"counties.sizes_now":                    "Recorded now",
+	"counties.sizes_conflict":               "Someone else has just saved this county's sizes, so yours were not saved. The values recorded now are shown above, and what you typed is still in the form: check it and save again if it is right.",
 	"err.size":                              "Enter a whole number or leave it empty.",
 	"entity.county":                         "county",
 	"action.county.sizes":                   "Constituency sizes recorded",

@@ -34,11 +34,12 @@ func (s *Server) countyShow(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, counties.Show(c, ds, sizesForm(c, ds)))
+	s.render(w, r, http.StatusOK, counties.Show(counties.ShowData{County: c, Districts: ds, Sizes: sizesForm(c, ds)}))
 }
 
 func sizesForm(c store.County, ds []store.District) components.Form {
 	f := components.NewForm()
+	f.Values.Set("version", strconv.Itoa(c.SizesVersion))
 	if c.Population != nil {
 		f.Values.Set("population", strconv.Itoa(*c.Population))
 	}
@@ -51,7 +52,8 @@ func sizesForm(c store.County, ds []store.District) components.Form {
 }
 
 // countySizes records the sizes that decide the education a constituency requires; an empty field is
-// unknown.
+// unknown. A save drawn from sizes that someone has saved since is refused (409): the page shows the
+// recorded values and keeps what the user typed, now against the current version.
 func (s *Server) countySizes(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -90,12 +92,25 @@ func (s *Server) countySizes(w http.ResponseWriter, r *http.Request) {
 		households[d.Code] = size("households_" + d.Code)
 	}
 	if !f.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, counties.Show(c, ds, f))
+		s.render(w, r, http.StatusUnprocessableEntity, counties.Show(counties.ShowData{County: c, Districts: ds, Sizes: f}))
 		return
 	}
-	if err := s.store.SetSizes(ctx, actor(r), p.Scope, c.Code, population, households); err != nil {
+	err = s.store.SetSizes(ctx, actor(r), p.Scope, c.Code, formVersion(f), population, households)
+	switch {
+	case err == nil:
+		s.redirectFlash(w, r, "/counties/"+c.Code, "counties.sizes_saved")
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, store.ErrConflict):
+		c, ds, err := s.store.County(ctx, p.Scope, c.Code)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		f.Values.Set("version", strconv.Itoa(c.SizesVersion))
+		f.Errors[""] = i18n.M("counties.sizes_conflict")
+		s.render(w, r, http.StatusConflict, counties.Show(counties.ShowData{County: c, Districts: ds, Sizes: f, Stale: true}))
+	default:
 		s.serverError(w, r, err)
-		return
 	}
-	s.redirectFlash(w, r, "/counties/"+c.Code, "counties.sizes_saved")
 }

@@ -30,6 +30,7 @@ type County struct {
 	ProvinceEn   string
 	Districts    int
 	Population   *int // of the county's city, for the education a city constituency needs; nil when unknown
+	SizesVersion int  // of the population and the districts' households, which are saved together
 }
 
 // District is a row of districts with its county's names.
@@ -52,7 +53,7 @@ func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 		SELECT c.id, c.code, c.name_fa, c.name_en, p.code AS province_code, p.name_fa AS province_fa,
 		       p.name_en AS province_en,
 		       (SELECT count(*) FROM districts d WHERE d.county_id = c.id AND ($3 = 0 OR d.id = $3))::int AS districts,
-		       c.population
+		       c.population, c.sizes_version
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
 		ORDER BY p.name_fa, c.name_fa`, scopeArgs(sc)...)
@@ -66,7 +67,7 @@ func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County, []District, error) {
 	args := append(scopeArgs(sc), code)
 	rows, err := s.pool.Query(ctx, `
-		SELECT c.id, c.code, c.name_fa, c.name_en, p.code, p.name_fa, p.name_en, c.population,
+		SELECT c.id, c.code, c.name_fa, c.name_en, p.code, p.name_fa, p.name_en, c.population, c.sizes_version,
 		       d.id, d.code, d.name_fa, d.name_en, d.households
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		LEFT JOIN districts d ON d.county_id = c.id AND ($3 = 0 OR d.id = $3)
@@ -87,7 +88,7 @@ func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County,
 			Code, NameFa, NameEn *string
 			Households           *int
 		}
-		if err := rows.Scan(&c.ID, &c.Code, &c.NameFa, &c.NameEn, &c.ProvinceCode, &c.ProvinceFa, &c.ProvinceEn, &c.Population,
+		if err := rows.Scan(&c.ID, &c.Code, &c.NameFa, &c.NameEn, &c.ProvinceCode, &c.ProvinceFa, &c.ProvinceEn, &c.Population, &c.SizesVersion,
 			&d.ID, &d.Code, &d.NameFa, &d.NameEn, &d.Households); err != nil {
 			return County{}, nil, err
 		}
@@ -315,16 +316,44 @@ func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error
 }
 
 // SetSizes records the population of a county's city and the households of its districts' villages (nil:
-// unknown), within the caller's scope, in one transaction with its audit row.
-func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code string, population *int, households map[string]*int) error {
-	c, ds, err := s.County(ctx, sc, code)
-	if err != nil {
-		return err
-	}
+// unknown), within the caller's scope, if nobody saved the county's sizes since version; otherwise it
+// returns ErrConflict and changes nothing. What it replaces is read under the county's row lock in the
+// same transaction as the change and its audit row, so two saves never interleave and the audit log's
+// "before" is what the save replaced.
+func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code string, version int, population *int,
+	households map[string]*int) error {
 	return s.inTx(ctx, func(tx pgx.Tx) error {
-		before := map[string]any{"population": c.Population}
+		var id, province int64
+		var current *int
+		var v int
+		err := tx.QueryRow(ctx, `SELECT id, province_id, population, sizes_version FROM counties
+			WHERE code = $1 AND ($2 = 0 OR province_id = $2) AND ($3 = 0 OR id = $3) FOR UPDATE`,
+			code, sc.ProvinceID, sc.CountyID).Scan(&id, &province, &current, &v)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		if v != version {
+			return ErrConflict
+		}
+		rows, err := tx.Query(ctx, `SELECT id, code, households FROM districts WHERE county_id = $1 AND ($2 = 0 OR id = $2)
+			ORDER BY id FOR UPDATE`, id, sc.DistrictID)
+		if err != nil {
+			return err
+		}
+		ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (District, error) {
+			var d District
+			err := r.Scan(&d.ID, &d.Code, &d.Households)
+			return d, err
+		})
+		if err != nil {
+			return err
+		}
+		before := map[string]any{"population": current}
 		after := map[string]any{"population": population}
-		if _, err := tx.Exec(ctx, `UPDATE counties SET population = $2 WHERE id = $1`, c.ID, population); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE counties SET population = $2, sizes_version = sizes_version + 1 WHERE id = $1`, id, population); err != nil {
 			return err
 		}
 		for _, d := range ds {
@@ -336,10 +365,6 @@ func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code
 			if _, err := tx.Exec(ctx, `UPDATE districts SET households = $2 WHERE id = $1`, d.ID, h); err != nil {
 				return err
 			}
-		}
-		var province int64
-		if err := tx.QueryRow(ctx, `SELECT province_id FROM counties WHERE id = $1`, c.ID).Scan(&province); err != nil {
-			return err
 		}
 		return audit.Append(ctx, tx, a, audit.Entry{Action: "county.sizes", Entity: "county", EntityID: code, ProvinceID: province,
 			Detail: audit.Change{Before: before, After: after}})

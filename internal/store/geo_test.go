@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
@@ -426,4 +427,69 @@ func TestUpsertReferenceCodeClash(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A county's sizes are saved only from the version they were drawn from, and what a save replaces is read
+// under the county's lock: of two saves from the same version the second is refused, a save that starts
+// while another is in progress waits and then sees it, and each audit row's "before" is what its save
+// replaced.
+func TestSetSizesVersioned(t *testing.T) {
+	f := bareFixture(t)
+	fars, hq := f.hq("fars"), audit.Actor{Name: "hq", Remote: "test"}
+	n := func(v int) *int { return &v }
+	before := func() map[string]any {
+		t.Helper()
+		var d struct{ Before map[string]any }
+		if err := json.Unmarshal([]byte(f.lastAudit("county.sizes").Detail), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d.Before
+	}
+	if err := f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 1, n(15000), map[string]*int{"marvdasht-central": n(150)}); err != nil {
+		t.Fatal(err)
+	}
+	if b := before(); b["population"] != nil || b["marvdasht-central"] != nil {
+		t.Fatalf("first save's before = %v, want unknown sizes", b)
+	}
+	if err := f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 1, n(9000), map[string]*int{"marvdasht-central": n(90)}); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a second save from version 1: %v", err)
+	}
+	if err := f.st.SetSizes(f.ctx, hq, f.governor("pasargad"), "marvdasht", 2, n(9000), nil); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a save out of scope: %v", err)
+	}
+	if got := f.count(`SELECT population FROM counties WHERE code = 'marvdasht' AND sizes_version = 2`); got != 15000 ||
+		f.count(`SELECT households FROM districts WHERE code = 'marvdasht-central'`) != 150 || f.auditCount("county.sizes") != 1 {
+		t.Fatalf("refused saves changed the sizes (population %d) or the audit log", got)
+	}
+
+	// Another save holds the county; one from the same version waits for it and is then refused.
+	tx, err := f.st.Pool().Begin(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(f.ctx)
+	if _, err := tx.Exec(f.ctx, `UPDATE counties SET population = 16000, sizes_version = 3 WHERE code = 'marvdasht'`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 2, n(9000), nil) }()
+	for i := 0; f.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) == 0; i++ {
+		if i == 500 {
+			t.Fatal("the second save did not wait for the county")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := tx.Commit(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a save from the version another save replaced: %v", err)
+	}
+	if err := f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 3, n(9000), nil); err != nil {
+		t.Fatal(err)
+	}
+	if b := before(); b["population"] != float64(16000) {
+		t.Fatalf("the save's before = %v, want the population it replaced (16000)", b)
+	}
+	f.verifyChain()
 }

@@ -1,0 +1,1 @@
+ALTER TABLE counties DROP COLUMN sizes_version;
