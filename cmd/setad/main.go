@@ -1,5 +1,5 @@
 // Command setad is the Setad portal: one binary that serves the web pages and runs the operator
-// commands (migrate, seed, election add, user add, audit verify).
+// commands (migrate, seed, election add, user add, audit verify and head).
 package main
 
 import (

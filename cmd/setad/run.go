@@ -34,7 +34,8 @@ const usage = `usage:
   setad election add --kind KIND --title "T" --day YYYY/MM/DD [--title-en "T"] [--parent KIND] [--current]
   setad user add --username U --name "N" --role ROLE [--province P] [--county C] [--district D] [--committee K]
                  (the password is read from standard input)
-  setad audit verify
+  setad audit verify [--head N:HASH]
+  setad audit head
 configuration: DATABASE_URL, SETAD_ADDR and the others in README.md`
 
 // run is the whole program; main only wires it to the process.
@@ -73,8 +74,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return electionAdd(ctx, st, rest[1:], stdout)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
 		return userAdd(ctx, cfg, st, rest[1:], stdin, stdout)
-	case cmd == "audit" && len(rest) == 1 && rest[0] == "verify":
-		return auditVerify(ctx, st, stdout)
+	case cmd == "audit" && len(rest) > 0 && rest[0] == "verify":
+		return auditVerify(ctx, st, rest[1:], stdout)
+	case cmd == "audit" && len(rest) == 1 && rest[0] == "head":
+		return auditHead(ctx, st, stdout)
 	}
 	return fmt.Errorf("unknown command %q\n%s", strings.Join(args[1:], " "), usage)
 }
@@ -118,7 +121,9 @@ func serve(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	defer pool.Close()
 	srvCtx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s := server.New(srvCtx, cfg, log, store.New(pool), password.NewHasher(cfg.Password, 2))
+	st := store.New(pool)
+	s := server.New(srvCtx, cfg, log, st, password.NewHasher(cfg.Password, 2))
+	go logAuditHead(srvCtx, log, st, cfg.AuditHeadEvery)
 	hs := s.HTTPServer()
 	errc := make(chan error, 1)
 	go func() {
@@ -145,6 +150,28 @@ func serve(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// logAuditHead logs the audit chain's head now and then every interval until ctx ends. Shipped off the
+// machine with the other logs, these lines are anchors the database cannot rewrite: `setad audit verify
+// --head N:HASH` checks the chain against any of them.
+func logAuditHead(ctx context.Context, log *slog.Logger, st *store.Store, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		h, err := st.AuditHead(ctx)
+		switch {
+		case err == nil:
+			log.Info("audit head", "id", h.ID, "hash", h.Hash, "head", h.String())
+		case ctx.Err() == nil:
+			log.Warn("audit head: cannot read it", "err", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func migrateCmd(cfg config.Config, args []string, stdout io.Writer) error {
@@ -330,11 +357,48 @@ func flagName(field string) string {
 	return "--" + field
 }
 
-func auditVerify(ctx context.Context, st *store.Store, stdout io.Writer) error {
-	n, err := audit.Verify(ctx, st.Pool())
+// auditVerify walks the chain and, given --head (as `audit head` printed it some time before), checks that
+// the chain still holds that row with that hash: a chain rewritten with recomputed hashes passes the walk
+// but not this.
+func auditVerify(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	head := fs.String("head", "", "")
+	if err := parseFlags(fs, args); err != nil {
+		return fmt.Errorf("audit verify: %v\n%s", err, usage)
+	}
+	var anchors []audit.Head
+	if *head != "" {
+		h, err := audit.ParseHead(*head)
+		if err != nil {
+			return fmt.Errorf("audit verify: --head %q: %w", *head, err)
+		}
+		anchors = append(anchors, h)
+	}
+	c, err := audit.Verify(ctx, st.Pool(), anchors...)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "audit log intact: %d rows\n", n)
+	fmt.Fprintf(stdout, "audit log intact: %d rows", c.Rows)
+	if c.Head.ID != 0 {
+		fmt.Fprintf(stdout, ", head %s", c.Head)
+	}
+	fmt.Fprintln(stdout)
+	for _, h := range anchors {
+		fmt.Fprintf(stdout, "row %d still has the recorded hash\n", h.ID)
+	}
+	return nil
+}
+
+// auditHead prints the chain's head alone, in the form --head takes, for scripts that keep it elsewhere.
+func auditHead(ctx context.Context, st *store.Store, stdout io.Writer) error {
+	h, err := st.AuditHead(ctx)
+	if err != nil {
+		return err
+	}
+	if h.ID == 0 {
+		return errors.New("audit head: the audit log is empty, there is no head to record yet")
+	}
+	fmt.Fprintln(stdout, h)
 	return nil
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -19,11 +21,13 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/dbtest"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/seed"
+	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/migrations"
 )
 
@@ -640,7 +644,7 @@ func TestMigrate(t *testing.T) {
 
 func TestAuditVerify(t *testing.T) {
 	t.Parallel()
-	rowRE := regexp.MustCompile(`^audit log intact: (\d+) rows\n$`)
+	rowRE := regexp.MustCompile(`^audit log intact: (\d+) rows, head (\d+):[0-9a-f]{64}\n$`)
 
 	// setup returns a database after seed --demo, its audit ids, and checks that verify passes on it.
 	setup := func(t *testing.T) (*app, []int64) {
@@ -650,8 +654,8 @@ func TestAuditVerify(t *testing.T) {
 		ids := a.auditIDs()
 		out := a.mustRun("", "audit", "verify")
 		m := rowRE.FindStringSubmatch(out)
-		if m == nil || m[1] != strconv.Itoa(len(ids)) {
-			t.Fatalf("audit verify printed %q, want %d rows", out, len(ids))
+		if m == nil || m[1] != strconv.Itoa(len(ids)) || m[2] != strconv.FormatInt(ids[len(ids)-1], 10) {
+			t.Fatalf("audit verify printed %q, want %d rows ending at row %d", out, len(ids), ids[len(ids)-1])
 		}
 		// At least reference.load, board_rules.load, two elections and ten users.
 		if len(ids) < 14 {
@@ -712,8 +716,169 @@ func TestAuditVerify(t *testing.T) {
 		t.Parallel()
 		a := newApp(t)
 		_, err := a.run("", "audit", "verify", "now")
-		wantErr(t, err, "unknown command", "usage:")
+		wantErr(t, err, `unexpected argument "now"`, "usage:")
 	})
+}
+
+// The drill of the README: take the head, keep it outside, verify against it later. A chain rewritten
+// from some row on with recomputed hashes passes `audit verify` alone but not against a head taken before.
+func TestAuditHeadAnchor(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	_, err := a.run("", "audit", "head")
+	wantErr(t, err, "audit log is empty")
+
+	a.mustRun("", "seed")
+	out := a.mustRun("", "audit", "head")
+	if !regexp.MustCompile(`^\d+:[0-9a-f]{64}\n$`).MatchString(out) {
+		t.Fatalf("audit head printed %q, want N:HASH and a newline", out)
+	}
+	early, err := audit.ParseHead(out)
+	if err != nil {
+		t.Fatalf("audit head printed %q, which --head does not accept: %v", out, err)
+	}
+	var headID int64
+	var headHash string
+	if err := a.db.QueryRow(context.Background(), `SELECT last_id, last_hash FROM audit_head`).Scan(&headID, &headHash); err != nil {
+		t.Fatal(err)
+	}
+	if all := a.auditIDs(); early.ID != headID || early.Hash != headHash || early.ID != all[len(all)-1] {
+		t.Fatalf("audit head printed %v; the head is %d:%s", early, headID, headHash)
+	}
+	for _, day := range []string{"1406/03/01", "1406/09/01", "1407/02/01"} {
+		a.mustRun("", "election", "add", "--kind", "majlis", "--title", "مجلس "+day, "--day", day)
+	}
+	late, err := audit.ParseHead(a.mustRun("", "audit", "head"))
+	if err != nil || late.ID <= early.ID {
+		t.Fatalf("head after three more rows: %v, %v (before: %v)", late, err, early)
+	}
+
+	// Against its own heads, early and late, in both spellings of the flag.
+	for _, args := range [][]string{{"--head", early.String()}, {"--head=" + late.String()}} {
+		out := a.mustRun("", append([]string{"audit", "verify"}, args...)...)
+		h, _ := audit.ParseHead(strings.TrimPrefix(args[len(args)-1], "--head="))
+		if !strings.HasPrefix(out, "audit log intact: ") || !strings.Contains(out, fmt.Sprintf("row %d still has the recorded hash\n", h.ID)) {
+			t.Errorf("verify %v printed %q", args, out)
+		}
+	}
+
+	// A head beyond the chain: rows were removed since it was taken (or it is another database's).
+	beyond := audit.Head{ID: late.ID + 100, Hash: late.Hash}
+	out, err = a.run("", "audit", "verify", "--head", beyond.String())
+	wantErr(t, err, fmt.Sprintf("audit row %d:", beyond.ID), "not in the chain")
+	if out != "" {
+		t.Errorf("printed %q for a failed check", out)
+	}
+
+	// Malformed heads are refused before the database is read.
+	for _, bad := range []string{"abc", "12", "12:xyz", "0:" + late.Hash, late.String() + "0"} {
+		_, err := a.run("", "audit", "verify", "--head", bad)
+		wantErr(t, err, fmt.Sprintf("--head %q", bad), "64-character hash")
+	}
+	_, err = a.run("", "audit", "verify", "--head")
+	wantErr(t, err, "audit verify", "head", "usage:")
+	_, err = a.run("", "audit", "head", "now")
+	wantErr(t, err, "unknown command")
+
+	// Rewrite every row from the early head's on, recomputing each hash: a consistent chain again.
+	rewriteAuditFrom(a, early.ID)
+	if out := a.mustRun("", "audit", "verify"); !strings.HasPrefix(out, "audit log intact: ") {
+		t.Fatalf("the rewritten chain does not verify, so the test proves nothing: %q", out)
+	}
+	for _, h := range []audit.Head{early, late} {
+		out, err := a.run("", "audit", "verify", "--head", h.String())
+		wantErr(t, err, fmt.Sprintf("audit row %d:", h.ID), "not the "+h.Hash+" recorded outside the database", "rewritten")
+		if out != "" {
+			t.Errorf("printed %q for a rewritten chain", out)
+		}
+	}
+}
+
+// rewriteAuditFrom alters every audit row from id on and recomputes the hashes and the head, as someone
+// with write access to the database could.
+func rewriteAuditFrom(a *app, from int64) {
+	a.t.Helper()
+	ctx := context.Background()
+	rows, err := a.db.Query(ctx, `
+		SELECT id, at, coalesce(actor_id, 0), actor, action, entity, entity_id, coalesce(province_id, 0),
+		       remote, detail::text, prev_hash, hash
+		FROM audit_log ORDER BY id`)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	all, err := pgx.CollectRows(rows, pgx.RowToStructByPos[audit.Row])
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	prev := ""
+	for _, r := range all {
+		if r.ID >= from {
+			r.Actor, r.PrevHash = "someone-else", prev
+			r.Hash = audit.Hash(r)
+			a.exec(`UPDATE audit_log SET actor = $2, prev_hash = $3, hash = $4 WHERE id = $1`, r.ID, r.Actor, r.PrevHash, r.Hash)
+			a.exec(`UPDATE audit_head SET last_hash = $1`, r.Hash)
+		}
+		prev = r.Hash
+	}
+}
+
+// The server logs the head at start and then at every interval, as a JSON line that --head accepts.
+func TestLogAuditHead(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.mustRun("", "seed")
+	st := store.New(a.db)
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		logAuditHead(ctx, slog.New(slog.NewJSONHandler(logs, nil)), st, 50*time.Millisecond)
+		close(done)
+	}()
+	type line struct {
+		Msg  string
+		ID   int64
+		Hash string
+		Head string
+	}
+	heads := func() []line {
+		var ls []line
+		for _, l := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+			var x line
+			if err := json.Unmarshal([]byte(l), &x); err == nil && x.Msg == "audit head" {
+				ls = append(ls, x)
+			}
+		}
+		return ls
+	}
+	want, err := st.AuditHead(context.Background())
+	if err != nil || want.ID == 0 {
+		t.Fatalf("head after the seed: %v, %v", want, err)
+	}
+	eventually(t, 5*time.Second, "the head to be logged", func() bool { return len(heads()) > 0 })
+	first := heads()[0]
+	if first.ID != want.ID || first.Hash != want.Hash || first.Head != want.String() {
+		t.Fatalf("logged %+v, want the head %v", first, want)
+	}
+	if h, err := audit.ParseHead(first.Head); err != nil || h != want {
+		t.Fatalf("the logged head %q does not parse back: %v, %v", first.Head, h, err)
+	}
+	// A later line carries the head as it is then.
+	a.mustRun("", "election", "add", "--kind", "majlis", "--title", "مجلس", "--day", "1406/03/01")
+	moved, err := st.AuditHead(context.Background())
+	if err != nil || moved.ID <= want.ID {
+		t.Fatalf("head after one more row: %v, %v", moved, err)
+	}
+	eventually(t, 5*time.Second, "the new head to be logged", func() bool {
+		ls := heads()
+		return ls[len(ls)-1].ID == moved.ID && ls[len(ls)-1].Hash == moved.Hash
+	})
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("logAuditHead did not return after its context ended")
+	}
 }
 
 // syncBuffer is the server's log sink, written by its goroutines and read by the test.
@@ -880,7 +1045,8 @@ func TestServe(t *testing.T) {
 		t.Fatal("serve did not return within 5s of the last request")
 	}
 	logged := logs.String()
-	for _, want := range []string{`"msg":"serving"`, `"msg":"shutting down: draining requests"`, `"msg":"stopped"`} {
+	// The freshly migrated log is empty: its head is logged at start all the same.
+	for _, want := range []string{`"msg":"serving"`, `"msg":"audit head","id":0,"hash":""`, `"msg":"shutting down: draining requests"`, `"msg":"stopped"`} {
 		if !strings.Contains(logged, want) {
 			t.Errorf("log lacks %s", want)
 		}

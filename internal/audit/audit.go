@@ -1,7 +1,9 @@
 // Package audit owns the hash-chained audit log: every write in Setad appends a row, in the same
-// transaction as the change, whose hash covers the row's content and the previous row's hash. Appends take
-// a row lock on the single audit_head row, so concurrent writers are serialised and the chain cannot fork;
-// Verify walks the chain and names the first row that was altered or removed.
+// transaction as the change, whose hash covers the row's content and the previous row's hash. Write runs a
+// change and then appends its rows as the transaction's last statements, under a row lock on the single
+// audit_head row, so concurrent writers are serialised and the chain cannot fork. Verify walks the chain
+// and names the first row that was altered or removed; a Head kept outside the database lets it notice a
+// chain rewritten with recomputed hashes too.
 package audit
 
 import (
@@ -10,8 +12,11 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -82,53 +87,111 @@ func Hash(r Row) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Append records e by a in tx. Call it inside the transaction that makes the change.
-func Append(ctx context.Context, tx pgx.Tx, a Actor, e Entry) error {
-	detail := []byte("{}")
-	if e.Detail != nil {
-		var err error
-		if detail, err = json.Marshal(e.Detail); err != nil {
-			return fmt.Errorf("audit: detail: %w", err)
+// Beginner starts transactions: a pool or a connection.
+type Beginner interface {
+	BeginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error)
+}
+
+// Write runs work in a transaction and appends the entries it returns as the transaction's last
+// statements, then commits. It is the only way to append: a transaction locks the chain's head only after
+// every other lock it takes, and holds it only until its commit, so a writer that holds the head never
+// waits for another lock and no two writers can deadlock over it. When work fails, or returns no entries
+// because it changed nothing, the head is not touched.
+func Write(ctx context.Context, db Beginner, a Actor, work func(pgx.Tx) ([]Entry, error)) error {
+	return pgx.BeginTxFunc(ctx, db, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		entries, err := work(tx)
+		if err != nil {
+			return err
+		}
+		return appendEntries(ctx, tx, a, entries)
+	})
+}
+
+// appendEntries chains entries by a, in order, under one lock of the head.
+func appendEntries(ctx context.Context, tx pgx.Tx, a Actor, entries []Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	// Marshalled before the lock, which is then held for the inserts alone.
+	details := make([]string, len(entries))
+	for i, e := range entries {
+		details[i] = "{}"
+		if e.Detail != nil {
+			b, err := json.Marshal(e.Detail)
+			if err != nil {
+				return fmt.Errorf("audit: detail of %s: %w", e.Action, err)
+			}
+			details[i] = string(b)
 		}
 	}
 	var prev string
 	if err := tx.QueryRow(ctx, `SELECT last_hash FROM audit_head FOR UPDATE`).Scan(&prev); err != nil {
 		return fmt.Errorf("audit: lock head: %w", err)
 	}
-	r := Row{
-		// Postgres keeps microseconds; hash what will be stored.
-		At:         time.Now().UTC().Truncate(time.Microsecond),
-		ActorID:    a.ID,
-		Actor:      a.Name,
-		Action:     e.Action,
-		Entity:     e.Entity,
-		EntityID:   e.EntityID,
-		ProvinceID: e.ProvinceID,
-		Remote:     a.Remote,
-		Detail:     string(detail),
-		PrevHash:   prev,
-	}
-	if err := tx.QueryRow(ctx, `SELECT nextval('audit_log_id_seq')`).Scan(&r.ID); err != nil {
-		return fmt.Errorf("audit: next id: %w", err)
-	}
-	r.Hash = Hash(r)
-	_, err := tx.Exec(ctx, `
-		INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, province_id, remote, detail, prev_hash, hash)
-		VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, NULLIF($8, 0), $9, $10, $11, $12)`,
-		r.ID, r.At, r.ActorID, r.Actor, r.Action, r.Entity, r.EntityID, r.ProvinceID, r.Remote, r.Detail, r.PrevHash, r.Hash)
+	// Numbers drawn under the lock follow the chain's order.
+	rows, err := tx.Query(ctx, `SELECT nextval('audit_log_id_seq') FROM generate_series(1, $1)`, len(entries))
 	if err != nil {
-		return fmt.Errorf("audit: insert: %w", err)
+		return fmt.Errorf("audit: next ids: %w", err)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE audit_head SET last_id = $1, last_hash = $2`, r.ID, r.Hash); err != nil {
-		return fmt.Errorf("audit: move head: %w", err)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("audit: next ids: %w", err)
+	}
+	slices.Sort(ids)
+	// Postgres keeps microseconds; hash what will be stored.
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	b := &pgx.Batch{}
+	for i, e := range entries {
+		r := Row{ID: ids[i], At: at, ActorID: a.ID, Actor: a.Name, Action: e.Action, Entity: e.Entity, EntityID: e.EntityID,
+			ProvinceID: e.ProvinceID, Remote: a.Remote, Detail: details[i], PrevHash: prev}
+		r.Hash = Hash(r)
+		b.Queue(`
+			INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, province_id, remote, detail, prev_hash, hash)
+			VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, NULLIF($8, 0), $9, $10, $11, $12)`,
+			r.ID, r.At, r.ActorID, r.Actor, r.Action, r.Entity, r.EntityID, r.ProvinceID, r.Remote, r.Detail, r.PrevHash, r.Hash)
+		prev = r.Hash
+	}
+	b.Queue(`UPDATE audit_head SET last_id = $1, last_hash = $2`, ids[len(ids)-1], prev)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("audit: append: %w", err)
 	}
 	return nil
 }
 
-// Querier is what Verify needs: a pool, a connection or a transaction.
+// Head is one point of the chain: a row's number and its hash. Written down outside the database (see
+// String), it anchors the chain up to that row: whoever can write the database can rewrite rows and
+// recompute every hash after them, but cannot give a rewritten row its old hash back.
+type Head struct {
+	ID   int64
+	Hash string
+}
+
+// String is the form `setad audit head` prints and ParseHead reads: the row number, a colon, the hash.
+func (h Head) String() string { return strconv.FormatInt(h.ID, 10) + ":" + h.Hash }
+
+// ErrHeadFormat is ParseHead's answer to anything but a row number, a colon and a 64-digit hex hash.
+var ErrHeadFormat = errors.New("want a row number, a colon and the 64-character hash, as `setad audit head` prints them")
+
+// ParseHead reads a head written as String writes it.
+func ParseHead(s string) (Head, error) {
+	id, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	n, err := strconv.ParseInt(id, 10, 64)
+	if !ok || err != nil || n < 1 || len(hash) != sha256.Size*2 || strings.Trim(hash, "0123456789abcdef") != "" {
+		return Head{}, ErrHeadFormat
+	}
+	return Head{ID: n, Hash: hash}, nil
+}
+
+// Querier is what CurrentHead needs: a pool, a connection or a transaction.
 type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// CurrentHead returns the head as the last append left it: {0, ""} while the log is empty.
+func CurrentHead(ctx context.Context, q Querier) (Head, error) {
+	var h Head
+	err := q.QueryRow(ctx, `SELECT last_id, last_hash FROM audit_head`).Scan(&h.ID, &h.Hash)
+	return h, err
 }
 
 // Broken describes the first row where the chain does not hold.
@@ -139,46 +202,77 @@ type Broken struct {
 
 func (b *Broken) Error() string { return fmt.Sprintf("audit row %d: %s", b.ID, b.Reason) }
 
-// Verify walks the whole chain in order. It returns the number of rows checked and, when the chain is
-// broken, a *Broken error naming the first bad row; other errors are database errors.
-func Verify(ctx context.Context, q Querier) (int, error) {
-	rows, err := q.Query(ctx, `
+// Checked is what an intact chain held when Verify read it.
+type Checked struct {
+	Rows int
+	Head Head
+}
+
+// Verify walks the whole chain in order, and checks that it still holds each of the anchors (heads taken
+// earlier and kept outside the database) unchanged. It reads the rows and the head in one read-only
+// repeatable-read transaction, so appends committed meanwhile are not half seen. It returns what it
+// checked and, when the chain is broken or an anchor is not in it, a *Broken error naming the first bad
+// row; other errors are database errors.
+func Verify(ctx context.Context, db Beginner, anchors ...Head) (Checked, error) {
+	var c Checked
+	err := pgx.BeginTxFunc(ctx, db, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		c, err = verify(ctx, tx, anchors)
+		return err
+	})
+	return c, err
+}
+
+func verify(ctx context.Context, tx pgx.Tx, anchors []Head) (Checked, error) {
+	var c Checked
+	rows, err := tx.Query(ctx, `
 		SELECT id, at, coalesce(actor_id, 0), actor, action, entity, entity_id, coalesce(province_id, 0),
 		       remote, detail::text, prev_hash, hash
 		FROM audit_log ORDER BY id`)
 	if err != nil {
-		return 0, err
+		return c, err
 	}
 	defer rows.Close()
-	var (
-		n    int
-		prev Row
-		r    Row
-	)
+	anchored := map[int64]string{}
+	for _, a := range anchors {
+		anchored[a.ID] = a.Hash
+	}
+	var prev, r Row
 	for rows.Next() {
 		if err := rows.Scan(&r.ID, &r.At, &r.ActorID, &r.Actor, &r.Action, &r.Entity, &r.EntityID,
 			&r.ProvinceID, &r.Remote, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
-			return n, err
+			return c, err
 		}
 		if r.PrevHash != prev.Hash {
-			return n, &Broken{ID: r.ID, Reason: fmt.Sprintf("previous hash does not match the row before it (id %d): a row was removed or altered", prev.ID)}
+			return c, &Broken{ID: r.ID, Reason: fmt.Sprintf("previous hash does not match the row before it (id %d): a row was removed or altered", prev.ID)}
 		}
 		if Hash(r) != r.Hash {
-			return n, &Broken{ID: r.ID, Reason: "content does not match its hash: the row was altered"}
+			return c, &Broken{ID: r.ID, Reason: "content does not match its hash: the row was altered"}
+		}
+		if want, ok := anchored[r.ID]; ok {
+			if r.Hash != want {
+				return c, &Broken{ID: r.ID, Reason: fmt.Sprintf("its hash is %s, not the %s recorded outside the database: the chain was rewritten from this row or before", r.Hash, want)}
+			}
+			delete(anchored, r.ID)
 		}
 		prev = r
-		n++
+		c.Rows++
 	}
 	if err := rows.Err(); err != nil {
-		return n, err
+		return c, err
 	}
-	var headID int64
-	var headHash string
-	if err := q.QueryRow(ctx, `SELECT last_id, last_hash FROM audit_head`).Scan(&headID, &headHash); err != nil {
-		return n, err
+	for _, a := range anchors {
+		if _, missing := anchored[a.ID]; missing {
+			return c, &Broken{ID: a.ID, Reason: fmt.Sprintf("the row recorded outside the database is not in the chain, which ends at row %d: rows were removed since the head was taken, or it was taken from another database", prev.ID)}
+		}
 	}
-	if headID != prev.ID || headHash != prev.Hash {
-		return n, &Broken{ID: headID, Reason: fmt.Sprintf("the chain ends at row %d but its head records row %d: rows at the end were removed", prev.ID, headID)}
+	head, err := CurrentHead(ctx, tx)
+	if err != nil {
+		return c, err
 	}
-	return n, nil
+	if head.ID != prev.ID || head.Hash != prev.Hash {
+		return c, &Broken{ID: head.ID, Reason: fmt.Sprintf("the chain ends at row %d but its head records row %d: rows at the end were removed", prev.ID, head.ID)}
+	}
+	c.Head = head
+	return c, nil
 }

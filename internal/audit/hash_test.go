@@ -1,6 +1,8 @@
 package audit
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,5 +52,31 @@ func TestHash(t *testing.T) {
 				t.Fatalf("changing the %s left the hash unchanged", c.name)
 			}
 		})
+	}
+}
+
+func TestParseHead(t *testing.T) {
+	hash := "ab12" + strings.Repeat("0", 60)
+	good := []struct {
+		in   string
+		want Head
+	}{
+		{"1234:" + hash, Head{1234, hash}},
+		{" 7:" + hash + "\n", Head{7, hash}}, // as read back from a file
+	}
+	for _, g := range good {
+		h, err := ParseHead(g.in)
+		if err != nil || h != g.want {
+			t.Errorf("ParseHead(%q) = %v, %v; want %v", g.in, h, err, g.want)
+		}
+		if h.String() != strings.TrimSpace(g.in) {
+			t.Errorf("%v prints as %q", h, h.String())
+		}
+	}
+	for _, bad := range []string{"", "1234", "1234:", ":" + hash, "0:" + hash, "-3:" + hash, "x:" + hash,
+		"12:" + hash[:63], "12:" + hash + "0", "12:" + strings.ToUpper(hash), "12:" + hash[:63] + "g", "12 :" + hash} {
+		if h, err := ParseHead(bad); !errors.Is(err, ErrHeadFormat) {
+			t.Errorf("ParseHead(%q) = %v, %v; want ErrHeadFormat", bad, h, err)
+		}
 	}
 }

@@ -23,6 +23,7 @@ type Config struct {
 	SessionIdle     time.Duration // SETAD_SESSION_IDLE, default 30m
 	SessionLifetime time.Duration // SETAD_SESSION_LIFETIME, default 12h
 	ShutdownTimeout time.Duration // SETAD_SHUTDOWN_TIMEOUT, default 20s
+	AuditHeadEvery  time.Duration // SETAD_AUDIT_HEAD_EVERY: how often serve logs the audit chain's head, default 1h
 	LoginIPLimit    int           // SETAD_LOGIN_IP_LIMIT: failed logins per address per 15 minutes, default 50
 	Password        password.Params
 	LogLevel        string // SETAD_LOG_LEVEL: debug, info (default), warn, error
@@ -50,6 +51,7 @@ func Parse(getenv func(string) string) (Config, error) {
 		{"SETAD_SESSION_IDLE", &c.SessionIdle, 30 * time.Minute},
 		{"SETAD_SESSION_LIFETIME", &c.SessionLifetime, 12 * time.Hour},
 		{"SETAD_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout, 20 * time.Second},
+		{"SETAD_AUDIT_HEAD_EVERY", &c.AuditHeadEvery, time.Hour},
 	}
 	for _, d := range durations {
 		*d.dst = d.def

@@ -22,6 +22,7 @@ func defaults() config.Config {
 		SessionIdle:     30 * time.Minute,
 		SessionLifetime: 12 * time.Hour,
 		ShutdownTimeout: 20 * time.Second,
+		AuditHeadEvery:  time.Hour,
 		LoginIPLimit:    50,
 		Password:        password.DefaultParams,
 		LogLevel:        "info",
@@ -38,7 +39,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	// Spelled out, so a change to the defaults() helper cannot hide a change of default.
 	if c.Addr != ":8080" || c.SessionIdle != 30*time.Minute || c.SessionLifetime != 12*time.Hour ||
-		c.ShutdownTimeout != 20*time.Second || c.LoginIPLimit != 50 || c.Password != password.DefaultParams ||
+		c.ShutdownTimeout != 20*time.Second || c.AuditHeadEvery != time.Hour || c.LoginIPLimit != 50 || c.Password != password.DefaultParams ||
 		c.LogLevel != "info" || c.SecureCookies || c.DatabaseURL != "" || c.TLSCert != "" || c.TLSKey != "" ||
 		len(c.TrustedProxies) != 0 {
 		t.Fatalf("Parse(empty) = %+v", c)
@@ -59,6 +60,7 @@ func TestParseEachVariable(t *testing.T) {
 		{"session idle", map[string]string{"SETAD_SESSION_IDLE": "45m"}, func(c *config.Config) { c.SessionIdle = 45 * time.Minute }},
 		{"session lifetime", map[string]string{"SETAD_SESSION_LIFETIME": "1h30m"}, func(c *config.Config) { c.SessionLifetime = 90 * time.Minute }},
 		{"shutdown timeout", map[string]string{"SETAD_SHUTDOWN_TIMEOUT": "5s"}, func(c *config.Config) { c.ShutdownTimeout = 5 * time.Second }},
+		{"audit head every", map[string]string{"SETAD_AUDIT_HEAD_EVERY": "15m"}, func(c *config.Config) { c.AuditHeadEvery = 15 * time.Minute }},
 		{"login ip limit", map[string]string{"SETAD_LOGIN_IP_LIMIT": "7"}, func(c *config.Config) { c.LoginIPLimit = 7 }},
 		{"argon2 time", map[string]string{"SETAD_ARGON2_TIME": "4"}, func(c *config.Config) { c.Password.Time = 4 }},
 		{"argon2 memory", map[string]string{"SETAD_ARGON2_MEMORY_KIB": "19456"}, func(c *config.Config) { c.Password.MemoryKiB = 19456 }},
@@ -119,6 +121,8 @@ func TestParseBadValues(t *testing.T) {
 		{map[string]string{"SETAD_SESSION_LIFETIME": "-1h"}, []string{"SETAD_SESSION_LIFETIME"}},
 		{map[string]string{"SETAD_SHUTDOWN_TIMEOUT": "soon"}, []string{"SETAD_SHUTDOWN_TIMEOUT"}},
 		{map[string]string{"SETAD_SHUTDOWN_TIMEOUT": "0"}, []string{"SETAD_SHUTDOWN_TIMEOUT"}},
+		{map[string]string{"SETAD_AUDIT_HEAD_EVERY": "hourly"}, []string{"SETAD_AUDIT_HEAD_EVERY"}},
+		{map[string]string{"SETAD_AUDIT_HEAD_EVERY": "0s"}, []string{"SETAD_AUDIT_HEAD_EVERY"}},
 		{map[string]string{"SETAD_ARGON2_TIME": "0"}, []string{"SETAD_ARGON2_TIME"}},
 		{map[string]string{"SETAD_ARGON2_TIME": "-1"}, []string{"SETAD_ARGON2_TIME"}},
 		{map[string]string{"SETAD_ARGON2_TIME": "three"}, []string{"SETAD_ARGON2_TIME"}},

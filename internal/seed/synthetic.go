@@ -123,9 +123,9 @@ func Synthetic(ctx context.Context, st *store.Store, n int, now time.Time, force
 		if loadErr != nil {
 			detail["incomplete"] = true
 		}
-		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			return audit.Append(ctx, tx, audit.System, audit.Entry{Action: "candidate.synthetic", Entity: "election",
-				EntityID: strconv.FormatInt(e.ID, 10), Detail: detail})
+		err := audit.Write(ctx, pool, audit.System, func(pgx.Tx) ([]audit.Entry, error) {
+			return []audit.Entry{{Action: "candidate.synthetic", Entity: "election",
+				EntityID: strconv.FormatInt(e.ID, 10), Detail: detail}}, nil
 		})
 		if err != nil {
 			return res, errors.Join(loadErr, fmt.Errorf("synthetic: audit: %w", err))

@@ -44,3 +44,8 @@ func (s *Store) AuditRows(ctx context.Context, sc auth.Scope, f AuditFilter) ([]
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[audit.Row])
 }
+
+// AuditHead returns the audit chain's head: its last row and that row's hash.
+func (s *Store) AuditHead(ctx context.Context) (audit.Head, error) {
+	return audit.CurrentHead(ctx, s.pool)
+}

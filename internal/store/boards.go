@@ -51,7 +51,7 @@ func (r BoardRule) Rule() boardrules.Rule {
 // HQ) are kept.
 func (s *Store) AddBoardRules(ctx context.Context, a audit.Actor, rules []BoardRule) (int, error) {
 	added := 0
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		added = 0
 		for _, r := range rules {
 			tag, err := tx.Exec(ctx, `
@@ -61,15 +61,15 @@ func (s *Store) AddBoardRules(ctx context.Context, a audit.Actor, rules []BoardR
 				r.Kind, r.Level, r.ChairOffice, r.ExOfficio, r.TrustedMain, r.Alternates, r.PoolSize,
 				r.QuorumNum, r.QuorumDen, r.FormedWithinDays, r.Uncertain, r.LegalNote)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			added += int(tag.RowsAffected())
 		}
 		if added == 0 {
-			return nil
+			return nil, nil
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "board_rules.load", Entity: "board_rules",
-			Detail: map[string]int{"rows_changed": added}})
+		return []audit.Entry{{Action: "board_rules.load", Entity: "board_rules",
+			Detail: map[string]int{"rows_changed": added}}}, nil
 	})
 	return added, err
 }
@@ -91,26 +91,26 @@ func (s *Store) BoardRules(ctx context.Context) ([]BoardRule, error) {
 // rule is then no longer an uncertain default but the national HQ's decision. The law is national, so
 // the audit row belongs to no province and every province reads it.
 func (s *Store) UpdateBoardRule(ctx context.Context, a audit.Actor, r BoardRule) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		rows, err := tx.Query(ctx, `SELECT `+ruleCols+` FROM board_rules WHERE kind = $1 AND level = $2 FOR UPDATE`, r.Kind, r.Level)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		before, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[BoardRule])
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return nil, ErrNotFound
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if before.Version != r.Version {
-			return ErrConflict
+			return nil, ErrConflict
 		}
 		if _, err := tx.Exec(ctx, `UPDATE board_rules SET ex_officio = $3, trusted_main = $4, alternates = $5, pool_size = $6,
 			quorum_num = $7, quorum_den = $8, formed_within_days = $9, uncertain = false, version = version + 1
 			WHERE kind = $1 AND level = $2`, r.Kind, r.Level, r.ExOfficio, r.TrustedMain, r.Alternates, r.PoolSize,
 			r.QuorumNum, r.QuorumDen, r.FormedWithinDays); err != nil {
-			return err
+			return nil, err
 		}
 		view := func(x BoardRule) map[string]any {
 			return map[string]any{"ex_officio": x.ExOfficio, "trusted_main": x.TrustedMain, "alternates": x.Alternates,
@@ -119,8 +119,8 @@ func (s *Store) UpdateBoardRule(ctx context.Context, a audit.Actor, r BoardRule)
 		}
 		after := r
 		after.Uncertain = false
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "board_rules.update", Entity: "board_rules", EntityID: r.Kind + "/" + r.Level,
-			Detail: audit.Change{Before: view(before), After: view(after)}})
+		return []audit.Entry{{Action: "board_rules.update", Entity: "board_rules", EntityID: r.Kind + "/" + r.Level,
+			Detail: audit.Change{Before: view(before), After: view(after)}}}, nil
 	})
 }
 
@@ -368,20 +368,20 @@ func loadBoard(ctx context.Context, q querier, sc auth.Scope, id int64, lock boo
 // changeBoard runs fn on a locked board in scope, then appends the audit entry fn returns.
 func (s *Store) changeBoard(ctx context.Context, a audit.Actor, sc auth.Scope, id int64,
 	fn func(tx pgx.Tx, d BoardDetail) (audit.Entry, error)) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		d, err := loadBoard(ctx, tx, sc, id, true)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		e, err := fn(tx, d)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE boards SET updated_at = now() WHERE id = $1`, id); err != nil {
-			return err
+			return nil, err
 		}
 		e.ProvinceID = d.ProvinceID
-		return audit.Append(ctx, tx, a, e)
+		return []audit.Entry{e}, nil
 	})
 }
 

@@ -50,7 +50,7 @@ func (r CandidateRule) Lifecycle() candidacy.Rules {
 // AddCandidateRules inserts the rules that are missing; rules already there are kept.
 func (s *Store) AddCandidateRules(ctx context.Context, a audit.Actor, rules []CandidateRule) (int, error) {
 	added := 0
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		added = 0
 		for _, r := range rules {
 			tag, err := tx.Exec(ctx, `
@@ -61,15 +61,15 @@ func (s *Store) AddCandidateRules(ctx context.Context, a audit.Actor, rules []Ca
 				r.Kind, r.MinAge, r.AgeOnElectionDay, r.VillageSmallHouseholds, r.CitySmallPopulation, r.CertificateMaxMonths,
 				r.ResignationMinMonths, r.ObjectionDays, r.ConstituencyChangeUntilDays, r.MaxConstituencyChanges, r.Uncertain)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			added += int(tag.RowsAffected())
 		}
 		if added == 0 {
-			return nil
+			return nil, nil
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate_rules.load", Entity: "candidate_rules",
-			Detail: map[string]int{"rows_changed": added}})
+		return []audit.Entry{{Action: "candidate_rules.load", Entity: "candidate_rules",
+			Detail: map[string]int{"rows_changed": added}}}, nil
 	})
 	return added, err
 }
@@ -202,18 +202,18 @@ func (e *BoardConflictError) Error() string {
 // event and any overrides, and audits it.
 func (s *Store) RegisterCandidate(ctx context.Context, a audit.Actor, e Election, c NewCandidate, overrides []Override) (int64, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidates:' || $1::bigint))`, e.ID); err != nil {
-			return err
+			return nil, err
 		}
 		var dup DuplicateError
 		err := tx.QueryRow(ctx, `SELECT co.name_fa, co.name_en FROM candidates k JOIN counties co ON co.id = k.county_id
 			WHERE k.election_id = $1 AND k.national_id = $2`, e.ID, c.NationalID).Scan(&dup.CountyFa, &dup.CountyEn)
 		if err == nil {
-			return &dup
+			return nil, &dup
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
-			return err
+			return nil, err
 		}
 		if !overridden(overrides, "national_id", "board_member") {
 			rows, err := tx.Query(ctx, `
@@ -222,29 +222,29 @@ func (s *Store) RegisterCandidate(ctx context.Context, a audit.Actor, e Election
 				  EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.national_id = $2) OR
 				  EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = $2))`, e.ID, c.NationalID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			boards, err := pgx.CollectRows(rows, pgx.RowTo[string])
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if len(boards) > 0 {
-				return &BoardConflictError{Boards: boards}
+				return nil, &BoardConflictError{Boards: boards}
 			}
 		}
 		id, err = insertCandidate(ctx, tx, a, e, c)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, o := range overrides {
 			if _, err := tx.Exec(ctx, `INSERT INTO candidate_overrides (candidate_id, field, code, reason, actor_id)
 				VALUES ($1, $2, $3, $4, NULLIF($5, 0))`, id, o.Field, o.Code, o.Reason, a.ID); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.register", Entity: "candidate",
+		return []audit.Entry{{Action: "candidate.register", Entity: "candidate",
 			EntityID: strconv.FormatInt(id, 10), ProvinceID: c.Constituency.ProvinceID,
-			Detail: audit.Change{After: candidateAudit(c, overrides)}})
+			Detail: audit.Change{After: candidateAudit(c, overrides)}}}, nil
 	})
 	return id, err
 }
@@ -370,14 +370,14 @@ func (s *Store) SaveImport(ctx context.Context, a audit.Actor, provinceID, elect
 		rejected = []ImportRow{}
 	}
 	var id int64
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		if err := tx.QueryRow(ctx, `INSERT INTO candidate_imports (user_id, election_id, file_name, ready, rejected)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, a.ID, electionID, fileName, ready, rejected).Scan(&id); err != nil {
-			return err
+			return nil, err
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.import_preview", Entity: "candidate_import",
+		return []audit.Entry{{Action: "candidate.import_preview", Entity: "candidate_import",
 			EntityID: strconv.FormatInt(id, 10), ProvinceID: provinceID,
-			Detail: map[string]any{"file": fileName, "ready": len(ready), "rejected": len(rejected)}})
+			Detail: map[string]any{"file": fileName, "ready": len(ready), "rejected": len(rejected)}}}, nil
 	})
 	return id, err
 }
@@ -410,21 +410,21 @@ func (e *StaleImportError) Error() string {
 // with registrations or board seats made since the preview refuse the whole file.
 func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id int64) (int, error) {
 	n := 0
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		rows, err := tx.Query(ctx, `SELECT id, user_id, election_id, file_name, ready, rejected, imported_at
 			FROM candidate_imports WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, a.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		imp, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[CandidateImport])
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return nil, ErrNotFound
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if imp.ImportedAt != nil {
-			return ErrImported
+			return nil, ErrImported
 		}
 		ids := make([]string, len(imp.Ready))
 		for i, r := range imp.Ready {
@@ -432,11 +432,11 @@ func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id
 		}
 		// One lock for the election's registrations: a confirmation and single registrations cannot interleave.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidates:' || $1::bigint))`, imp.ElectionID); err != nil {
-			return err
+			return nil, err
 		}
 		dups, boards, err := clashes(ctx, tx, imp.ElectionID, ids)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var stale []int
 		for _, r := range imp.Ready {
@@ -445,21 +445,21 @@ func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id
 			}
 		}
 		if len(stale) > 0 {
-			return &StaleImportError{Lines: stale}
+			return nil, &StaleImportError{Lines: stale}
 		}
 		e := Election{ID: imp.ElectionID}
 		for _, r := range imp.Ready {
 			if _, err := insertCandidate(ctx, tx, a, e, r.Candidate); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		n = len(imp.Ready)
 		if _, err := tx.Exec(ctx, `UPDATE candidate_imports SET imported_at = now() WHERE id = $1`, id); err != nil {
-			return err
+			return nil, err
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.import", Entity: "candidate_import",
+		return []audit.Entry{{Action: "candidate.import", Entity: "candidate_import",
 			EntityID: strconv.FormatInt(id, 10), ProvinceID: provinceID,
-			Detail: map[string]any{"file": imp.FileName, "imported": n, "national_ids": ids}})
+			Detail: map[string]any{"file": imp.FileName, "imported": n, "national_ids": ids}}}, nil
 	})
 	return n, err
 }
@@ -713,7 +713,7 @@ func (s *Store) CandidateByID(ctx context.Context, sc auth.Scope, id int64) (Can
 // ChangeCandidateStatus moves a candidate along the lifecycle if nobody changed it since version.
 func (s *Store) ChangeCandidateStatus(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, to, reason string,
 	now time.Time, rules candidacy.Rules) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var from string
 		var announced *time.Time
 		var cur, province int64
@@ -721,28 +721,28 @@ func (s *Store) ChangeCandidateStatus(ctx context.Context, a audit.Actor, sc aut
 		err := tx.QueryRow(ctx, `SELECT k.id, k.status, k.announced_at, k.version, k.province_id FROM candidates k
 			WHERE`+candidateScope+`AND k.id = $4 FOR UPDATE`, sc.ProvinceID, sc.CountyID, sc.DistrictID, id).Scan(&cur, &from, &announced, &v, &province)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return nil, ErrNotFound
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if v != version {
-			return ErrConflict
+			return nil, ErrConflict
 		}
 		if err := candidacy.Check(candidacy.Change{From: from, To: to, Reason: reason, Now: now, AnnouncedAt: announced}, rules); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE candidates SET status = $2, version = version + 1, updated_at = now(),
 			announced_at = CASE WHEN $2 = 'preliminary_announced' THEN $3 ELSE announced_at END WHERE id = $1`, id, to, now); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status, reason, at)
 			VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6)`, id, a.ID, from, to, reason, now); err != nil {
-			return err
+			return nil, err
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.status", Entity: "candidate", EntityID: strconv.FormatInt(id, 10),
+		return []audit.Entry{{Action: "candidate.status", Entity: "candidate", EntityID: strconv.FormatInt(id, 10),
 			ProvinceID: province, Detail: audit.Change{Before: map[string]string{"status": from},
-				After: map[string]string{"status": to, "reason": reason}}})
+				After: map[string]string{"status": to, "reason": reason}}}}, nil
 	})
 }
 
@@ -750,7 +750,7 @@ func (s *Store) ChangeCandidateStatus(ctx context.Context, a audit.Actor, sc aut
 // the county, until its deadline), if nobody changed the candidate since version.
 func (s *Store) ChangeConstituency(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, k Constituency,
 	now, electionDay time.Time, rules candidacy.Rules) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var status, from string
 		var county int64
 		var changes, v int
@@ -759,32 +759,32 @@ func (s *Store) ChangeConstituency(ctx context.Context, a audit.Actor, sc auth.S
 			FROM candidates k WHERE`+candidateScope+`AND k.id = $4 FOR UPDATE`,
 			sc.ProvinceID, sc.CountyID, sc.DistrictID, id).Scan(&status, &county, &changes, &v, &from)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return nil, ErrNotFound
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if v != version {
-			return ErrConflict
+			return nil, ErrConflict
 		}
 		if candidacy.Final(status) {
-			return candidacy.ErrIllegal
+			return nil, candidacy.ErrIllegal
 		}
 		if err := candidacy.ConstituencyChange(changes, k.CountyID == county, now, electionDay, rules); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE candidates SET county_id = $2, district_id = NULLIF($3, 0),
 			constituency_changes = constituency_changes + 1, version = version + 1, updated_at = now() WHERE id = $1`,
 			id, k.CountyID, k.DistrictID); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status, reason, at)
 			VALUES ($1, NULLIF($2, 0), $3, $3, $4, $5)`, id, a.ID, status, from+" → "+k.Code, now); err != nil {
-			return err
+			return nil, err
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate.constituency", Entity: "candidate", EntityID: strconv.FormatInt(id, 10),
+		return []audit.Entry{{Action: "candidate.constituency", Entity: "candidate", EntityID: strconv.FormatInt(id, 10),
 			ProvinceID: k.ProvinceID, Detail: audit.Change{Before: map[string]string{"constituency": from},
-				After: map[string]string{"constituency": k.Code}}})
+				After: map[string]string{"constituency": k.Code}}}}, nil
 	})
 }
 
@@ -804,34 +804,34 @@ func (s *Store) CandidateRules(ctx context.Context) ([]CandidateRule, error) {
 // rule is then the national HQ's decision, no longer an uncertain default. The law is national, so the
 // audit row belongs to no province and every province reads it.
 func (s *Store) UpdateCandidateRule(ctx context.Context, a audit.Actor, r CandidateRule) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		rows, err := tx.Query(ctx, `
 			SELECT kind, min_age, age_on_election_day, village_small_households, city_small_population, certificate_max_months,
 			       resignation_min_months, objection_days, constituency_change_until_days, max_constituency_changes, uncertain, version
 			FROM candidate_rules WHERE kind = $1 FOR UPDATE`, r.Kind)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		before, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[CandidateRule])
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return nil, ErrNotFound
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if before.Version != r.Version {
-			return ErrConflict
+			return nil, ErrConflict
 		}
 		if _, err := tx.Exec(ctx, `UPDATE candidate_rules SET min_age = $2, age_on_election_day = $3, village_small_households = $4,
 			city_small_population = $5, certificate_max_months = $6, resignation_min_months = $7, objection_days = $8,
 			constituency_change_until_days = $9, max_constituency_changes = $10, uncertain = false, version = version + 1
 			WHERE kind = $1`, r.Kind, r.MinAge, r.AgeOnElectionDay, r.VillageSmallHouseholds, r.CitySmallPopulation,
 			r.CertificateMaxMonths, r.ResignationMinMonths, r.ObjectionDays, r.ConstituencyChangeUntilDays, r.MaxConstituencyChanges); err != nil {
-			return err
+			return nil, err
 		}
 		after := r
 		after.Uncertain, after.Version = false, before.Version+1
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "candidate_rules.update", Entity: "candidate_rules", EntityID: r.Kind,
-			Detail: audit.Change{Before: before, After: after}})
+		return []audit.Entry{{Action: "candidate_rules.update", Entity: "candidate_rules", EntityID: r.Kind,
+			Detail: audit.Change{Before: before, After: after}}}, nil
 	})
 }

@@ -84,17 +84,17 @@ var (
 // code is left as it is and ErrExists returned with its id, so the seed can run again.
 func (s *Store) AddElection(ctx context.Context, a audit.Actor, e NewElection) (int64, error) {
 	var id int64
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
+	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var known, parentKnown bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM election_kinds WHERE key = $1),
 			EXISTS (SELECT 1 FROM election_kinds WHERE key = $2 AND key <> 'by_election')`, e.Kind, e.ParentKind).Scan(&known, &parentKnown); err != nil {
-			return err
+			return nil, err
 		}
 		if !known {
-			return ErrUnknownKind
+			return nil, ErrUnknownKind
 		}
 		if (e.Kind == "by_election") != parentKnown || (e.Kind != "by_election" && e.ParentKind != "") {
-			return ErrParentKind
+			return nil, ErrParentKind
 		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO elections (code, kind, parent_kind, title_fa, title_en, election_day)
@@ -103,25 +103,25 @@ func (s *Store) AddElection(ctx context.Context, a audit.Actor, e NewElection) (
 			e.Code, e.Kind, e.ParentKind, e.TitleFa, e.TitleEn, e.ElectionDay).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			if err := tx.QueryRow(ctx, `SELECT id FROM elections WHERE code = $1`, e.Code).Scan(&id); err != nil {
-				return err
+				return nil, err
 			}
-			return ErrExists
+			return nil, ErrExists
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if e.Current {
 			if err := setCurrent(ctx, tx, id); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{
+		return []audit.Entry{{
 			Action: "election.create", Entity: "election", EntityID: strconv.FormatInt(id, 10),
 			Detail: audit.Change{After: map[string]any{
 				"code": e.Code, "kind": e.Kind, "parent_kind": e.ParentKind, "title_fa": e.TitleFa, "title_en": e.TitleEn,
 				"election_day": e.ElectionDay.Format(time.DateOnly), "current": e.Current,
 			}},
-		})
+		}}, nil
 	})
 	return id, err
 }

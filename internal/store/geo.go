@@ -195,7 +195,7 @@ type Reference struct {
 // UpsertReference inserts missing reference rows and updates names that changed, in one transaction, and
 // records what it changed in the audit log. Rows never disappear: HQ may have added more.
 func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Reference) (changed int, err error) {
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
+	err = s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		changed = 0
 		count := func(tag int64) { changed += int(tag) }
 		tag, err := tx.Exec(ctx, `
@@ -204,12 +204,12 @@ func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Referenc
 			WHERE (provinces.name_fa, provinces.name_en) IS DISTINCT FROM (excluded.name_fa, excluded.name_en)`,
 			ref.Province.Code, ref.Province.NameFa, ref.Province.NameEn)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		count(tag.RowsAffected())
 		var provinceID int64
 		if err := tx.QueryRow(ctx, `SELECT id FROM provinces WHERE code = $1`, ref.Province.Code).Scan(&provinceID); err != nil {
-			return err
+			return nil, err
 		}
 		b := &pgx.Batch{}
 		for _, c := range ref.Counties {
@@ -233,7 +233,7 @@ func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Referenc
 				k.Key, k.NameFa, k.NameEn, k.Position)
 		}
 		if err := runBatch(ctx, tx, b, count); err != nil {
-			return err
+			return nil, err
 		}
 		// A code is a slug for the whole country: one that another province already uses is an error, never
 		// a silent rename of someone else's county or district.
@@ -257,10 +257,10 @@ func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Referenc
 			  WHERE c.id IS NULL OR (d.id IS NOT NULL AND d.county_id <> c.id)
 			) clashes`, countyCodes, provinceID, districtCodes, districtCounties).Scan(&clash)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if clash != "" {
-			return fmt.Errorf("%w: %q", ErrCodeClash, clash)
+			return nil, fmt.Errorf("%w: %q", ErrCodeClash, clash)
 		}
 		b = &pgx.Batch{}
 		for county, ds := range ref.Districts {
@@ -273,15 +273,15 @@ func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Referenc
 			}
 		}
 		if err := runBatch(ctx, tx, b, count); err != nil {
-			return err
+			return nil, err
 		}
 		if changed == 0 {
-			return nil
+			return nil, nil
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{
+		return []audit.Entry{{
 			Action: "reference.load", Entity: "province", EntityID: ref.Province.Code, ProvinceID: provinceID,
 			Detail: map[string]int{"rows_changed": changed},
-		})
+		}}, nil
 	})
 	return changed, err
 }
@@ -322,7 +322,7 @@ func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error
 // "before" is what the save replaced.
 func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code string, version int, population *int,
 	households map[string]*int) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var id, province int64
 		var current *int
 		var v int
@@ -330,18 +330,18 @@ func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code
 			WHERE code = $1 AND ($2 = 0 OR province_id = $2) AND ($3 = 0 OR id = $3) FOR UPDATE`,
 			code, sc.ProvinceID, sc.CountyID).Scan(&id, &province, &current, &v)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return ErrNotFound
+			return nil, ErrNotFound
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if v != version {
-			return ErrConflict
+			return nil, ErrConflict
 		}
 		rows, err := tx.Query(ctx, `SELECT id, code, households FROM districts WHERE county_id = $1 AND ($2 = 0 OR id = $2)
 			ORDER BY id FOR UPDATE`, id, sc.DistrictID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (District, error) {
 			var d District
@@ -349,12 +349,12 @@ func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code
 			return d, err
 		})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		before := map[string]any{"population": current}
 		after := map[string]any{"population": population}
 		if _, err := tx.Exec(ctx, `UPDATE counties SET population = $2, sizes_version = sizes_version + 1 WHERE id = $1`, id, population); err != nil {
-			return err
+			return nil, err
 		}
 		for _, d := range ds {
 			h, ok := households[d.Code]
@@ -363,10 +363,10 @@ func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code
 			}
 			before[d.Code], after[d.Code] = d.Households, h
 			if _, err := tx.Exec(ctx, `UPDATE districts SET households = $2 WHERE id = $1`, d.ID, h); err != nil {
-				return err
+				return nil, err
 			}
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{Action: "county.sizes", Entity: "county", EntityID: code, ProvinceID: province,
-			Detail: audit.Change{Before: before, After: after}})
+		return []audit.Entry{{Action: "county.sizes", Entity: "county", EntityID: code, ProvinceID: province,
+			Detail: audit.Change{Before: before, After: after}}}, nil
 	})
 }

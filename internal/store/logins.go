@@ -42,44 +42,44 @@ func lockName(ctx context.Context, tx pgx.Tx, username string) error {
 // LoginFailed records a failed login for the typed name (known or not), locks a known user that reached
 // the limit, and audits both. It reports whether this failure locked the account.
 func (s *Store) LoginFailed(ctx context.Context, a audit.Actor, username string, u *User) (locked bool, err error) {
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
+	err = s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		locked = false
 		if err := lockName(ctx, tx, username); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO login_failures (username, remote) VALUES ($1, $2)`, username, a.Remote); err != nil {
-			return err
+			return nil, err
 		}
-		entry := audit.Entry{Action: "login.failure", Entity: "user", Detail: map[string]string{"username": username}}
+		failure := audit.Entry{Action: "login.failure", Entity: "user", Detail: map[string]string{"username": username}}
 		if u != nil {
-			entry.EntityID, entry.ProvinceID = strconv.FormatInt(u.ID, 10), u.ProvinceID
-		}
-		if err := audit.Append(ctx, tx, a, entry); err != nil {
-			return err
+			failure.EntityID, failure.ProvinceID = strconv.FormatInt(u.ID, 10), u.ProvinceID
 		}
 		// Counted for unknown names too, so both answers take the same work.
 		var n int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE username = $1 AND at > now() - $2::interval`,
 			username, LockWindow).Scan(&n); err != nil {
-			return err
+			return nil, err
 		}
 		if u == nil || n < LockAfter {
-			return nil
+			return []audit.Entry{failure}, nil
 		}
 		tag, err := tx.Exec(ctx, `UPDATE users SET locked_until = now() + $2::interval
 			WHERE id = $1 AND (locked_until IS NULL OR locked_until < now())`, u.ID, LockFor)
-		if err != nil || tag.RowsAffected() == 0 {
-			return err
+		if err != nil {
+			return nil, err
+		}
+		if tag.RowsAffected() == 0 {
+			return []audit.Entry{failure}, nil
 		}
 		// Failures before the lock do not count again after it.
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE username = $1`, username); err != nil {
-			return err
+			return nil, err
 		}
 		locked = true
-		return audit.Append(ctx, tx, a, audit.Entry{
+		return []audit.Entry{failure, {
 			Action: "user.lock", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), ProvinceID: u.ProvinceID,
 			Detail: map[string]any{"failures": n, "minutes": int(LockFor / time.Minute)},
-		})
+		}}, nil
 	})
 	return locked, err
 }
@@ -89,9 +89,9 @@ func (s *Store) LoginFailed(ctx context.Context, a audit.Actor, username string,
 // burst, the address's limit), then clears the user's failures and audits the login. It returns
 // ErrLoginRefused or ErrTooManyFrom, writing nothing, when the login must not go ahead.
 func (s *Store) LoginSucceeded(ctx context.Context, a audit.Actor, u User, remoteLimit int) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		if err := lockName(ctx, tx, u.Username); err != nil {
-			return err
+			return nil, err
 		}
 		var blocked bool
 		var nameFailures, remoteFailures int
@@ -102,29 +102,27 @@ func (s *Store) LoginSucceeded(ctx context.Context, a audit.Actor, u User, remot
 			FROM users WHERE id = $1 FOR UPDATE`,
 			u.ID, u.Username, LockWindow, a.Remote, remoteWindow).Scan(&blocked, &nameFailures, &remoteFailures)
 		if errors.Is(err, pgx.ErrNoRows) || err == nil && (blocked || nameFailures >= LockAfter) {
-			return ErrLoginRefused
+			return nil, ErrLoginRefused
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if remoteFailures >= remoteLimit {
-			return ErrTooManyFrom
+			return nil, ErrTooManyFrom
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE username = $1`, u.Username); err != nil {
-			return err
+			return nil, err
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{
+		return []audit.Entry{{
 			Action: "login.success", Entity: "user", EntityID: strconv.FormatInt(u.ID, 10), ProvinceID: u.ProvinceID,
-		})
+		}}, nil
 	})
 }
 
 // LoggedOut audits a logout.
 func (s *Store) LoggedOut(ctx context.Context, a audit.Actor, provinceID int64) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
-		return audit.Append(ctx, tx, a, audit.Entry{
-			Action: "logout", Entity: "user", EntityID: strconv.FormatInt(a.ID, 10), ProvinceID: provinceID,
-		})
+	return s.write(ctx, a, func(pgx.Tx) ([]audit.Entry, error) {
+		return []audit.Entry{{Action: "logout", Entity: "user", EntityID: strconv.FormatInt(a.ID, 10), ProvinceID: provinceID}}, nil
 	})
 }
 

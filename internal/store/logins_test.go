@@ -1,10 +1,14 @@
 package store_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/store"
@@ -354,4 +358,77 @@ func TestLoginSucceededChecksAgain(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A failed login locks the user's row (when it locks the account) and HQ disabling or enabling that user
+// locks the same row; both append to the audit chain. Run together for a couple of seconds, none of them
+// may fail (no deadlock, 40P01) and the chain must verify afterwards.
+func TestFailedLoginsWhileHQDisablesNoDeadlock(t *testing.T) {
+	f := newFixture(t)
+	u, err := f.st.UserByUsername(f.ctx, "gov.marvdasht")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hq := audit.Actor{ID: f.user["hq.fars"], Name: "hq.fars", Remote: "203.0.113.9"}
+	ctx, cancel := context.WithTimeout(f.ctx, 2500*time.Millisecond)
+	defer cancel()
+	var (
+		wg         sync.WaitGroup
+		mu         sync.Mutex
+		errs       []error
+		logins     int
+		toggles    int
+		stillGoing = func() bool { return ctx.Err() == nil }
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		errs = append(errs, err)
+	}
+	for w := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := anon("198.51.100." + itoa(int64(w+1)))
+			for stillGoing() {
+				// A background context: the deadline ends the loop, never a statement half-way.
+				if _, err := f.st.LoginFailed(context.Background(), a, u.Username, &u); err != nil {
+					fail(err)
+					return
+				}
+				mu.Lock()
+				logins++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for disabled := true; stillGoing(); disabled = !disabled {
+			if err := f.st.SetUserDisabled(context.Background(), hq, f.hq("fars"), u.ID, 0, disabled); err != nil {
+				fail(err)
+				return
+			}
+			mu.Lock()
+			toggles++
+			mu.Unlock()
+		}
+	}()
+	wg.Wait()
+	for _, err := range errs {
+		var pg *pgconn.PgError
+		if errors.As(err, &pg) && pg.Code == "40P01" {
+			t.Errorf("deadlock: %v", err)
+		} else {
+			t.Errorf("unexpected error: %v", err)
+		}
+	}
+	if logins < 20 || toggles < 5 {
+		t.Errorf("only %d failed logins and %d disable/enable ran: the race was not exercised", logins, toggles)
+	}
+	if n := f.auditCount("user.lock"); n == 0 {
+		t.Error("no failed login locked the account: the user row was never contended")
+	}
+	f.verifyChain()
 }

@@ -1,7 +1,7 @@
 // Package store is Setad's only door to PostgreSQL: raw pgx queries, one file per group of tables, with
 // the SQL next to the method that runs it. Every method that reads or writes scoped data takes the
-// caller's auth.Scope and filters by it in the query itself, and every write appends its audit row in the
-// same transaction.
+// caller's auth.Scope and filters by it in the query itself, and every write appends its audit rows in the
+// same transaction, as its last statements (write).
 package store
 
 import (
@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/migrations"
 )
 
@@ -41,9 +42,11 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 // Ping reports whether the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
-// inTx runs fn in a transaction, committing when it returns nil.
-func (s *Store) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
+// write runs work in a transaction, then appends the audit entries work returns as the transaction's last
+// statements and commits (audit.Write). Every write goes through it, so none can lock the audit chain's
+// head before its other locks: two writers can then never wait for each other's locks in a circle.
+func (s *Store) write(ctx context.Context, a audit.Actor, work func(pgx.Tx) ([]audit.Entry, error)) error {
+	return audit.Write(ctx, s.pool, a, work)
 }
 
 func isUniqueViolation(err error) bool {

@@ -164,14 +164,14 @@ func (s *Store) CreateUser(ctx context.Context, a audit.Actor, sc auth.Scope, ac
 		place.ProvinceID = 0
 	}
 	var id int64
-	err = s.inTx(ctx, func(tx pgx.Tx) error {
+	err = s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		if acc.Committee != "" {
 			var ok bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM committees WHERE key = $1)`, acc.Committee).Scan(&ok); err != nil {
-				return err
+				return nil, err
 			}
 			if !ok {
-				return fmt.Errorf("%w %q", ErrUnknownCommittee, acc.Committee)
+				return nil, fmt.Errorf("%w %q", ErrUnknownCommittee, acc.Committee)
 			}
 		}
 		err := tx.QueryRow(ctx, `
@@ -179,23 +179,23 @@ func (s *Store) CreateUser(ctx context.Context, a audit.Actor, sc auth.Scope, ac
 			VALUES ($1, $2, $3, NULLIF($4, 0), NULLIF($5, 0), NULLIF($6, 0), NULLIF($7, ''), $8) RETURNING id`,
 			acc.Username, acc.FullName, acc.Role, place.ProvinceID, place.CountyID, place.DistrictID, acc.Committee, hash).Scan(&id)
 		if isUniqueViolation(err) {
-			return ErrExists
+			return nil, ErrExists
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rows, err := tx.Query(ctx, userSelect+` WHERE u.id = $1`, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		stored, err := collectUser(rows)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{
+		return []audit.Entry{{
 			Action: "user.create", Entity: "user", EntityID: strconv.FormatInt(id, 10), ProvinceID: place.ProvinceID,
 			Detail: audit.Change{After: userAudit(stored)},
-		})
+		}}, nil
 	})
 	return id, err
 }
@@ -203,36 +203,36 @@ func (s *Store) CreateUser(ctx context.Context, a audit.Actor, sc auth.Scope, ac
 // updateUser locks a user in scope, checks its version, applies set (an UPDATE … SET fragment over $1 =
 // id) with args, and audits before/after under action.
 func (s *Store) updateUser(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, action, set string, args ...any) error {
-	return s.inTx(ctx, func(tx pgx.Tx) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		rows, err := tx.Query(ctx, userSelect+`
 			WHERE u.id = $4 AND ($1 = 0 OR u.province_id = $1) AND ($2 = 0 OR u.county_id = $2) AND ($3 = 0 OR u.district_id = $3)
 			FOR UPDATE OF u`, append(scopeArgs(sc), id)...)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		before, err := collectUser(rows)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if version != 0 && before.Version != version {
-			return ErrConflict
+			return nil, ErrConflict
 		}
 		if _, err := tx.Exec(ctx, `UPDATE users SET `+set+`, version = version + 1, updated_at = now() WHERE id = $1`,
 			append([]any{id}, args...)...); err != nil {
-			return err
+			return nil, err
 		}
 		rows, err = tx.Query(ctx, userSelect+` WHERE u.id = $1`, id)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		after, err := collectUser(rows)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return audit.Append(ctx, tx, a, audit.Entry{
+		return []audit.Entry{{
 			Action: action, Entity: "user", EntityID: strconv.FormatInt(id, 10), ProvinceID: before.ProvinceID,
 			Detail: audit.Change{Before: userAudit(before), After: userAudit(after)},
-		})
+		}}, nil
 	})
 }
 
