@@ -2,6 +2,9 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -9,6 +12,21 @@ import (
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
 )
+
+// nationalEntities are the records that belong to the whole country rather than to one province: the
+// law's rules, kept by the national HQ. A change to them changes what every province must do, so every
+// province's audit list shows their rows besides its own, whoever wrote them. Other national records
+// (the timeline's legal milestones, election-day moves) belong here when they come.
+var nationalEntities = []string{"board_rules", "candidate_rules"}
+
+// nationalEntityList is nationalEntities as an SQL list of literals.
+var nationalEntityList = func() string {
+	quoted := make([]string, len(nationalEntities))
+	for i, e := range nationalEntities {
+		quoted[i] = "'" + strings.ReplaceAll(e, "'", "''") + "'"
+	}
+	return strings.Join(quoted, ", ")
+}()
 
 // AuditFilter narrows the audit list. Zero fields do not filter.
 type AuditFilter struct {
@@ -20,25 +38,61 @@ type AuditFilter struct {
 	Limit  int
 }
 
-// AuditRows lists audit rows in scope, newest first. A province-scoped caller sees its province's rows;
-// only a national caller sees rows that belong to no province. It returns one row more than Limit when
-// there is a next page.
-func (s *Store) AuditRows(ctx context.Context, sc auth.Scope, f AuditFilter) ([]audit.Row, error) {
-	var from, to *time.Time
-	if !f.From.IsZero() {
-		from, to = &f.From, &f.To
+const auditSelect = `
+	SELECT id, at, coalesce(actor_id, 0), actor, action, entity, entity_id, coalesce(province_id, 0),
+	       remote, detail::text, prev_hash, hash
+	FROM audit_log`
+
+// auditQuery is the audit list's query for a scope and a filter. Only the conditions that apply are
+// written, so that even the generic plan of the prepared statement uses the indexes on province, actor,
+// entity and time instead of reading the whole log. A province's list is its own rows merged with the
+// national entities' rows: two branches, each stopping at the page's end.
+func auditQuery(sc auth.Scope, f AuditFilter) (string, []any) {
+	var args []any
+	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var conds []string
+	if f.Actor != "" {
+		conds = append(conds, "actor = "+arg(f.Actor))
 	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT id, at, coalesce(actor_id, 0), actor, action, entity, entity_id, coalesce(province_id, 0),
-		       remote, detail::text, prev_hash, hash
-		FROM audit_log
-		WHERE ($1 = 0 OR province_id = $1)
-		  AND ($2 = '' OR actor = $2)
-		  AND ($3 = '' OR entity = $3)
-		  AND ($4::timestamptz IS NULL OR (at >= $4 AND at < $5))
-		  AND ($6 = 0 OR id < $6)
-		ORDER BY id DESC
-		LIMIT $7`, sc.ProvinceID, f.Actor, f.Entity, from, to, f.Before, f.Limit+1)
+	if f.Entity != "" {
+		conds = append(conds, "entity = "+arg(f.Entity))
+	}
+	if !f.From.IsZero() {
+		conds = append(conds, "at >= "+arg(f.From), "at < "+arg(f.To))
+	}
+	if f.Before > 0 {
+		conds = append(conds, "id < "+arg(f.Before))
+	}
+	// The page size is the program's own number, written as a literal: planned with a parameter, a LIMIT is
+	// taken for a tenth of the table, and the national branch below would walk the whole log for its few rows.
+	limit := " ORDER BY id DESC LIMIT " + strconv.Itoa(f.Limit+1)
+	where := func(scope ...string) string {
+		all := append(scope, conds...)
+		if len(all) == 0 {
+			return ""
+		}
+		return " WHERE " + strings.Join(all, " AND ")
+	}
+	if sc.ProvinceID == 0 {
+		return auditSelect + where() + limit, args
+	}
+	province := arg(sc.ProvinceID)
+	own := auditSelect + where("province_id = "+province) + limit
+	if f.Entity != "" && !slices.Contains(nationalEntities, f.Entity) {
+		return own, args
+	}
+	// The entities are written as literals (they are this package's constants), so that even a generic plan
+	// knows how few rows they have. Rows of the province's own come from the first branch only.
+	national := auditSelect + where("entity IN ("+nationalEntityList+")", "province_id IS DISTINCT FROM "+province) + limit
+	return "(" + own + ") UNION ALL (" + national + ")" + limit, args
+}
+
+// AuditRows lists audit rows in scope, newest first. A province-scoped caller sees its province's rows and
+// the national entities' rows; only a national caller sees the other rows that belong to no province. It
+// returns one row more than Limit when there is a next page.
+func (s *Store) AuditRows(ctx context.Context, sc auth.Scope, f AuditFilter) ([]audit.Row, error) {
+	q, args := auditQuery(sc, f)
+	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
