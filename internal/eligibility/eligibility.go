@@ -93,18 +93,32 @@ type Constituency struct {
 	Households int    // read for a village
 }
 
+// Plausibility bounds of the dates on a registration. They are not the law's numbers (MinAge is, and it
+// applies on top): they catch a mistyped year, such as 0001/01/01 or 1045 for 1405, before it is stored as
+// a fact about a person.
+const (
+	MinPlausibleAge  = 18   // a younger birth date is a typing mistake whatever the election
+	MaxPlausibleAge  = 100  // an older one too
+	MinPlausibleYear = 1300 // no certificate or resignation of a living candidate is older
+	// A certificate or resignation date more than this many years after the registration year is a typing
+	// mistake; one a little in the future has its own, more useful problem (certificate_future, resignation_late).
+	MaxYearsAhead = 1
+)
+
 // Problem is one failed check. Field is the form field it belongs to, Code its message key, and Want
 // the value that would pass, as text:
 //
 //	national_id       required, invalid
 //	gender            required, invalid
-//	birth_date        required, invalid (not a date, or after registration), too_young (Want: the age)
+//	birth_date        required, invalid (not a date, or after registration), birth_implausible (younger
+//	                  than MinPlausibleAge or older than MaxPlausibleAge), too_young (Want: the age)
 //	education         required, invalid, education_low (Want: the level), size_unknown (Want: the level
 //	                  that passes in any constituency)
 //	military_service  required, invalid, military_service
-//	certificate_date  certificate_missing, certificate_old (Want: the earliest day),
-//	                  certificate_future (Want: the registration day)
-//	resignation_date  resignation_missing, resignation_late (Want: the latest day)
+//	certificate_date  certificate_missing, date_implausible (see PlausibleDate), certificate_old (Want:
+//	                  the earliest day), certificate_future (Want: the registration day)
+//	resignation_date  date_implausible (whenever given), resignation_missing, resignation_late (Want:
+//	                  the latest day)
 //
 // Days are Jalali, "1404/07/21". Overridable is true only where the law leaves judgement to the boards:
 // the education of a constituency of unknown size, and a man with no card whose exemption may be pending.
@@ -160,6 +174,8 @@ func Check(c Candidate, k Constituency, r Rules, registered, electionDay time.Ti
 		add("birth_date", "required", false, "")
 	case !birth.Valid() || after(birth, reg):
 		add("birth_date", "invalid", false, "")
+	case !PlausibleBirth(birth, reg):
+		add("birth_date", "birth_implausible", false, "")
 	case age(birth, ref) < r.MinAge:
 		add("birth_date", "too_young", false, strconv.Itoa(r.MinAge))
 	}
@@ -192,6 +208,8 @@ func Check(c Candidate, k Constituency, r Rules, registered, electionDay time.Ti
 	} else {
 		cert, earliest := day(*c.CertificateDate), monthsBefore(reg, r.CertificateMaxMonths)
 		switch {
+		case !PlausibleDate(cert, reg):
+			add("certificate_date", "date_implausible", false, "")
 		case after(cert, reg):
 			add("certificate_date", "certificate_future", false, reg.String())
 		case before(cert, earliest):
@@ -199,14 +217,31 @@ func Check(c Candidate, k Constituency, r Rules, registered, electionDay time.Ti
 		}
 	}
 
-	if c.ListedPost {
-		if c.ResignationDate == nil || c.ResignationDate.IsZero() {
+	given := c.ResignationDate != nil && !c.ResignationDate.IsZero()
+	if given && !PlausibleDate(day(*c.ResignationDate), reg) {
+		// Checked even without a listed post: the date is stored all the same.
+		add("resignation_date", "date_implausible", false, "")
+	} else if c.ListedPost {
+		if !given {
 			add("resignation_date", "resignation_missing", false, "")
 		} else if latest := monthsBefore(reg, r.ResignationMinMonths); after(day(*c.ResignationDate), latest) {
 			add("resignation_date", "resignation_late", false, latest.String())
 		}
 	}
 	return ps
+}
+
+// PlausibleBirth reports whether someone born on birth can be a candidate's age on the registration day
+// reg at all: between MinPlausibleAge and MaxPlausibleAge years old, both included.
+func PlausibleBirth(birth, reg persian.Date) bool {
+	a := age(birth, reg)
+	return a >= MinPlausibleAge && a <= MaxPlausibleAge
+}
+
+// PlausibleDate reports whether a certificate or resignation date can be meant for a registration on reg:
+// from MinPlausibleYear to MaxYearsAhead years after reg's year.
+func PlausibleDate(d, reg persian.Date) bool {
+	return d.Valid() && d.Year >= MinPlausibleYear && d.Year <= reg.Year+MaxYearsAhead
 }
 
 // checkEducation returns the education problem, if any. When the size is unknown a candidate who meets

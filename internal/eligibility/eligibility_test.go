@@ -90,6 +90,18 @@ func TestCheck(t *testing.T) {
 		{"minimum age from the rules", func(c *Candidate, _ *Constituency, r *Rules, _ *time.Time) {
 			c.BirthDate, r.MinAge = j(1374, 10, 22), 30
 		}, []Problem{{Field: "birth_date", Code: "too_young", Want: "30"}}},
+		// A plausible birth date before the law's minimum age: a candidate is 18 to 100 on registration day.
+		{"born in year 1", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.BirthDate = j(1, 1, 1) },
+			[]Problem{{Field: "birth_date", Code: "birth_implausible"}}},
+		{"100 on registration day", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.BirthDate = j(1304, 10, 21) }, nil},
+		{"101 on registration day", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.BirthDate = j(1303, 10, 21) },
+			[]Problem{{Field: "birth_date", Code: "birth_implausible"}}},
+		{"17 on registration day is not plausible, whatever the law", func(c *Candidate, _ *Constituency, r *Rules, _ *time.Time) {
+			c.BirthDate, r.MinAge = j(1386, 10, 22), 10
+		}, []Problem{{Field: "birth_date", Code: "birth_implausible"}}},
+		{"18 on registration day is plausible, the law then decides", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) {
+			c.BirthDate = j(1386, 10, 21)
+		}, []Problem{{Field: "birth_date", Code: "too_young", Want: "25"}}},
 		{"born on a leap Esfand 30, Esfand 29 of a common year", func(c *Candidate, _ *Constituency, _ *Rules, reg *time.Time) {
 			c.BirthDate, *reg = j(1379, 12, 30), j(1404, 12, 29)
 			c.CertificateDate = jp(1404, 12, 1)
@@ -195,6 +207,10 @@ func TestCheck(t *testing.T) {
 		{"certificate issued after registration", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) {
 			c.CertificateDate = jp(1404, 10, 22)
 		}, []Problem{{Field: "certificate_date", Code: "certificate_future", Want: "1404/10/21"}}},
+		{"certificate in year 1", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.CertificateDate = jp(1, 1, 1) },
+			[]Problem{{Field: "certificate_date", Code: "date_implausible"}}},
+		{"certificate far in the future", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.CertificateDate = jp(1499, 1, 1) },
+			[]Problem{{Field: "certificate_date", Code: "date_implausible"}}},
 		{"certificate months from the rules", func(c *Candidate, _ *Constituency, r *Rules, _ *time.Time) {
 			c.CertificateDate, r.CertificateMaxMonths = jp(1404, 7, 21), 2
 		}, []Problem{{Field: "certificate_date", Code: "certificate_old", Want: "1404/08/21"}}},
@@ -218,6 +234,15 @@ func TestCheck(t *testing.T) {
 		{"no listed post, no resignation", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) {
 			c.ResignationDate = jp(1404, 10, 1)
 		}, nil},
+		{"no listed post, resignation in year 1", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) {
+			c.ResignationDate = jp(1, 1, 1)
+		}, []Problem{{Field: "resignation_date", Code: "date_implausible"}}},
+		{"listed post, resignation before 1300", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) {
+			c.ListedPost, c.ResignationDate = true, jp(1299, 12, 29)
+		}, []Problem{{Field: "resignation_date", Code: "date_implausible"}}},
+		{"listed post, resignation far in the future", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) {
+			c.ListedPost, c.ResignationDate = true, jp(2404, 7, 1)
+		}, []Problem{{Field: "resignation_date", Code: "date_implausible"}}},
 		{"listed post, resignation missing", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.ListedPost = true },
 			[]Problem{{Field: "resignation_date", Code: "resignation_missing"}}},
 		{"listed post, resignation zero", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) {
@@ -291,6 +316,45 @@ func TestOverridable(t *testing.T) {
 	for _, p := range ps {
 		if p.Overridable != allowed[p.Field+"/"+p.Code] {
 			t.Errorf("%s/%s overridable = %v", p.Field, p.Code, p.Overridable)
+		}
+	}
+}
+
+func TestPlausible(t *testing.T) {
+	reg := persian.Date{Year: 1404, Month: 10, Day: 21}
+	births := []struct {
+		birth persian.Date
+		want  bool
+	}{
+		{persian.Date{Year: 1, Month: 1, Day: 1}, false},
+		{persian.Date{Year: 1303, Month: 10, Day: 20}, false}, // 101
+		{persian.Date{Year: 1303, Month: 10, Day: 22}, true},  // 100 and a day short of 101
+		{persian.Date{Year: 1304, Month: 10, Day: 21}, true},  // 100th birthday
+		{persian.Date{Year: 1386, Month: 10, Day: 21}, true},  // 18th birthday
+		{persian.Date{Year: 1386, Month: 10, Day: 22}, false}, // 18 tomorrow
+		{persian.Date{Year: 1404, Month: 1, Day: 1}, false},
+	}
+	for _, tt := range births {
+		if got := PlausibleBirth(tt.birth, reg); got != tt.want {
+			t.Errorf("PlausibleBirth(%s) = %v, want %v", tt.birth, got, tt.want)
+		}
+	}
+	dates := []struct {
+		d    persian.Date
+		want bool
+	}{
+		{persian.Date{Year: 1, Month: 1, Day: 1}, false},
+		{persian.Date{Year: 1299, Month: 12, Day: 29}, false},
+		{persian.Date{Year: 1300, Month: 1, Day: 1}, true},
+		{persian.Date{Year: 1404, Month: 10, Day: 22}, true}, // in the future: another check says so
+		{persian.Date{Year: 1405, Month: 12, Day: 29}, true},
+		{persian.Date{Year: 1406, Month: 1, Day: 1}, false},
+		{persian.Date{Year: 3000, Month: 1, Day: 1}, false},
+		{persian.Date{Year: 1404, Month: 13, Day: 1}, false},
+	}
+	for _, tt := range dates {
+		if got := PlausibleDate(tt.d, reg); got != tt.want {
+			t.Errorf("PlausibleDate(%s) = %v, want %v", tt.d, got, tt.want)
 		}
 	}
 }

@@ -481,6 +481,8 @@ var en = map[string]string{
 	"err.file_unreadable":                   "The file could not be read; a CSV or XLSX with a header row is needed.",
 	"err.file_too_many":                     "A file has at most {rows} rows.",
 	"err.import_duplicate_line":             "This national ID is also on line {line} of the same file.",
+	"elig.birth_implausible":                "This birth date is not plausible; check the year.",
+	"elig.date_implausible":                 "This date is not plausible; check the year.",
 	"err.import_imported":                   "This file was imported already.",
 	"err.import_stale":                      "Since the preview, lines {lines} clash with a new registration or board seat; nothing was imported. Upload the file again.",
 	"entity.candidate_import":               "candidate import",

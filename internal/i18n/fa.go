@@ -481,6 +481,8 @@ var fa = map[string]string{
 	"err.file_unreadable":                   "فایل خوانده نشد؛ CSV یا XLSX با سطر عنوان لازم است.",
 	"err.file_too_many":                     "هر فایل حداکثر {rows} ردیف دارد.",
 	"err.import_duplicate_line":             "این کد ملی در سطر {line} همین فایل هم آمده است.",
+	"elig.birth_implausible":                "تاریخ تولد باورپذیر نیست؛ سال را بررسی کنید.",
+	"elig.date_implausible":                 "این تاریخ باورپذیر نیست؛ سال را بررسی کنید.",
 	"err.import_imported":                   "این فایل پیش‌تر ثبت شده است.",
 	"err.import_stale":                      "از زمان پیش‌نمایش، سطرهای {lines} با ثبت‌نام یا عضویت هیئتی تازه تداخل دارند؛ هیچ ردیفی ثبت نشد. فایل را دوباره بارگذاری کنید.",
 	"entity.candidate_import":               "ورود گروهی داوطلبان",

@@ -173,3 +173,37 @@ func TestCandidateExportRoundTrip(t *testing.T) {
 		t.Error("the export leaks another county's candidates")
 	}
 }
+
+// Birth dates outside 18 to 100 years, and certificate or resignation dates with absurd years, are refused
+// by the form and by the import alike.
+func TestCandidateDatesPlausible(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	for _, tt := range []struct{ field, value, want string }{
+		{"birth_date", "0001/01/01", "تاریخ تولد باورپذیر نیست"},
+		{"birth_date", "1300/01/01", "تاریخ تولد باورپذیر نیست"},
+		{"birth_date", "1390/01/01", "تاریخ تولد باورپذیر نیست"},
+		{"certificate_date", "1200/01/01", "این تاریخ باورپذیر نیست"},
+		{"resignation_date", "0001/01/01", "این تاریخ باورپذیر نیست"},
+		{"resignation_date", "2405/01/01", "این تاریخ باورپذیر نیست"},
+	} {
+		f := candidateForm("علی رضایی", nid(81), "marvdasht")
+		f.Set(tt.field, tt.value)
+		res := a.post(gov, "/candidates", f)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Errorf("form %s %s: %d", tt.field, tt.value, res.status)
+		}
+		mustContain(t, res.body, tt.want)
+	}
+	file := importHeader +
+		"الف,ب," + nid(82) + ",female,0001/01/01,master,,marvdasht,,,,,,1405/08/25,\n" +
+		"پ,ت," + nid(83) + ",female,1365/11/01,master,,marvdasht,,,,,,1200/08/25,\n" +
+		"ث,ج," + nid(84) + ",female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,0001/01/01\n"
+	res := a.upload(gov, "dates.csv", []byte(file))
+	mustContain(t, res.body, "۰ ردیف آماده ورود و ۳ ردیف رد شده", "تاریخ تولد باورپذیر نیست", "این تاریخ باورپذیر نیست")
+	if n := a.count(`SELECT count(*) FROM candidates`); n != 0 {
+		t.Errorf("%d candidates with absurd dates", n)
+	}
+}

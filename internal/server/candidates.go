@@ -235,6 +235,10 @@ func eligibilityMessage(pr eligibility.Problem) i18n.Msg {
 		return i18n.M("elig.certificate_future")
 	case "resignation_missing":
 		return i18n.M("elig.resignation_missing")
+	case "birth_implausible":
+		return i18n.M("elig.birth_implausible")
+	case "date_implausible":
+		return i18n.M("elig.date_implausible")
 	case "too_young":
 		age, _ := strconv.Atoi(pr.Want)
 		return i18n.M("elig.too_young", i18n.ArgNum("age", age))

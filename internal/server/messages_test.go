@@ -34,7 +34,7 @@ func TestCandidateFormMessages(t *testing.T) {
 
 	form = candidateForm("سارا", nid(1), "marvdasht")
 	form.Set("certificate_date", "1405/01/01")
-	form.Set("birth_date", "1390/01/01")
+	form.Set("birth_date", "1385/01/01") // 20: a plausible date, under the law's age
 	res = a.post(gov, "/candidates", form)
 	mustContain(t, res.body,
 		`<p class="error" id="e-certificate_date">گواهی عدم سوء پیشینه باید پس از ۱۴۰۵/۰۶/۰۵ صادر شده باشد.</p>`,
@@ -57,7 +57,7 @@ func TestCandidateImportMessages(t *testing.T) {
 	gov := a.login("gov.marvdasht")
 	file := importHeader +
 		"بی‌جنسیت,رضا," + nid(31) + ",,1365/11/01,master,,marvdasht,,,,,,1405/09/09,\n" +
-		"جوان,رضا," + nid(32) + ",female,1390/01/01,master,,marvdasht,,,,,,1405/08/25,\n"
+		"جوان,رضا," + nid(32) + ",female,1385/01/01,master,,marvdasht,,,,,,1405/08/25,\n"
 	res := a.upload(gov, "c.csv", []byte(file))
 	if res.status != http.StatusOK {
 		t.Fatalf("preview: %d\n%s", res.status, res.body)
