@@ -71,6 +71,7 @@ const (
 	OverrideCandidates // record HQ's judgement where the law leaves it
 	EditReference      // correct reference data such as constituency sizes
 	EditLaw            // keep the law's national rules: board compositions, candidate rules
+	ExportCandidates   // download the candidate list with national IDs, birth dates and phones
 )
 
 var perms = map[Perm][]Role{
@@ -89,6 +90,9 @@ var perms = map[Perm][]Role{
 	// The law is the same in every province, so only the Ministry's election HQ keeps its numbers; a
 	// province's HQ reads them like everyone else.
 	EditLaw: {National},
+	// Personal data in bulk leaves the system only with those who register candidates, in their scope;
+	// the others read candidates one page at a time.
+	ExportCandidates: {HQ, Governor},
 }
 
 // EditsBoardLevel reports whether the principal composes boards of a level: a governor the county board,

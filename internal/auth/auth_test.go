@@ -41,6 +41,12 @@ func TestCan(t *testing.T) {
 		{DistrictHead, EditLaw, false},
 		{Committee, EditLaw, false},
 		{Observer, EditLaw, false},
+		{HQ, ExportCandidates, true},
+		{Governor, ExportCandidates, true},
+		{DistrictHead, ExportCandidates, false},
+		{Committee, ExportCandidates, false},
+		{Observer, ExportCandidates, false},
+		{National, ExportCandidates, false},
 	}
 	for _, tt := range tests {
 		p := &Principal{Role: tt.role}

@@ -55,11 +55,17 @@ func exportRow(c store.Candidate) []string {
 		jalali(c.CertificateDate), jalali(c.ResignationDate), c.Status}
 }
 
-// candidateExport writes what the list shows, with the same filters, as CSV or XLSX.
+// candidateExport writes what the list shows, with the same filters, as CSV or XLSX. The files carry
+// national IDs, birth dates and phones of everyone in scope, so only the roles that register candidates
+// get them.
 func (s *Server) candidateExport(format string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		p := auth.FromContext(ctx)
+		if !p.Can(auth.ExportCandidates) {
+			s.forbidden(w, r)
+			return
+		}
 		e, err := s.store.CurrentElection(ctx)
 		if errors.Is(err, store.ErrNotFound) {
 			s.notFound(w, r)

@@ -2,11 +2,13 @@ package server
 
 import (
 	"bytes"
+	"encoding/csv"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,9 +140,6 @@ func TestCandidateExportRoundTrip(t *testing.T) {
 		t.Fatalf("csv: %d %q", csvFile.status, csvFile.body[:min(80, len(csvFile.body))])
 	}
 	mustContain(t, csvFile.body, "علی رضایی", nid(31), "marvdasht-central", "1370/01/15")
-	if strings.Index(csvFile.body, "سارا") > strings.Index(csvFile.body, "علی") {
-		t.Error("the export ignores the order")
-	}
 	// The same filters as the list.
 	if filtered := a.get(gov, "/candidates.csv?q="+url.QueryEscape("سارا")).body; strings.Contains(filtered, "علی رضایی") {
 		t.Error("the export ignores the search")
@@ -171,6 +170,92 @@ func TestCandidateExportRoundTrip(t *testing.T) {
 	// Another county's governor exports nothing of Marvdasht.
 	if body := a.get(a.login("gov.pasargad"), "/candidates.csv").body; strings.Contains(body, nid(31)) {
 		t.Error("the export leaks another county's candidates")
+	}
+}
+
+// exportNames reads a CSV export with encoding/csv and returns its full_name column.
+func exportNames(t *testing.T, body string) []string {
+	t.Helper()
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
+	if err != nil {
+		t.Fatalf("the export is not CSV: %v", err)
+	}
+	var names []string
+	for _, rec := range records[1:] {
+		names = append(names, rec[0])
+	}
+	return names
+}
+
+// The export follows the list's order: the names go in in an order that is neither their alphabetical
+// order nor its reverse, so that an export ignoring the order (or using another) cannot pass.
+func TestCandidateExportOrder(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	for i, name := range []string{"بهرام کاظمی", "آرش نوری", "پریا احمدی"} {
+		if res := a.post(gov, "/candidates", candidateForm(name, nid(41+i), "marvdasht")); res.status != http.StatusSeeOther {
+			t.Fatalf("register %s: %d", name, res.status)
+		}
+	}
+	for _, tt := range []struct {
+		sort string
+		want []string
+	}{
+		{"name", []string{"آرش نوری", "بهرام کاظمی", "پریا احمدی"}},
+		{"registered", []string{"پریا احمدی", "آرش نوری", "بهرام کاظمی"}},
+		{"", []string{"پریا احمدی", "آرش نوری", "بهرام کاظمی"}}, // the list's default: newest first
+	} {
+		if got := exportNames(t, a.get(gov, "/candidates.csv?sort="+tt.sort).body); !slices.Equal(got, tt.want) {
+			t.Errorf("sort=%q exports %v, want %v", tt.sort, got, tt.want)
+		}
+	}
+}
+
+// Exports carry everyone's national ID, birth date and phone: only HQ and governors, in their scope,
+// may have them; the list shows the links to them alone.
+func TestCandidateExportPermissions(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	if res := a.post(a.login("gov.marvdasht"), "/candidates", candidateForm("علی رضایی", nid(51), "marvdasht")); res.status != http.StatusSeeOther {
+		t.Fatalf("register: %d", res.status)
+	}
+	for _, tt := range []struct {
+		user string
+		want int
+	}{
+		{"hq.fars", http.StatusOK},
+		{"gov.marvdasht", http.StatusOK},
+		{"dh.marvdasht", http.StatusForbidden},
+		{"committee", http.StatusForbidden},
+		{"observer", http.StatusForbidden},
+		{"national", http.StatusForbidden},
+	} {
+		c := a.login(tt.user)
+		for _, ext := range []string{"csv", "xlsx"} {
+			res := a.get(c, "/candidates."+ext)
+			if res.status != tt.want {
+				t.Errorf("%s /candidates.%s: %d, want %d", tt.user, ext, res.status, tt.want)
+				continue
+			}
+			if tt.want == http.StatusForbidden {
+				mustNotContain(t, res.body, nid(51))
+				continue
+			}
+			if ext == "csv" {
+				mustContain(t, res.body, nid(51), "1370/01/15", "09171234567")
+			} else if x, err := excelize.OpenReader(strings.NewReader(res.body)); err != nil {
+				t.Errorf("%s xlsx: %v", tt.user, err)
+			} else if v, _ := x.GetCellValue(x.GetSheetName(0), "C2"); v != nid(51) {
+				t.Errorf("%s xlsx national ID: %q", tt.user, v)
+			}
+		}
+		list := a.get(c, "/candidates").body
+		if shown := strings.Contains(list, "/candidates.csv") && strings.Contains(list, "/candidates.xlsx"); shown != (tt.want == http.StatusOK) {
+			t.Errorf("%s sees the export links: %v", tt.user, shown)
+		}
 	}
 }
 

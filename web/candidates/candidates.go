@@ -98,6 +98,8 @@ func canReview(ctx context.Context) bool { return auth.FromContext(ctx).Can(auth
 
 func canRegister(ctx context.Context) bool { return auth.FromContext(ctx).Can(auth.RegisterCandidates) }
 
+func canExport(ctx context.Context) bool { return auth.FromContext(ctx).Can(auth.ExportCandidates) }
+
 func filterValues(f components.Form) url.Values {
 	q := url.Values{}
 	for _, k := range []string{"q", "county", "status", "gender", "education", "sort"} {
