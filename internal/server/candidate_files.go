@@ -2,10 +2,10 @@ package server
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,14 +23,30 @@ import (
 	"github.com/setad/setad/web/components"
 )
 
+// Limits of an imported file. Each is checked while the file is read, before the work it guards: nothing
+// reads a whole upload to find out that it is too big, and a refused file costs a few megabytes at most.
+const (
+	maxImportBytes     = 10 << 20 // the request body, multipart framing included
+	maxImportRows      = 20000    // data rows after the header (blank rows are skipped); reading stops at one more
+	maxImportColumns   = 50       // cells in a row, empty ones included
+	maxImportCellChars = 1000     // characters in a cell
+	maxImportNameChars = 100      // a longer file name is shortened for display
+	// encoding/csv holds a whole record in memory: one longer than maxImportColumns quoted cells of
+	// maxImportCellChars four-byte characters is refused before it is read whole.
+	maxImportRecordBytes = maxImportColumns * (4*maxImportCellChars + 3)
+
+	// An XLSX file is a zip: it is spooled to a temporary file and opened from there, never held whole.
+	maxXLSXUnpacked = 32 << 20 // what all its parts unpack to (excelize's UnzipSizeLimit)
+	xlsxInMemory    = 1 << 20  // sheets and shared strings larger than this are unpacked to a temporary file and streamed (UnzipXMLSizeLimit)
+	maxXLSXHeld     = 4 << 20  // what excelize holds in memory: the smaller sheets and shared strings, styles, theme, workbook…
+	maxXLSXToken    = 64 << 10 // bytes of one XML text or tag; a cell's text of maxImportCellChars characters, escaped, fits
+	maxXLSXDepth    = 32       // nesting of XML elements; a sheet needs about eight
+	maxXLSXStrings  = 500000   // shared strings; excelize keeps an offset for each of a streamed table
+)
+
 // candidateColumns are the columns of an export and of an import file, named as the form's fields.
 var candidateColumns = []string{"full_name", "father_name", "national_id", "gender", "birth_date", "education", "occupation",
 	"constituency", "phone", "tracking_id", "veteran", "military_service", "listed_post", "certificate_date", "resignation_date", "status"}
-
-const (
-	maxImportBytes = 10 << 20
-	maxImportRows  = 20000
-)
 
 func attachment(name, ext string) string {
 	return mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + ext})
@@ -81,13 +97,13 @@ func (s *Server) candidateExport(format string) http.HandlerFunc {
 		if format == "csv" {
 			// Into a buffer first: a failure half-way shows the error page, not half a file.
 			var buf bytes.Buffer
-			buf.WriteString("\uFEFF") // so that Excel reads UTF-8 Persian
-			cw := csv.NewWriter(&buf)
-			_ = cw.Write(candidateColumns)
-			err := s.store.EachCandidate(ctx, p.Scope, e.ID, f, func(c store.Candidate) error { return cw.Write(exportRow(c)) })
-			cw.Flush()
+			cw := newCSV(&buf)
+			err := cw.Write(candidateColumns)
 			if err == nil {
-				err = cw.Error()
+				err = s.store.EachCandidate(ctx, p.Scope, e.ID, f, func(c store.Candidate) error { return cw.Write(exportRow(c)) })
+			}
+			if ferr := cw.Flush(); err == nil {
+				err = ferr
 			}
 			if err != nil {
 				s.serverError(w, r, err)
@@ -108,6 +124,7 @@ func (s *Server) candidateExport(format string) http.HandlerFunc {
 		}
 		row := 1
 		write := func(vals []string) error {
+			// Strings are written as inline strings, never formulas: a name starting with = stays text.
 			cells := make([]any, len(vals))
 			for i, v := range vals {
 				cells[i] = v
@@ -139,49 +156,8 @@ func (s *Server) candidateExport(format string) http.HandlerFunc {
 	}
 }
 
-// readRows reads a CSV (with or without a BOM) or an XLSX file into rows keyed by column name.
-func readRows(data []byte) ([]map[string]string, error) {
-	var records [][]string
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		x, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, err
-		}
-		defer x.Close()
-		if records, err = x.GetRows(x.GetSheetName(0)); err != nil {
-			return nil, err
-		}
-	} else {
-		cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(data, []byte("\uFEFF"))))
-		cr.FieldsPerRecord = -1
-		cr.LazyQuotes = true
-		var err error
-		if records, err = cr.ReadAll(); err != nil {
-			return nil, err
-		}
-	}
-	if len(records) == 0 {
-		return nil, errors.New("empty file")
-	}
-	header := records[0]
-	for i := range header {
-		header[i] = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(header[i], "\uFEFF")))
-	}
-	var rows []map[string]string
-	for _, rec := range records[1:] {
-		row := map[string]string{}
-		empty := true
-		for i, v := range rec {
-			if i < len(header) && header[i] != "" {
-				row[header[i]] = strings.TrimSpace(v)
-				empty = empty && strings.TrimSpace(v) == ""
-			}
-		}
-		if !empty {
-			rows = append(rows, row)
-		}
-	}
-	return rows, nil
+func importData(form components.Form, preview *store.CandidateImport) candidates.ImportData {
+	return candidates.ImportData{Form: form, Preview: preview, MaxMB: maxImportBytes >> 20, MaxRows: maxImportRows}
 }
 
 func (s *Server) candidateImportPage(w http.ResponseWriter, r *http.Request) {
@@ -189,46 +165,80 @@ func (s *Server) candidateImportPage(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	s.render(w, r, http.StatusOK, candidates.Import(candidates.ImportData{Form: components.NewForm()}))
+	s.render(w, r, http.StatusOK, candidates.Import(importData(components.NewForm(), nil)))
 }
 
 // candidateImport previews an uploaded file (each row ready or with its problems, by the same checks as
 // the form, duplicates inside the file included) or, with confirm, imports the ready rows of a preview.
+// The body is read part by part as it arrives.
 func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	p := auth.FromContext(ctx)
-	if !p.Can(auth.RegisterCandidates) {
+	if !auth.FromContext(r.Context()).Can(auth.RegisterCandidates) {
 		s.forbidden(w, r)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes)
-	if err := r.ParseMultipartForm(maxImportBytes); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		s.errorPage(w, r, http.StatusRequestEntityTooLarge)
-		return
-	}
-	if id, ok := pathID(r.PostFormValue("confirm")); ok {
-		s.candidateImportConfirm(w, r, id)
-		return
-	}
 	form := components.NewForm()
-	file, header, err := r.FormFile("file")
-	if err != nil {
-		form.Errors["file"] = i18n.M("err.file")
-		s.render(w, r, http.StatusUnprocessableEntity, candidates.Import(candidates.ImportData{Form: form}))
+	refuse := func(err error) {
+		var fp *fileProblem
+		if !errors.As(err, &fp) {
+			s.serverError(w, r, err)
+			return
+		}
+		form.Errors["file"] = fp.msg
+		s.render(w, r, http.StatusUnprocessableEntity, candidates.Import(importData(form, nil)))
+	}
+	if r.ContentLength > maxImportBytes {
+		w.Header().Set("Connection", "close") // rather than read what is refused
+		refuse(tooBig())
 		return
 	}
-	defer file.Close()
-	data, err := io.ReadAll(file)
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes)
+	// Whatever the answer, the rest of the body (within the limit) is read without being kept, so that a
+	// browser still sending gets the answer rather than a broken connection.
+	defer func() { _, _ = io.Copy(io.Discard, r.Body) }()
+	mr, err := r.MultipartReader()
 	if err != nil {
-		s.errorPage(w, r, http.StatusRequestEntityTooLarge)
+		refuse(problem(i18n.M("err.file")))
 		return
 	}
-	rows, err := readRows(data)
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			refuse(readProblem(err))
+			return
+		}
+		switch part.FormName() {
+		case "confirm":
+			v, _ := io.ReadAll(io.LimitReader(part, 20))
+			if id, ok := pathID(string(v)); ok {
+				s.candidateImportConfirm(w, r, id)
+				return
+			}
+		case "file":
+			if part.FileName() != "" { // a form sent without a chosen file has an empty one
+				s.candidateImportPreview(w, r, part)
+				return
+			}
+		}
+	}
+	refuse(problem(i18n.M("err.file")))
+}
+
+// candidateImportPreview checks every row of an uploaded file and keeps the result for its confirmation.
+func (s *Server) candidateImportPreview(w http.ResponseWriter, r *http.Request, part *multipart.Part) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	form := components.NewForm()
+	file, err := readUpload(part)
+	var fp *fileProblem
 	switch {
+	case errors.As(err, &fp):
+		form.Errors["file"] = fp.msg
 	case err != nil:
-		form.Errors["file"] = i18n.M("err.file_unreadable")
-	case len(rows) > maxImportRows:
-		form.Errors["file"] = i18n.M("err.file_too_many", i18n.ArgNum("rows", maxImportRows))
+		s.serverError(w, r, err)
+		return
 	}
 	cc, ok, cerr := s.loadCandidateCheck(r, form)
 	if cerr != nil {
@@ -236,20 +246,17 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok || !form.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, candidates.Import(candidates.ImportData{Form: form}))
+		s.render(w, r, http.StatusUnprocessableEntity, candidates.Import(importData(form, nil)))
 		return
 	}
 	cc.canOverride = false // a file carries no judgement: overridable problems refuse the row
 	var ready []store.ReadyRow
+	var readyRows []importLine
 	var rejected []store.ImportRow
 	seen := map[string]int{}
-	for i, row := range rows {
-		line := i + 2
+	for _, row := range file.rows {
 		f := components.NewForm()
-		for k, v := range row {
-			if !validText(v) {
-				v = ""
-			}
+		for k, v := range row.values {
 			f.Values.Set(k, v)
 		}
 		c, _, _ := s.check(r, cc, f)
@@ -257,16 +264,20 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 			if first, dup := seen[c.NationalID]; dup {
 				f.Errors["national_id"] = i18n.M("err.import_duplicate_line", i18n.ArgNum("line", first))
 			} else {
-				seen[c.NationalID] = line
+				seen[c.NationalID] = row.line
 			}
 		} else if _, err := nationalid.Parse(f.Get("national_id")); err != nil && !f.HasErr("national_id") {
 			f.Errors["national_id"] = i18n.M("err.national_id")
 		}
+		for _, name := range row.notUTF8 {
+			f.Errors[name] = i18n.M("err.import_encoding")
+		}
 		if f.Valid() {
-			ready = append(ready, store.ReadyRow{Line: line, Candidate: c})
+			ready = append(ready, store.ReadyRow{Line: row.line, Candidate: c})
+			readyRows = append(readyRows, row)
 			continue
 		}
-		rejected = append(rejected, importRow(line, row, f))
+		rejected = append(rejected, importRow(row.line, row.values, f))
 	}
 	ids := make([]string, len(ready))
 	for i, rr := range ready {
@@ -278,7 +289,7 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	kept := ready[:0]
-	for _, rr := range ready {
+	for i, rr := range ready {
 		id := rr.Candidate.NationalID
 		f := components.NewForm()
 		if d, dup := dups[id]; dup {
@@ -289,20 +300,19 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 			kept = append(kept, rr)
 			continue
 		}
-		rejected = append(rejected, importRow(rr.Line, rows[rr.Line-2], f))
+		rejected = append(rejected, importRow(rr.Line, readyRows[i].values, f))
 	}
 	ready = kept
-	id, err := s.store.SaveImport(ctx, actor(r), p.Scope.ProvinceID, cc.election.ID, header.Filename, ready, rejected)
+	file.rows, readyRows = nil, nil // what is left of them is in rejected; the rest can go before the file is saved
+	id, err := s.store.SaveImport(ctx, actor(r), p.Scope.ProvinceID, cc.election.ID, file.name, file.sha256, ready, rejected)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	imp, err := s.store.ImportByID(ctx, p.ID, id)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, candidates.Import(candidates.ImportData{Form: components.NewForm(), Preview: &imp}))
+	// The preview shows what was saved, without reading a large file's rows back.
+	imp := store.CandidateImport{ID: id, UserID: p.ID, ElectionID: cc.election.ID, FileName: file.name, FileSHA256: file.sha256,
+		Ready: ready, Rejected: rejected}
+	s.render(w, r, http.StatusOK, candidates.Import(importData(components.NewForm(), &imp)))
 }
 
 func importRow(line int, row map[string]string, f components.Form) store.ImportRow {
@@ -341,7 +351,7 @@ func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, 
 			}
 			form.Errors[""] = i18n.M("err.import_stale", i18n.ArgText("lines", strings.Join(lines, "، ")))
 		}
-		s.render(w, r, http.StatusConflict, candidates.Import(candidates.ImportData{Form: form, Preview: &imp}))
+		s.render(w, r, http.StatusConflict, candidates.Import(importData(form, &imp)))
 	default:
 		s.serverError(w, r, err)
 	}
@@ -366,9 +376,8 @@ func (s *Server) candidateImportRejected(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	cw := csv.NewWriter(&buf)
-	_ = cw.Write(append(append([]string{}, candidateColumns...), "problems"))
+	cw := newCSV(&buf)
+	err = cw.Write(append(append([]string{}, candidateColumns...), "problems"))
 	for _, row := range imp.Rejected {
 		vals := make([]string, 0, len(candidateColumns)+1)
 		for _, c := range candidateColumns {
@@ -378,9 +387,17 @@ func (s *Server) candidateImportRejected(w http.ResponseWriter, r *http.Request)
 		for _, pr := range row.Problems {
 			msgs = append(msgs, candidates.Problem(ctx, pr))
 		}
-		_ = cw.Write(append(vals, strings.Join(msgs, "؛ ")))
+		if err == nil {
+			err = cw.Write(append(vals, strings.Join(msgs, "؛ ")))
+		}
 	}
-	cw.Flush()
+	if ferr := cw.Flush(); err == nil {
+		err = ferr
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", attachment("rejected", "csv"))
 	_, _ = buf.WriteTo(w)

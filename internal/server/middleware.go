@@ -246,10 +246,11 @@ func clientAddr(r *http.Request, trusted []netip.Prefix) string {
 // bidirectional embedding, override and isolate controls, which could make a printed name read otherwise
 // than it is stored.
 func validText(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
-		return r == 0 || r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069
-	})
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r == 0 || bidiControl(r) })
 }
+
+// bidiControl reports the bidirectional embedding, override and isolate controls.
+func bidiControl(r rune) bool { return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 }
 
 // rejectBadText answers 400 for a path or query string that is not valid text.
 func (s *Server) rejectBadText(next http.Handler) http.Handler {

@@ -1,0 +1,1 @@
+ALTER TABLE candidate_imports DROP COLUMN file_sha256;
