@@ -108,7 +108,7 @@ func demoBoardsLoad(ctx context.Context, st *store.Store, now time.Time) error {
 			case "approve":
 				err = st.ApproveBoard(ctx, hq, fars, b.ID, submission)
 			case "return":
-				err = st.ReturnBoard(ctx, hq, fars, b.ID, submission, "شماره تلفن دو عضو علی‌البدل نادرست است؛ اصلاح و دوباره ارسال کنید.")
+				err = st.ReturnBoard(ctx, hq, fars, b.ID, submission, "submitted", "شماره تلفن دو عضو علی‌البدل نادرست است؛ اصلاح و دوباره ارسال کنید.")
 			case "fix":
 				d, err2 := st.Board(ctx, fars, b.ID)
 				if err2 != nil {

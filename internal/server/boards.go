@@ -439,7 +439,7 @@ func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
 		return
 	}
-	err := s.store.ReturnBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, formSubmission(f), f.Get("note"))
+	err := s.store.ReturnBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, formSubmission(f), f.Get("status"), f.Get("note"))
 	if errors.Is(err, store.ErrStaleSubmission) {
 		s.boardRefused(w, r, d.ID, http.StatusConflict, func(sd *boards.ShowData) { sd.Alert, sd.Review = "boards.stale_submission", f })
 		return

@@ -157,10 +157,10 @@ func TestBoardWorkflow(t *testing.T) {
 	if res := a.post(a.login("observer"), "/boards/"+board+"/return", url.Values{"note": {"x"}}); res.status != http.StatusForbidden {
 		t.Fatalf("observer returning: %d", res.status)
 	}
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "note": {""}}); res.status != http.StatusUnprocessableEntity {
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "status": {a.boardStatus(board)}, "note": {""}}); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("return without a note: %d", res.status)
 	}
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "note": {"تلفن دبیر را اصلاح کنید"}}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "status": {a.boardStatus(board)}, "note": {"تلفن دبیر را اصلاح کنید"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("return: %d", res.status)
 	}
 	if a.boardStatus(board) != "draft" {
@@ -305,7 +305,7 @@ func TestBoardCandidateConflict(t *testing.T) {
 	mustContain(t, page, "معتمد 3 در همین انتخابات داوطلب ثبت‌نام کرده است", "داوطلب همین انتخابات")
 	mustContain(t, a.get(hq, "/").body, "۱ هیئت با عضوی که داوطلب شده است", "/boards?conflict=1")
 	// HQ can send the approved board back for correction.
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "note": {"یک معتمد داوطلب شده است"}}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "status": {a.boardStatus(board)}, "note": {"یک معتمد داوطلب شده است"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("return of an approved board: %d", res.status)
 	}
 	if a.boardStatus(board) != "draft" {
@@ -391,7 +391,7 @@ func TestBoardReviewFixes(t *testing.T) {
 	mustContain(t, a.post(hq, "/boards/"+a.boardID("pasargad", "")+"/approve", url.Values{}).body, "فقط برای هیئتی است که برای بررسی ارسال شده است")
 
 	// The returned status is counted and filtered on its own.
-	a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "note": {"عضو داوطلب را جایگزین کنید"}})
+	a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "status": {a.boardStatus(board)}, "note": {"عضو داوطلب را جایگزین کنید"}})
 	list := a.get(hq, "/boards?status=returned")
 	mustContain(t, list.body, "/boards/"+board)
 	mustNotContain(t, list.body, "/boards/"+a.boardID("pasargad", "")+`"`)
@@ -434,7 +434,7 @@ func TestBoardDecisionOnSeenSubmission(t *testing.T) {
 		t.Fatalf("the page shows submission %s, want 1", seen)
 	}
 	// Meanwhile a colleague returns it, and the governor changes a member and submits again.
-	if res := a.post(colleague, "/boards/"+board+"/return", url.Values{"submission": {"1"}, "note": {"دبیر را عوض کنید"}}); res.status != http.StatusSeeOther {
+	if res := a.post(colleague, "/boards/"+board+"/return", url.Values{"submission": {"1"}, "status": {"submitted"}, "note": {"دبیر را عوض کنید"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("colleague's return: %d", res.status)
 	}
 	if res := a.post(gov, "/boards/"+board+"/members", member("دبیر تازه", nid(501), "secretary", "")); res.status != http.StatusSeeOther {
@@ -458,7 +458,7 @@ func TestBoardDecisionOnSeenSubmission(t *testing.T) {
 			"تغییرات نسبت به ارسال شماره ۱", "دبیر تازه")
 		unchanged("an approval of the old submission")
 	}
-	res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {seen}, "note": {"یادداشت من"}})
+	res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {seen}, "status": {"submitted"}, "note": {"یادداشت من"}})
 	if res.status != http.StatusConflict {
 		t.Fatalf("return of the old submission: %d", res.status)
 	}
@@ -471,10 +471,17 @@ func TestBoardDecisionOnSeenSubmission(t *testing.T) {
 	if a.boardStatus(board) != "approved" || a.count(`SELECT count(*) FROM board_submissions WHERE board_id = $1 AND number = 2 AND decision = 'approved'`, board) != 1 {
 		t.Fatal("submission 2 is not approved")
 	}
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {"1"}, "note": {"x"}}); res.status != http.StatusConflict || a.boardStatus(board) != "approved" {
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {"1"}, "status": {"approved"}, "note": {"x"}}); res.status != http.StatusConflict || a.boardStatus(board) != "approved" {
 		t.Fatalf("return of an approved board from submission 1: %d", res.status)
 	}
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {"2"}, "note": {"x"}}); res.status != http.StatusSeeOther || a.boardStatus(board) != "draft" {
+	// A colleague's page opened while submission 2 was awaiting review cannot undo the approval unseen.
+	if res := a.post(colleague, "/boards/"+board+"/return", url.Values{"submission": {"2"}, "status": {"submitted"}, "note": {"x"}}); res.status != http.StatusConflict || a.boardStatus(board) != "approved" {
+		t.Fatalf("return of an approved board from a page that showed it submitted: %d", res.status)
+	}
+	if !strings.Contains(a.get(hq, "/boards/"+board).body, `name="status" value="approved"`) {
+		t.Fatal("the approved board's page does not carry the status it shows")
+	}
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {"2"}, "status": {"approved"}, "note": {"x"}}); res.status != http.StatusSeeOther || a.boardStatus(board) != "draft" {
 		t.Fatalf("return of the approved submission 2: %d", res.status)
 	}
 	for action, want := range map[string]int{"board.approve": 1, "board.return": 2} {

@@ -578,14 +578,15 @@ func (s *Store) ApproveBoard(ctx context.Context, a audit.Actor, sc auth.Scope, 
 	})
 }
 
-// ReturnBoard sends a submitted (or approved) board back to draft with the reviewer's note, if its latest
-// submission is still the one the reviewer saw (else ErrStaleSubmission).
-func (s *Store) ReturnBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, submission int, note string) error {
+// ReturnBoard sends a submitted (or approved) board back to draft with the reviewer's note, if the board
+// is still as the reviewer saw it: the same latest submission, in the same status (seenStatus), so that a
+// page opened before a colleague's approval cannot undo it unseen (else ErrStaleSubmission).
+func (s *Store) ReturnBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, submission int, seenStatus, note string) error {
 	return s.changeBoard(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
 		if d.Status == "draft" {
 			return audit.Entry{}, ErrBoardState
 		}
-		if d.LatestSubmission() != submission {
+		if d.LatestSubmission() != submission || d.Status != seenStatus {
 			return audit.Entry{}, ErrStaleSubmission
 		}
 		if d.Status == "submitted" {

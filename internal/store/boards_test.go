@@ -82,7 +82,7 @@ func TestBoardWorkflowStates(t *testing.T) {
 	if err := f.st.ApproveBoard(f.ctx, hq, f.hq("fars"), board, 0); !errors.Is(err, store.ErrBoardState) {
 		t.Fatalf("approving a draft: %v", err)
 	}
-	if err := f.st.ReturnBoard(f.ctx, hq, f.hq("fars"), board, 0, "x"); !errors.Is(err, store.ErrBoardState) {
+	if err := f.st.ReturnBoard(f.ctx, hq, f.hq("fars"), board, 0, "draft", "x"); !errors.Is(err, store.ErrBoardState) {
 		t.Fatalf("returning a draft: %v", err)
 	}
 	var ve *store.ViolationsError
@@ -100,7 +100,7 @@ func TestBoardWorkflowStates(t *testing.T) {
 		t.Fatalf("submitting twice: %v", err)
 	}
 	// Another county's governor does not reach it.
-	if err := f.st.ReturnBoard(f.ctx, hq, f.governor("pasargad"), board, 1, "x"); !errors.Is(err, store.ErrNotFound) {
+	if err := f.st.ReturnBoard(f.ctx, hq, f.governor("pasargad"), board, 1, "submitted", "x"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("out of scope: %v", err)
 	}
 	if err := f.st.ApproveBoard(f.ctx, hq, f.hq("fars"), board, 1); err != nil {
@@ -126,7 +126,7 @@ func TestBoardDecisionOnSeenSubmission(t *testing.T) {
 	if err := f.st.SubmitBoard(f.ctx, gov, sc, board); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 1, "again"); err != nil {
+	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 1, "submitted", "again"); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.st.SubmitBoard(f.ctx, gov, sc, board); err != nil {
@@ -136,7 +136,7 @@ func TestBoardDecisionOnSeenSubmission(t *testing.T) {
 		if err := f.st.ApproveBoard(f.ctx, hq, fars, board, seen); !errors.Is(err, store.ErrStaleSubmission) {
 			t.Fatalf("approving submission %d of 2: %v", seen, err)
 		}
-		if err := f.st.ReturnBoard(f.ctx, hq, fars, board, seen, "stale"); !errors.Is(err, store.ErrStaleSubmission) {
+		if err := f.st.ReturnBoard(f.ctx, hq, fars, board, seen, "submitted", "stale"); !errors.Is(err, store.ErrStaleSubmission) {
 			t.Fatalf("returning submission %d of 2: %v", seen, err)
 		}
 	}
@@ -152,11 +152,18 @@ func TestBoardDecisionOnSeenSubmission(t *testing.T) {
 	if err := f.st.ApproveBoard(f.ctx, hq, fars, board, 2); err != nil {
 		t.Fatal(err)
 	}
-	// An approved board is returned only by a reviewer who saw its approved submission.
-	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 1, "stale"); !errors.Is(err, store.ErrStaleSubmission) {
+	// An approved board is returned only by a reviewer who saw it approved: a colleague's page opened
+	// while it was submitted cannot undo the approval unseen.
+	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 1, "approved", "stale"); !errors.Is(err, store.ErrStaleSubmission) {
 		t.Fatalf("returning the approved board from submission 1: %v", err)
 	}
-	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 2, "fix"); err != nil {
+	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 2, "submitted", "late"); !errors.Is(err, store.ErrStaleSubmission) {
+		t.Fatalf("returning the approved board from a page that showed it submitted: %v", err)
+	}
+	if n := f.count(`SELECT count(*) FROM boards WHERE id = $1 AND status = 'approved'`, board); n != 1 {
+		t.Fatal("a return from a stale page undid the approval")
+	}
+	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 2, "approved", "fix"); err != nil {
 		t.Fatal(err)
 	}
 	f.verifyChain()
