@@ -174,7 +174,8 @@ var ErrHeadFormat = errors.New("want a row number, a colon and the 64-character 
 
 // ParseHead reads a head written as String writes it.
 func ParseHead(s string) (Head, error) {
-	id, hash, ok := strings.Cut(strings.TrimSpace(s), ":")
+	// A head copied back from paper may come in capitals.
+	id, hash, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), ":")
 	n, err := strconv.ParseInt(id, 10, 64)
 	if !ok || err != nil || n < 1 || len(hash) != sha256.Size*2 || strings.Trim(hash, "0123456789abcdef") != "" {
 		return Head{}, ErrHeadFormat

@@ -63,18 +63,19 @@ func TestParseHead(t *testing.T) {
 	}{
 		{"1234:" + hash, Head{1234, hash}},
 		{" 7:" + hash + "\n", Head{7, hash}}, // as read back from a file
+		{"8:" + strings.ToUpper(hash), Head{8, hash}}, // as copied back from paper
 	}
 	for _, g := range good {
 		h, err := ParseHead(g.in)
 		if err != nil || h != g.want {
 			t.Errorf("ParseHead(%q) = %v, %v; want %v", g.in, h, err, g.want)
 		}
-		if h.String() != strings.TrimSpace(g.in) {
+		if h.String() != strings.ToLower(strings.TrimSpace(g.in)) {
 			t.Errorf("%v prints as %q", h, h.String())
 		}
 	}
 	for _, bad := range []string{"", "1234", "1234:", ":" + hash, "0:" + hash, "-3:" + hash, "x:" + hash,
-		"12:" + hash[:63], "12:" + hash + "0", "12:" + strings.ToUpper(hash), "12:" + hash[:63] + "g", "12 :" + hash} {
+		"12:" + hash[:63], "12:" + hash + "0", "12:" + hash[:63] + "g", "12 :" + hash} {
 		if h, err := ParseHead(bad); !errors.Is(err, ErrHeadFormat) {
 			t.Errorf("ParseHead(%q) = %v, %v; want ErrHeadFormat", bad, h, err)
 		}

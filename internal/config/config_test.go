@@ -123,6 +123,8 @@ func TestParseBadValues(t *testing.T) {
 		{map[string]string{"SETAD_SHUTDOWN_TIMEOUT": "0"}, []string{"SETAD_SHUTDOWN_TIMEOUT"}},
 		{map[string]string{"SETAD_AUDIT_HEAD_EVERY": "hourly"}, []string{"SETAD_AUDIT_HEAD_EVERY"}},
 		{map[string]string{"SETAD_AUDIT_HEAD_EVERY": "0s"}, []string{"SETAD_AUDIT_HEAD_EVERY"}},
+		{map[string]string{"SETAD_AUDIT_HEAD_EVERY": "1ms"}, []string{"SETAD_AUDIT_HEAD_EVERY", "at least 1m0s"}},
+		{map[string]string{"SETAD_SESSION_IDLE": "10ms"}, []string{"SETAD_SESSION_IDLE", "at least 1s"}},
 		{map[string]string{"SETAD_ARGON2_TIME": "0"}, []string{"SETAD_ARGON2_TIME"}},
 		{map[string]string{"SETAD_ARGON2_TIME": "-1"}, []string{"SETAD_ARGON2_TIME"}},
 		{map[string]string{"SETAD_ARGON2_TIME": "three"}, []string{"SETAD_ARGON2_TIME"}},
