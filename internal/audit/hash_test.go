@@ -62,7 +62,7 @@ func TestParseHead(t *testing.T) {
 		want Head
 	}{
 		{"1234:" + hash, Head{1234, hash}},
-		{" 7:" + hash + "\n", Head{7, hash}}, // as read back from a file
+		{" 7:" + hash + "\n", Head{7, hash}},          // as read back from a file
 		{"8:" + strings.ToUpper(hash), Head{8, hash}}, // as copied back from paper
 	}
 	for _, g := range good {

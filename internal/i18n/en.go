@@ -445,6 +445,7 @@ var en = map[string]string{
 	"err.objection_closed":                  "The objection window of this election has closed.",
 	"err.reason_required":                   "Give a reason for this decision.",
 	"err.tracking_id":                       "A tracking ID has only Latin letters, digits and hyphens.",
+	"err.tracking_reserved":                 "Tracking IDs starting with SYN- are reserved for test data.",
 	"field.birth_date":                      "Birth date",
 	"field.certificate_date":                "Criminal-record certificate date",
 	"field.constituency":                    "Constituency",

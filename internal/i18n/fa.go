@@ -445,6 +445,7 @@ var fa = map[string]string{
 	"err.objection_closed":                  "مهلت اعتراض برای این انتخابات گذشته است.",
 	"err.reason_required":                   "برای این تصمیم دلیل بنویسید.",
 	"err.tracking_id":                       "کد رهگیری فقط حرف لاتین، رقم و خط تیره است.",
+	"err.tracking_reserved":                 "کدهای رهگیری که با SYN- آغاز می‌شوند برای داده‌های آزمایشی کنار گذاشته شده‌اند.",
 	"field.birth_date":                      "تاریخ تولد",
 	"field.certificate_date":                "تاریخ گواهی عدم سوء پیشینه",
 	"field.constituency":                    "حوزه انتخابیه",

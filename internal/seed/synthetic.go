@@ -31,7 +31,6 @@ import (
 // they have no per-candidate audit row, no candidate_events history and no registered_by.
 const (
 	SyntheticElection = "synthetic" // code of the election created when none is current
-	syntheticPrefix   = "SYN-"
 	syntheticMaxSeq   = 99_999_999
 )
 
@@ -316,7 +315,7 @@ func (g *generator) row(seq, i, n int) []any {
 	created := g.now.Add(-time.Duration(n-i) * (14 * 24 * time.Hour) / time.Duration(n))
 	return []any{g.e.ID, k.ProvinceID, k.CountyID, district, full, persian.Normalize(full), father, nid, gender, birth,
 		pick(r, syntheticEducation), occupations[r.IntN(len(occupations))], fmt.Sprintf("09%09d", r.Int64N(1_000_000_000)),
-		fmt.Sprintf("%s%08d", syntheticPrefix, seq), r.IntN(16) == 0, service, listed, cert, resign, status, announcedAt,
+		fmt.Sprintf("%s%08d", store.SyntheticTrackingPrefix, seq), r.IntN(16) == 0, service, listed, cert, resign, status, announcedAt,
 		created, created}
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -162,7 +163,7 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 	}
 	for name, v := range map[string]string{"full_name": c.FullName, "father_name": c.FatherName} {
 		switch n := utf8.RuneCountInString(v); {
-		case n == 0:
+		case !strings.ContainsFunc(v, unicode.IsLetter): // marks alone do not make a name
 			f.Errors[name] = i18n.M("err.required")
 		case n > 200:
 			f.Errors[name] = i18n.M("err.too_long")
@@ -173,6 +174,8 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 	}
 	if !trackingPattern.MatchString(c.TrackingID) {
 		f.Errors["tracking_id"] = i18n.M("err.tracking_id")
+	} else if strings.HasPrefix(strings.ToUpper(c.TrackingID), store.SyntheticTrackingPrefix) {
+		f.Errors["tracking_id"] = i18n.M("err.tracking_reserved")
 	}
 	if c.Phone != "" && !boardrules.ValidPhone(c.Phone) {
 		f.Errors["phone"] = i18n.M("err.phone")

@@ -432,3 +432,48 @@ func TestConstituencySizesConflict(t *testing.T) {
 		t.Fatalf("second save audited %s → %s, want 15000 → 9000", b, af)
 	}
 }
+
+// Typed text is stored without the control characters and invisible marks a form can carry, a name of
+// marks alone is no name, and the synthetic data's tracking IDs are not for real candidates.
+func TestCandidateFormText(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+
+	form := candidateForm("\x01علی\x1b[0m\u200b رضا\u200cیی\x7f\ufeff", nid(11), "marvdasht")
+	form.Set("occupation", "\u2060معلم\r")
+	if res := a.post(gov, "/candidates", form); res.status != http.StatusSeeOther {
+		t.Fatalf("register: %d\n%s", res.status, res.body)
+	}
+	var name, occupation string
+	if err := a.st.Pool().QueryRow(a.t.Context(), `SELECT full_name, occupation FROM candidates WHERE national_id = $1`, nid(11)).
+		Scan(&name, &occupation); err != nil {
+		t.Fatal(err)
+	}
+	if name != "علی[0m رضا\u200cیی" || occupation != "معلم" {
+		t.Errorf("stored %q, %q; want the text without control characters and invisible marks, the ZWNJ kept", name, occupation)
+	}
+
+	for field, value := range map[string]string{"full_name": "\u200b\ufeff\u200c", "father_name": "-"} {
+		bad := candidateForm("مریم", nid(12), "marvdasht")
+		bad.Set(field, value)
+		res := a.post(gov, "/candidates", bad)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("%s %q: %d", field, value, res.status)
+		}
+		mustContain(t, res.body, "این فیلد را پر کنید.")
+	}
+	for _, tracking := range []string{"SYN-99999998", "syn-00000001"} {
+		bad := candidateForm("مریم", nid(12), "marvdasht")
+		bad.Set("tracking_id", tracking)
+		res := a.post(gov, "/candidates", bad)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("tracking ID %s: %d", tracking, res.status)
+		}
+		mustContain(t, res.body, "برای داده‌های آزمایشی کنار گذاشته شده‌اند")
+	}
+	if n := a.count(`SELECT count(*) FROM candidates WHERE national_id = $1`, nid(12)); n != 0 {
+		t.Errorf("a refused registration was stored")
+	}
+}

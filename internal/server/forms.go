@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/web/components"
@@ -29,10 +30,24 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (components.F
 				s.errorPage(w, r, http.StatusBadRequest)
 				return components.Form{}, false
 			}
-			f.Values.Add(k, strings.TrimSpace(v))
+			f.Values.Add(k, strings.TrimSpace(strings.Map(dropInvisible, v)))
 		}
 	}
 	return f, true
+}
+
+// dropInvisible removes from typed text the control characters other than tab and line feed (a
+// terminal's escape codes, a carriage return) and the invisible marks that make a field look filled or
+// two equal names differ: the byte-order mark, the zero-width space and the word joiner. The zero-width
+// non-joiner, which Persian words need, stays.
+func dropInvisible(r rune) rune {
+	switch {
+	case r == '\t' || r == '\n':
+		return r
+	case unicode.IsControl(r) || r == '\uFEFF' || r == '\u200B' || r == '\u2060':
+		return -1
+	}
+	return r
 }
 
 // latin returns a field with Persian and Arabic-Indic digits made Latin, for codes, numbers and dates.

@@ -497,6 +497,10 @@ func overridden(os []Override, field, code string) bool {
 	return false
 }
 
+// SyntheticTrackingPrefix begins the tracking ID of every synthetic candidate (`setad seed --synthetic`);
+// no real registration may use it, so that synthetic rows are always told from real ones.
+const SyntheticTrackingPrefix = "SYN-"
+
 // Candidate is a stored candidate with its place names.
 type Candidate struct {
 	ID                  int64
