@@ -315,7 +315,7 @@ func TestCandidateExportNeutralisesFormulas(t *testing.T) {
 	if res := a.post(gov, "/candidates", f); res.status != http.StatusSeeOther {
 		t.Fatalf("register: %d\n%s", res.status, res.body)
 	}
-	if res := a.post(gov, "/candidates", candidateForm("－1+1", nid(62), "marvdasht")); res.status != http.StatusSeeOther {
+	if res := a.post(gov, "/candidates", candidateForm("－1+1 رضا", nid(62), "marvdasht")); res.status != http.StatusSeeOther {
 		t.Fatalf("register: %d", res.status)
 	}
 	export := a.get(a.login("hq.fars"), "/candidates.csv?sort=name").body
@@ -324,7 +324,7 @@ func TestCandidateExportNeutralisesFormulas(t *testing.T) {
 		t.Fatalf("export: %v %v", err, records)
 	}
 	want := map[string][]string{nid(61): {"'" + hyperlink, "'@SUM(1+1)", nid(61), "'+989171234567"},
-		nid(62): {"'－1+1", "حسن", nid(62), "09171234567"}}
+		nid(62): {"'－1+1 رضا", "حسن", nid(62), "09171234567"}}
 	for _, rec := range records[1:] {
 		if got := []string{rec[0], rec[1], rec[2], rec[8]}; !slices.Equal(got, want[rec[2]]) {
 			t.Errorf("exported %q, want %q", got, want[rec[2]])
