@@ -25,11 +25,13 @@ const (
 //   - keeps آ distinct from ا, because it changes meaning (آب, اب), composing a decomposed
 //     ا + U+0653 into آ so both encodings agree;
 //   - removes diacritics (U+064B to U+065F, U+0670) and tatweel (U+0640);
-//   - removes invisible formatting characters: ZWNJ, ZWJ, zero-width space, word joiner, soft
-//     hyphen, BOM and the bidi marks, embeddings and isolates; so "می‌روم" becomes "میروم",
-//     since whether a typist used a ZWNJ, a space or nothing there varies too much to trust;
-//   - folds every run of Unicode white space (NBSP and narrow NBSP included) into one ASCII
-//     space and trims both ends;
+//   - removes invisible formatting characters: ZWJ, zero-width space, word joiner, soft hyphen,
+//     BOM and the bidi marks, embeddings and isolates;
+//   - removes white space of every kind (NBSP and narrow NBSP included) and the ZWNJ. Persian
+//     writes the parts of one word, and of one name, with a space, a ZWNJ or nothing, and typists
+//     vary exactly there: «موسوی نژاد», «موسوی‌نژاد» and «موسوینژاد» are one name, as are
+//     «می‌روم» and «میروم». Normalize cannot tell the parts of a word from two words, so it drops
+//     every separator; search matches a fragment anywhere in the name, so it loses nothing by it;
 //   - folds Persian and Arabic-Indic digits to ASCII;
 //   - lower-cases letters: Latin ones in practice, but any cased script is folded too.
 //
@@ -40,7 +42,6 @@ const (
 func Normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	pendingSpace := false
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
@@ -48,26 +49,16 @@ func Normalize(s string) string {
 			r = alefMadda
 			i += utf8.RuneLen(maddah)
 		}
-		switch {
-		case unicode.IsSpace(r):
-			// Only written before the next visible rune, which trims the ends and lets a run
-			// of spaces broken by invisible characters still collapse to one.
-			pendingSpace = true
-			continue
-		case isIgnorable(r):
+		if unicode.IsSpace(r) || isIgnorable(r) {
 			continue
 		}
-		if pendingSpace && b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		pendingSpace = false
 		b.WriteRune(foldRune(r))
 	}
 	return b.String()
 }
 
-// isIgnorable reports whether Normalize drops r: diacritics, tatweel and invisible formatting
-// characters, none of which change what a reader takes the word to be.
+// isIgnorable reports whether Normalize drops r: diacritics, tatweel, the ZWNJ and invisible
+// formatting characters, none of which change what a reader takes the name to be.
 func isIgnorable(r rune) bool {
 	switch {
 	case r >= '\u064B' && r <= '\u065F': // harakat, shadda, sukun, hamza above and below, ...

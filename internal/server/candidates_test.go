@@ -272,7 +272,7 @@ func TestCandidateCountCap(t *testing.T) {
 	election := a.withElection()
 	if _, err := a.st.Pool().Exec(t.Context(), `
 		INSERT INTO candidates (election_id, province_id, county_id, full_name, name_norm, national_id, gender, education)
-		SELECT $1, c.province_id, c.id, 'علی ' || g, 'علی ' || g, lpad(g::text, 10, '0'), 'male', 'diploma'
+		SELECT $1, c.province_id, c.id, 'علی ' || g, 'علی' || g, lpad(g::text, 10, '0'), 'male', 'diploma'
 		FROM generate_series(1, 1100) g, counties c WHERE c.code = 'shiraz'`, election); err != nil {
 		t.Fatal(err)
 	}
