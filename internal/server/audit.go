@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	auditlog "github.com/setad/setad/internal/audit"
@@ -15,6 +16,9 @@ import (
 )
 
 const auditPageSize = 50
+
+// auditFilters are the query's filters, which a page's links keep.
+var auditFilters = []string{"actor", "entity", "day", "group"}
 
 // auditEntities are the kinds of record the log names, offered in the filter.
 var auditEntities = []string{"board", "board_rules", "candidate", "candidate_rules", "county", "election", "province", "user"}
@@ -29,10 +33,15 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := components.NewForm()
-	for _, k := range []string{"actor", "entity", "day"} {
+	for _, k := range auditFilters {
 		f.Values.Set(k, q.Get(k))
 	}
 	filter := store.AuditFilter{Actor: q.Get("actor"), Entity: q.Get("entity"), Limit: auditPageSize}
+	if g := q.Get("group"); slices.Contains(audit.Groups, g) {
+		filter.Group = g
+	} else {
+		f.Values.Del("group") // an unknown group shows every row, as no group does
+	}
 	if day := q.Get("day"); day != "" {
 		d, err := persian.ParseDate(day)
 		if err != nil {
@@ -47,8 +56,8 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	}
 	status := http.StatusOK
 	var rows []auditlog.Row
+	var err error
 	if f.Valid() {
-		var err error
 		if rows, err = s.store.AuditRows(ctx, p.Scope, filter); err != nil {
 			s.serverError(w, r, err)
 			return
@@ -60,13 +69,19 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 	if len(rows) > auditPageSize {
 		d.Rows = rows[:auditPageSize]
 		next := url.Values{}
-		for _, k := range []string{"actor", "entity", "day"} {
-			if v := q.Get(k); v != "" {
+		for _, k := range auditFilters {
+			if v := f.Get(k); v != "" {
 				next.Set(k, v)
 			}
 		}
 		next.Set("before", strconv.FormatInt(d.Rows[len(d.Rows)-1].ID, 10))
 		d.NextHref = "/audit?" + next.Encode()
+	}
+	if len(d.Rows) > 0 {
+		if d.Names, err = s.store.AuditNames(ctx, p.Scope, audit.Refs(d.Rows)); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	s.render(w, r, status, audit.Page(d))
 }

@@ -2,6 +2,9 @@ package server
 
 import (
 	"context"
+	"html"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -34,4 +37,24 @@ func TestAuditPageShowsNationalRules(t *testing.T) {
 		mustNotContain(t, a.get(c, "/audit?entity=user").body, "192.0.2.77")
 	}
 	mustContain(t, a.get(a.login("national"), "/audit").body, "192.0.2.77", "192.0.2.88")
+}
+
+var (
+	changeItem   = regexp.MustCompile(`(?s)<li>\s*(<span class="change-label">.*?)</li>`)
+	hiddenSpan   = regexp.MustCompile(`(?s)<span class="visually-hidden">.*?</span>`)
+	anyTag       = regexp.MustCompile(`<[^>]*>`)
+	spaceRun     = regexp.MustCompile(`\s+`)
+	visibleSpace = strings.NewReplacer("&nbsp;", " ")
+)
+
+// changeLines are the lines of every change list of a page as a reader sees them: "label: before ← after".
+func changeLines(body string) []string {
+	var lines []string
+	for _, m := range changeItem.FindAllStringSubmatch(body, -1) {
+		text := anyTag.ReplaceAllString(hiddenSpan.ReplaceAllString(m[1], ""), " ")
+		text = html.UnescapeString(visibleSpace.Replace(text))
+		text = strings.ReplaceAll(spaceRun.ReplaceAllString(strings.TrimSpace(text), " "), " :", ":")
+		lines = append(lines, text)
+	}
+	return lines
 }

@@ -197,8 +197,12 @@ func TestBoardWorkflow(t *testing.T) {
 	}
 	// HQ sees what changed since the first submission, field by field.
 	review := a.get(hq, "/boards/"+board).body
-	mustContain(t, review, "تغییرات نسبت به ارسال شماره ۱", "افزوده شد:", "معتمد 20", "حذف شد:", "معتمد 14",
-		"تغییر کرد:", "۰۹۱۲۰۰۰۰۰۰۰ → ۰۹۱۷۱۱۱۲۲۳۳")
+	mustContain(t, review, "تغییرات نسبت به ارسال شماره ۱", "افزوده شد:", "معتمد 20", "حذف شد:", "معتمد 14", "تغییر کرد:")
+	// The arrow points to the new value in reading order: leftwards in Persian, rightwards in English.
+	mustContain(t, strings.Join(changeLines(review), "\n"), "تلفن: ۰۹۱۲۰۰۰۰۰۰۰ ← ۰۹۱۷۱۱۱۲۲۳۳")
+	a.get(hq, "/lang/en")
+	mustContain(t, strings.Join(changeLines(a.get(hq, "/boards/"+board).body), "\n"), "Phone: 09120000000 → 09171112233")
+	a.get(hq, "/lang/fa")
 	if res := a.get(hq, "/boards/"+board+"/print"); res.status != http.StatusNotFound {
 		t.Fatalf("print before approval: %d", res.status)
 	}

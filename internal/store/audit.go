@@ -20,18 +20,35 @@ import (
 var nationalEntities = []string{"board_rules", "candidate_rules"}
 
 // nationalEntityList is nationalEntities as an SQL list of literals.
-var nationalEntityList = func() string {
-	quoted := make([]string, len(nationalEntities))
-	for i, e := range nationalEntities {
+var nationalEntityList = sqlList(nationalEntities)
+
+// sqlList writes this package's constant strings as an SQL list of literals.
+func sqlList(items []string) string {
+	quoted := make([]string, len(items))
+	for i, e := range items {
 		quoted[i] = "'" + strings.ReplaceAll(e, "'", "''") + "'"
 	}
 	return strings.Join(quoted, ", ")
-}()
+}
+
+// signInActions are the sign-ins and sign-outs, and the locks that failed sign-ins cause: the audit list
+// shows them apart from the changes to records, which they would otherwise bury.
+var signInActions = []string{"login.success", "login.failure", "logout", "user.lock"}
+
+// signInActionList is signInActions as an SQL list of literals.
+var signInActionList = sqlList(signInActions)
+
+// The groups of the audit list (AuditFilter.Group).
+const (
+	AuditSignIns = "signins" // signInActions
+	AuditChanges = "changes" // every other action
+)
 
 // AuditFilter narrows the audit list. Zero fields do not filter.
 type AuditFilter struct {
 	Actor  string
 	Entity string
+	Group  string    // AuditSignIns or AuditChanges
 	From   time.Time // inclusive
 	To     time.Time // exclusive
 	Before int64     // keyset page: rows with a smaller id
@@ -57,6 +74,13 @@ func auditQuery(sc auth.Scope, f AuditFilter) (string, []any) {
 	if f.Entity != "" {
 		conds = append(conds, "entity = "+arg(f.Entity))
 	}
+	// The actions are written as literals (this package's constants), as the entities below are.
+	switch f.Group {
+	case AuditSignIns:
+		conds = append(conds, "action IN ("+signInActionList+")")
+	case AuditChanges:
+		conds = append(conds, "action NOT IN ("+signInActionList+")")
+	}
 	if !f.From.IsZero() {
 		conds = append(conds, "at >= "+arg(f.From), "at < "+arg(f.To))
 	}
@@ -78,8 +102,8 @@ func auditQuery(sc auth.Scope, f AuditFilter) (string, []any) {
 	}
 	province := arg(sc.ProvinceID)
 	own := auditSelect + where("province_id = "+province) + limit
-	if f.Entity != "" && !slices.Contains(nationalEntities, f.Entity) {
-		return own, args
+	if f.Entity != "" && !slices.Contains(nationalEntities, f.Entity) || f.Group == AuditSignIns {
+		return own, args // the national entities are rules: no sign-in is theirs
 	}
 	// The entities are written as literals (they are this package's constants), so that even a generic plan
 	// knows how few rows they have. Rows of the province's own come from the first branch only.

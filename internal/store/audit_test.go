@@ -264,6 +264,9 @@ func TestAuditQueryPlanUsesIndex(t *testing.T) {
 		{"province, day", f.hq("fars"), store.AuditFilter{From: sampleDay, To: sampleDay.AddDate(0, 0, 1), Limit: 50}, nil},
 		{"national, no filter", f.national(), store.AuditFilter{Limit: 50}, []string{"audit_log_pkey"}},
 		{"national, actor", f.national(), store.AuditFilter{Actor: "user7", Limit: 50}, []string{"audit_log_actor_idx"}},
+		{"province, sign-ins", f.hq("fars"), store.AuditFilter{Group: store.AuditSignIns, Limit: 50}, nil},
+		{"province, changes", f.hq("fars"), store.AuditFilter{Group: store.AuditChanges, Limit: 50}, []string{"audit_log_entity_idx"}},
+		{"national, changes", f.national(), store.AuditFilter{Group: store.AuditChanges, Limit: 50}, []string{"audit_log_pkey"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			q, args := store.AuditQuery(c.sc, c.f)
@@ -281,5 +284,66 @@ func TestAuditQueryPlanUsesIndex(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Sign-ins (logins, failed logins, logouts and the locks they cause) are listed apart from the changes to
+// records, in every scope; the national rules' rows are changes.
+func TestAuditRowsGroups(t *testing.T) {
+	f := newFixture(t)
+	f.exec(`DELETE FROM audit_log`)
+	type sample struct {
+		action, entity, province string
+		signIn                   bool
+	}
+	samples := []sample{
+		{"login.success", "user", "fars", true},
+		{"board.submit", "board", "fars", false},
+		{"login.failure", "user", "", true},
+		{"candidate_rules.update", "candidate_rules", "", false},
+		{"user.lock", "user", "fars", true},
+		{"logout", "user", "tehran", true},
+		{"user.disable", "user", "fars", false},
+	}
+	ids := make([]int64, len(samples))
+	for i, s := range samples {
+		var province int64
+		if s.province != "" {
+			province = f.province[s.province]
+		}
+		err := audit.Write(f.ctx, f.st.Pool(), audit.Actor{Name: "x", Remote: "192.0.2.1"}, func(pgx.Tx) ([]audit.Entry, error) {
+			return []audit.Entry{{Action: s.action, Entity: s.entity, ProvinceID: province}}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.scan(`SELECT last_id FROM audit_head`, nil, &ids[i])
+	}
+	for _, scope := range []string{"national", "fars", "tehran"} {
+		sc := f.national()
+		if scope != "national" {
+			sc = f.hq(scope)
+		}
+		for _, group := range []string{"", store.AuditSignIns, store.AuditChanges} {
+			var want []int64
+			for i := len(samples) - 1; i >= 0; i-- {
+				s := samples[i]
+				visible := scope == "national" || s.province == scope || s.entity == "candidate_rules"
+				if visible && (group == "" || (group == store.AuditSignIns) == s.signIn) {
+					want = append(want, ids[i])
+				}
+			}
+			rows, err := f.st.AuditRows(f.ctx, sc, store.AuditFilter{Group: group, Limit: 50})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []int64
+			for _, r := range rows {
+				got = append(got, r.ID)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s, group %q: rows %v, want %v", scope, group, got, want)
+			}
+		}
 	}
 }

@@ -181,12 +181,13 @@ type BoardFilter struct {
 	Conflict bool
 }
 
-// Boards lists the boards of an election in scope, county boards first, by county name.
+// Boards lists the boards of an election in scope, county boards first, by county and district name in
+// the reader's alphabet.
 func (s *Store) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter) ([]Board, error) {
 	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+boardSelect+` WHERE `+boardScope+` AND b.election_id = $4
 		  AND ($5 = '' OR c.code = $5) AND ($6 = '' OR b.level = $6) AND ($7 = '' OR `+displayStatus+` = $7)) x
 		WHERE NOT $8 OR x.conflicts > 0
-		ORDER BY x.level, x.county_fa, x.district_fa`,
+		ORDER BY x.level, `+byName(ctx, "x.county_fa", "x.county_en")+`, `+byName(ctx, "x.district_fa", "x.district_en"),
 		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, f.County, f.Level, f.Status, f.Conflict)
 	if err != nil {
 		return nil, err

@@ -138,9 +138,11 @@ const constituencySelect = `
 	FROM districts d JOIN counties c ON c.id = d.county_id
 	WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)`
 
-// Constituencies lists the constituencies in scope: counties, then districts.
+// Constituencies lists the constituencies in scope: the counties' cities, then the districts' villages by
+// county, each by name in the reader's alphabet.
 func (s *Store) Constituencies(ctx context.Context, sc auth.Scope) ([]Constituency, error) {
-	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+constituencySelect+`) x ORDER BY x.kind, x.name_fa`, scopeArgs(sc)...)
+	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+constituencySelect+`) x ORDER BY x.kind, `+
+		byName(ctx, "x.county_fa", "x.county_en")+`, `+byName(ctx, "x.name_fa", "x.name_en"), scopeArgs(sc)...)
 	if err != nil {
 		return nil, err
 	}
@@ -690,12 +692,17 @@ type CandidateEvent struct {
 	Reason string
 }
 
-// CandidateDetail is a candidate with its history, HQ's overrides and the boards it conflicts with.
+// CandidateDetail is a candidate with the rest of its record, its history, HQ's overrides and the boards
+// it conflicts with.
 type CandidateDetail struct {
 	Candidate
-	Events    []CandidateEvent
-	Overrides []Override
-	Boards    []Board // boards of the same election with this person as member or in the pool
+	ElectionFa   string
+	ElectionEn   string
+	RegisteredBy string // the full name of the user who registered the candidate; "" when none did (synthetic rows)
+	UpdatedAt    time.Time
+	Events       []CandidateEvent
+	Overrides    []Override
+	Boards       []Board // boards of the same election with this person as member or in the pool
 }
 
 // CandidateByID returns one candidate in scope with its history, or ErrNotFound.
@@ -709,6 +716,12 @@ func (s *Store) CandidateByID(ctx context.Context, sc auth.Scope, id int64) (Can
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, ErrNotFound
 	}
+	if err != nil {
+		return d, err
+	}
+	err = s.pool.QueryRow(ctx, `SELECT e.title_fa, e.title_en, coalesce(u.full_name, ''), k.updated_at
+		FROM candidates k JOIN elections e ON e.id = k.election_id LEFT JOIN users u ON u.id = k.registered_by
+		WHERE k.id = $1`, id).Scan(&d.ElectionFa, &d.ElectionEn, &d.RegisteredBy, &d.UpdatedAt)
 	if err != nil {
 		return d, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
 )
 
 // Province is a row of provinces.
@@ -44,10 +45,21 @@ type District struct {
 	Households *int // of its villages, for the education a village constituency needs; nil when unknown
 }
 
+// byName orders a list of places for its reader: by the Persian name in Persian alphabetical order (پ
+// after ب, گ after ک, which byte order puts after ی), or by the English name for a reader of English. The
+// language is the request's (i18n.From: Persian when none was set, as in the seed and the command line).
+// The collations are ICU's, which migration 0008 makes sure the server has.
+func byName(ctx context.Context, fa, en string) string {
+	if i18n.From(ctx) == i18n.En {
+		return en + ` COLLATE "en-x-icu"`
+	}
+	return fa + ` COLLATE "fa-IR-x-icu"`
+}
+
 // scopeArgs is the common argument list of scoped queries: $1 province, $2 county, $3 district (0 = any).
 func scopeArgs(sc auth.Scope) []any { return []any{sc.ProvinceID, sc.CountyID, sc.DistrictID} }
 
-// Counties lists the counties in scope, ordered by Persian name.
+// Counties lists the counties in scope, by province and name in the reader's alphabet.
 func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT c.id, c.code, c.name_fa, c.name_en, p.code AS province_code, p.name_fa AS province_fa,
@@ -56,14 +68,15 @@ func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 		       c.population, c.sizes_version
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
-		ORDER BY p.name_fa, c.name_fa`, scopeArgs(sc)...)
+		ORDER BY `+byName(ctx, "p.name_fa", "p.name_en")+`, `+byName(ctx, "c.name_fa", "c.name_en"), scopeArgs(sc)...)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[County])
 }
 
-// County returns one county in scope by code, with the districts in scope, or ErrNotFound.
+// County returns one county in scope by code, with the districts in scope by name in the reader's
+// alphabet, or ErrNotFound.
 func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County, []District, error) {
 	args := append(scopeArgs(sc), code)
 	rows, err := s.pool.Query(ctx, `
@@ -72,7 +85,7 @@ func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County,
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		LEFT JOIN districts d ON d.county_id = c.id AND ($3 = 0 OR d.id = $3)
 		WHERE c.code = $4 AND ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
-		ORDER BY d.name_fa`, args...)
+		ORDER BY `+byName(ctx, "d.name_fa", "d.name_en"), args...)
 	if err != nil {
 		return County{}, nil, err
 	}
@@ -108,10 +121,10 @@ func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County,
 	return c, ds, nil
 }
 
-// Provinces lists the provinces in scope.
+// Provinces lists the provinces in scope, by name in the reader's alphabet.
 func (s *Store) Provinces(ctx context.Context, sc auth.Scope) ([]Province, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, code, name_fa, name_en FROM provinces WHERE ($1 = 0 OR id = $1) ORDER BY name_fa`, sc.ProvinceID)
+		SELECT id, code, name_fa, name_en FROM provinces WHERE ($1 = 0 OR id = $1) ORDER BY `+byName(ctx, "name_fa", "name_en"), sc.ProvinceID)
 	if err != nil {
 		return nil, err
 	}
@@ -302,13 +315,13 @@ func runBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch, count func(int64)) e
 	return br.Close()
 }
 
-// Districts lists the districts in scope, by county then name.
+// Districts lists the districts in scope, by county then name in the reader's alphabet.
 func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT d.id, d.code, d.name_fa, d.name_en, c.name_fa, c.name_en, d.households
 		FROM districts d JOIN counties c ON c.id = d.county_id
 		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)
-		ORDER BY c.name_fa, d.name_fa`, scopeArgs(sc)...)
+		ORDER BY `+byName(ctx, "c.name_fa", "c.name_en")+`, `+byName(ctx, "d.name_fa", "d.name_en"), scopeArgs(sc)...)
 	if err != nil {
 		return nil, err
 	}

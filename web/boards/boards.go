@@ -155,6 +155,15 @@ func diff(d store.BoardDetail) ([]boardrules.Change, int) {
 	return boardrules.Diff(d.Submissions[1].Members, d.Submissions[0].Members), d.Submissions[1].Number
 }
 
+// fieldChanges are a member's changed fields, labelled, with their values in the reader's language.
+func fieldChanges(ctx context.Context, c boardrules.Change) []components.Change {
+	var cs []components.Change
+	for _, f := range c.Fields {
+		cs = append(cs, components.Changed(i18n.T(ctx, "field."+f.Field), fieldValue(ctx, f, f.Before), fieldValue(ctx, f, f.After)))
+	}
+	return cs
+}
+
 func fieldValue(ctx context.Context, f boardrules.FieldChange, v string) string {
 	switch {
 	case v == "":

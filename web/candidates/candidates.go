@@ -80,14 +80,53 @@ func sortOptions(ctx context.Context) []components.Option {
 func constituencyOptions(ctx context.Context, ks []store.Constituency) []components.Option {
 	var opts []components.Option
 	for _, k := range ks {
-		label := i18n.T(ctx, "candidates.constituency_city", i18n.ArgName("city", k.NameFa, k.NameEn))
-		if k.Kind == eligibility.Village {
-			label = i18n.T(ctx, "candidates.constituency_village", i18n.ArgName("district", k.NameFa, k.NameEn),
-				i18n.ArgName("county", k.CountyFa, k.CountyEn))
-		}
-		opts = append(opts, components.Option{Value: k.Code, Label: label})
+		opts = append(opts, components.Option{Value: k.Code, Label: ConstituencyLabel(ctx, k)})
 	}
 	return opts
+}
+
+// ConstituencyLabel names a constituency: a county's city, or a district's villages with the district's
+// county, since many districts share a name (there are 43 Central districts).
+func ConstituencyLabel(ctx context.Context, k store.Constituency) string {
+	if k.Kind == eligibility.Village {
+		return i18n.T(ctx, "candidates.constituency_village", i18n.ArgName("district", k.NameFa, k.NameEn),
+			i18n.ArgName("county", k.CountyFa, k.CountyEn))
+	}
+	return i18n.T(ctx, "candidates.constituency_city", i18n.ArgName("city", k.NameFa, k.NameEn))
+}
+
+// constituencyOf names where a candidate stands, as ConstituencyLabel does.
+func constituencyOf(ctx context.Context, c store.Candidate) string {
+	k := store.Constituency{Kind: eligibility.City, NameFa: c.ConstituencyFa, NameEn: c.ConstituencyEn, CountyFa: c.CountyFa, CountyEn: c.CountyEn}
+	if c.DistrictID != 0 {
+		k.Kind = eligibility.Village
+	}
+	return ConstituencyLabel(ctx, k)
+}
+
+// statusHref is the list filtered to one status, within the county the counts were made for.
+func statusHref(f components.Form, status string) templ.SafeURL {
+	q := url.Values{"status": {status}}
+	if c := f.Get("county"); c != "" {
+		q.Set("county", c)
+	}
+	return templ.SafeURL("/candidates?" + q.Encode())
+}
+
+// orDash is a recorded text, or a dash when nothing was recorded.
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// yesNo is a recorded yes or no in the reader's language.
+func yesNo(ctx context.Context, b bool) string {
+	if b {
+		return i18n.T(ctx, "audit.yes")
+	}
+	return i18n.T(ctx, "audit.no")
 }
 
 func nextOptions(ctx context.Context, status string) []components.Option {

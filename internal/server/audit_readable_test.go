@@ -1,0 +1,374 @@
+package server
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/boardrules"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/password"
+	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/seed"
+	"github.com/setad/setad/internal/store"
+)
+
+// writtenActions are the audit actions the code writes: every Action: "…" of the store and the seed, and
+// the actions the store's user updates name.
+func writtenActions(t *testing.T) []string {
+	t.Helper()
+	literal := regexp.MustCompile(`Action:\s*"([a-z_.]+)"`)
+	userUpdate := regexp.MustCompile(`updateUser\(.*"([a-z_]+\.[a-z_]+)"`)
+	var actions []string
+	for _, dir := range []string{"../store", "../seed"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, re := range []*regexp.Regexp{literal, userUpdate} {
+				for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+					if !slices.Contains(actions, m[1]) {
+						actions = append(actions, m[1])
+					}
+				}
+			}
+		}
+	}
+	if len(actions) < 25 {
+		t.Fatalf("found only %d actions in the source: the scan is broken", len(actions))
+	}
+	slices.Sort(actions)
+	return actions
+}
+
+// auditEveryAction writes at least one audit row of every action the code writes, through the store and
+// the HTTP flows that write them, as the people who would.
+func (a *testApp) auditEveryAction() (board, candidate int64) {
+	t := a.t
+	ctx := t.Context()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	a.s.now = func() time.Time { return now }
+	electionID := a.withElection() // election.create; the seed wrote reference.load and the rules' loads
+	var fars int64
+	must(a.st.Pool().QueryRow(ctx, `SELECT id FROM provinces WHERE code = 'fars'`).Scan(&fars))
+	scope := auth.Scope{ProvinceID: fars}
+	as := func(u string) audit.Actor { return audit.Actor{ID: a.ids[u], Name: u, Remote: "192.0.2.10"} }
+	version := func(table string, id int64) int {
+		return a.count(`SELECT version FROM `+table+` WHERE id = $1`, id)
+	}
+
+	// Sign-ins: a login and a logout, a failed login with an unknown name, and five that lock an account.
+	a.post(a.login("gov.pasargad"), "/logout", nil)
+	a.post(a.client(), "/login", url.Values{"username": {"nobody"}, "password": {"wrong-password"}})
+	for range 5 {
+		a.post(a.client(), "/login", url.Values{"username": {"committee"}, "password": {"wrong-password"}})
+	}
+
+	// Accounts.
+	hq, observer := as("hq.fars"), a.ids["observer"]
+	hash, err := password.NewHasher(cheap, 1).Hash(ctx, testPassword)
+	must(err)
+	must(a.st.SetUserDisabled(ctx, hq, scope, observer, version("users", observer), true))
+	must(a.st.SetUserDisabled(ctx, hq, scope, observer, version("users", observer), false))
+	must(a.st.ResetPassword(ctx, hq, scope, observer, version("users", observer), hash))
+	must(a.st.ChangeOwnPassword(ctx, as("gov.marvdasht"), hash))
+	must(a.st.SetLang(ctx, as("gov.marvdasht"), "en"))
+
+	// A district board's draft: a member added, changed and removed, a pool entry added and removed.
+	gov, dh := as("gov.marvdasht"), as("dh.marvdasht")
+	district := mustInt(t, a.boardID("marvdasht", "marvdasht-central"))
+	m := boardrules.Member{FullName: "زهره کیانی", FatherName: "مهدی", NationalID: nid(500), Role: "trusted", Phone: "09120000000"}
+	memberID, err := a.st.AddMember(ctx, dh, scope, district, m)
+	must(err)
+	m.Role, m.Phone, m.Notes = "alternate", "09171112233", "معرفی فرمانداری"
+	must(a.st.UpdateMember(ctx, dh, scope, district, memberID, version("board_members", memberID), m))
+	must(a.st.DeleteMember(ctx, dh, scope, district, memberID))
+	must(a.st.AddPoolMember(ctx, dh, scope, district, boardrules.Member{FullName: "زهره کیانی", NationalID: nid(500)}))
+	var poolID int64
+	must(a.st.Pool().QueryRow(ctx, `SELECT id FROM board_pool WHERE board_id = $1`, district).Scan(&poolID))
+	must(a.st.DeletePoolMember(ctx, dh, scope, district, poolID))
+
+	// The county board composed, submitted, returned, submitted again and approved.
+	boardPath := a.boardID("marvdasht", "")
+	board = mustInt(t, boardPath)
+	a.composeLegal(a.login("gov.marvdasht"), boardPath) // the pool, its approval and the members
+	must(a.st.SubmitBoard(ctx, gov, scope, board))
+	must(a.st.ReturnBoard(ctx, hq, scope, board, 1, "نام پدر یک عضو را کامل کنید"))
+	must(a.st.SubmitBoard(ctx, gov, scope, board))
+	must(a.st.ApproveBoard(ctx, hq, scope, board, 2))
+
+	// Candidates: one registered with HQ's judgement, moved along, moved to the city; a file imported.
+	e, rule, err := a.st.CandidateElection(ctx, electionID)
+	must(err)
+	village, err := a.st.ConstituencyByCode(ctx, scope, "marvdasht-central")
+	must(err)
+	city, err := a.st.ConstituencyByCode(ctx, scope, "marvdasht")
+	must(err)
+	certificate := time.Date(2026, 11, 10, 0, 0, 0, 0, time.UTC)
+	person := func(name string, n int, k store.Constituency) store.NewCandidate {
+		return store.NewCandidate{FullName: name, FatherName: "حسن", NationalID: nid(n), Gender: "female",
+			BirthDate: time.Date(1990, 4, 4, 0, 0, 0, 0, time.UTC), Education: "diploma", Phone: "09171234567", TrackingID: "TR-100",
+			CertificateDate: &certificate, Constituency: k}
+	}
+	candidate, err = a.st.RegisterCandidate(ctx, gov, e, person("مریم موسوی‌نژاد", 600, village),
+		[]store.Override{{Field: "education", Code: "size_unknown", Reason: "اندازه روستاها هنوز ثبت نشده است"}})
+	must(err)
+	must(a.st.ChangeCandidateStatus(ctx, hq, scope, candidate, version("candidates", candidate), "under_review", "", now, rule.Lifecycle()))
+	must(a.st.ChangeConstituency(ctx, hq, scope, candidate, version("candidates", candidate), city, now, e.ElectionDay, rule.Lifecycle()))
+	imp, err := a.st.SaveImport(ctx, gov, fars, electionID, "candidates.csv",
+		[]store.ReadyRow{{Line: 2, Candidate: person("سارا کاظمی", 601, city)}},
+		[]store.ImportRow{{Line: 3, Values: map[string]string{"full_name": "نادرست"}}})
+	must(err)
+	_, err = a.st.ConfirmImport(ctx, gov, fars, imp)
+	must(err)
+
+	// The county's sizes, the law's rules corrected by the national HQ, synthetic candidates.
+	population, households := 150000, 4200
+	c, _, err := a.st.County(ctx, scope, "marvdasht")
+	must(err)
+	must(a.st.SetSizes(ctx, hq, scope, "marvdasht", c.SizesVersion, &population, map[string]*int{"marvdasht-central": &households}))
+	rules, err := a.st.BoardRules(ctx)
+	must(err)
+	r := rules[0]
+	r.PoolSize, r.QuorumNum = r.PoolSize+2, r.QuorumNum+1
+	must(a.st.UpdateBoardRule(ctx, as("national"), r))
+	crules, err := a.st.CandidateRules(ctx)
+	must(err)
+	cr := crules[0]
+	cr.MinAge, cr.AgeOnElectionDay = cr.MinAge+1, !cr.AgeOnElectionDay
+	must(a.st.UpdateCandidateRule(ctx, as("national"), cr))
+	_, err = seed.Synthetic(ctx, a.st, 2, now, true)
+	must(err)
+	return board, candidate
+}
+
+func mustInt(t testing.TB, s string) int64 {
+	t.Helper()
+	var n int64
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+var (
+	auditBody   = regexp.MustCompile(`(?s)<tbody>(.*)</tbody>`)
+	nextPage    = regexp.MustCompile(`rel="next" href="([^"]+)"`)
+	ipAddress   = regexp.MustCompile(`\b\d{1,3}(\.\d{1,3}){3}\b`)
+	isoDate     = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
+	latinText   = regexp.MustCompile(`[A-Za-z_]+`)
+	snakeOrKey  = regexp.MustCompile(`\b[a-z]+(_[a-z]+)+\b|\b[a-z]+\.[a-z_]+\b`)
+	rawCodeWord = regexp.MustCompile(`\b(male|female|diploma|bachelor|marvdasht|true|false|nil)\b`)
+)
+
+// auditPages reads every page of the log from path on, following the links to older rows, and returns
+// what the readers see of the rows: the visible text of each page's table body.
+func (a *testApp) auditPages(c *http.Client, path string) []string {
+	a.t.Helper()
+	var pages []string
+	for path != "" {
+		res := a.get(c, path)
+		if res.status != 200 {
+			a.t.Fatalf("%s: %d", path, res.status)
+		}
+		m := auditBody.FindStringSubmatch(res.body)
+		if m == nil {
+			a.t.Fatalf("%s: no rows", path)
+		}
+		text := anyTag.ReplaceAllString(hiddenSpan.ReplaceAllString(m[1], ""), " ")
+		pages = append(pages, spaceRun.ReplaceAllString(html.UnescapeString(text), " "))
+		path = ""
+		if n := nextPage.FindStringSubmatch(res.body); n != nil {
+			path = html.UnescapeString(n[1])
+		}
+	}
+	return pages
+}
+
+// The audit log shows each action in the reader's language: labels for codes and fields, places and
+// people by name, days in the reader's calendar, before → after in the reading order; never a code, a Go
+// map, an ISO date in Persian or a catalogue key.
+func TestAuditPageReadable(t *testing.T) {
+	a := newTestApp(t)
+	board, candidate := a.auditEveryAction()
+
+	var logged []string
+	rows, err := a.st.Pool().Query(t.Context(), `SELECT DISTINCT action FROM audit_log`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		logged = append(logged, s)
+	}
+	for _, action := range writtenActions(t) {
+		if !slices.Contains(logged, action) {
+			t.Errorf("the test writes no row of %q: add it to auditEveryAction", action)
+		}
+		for _, lang := range []i18n.Lang{i18n.Fa, i18n.En} {
+			if i18n.Message(lang, "action."+action) == "action."+action {
+				t.Errorf("%s has no label for %q", lang, action)
+			}
+		}
+	}
+
+	// Whatever the code writes, in Latin letters, that is data and not a code: user names, the election's
+	// code and English title, a file's name, a tracking ID.
+	data := []string{"candidates.csv", "TR-100", "TR-۱۰۰", "nobody"}
+	for _, u := range testUsers {
+		data = append(data, u.Username)
+	}
+	elections, err := a.st.Pool().Query(t.Context(), `SELECT code FROM elections UNION ALL SELECT title_en FROM elections`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for elections.Next() {
+		var s string
+		if err := elections.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		data = append(data, s)
+	}
+	slices.SortFunc(data, func(x, y string) int { return len(y) - len(x) }) // longest first
+	national := a.login("national")
+	for _, lang := range []string{"fa", "en"} {
+		a.get(national, "/lang/"+lang)
+		pages := a.auditPages(national, "/audit")
+		if len(pages) < 2 {
+			t.Fatalf("%s: %d pages", lang, len(pages))
+		}
+		for i, page := range pages {
+			where := fmt.Sprintf("%s page %d", lang, i+1)
+			for _, bad := range []string{"map[", "%!", "<nil>", "{", "}"} {
+				if strings.Contains(page, bad) {
+					t.Errorf("%s shows %q", where, bad)
+				}
+			}
+			rest := ipAddress.ReplaceAllString(page, " ")
+			for _, d := range data {
+				rest = strings.ReplaceAll(rest, d, " ")
+			}
+			if lang == "fa" {
+				if strings.Contains(page, "→") {
+					t.Errorf("%s: a rightwards arrow in Persian", where)
+				}
+				for _, m := range latinText.FindAllString(rest, -1) {
+					t.Errorf("%s shows Latin text %q (a code or an untranslated key)", where, m)
+				}
+			} else {
+				if strings.Contains(page, "←") {
+					t.Errorf("%s: a leftwards arrow in English", where)
+				}
+				for _, re := range []*regexp.Regexp{snakeOrKey, rawCodeWord} {
+					for _, m := range re.FindAllString(rest, -1) {
+						t.Errorf("%s shows the code %q", where, m)
+					}
+				}
+			}
+			if lang == "fa" && isoDate.MatchString(rest) {
+				t.Errorf("%s shows an ISO date: %q", where, isoDate.FindString(rest))
+			}
+		}
+		if t.Failed() {
+			t.Logf("%s:\n%s", lang, strings.Join(pages, "\n"))
+		}
+	}
+
+	// A few changes read as people say them, in Persian.
+	a.get(national, "/lang/fa")
+	fa := func(key string, args ...i18n.Arg) string { return i18n.Message(i18n.Fa, key, args...) }
+	var lines []string
+	for path := "/audit"; path != ""; {
+		res := a.get(national, path)
+		lines = append(lines, changeLines(res.body)...)
+		path = ""
+		if n := nextPage.FindStringSubmatch(res.body); n != nil {
+			path = html.UnescapeString(n[1])
+		}
+	}
+	all := strings.Join(lines, "\n")
+	for _, want := range []string{
+		fa("field.status") + ": " + fa("board_status.submitted") + " ← " + fa("board_status.approved"),
+		fa("field.role") + ": " + fa("board_role.trusted") + " ← " + fa("board_role.alternate"),
+		fa("field.phone") + ": ۰۹۱۲۰۰۰۰۰۰۰ ← ۰۹۱۷۱۱۱۲۲۳۳",
+		fa("field.gender") + ": " + fa("gender.female"),
+		fa("field.birth_date") + ": ۱۳۶۹/۰۱/۱۵",
+		fa("field.constituency") + ": " + fa("candidates.constituency_village", i18n.ArgName("district", "مرکزی", "Central"),
+			i18n.ArgName("county", "مرودشت", "Marvdasht")) + " ← " + fa("candidates.constituency_city", i18n.ArgName("city", "مرودشت", "Marvdasht")),
+		fa("field.status") + ": " + fa("cstatus.registered") + " ← " + fa("cstatus.under_review"),
+		fa("candidates.overrides") + ": " + fa("override.size_unknown") + ": اندازه روستاها هنوز ثبت نشده است",
+		fa("counties.population") + ": " + fa("counties.unknown") + " ← ۱۵۰٬۰۰۰",
+		fa("counties.households", i18n.ArgName("district", "مرکزی", "Central")) + ": " + fa("counties.unknown") + " ← ۴٬۲۰۰",
+		fa("field.pool_approved_on") + ": ۱۴۰۵/۰۸/۰۱",
+		fa("field.lang") + ": " + fa("language.fa") + " ← " + fa("language.en"),
+		fa("field.disabled") + ": " + fa("audit.no") + " ← " + fa("audit.yes"),
+		fa("field.kind") + ": " + fa("kind.councils"),
+		fa("field.election_day") + ": ۱۴۰۵/۱۲/۰۷",
+		fa("crules.min_age") + ": ",
+		fa("audit.field.national_ids") + ": " + persian.ToPersianDigits(nid(601)),
+		fa("field.username") + ": nobody",
+		fa("field.failures") + ": ۵",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the log lacks the line %q", want)
+		}
+	}
+
+	// Subjects are links to their pages, for whoever may open them.
+	hq := a.login("hq.fars")
+	page := a.get(hq, "/audit").body + a.get(hq, "/audit?entity=user").body + a.get(hq, "/audit?entity=county").body
+	mustContain(t, page, fmt.Sprintf(`href="/boards/%d"`, board), fmt.Sprintf(`href="/candidates/%d"`, candidate),
+		fmt.Sprintf(`href="/admin/users/%d"`, a.ids["observer"]), `href="/counties/marvdasht"`,
+		fa("boards.title_county", i18n.ArgName("county", "مرودشت", "Marvdasht")), "مریم موسوی‌نژاد", "فاطمه صادقی (observer)")
+	mustNotContain(t, a.get(national, "/audit?entity=user").body, `href="/admin/users/`) // the national HQ manages no accounts
+
+	// Sign-ins apart from changes.
+	signIns := map[string]bool{}
+	for _, action := range []string{"login.success", "login.failure", "logout", "user.lock"} {
+		signIns[fa("action."+action)] = true
+	}
+	actionCell := regexp.MustCompile(`(?s)<tr>\s*<td class="num">.*?</td>\s*<td>.*?</td>\s*<td>.*?</td>\s*<td>(.*?)</td>`)
+	for _, tt := range []struct {
+		group     string
+		wantLogin bool
+	}{{"signins", true}, {"changes", false}} {
+		body := a.get(national, "/audit?group="+tt.group).body
+		cells := actionCell.FindAllStringSubmatch(body, -1)
+		if len(cells) == 0 {
+			t.Fatalf("group %s: no rows", tt.group)
+		}
+		for _, c := range cells {
+			if signIns[c[1]] != tt.wantLogin {
+				t.Errorf("group %s shows %q", tt.group, c[1])
+			}
+		}
+		mustContain(t, body, `aria-current="page">`+fa("audit.group."+tt.group)+`<`)
+	}
+}

@@ -1,0 +1,511 @@
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/a-h/templ"
+
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/boards"
+	"github.com/setad/setad/web/components"
+)
+
+// fields are the fields the log's details hold, each with the catalogue key of its label, in the order a
+// row shows them. Every field of every audited record is here: a detail is for people to read.
+var fields = []struct{ name, label string }{
+	{"full_name", "field.full_name"},
+	{"father_name", "field.father_name"},
+	{"national_id", "field.national_id"},
+	{"username", "field.username"},
+	{"role", "field.role"},
+	{"office", "field.office"},
+	{"gender", "field.gender"},
+	{"birth_date", "field.birth_date"},
+	{"education", "field.education"},
+	{"constituency", "field.constituency"},
+	{"occupation", "field.occupation"},
+	{"military_service", "field.military_service"},
+	{"veteran", "field.veteran"},
+	{"listed_post", "field.listed_post"},
+	{"certificate_date", "field.certificate_date"},
+	{"resignation_date", "field.resignation_date"},
+	{"tracking_id", "field.tracking_id"},
+	{"phone", "field.phone"},
+	{"notes", "field.notes"},
+	{"overrides", "candidates.overrides"},
+	{"province", "field.province"},
+	{"county", "field.county"},
+	{"district", "field.district"},
+	{"committee", "field.committee"},
+	{"lang", "field.lang"},
+	{"disabled", "field.disabled"},
+	{"status", "field.status"},
+	{"submission", "field.submission"},
+	{"members", "field.members"},
+	{"note", "field.note"},
+	{"reason", "field.reason"},
+	{"pool_approved_on", "field.pool_approved_on"},
+	{"pool_reference", "field.pool_reference"},
+	{"title_fa", "field.title_fa"},
+	{"title_en", "field.title_en"},
+	{"code", "field.code"},
+	{"kind", "field.kind"},
+	{"parent_kind", "field.parent_kind"},
+	{"election_day", "field.election_day"},
+	{"current", "field.current"},
+	{"election", "audit.field.election"},
+	{"ex_officio", "field.ex_officio"},
+	{"trusted_main", "field.trusted_main"},
+	{"alternates", "field.alternates"},
+	{"pool_size", "field.pool_size"},
+	{"quorum", "field.quorum"},
+	{"formed_within_days", "field.formed_within_days"},
+	{"min_age", "crules.min_age"},
+	{"age_on_election_day", "crules.age_on_election_day"},
+	{"village_small_households", "crules.village_small_households"},
+	{"city_small_population", "crules.city_small_population"},
+	{"certificate_max_months", "crules.certificate_max_months"},
+	{"resignation_min_months", "crules.resignation_min_months"},
+	{"objection_days", "crules.objection_days"},
+	{"constituency_change_until_days", "crules.constituency_change_until_days"},
+	{"max_constituency_changes", "crules.max_constituency_changes"},
+	{"uncertain", "field.uncertain"},
+	{"population", "counties.population"},
+	{"file", "field.file"},
+	{"ready", "audit.field.ready"},
+	{"rejected", "audit.field.rejected"},
+	{"imported", "audit.field.imported"},
+	{"national_ids", "audit.field.national_ids"},
+	{"rows", "audit.field.rows"},
+	{"rows_changed", "field.rows_changed"},
+	{"incomplete", "audit.field.incomplete"},
+	{"failures", "field.failures"},
+	{"minutes", "field.minutes"},
+}
+
+// fieldRank is each field's place in fields.
+var fieldRank = func() map[string]int {
+	m := make(map[string]int, len(fields))
+	for i, f := range fields {
+		m[f.name] = i
+	}
+	return m
+}()
+
+// codeLabels are the fields whose values are codes, with the catalogue prefix of their labels.
+var codeLabels = map[string]string{
+	"office": "office.", "gender": "gender.", "education": "education.", "military_service": "service.",
+	"kind": "kind.", "parent_kind": "kind.", "lang": "language.",
+}
+
+// digitFields are the numbers written as text (national IDs, phones, references), shown in the reader's
+// digits as the rest of the portal shows them.
+var digitFields = map[string]bool{"national_id": true, "national_ids": true, "phone": true, "tracking_id": true,
+	"pool_reference": true}
+
+// view writes the rows of one page for their reader: the names come from the store, in the reader's scope.
+type view struct {
+	ctx   context.Context
+	names store.AuditNames
+}
+
+// detail is a row's JSON detail read back: a before/after change, or the facts recorded with an event.
+type detail struct {
+	before, after map[string]any
+	change        bool
+	facts         map[string]any
+}
+
+func parseDetail(s string) detail {
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil || len(m) == 0 {
+		return detail{}
+	}
+	before, hasBefore := m["before"].(map[string]any)
+	after, hasAfter := m["after"].(map[string]any)
+	if hasBefore || hasAfter {
+		return detail{before: snakeKeys(before), after: snakeKeys(after), change: true}
+	}
+	return detail{facts: snakeKeys(m)}
+}
+
+// snakeKeys writes the keys of a record marshalled from a Go struct (MinAge) as the other details write
+// theirs (min_age).
+func snakeKeys(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		var b strings.Builder
+		for i, r := range k {
+			if unicode.IsUpper(r) {
+				if i > 0 {
+					b.WriteByte('_')
+				}
+				r = unicode.ToLower(r)
+			}
+			b.WriteRune(r)
+		}
+		out[b.String()] = v
+	}
+	return out
+}
+
+// Refs are what the rows mention, for the store to name.
+func Refs(rows []audit.Row) store.AuditRefs {
+	var r store.AuditRefs
+	addID := func(list *[]int64, s string) {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil && !slices.Contains(*list, id) {
+			*list = append(*list, id)
+		}
+	}
+	add := func(list *[]string, v any) {
+		if s, ok := v.(string); ok && s != "" && !slices.Contains(*list, s) {
+			*list = append(*list, s)
+		}
+	}
+	for _, row := range rows {
+		if row.ActorID != 0 {
+			addID(&r.Users, strconv.FormatInt(row.ActorID, 10))
+		}
+		switch row.Entity {
+		case "board":
+			addID(&r.Boards, row.EntityID)
+		case "candidate":
+			addID(&r.Candidates, row.EntityID)
+		case "user":
+			addID(&r.Users, row.EntityID)
+		case "election":
+			addID(&r.Elections, row.EntityID)
+		case "county":
+			add(&r.Counties, row.EntityID)
+		case "province":
+			add(&r.Provinces, row.EntityID)
+		}
+		d := parseDetail(row.Detail)
+		for _, m := range []map[string]any{d.before, d.after, d.facts} {
+			for k, v := range m {
+				switch {
+				case k == "constituency": // a county's city or a district's villages
+					add(&r.Counties, v)
+					add(&r.Districts, v)
+				case k == "county":
+					add(&r.Counties, v)
+				case k == "district":
+					add(&r.Districts, v)
+				case k == "province":
+					add(&r.Provinces, v)
+				case k == "committee":
+					add(&r.Committees, v)
+				case k == "election":
+					add(&r.ElectionCodes, v)
+				case row.Action == "county.sizes" && k != "population":
+					add(&r.Districts, k) // the households of a district's villages, by the district's code
+				}
+			}
+		}
+	}
+	return r
+}
+
+// changes are a row's detail as labelled fields: for a change, each field that changed, before and after,
+// and what was recorded with it (a reason, a submission's number); for a record created or removed, and
+// for an event, its fields. A field without a value in a record created or removed is left out.
+func (v view) changes(r audit.Row) []components.Change {
+	d := parseDetail(r.Detail)
+	var cs []components.Change
+	one := func(k string, x any, removed bool) {
+		if x == nil || x == "" {
+			return
+		}
+		if removed {
+			cs = append(cs, components.Removed(v.fieldLabel(r, k), v.value(r, k, x)))
+		} else {
+			cs = append(cs, components.Set(v.fieldLabel(r, k), v.value(r, k, x)))
+		}
+	}
+	if !d.change {
+		for _, k := range v.order(r, d.facts) {
+			one(k, d.facts[k], false)
+		}
+		return cs
+	}
+	for _, k := range v.order(r, d.before, d.after) {
+		b, inB := d.before[k]
+		a, inA := d.after[k]
+		switch {
+		case inB && inA:
+			if before, after := v.value(r, k, b), v.value(r, k, a); before != after {
+				cs = append(cs, components.Changed(v.fieldLabel(r, k), before, after))
+			}
+		case inA:
+			one(k, a, false)
+		default:
+			one(k, b, d.after == nil)
+		}
+	}
+	return cs
+}
+
+// order is the fields of ms that a row shows, in the order of fields; one that fields lacks comes last.
+func (v view) order(r audit.Row, ms ...map[string]any) []string {
+	var ks []string
+	for _, m := range ms {
+		for k := range m {
+			if !slices.Contains(ks, k) && !hidden(r, k) {
+				ks = append(ks, k)
+			}
+		}
+	}
+	rank := func(k string) int {
+		if i, ok := fieldRank[k]; ok {
+			return i
+		}
+		return len(fields)
+	}
+	slices.SortFunc(ks, func(a, b string) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a, b)
+	})
+	return ks
+}
+
+// hidden are the fields kept for the machine: a record's version, and the note with which the synthetic
+// load marks its row (its action's label says the same in the reader's language).
+func hidden(r audit.Row, field string) bool {
+	return field == "version" || r.Action == "candidate.synthetic" && field == "note"
+}
+
+// fieldLabel is a field's label; a sizes row names its districts' households by the district.
+func (v view) fieldLabel(r audit.Row, field string) string {
+	if i, ok := fieldRank[field]; ok {
+		return i18n.T(v.ctx, fields[i].label)
+	}
+	if d, ok := v.names.Districts[field]; ok && r.Action == "county.sizes" {
+		return i18n.T(v.ctx, "counties.households", i18n.ArgName("district", d.Fa, d.En))
+	}
+	return field // a field without a label shows itself, as an unknown catalogue key does
+}
+
+// value writes a field's value for the reader: a code as its label, a place by its name, a day in the
+// reader's calendar, numbers and digits in the reader's script.
+func (v view) value(r audit.Row, field string, x any) string {
+	ctx := v.ctx
+	if x == nil {
+		if field == "population" || r.Action == "county.sizes" {
+			return i18n.T(ctx, "counties.unknown")
+		}
+		return "—"
+	}
+	if s, ok := x.(string); ok {
+		if s == "" {
+			return "—"
+		}
+		if prefix, ok := codeLabels[field]; ok {
+			return i18n.T(ctx, prefix+s)
+		}
+		switch field {
+		case "role":
+			if strings.HasPrefix(r.Action, "board_") {
+				return i18n.T(ctx, "board_role."+s) // a member's seat
+			}
+			return i18n.T(ctx, "role."+s)
+		case "status":
+			if strings.HasPrefix(r.Action, "board.") {
+				return i18n.T(ctx, "board_status."+s)
+			}
+			return i18n.T(ctx, "cstatus."+s)
+		case "constituency":
+			if d, ok := v.names.Districts[s]; ok {
+				return i18n.T(ctx, "candidates.constituency_village", i18n.ArgName("district", d.Fa, d.En), i18n.ArgName("county", d.CountyFa, d.CountyEn))
+			}
+			if c, ok := v.names.Counties[s]; ok {
+				return i18n.T(ctx, "candidates.constituency_city", i18n.ArgName("city", c.Fa, c.En))
+			}
+		case "county":
+			if c, ok := v.names.Counties[s]; ok {
+				return i18n.Pick(ctx, c.Fa, c.En)
+			}
+		case "district":
+			if d, ok := v.names.Districts[s]; ok {
+				return i18n.T(ctx, "audit.district", i18n.ArgName("district", d.Fa, d.En), i18n.ArgName("county", d.CountyFa, d.CountyEn))
+			}
+		case "province":
+			if p, ok := v.names.Provinces[s]; ok {
+				return i18n.Pick(ctx, p.Fa, p.En)
+			}
+		case "committee":
+			if k, ok := v.names.Committees[s]; ok {
+				return i18n.Pick(ctx, k.Fa, k.En)
+			}
+		case "election":
+			if e, ok := v.names.Elections[s]; ok {
+				return i18n.Pick(ctx, e.Fa, e.En)
+			}
+		case "quorum":
+			num, den, ok := strings.Cut(s, "/")
+			n, err1 := strconv.Atoi(num)
+			d, err2 := strconv.Atoi(den)
+			if ok && err1 == nil && err2 == nil {
+				return i18n.T(ctx, "audit.quorum", i18n.ArgNum("num", n), i18n.ArgNum("den", d))
+			}
+		}
+		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			return i18n.Day(ctx, d)
+		}
+		if digitFields[field] {
+			return i18n.Digits(ctx, s)
+		}
+		return s // text as it was typed: a name, a note, an English title, a code
+	}
+	switch x := x.(type) {
+	case bool:
+		if x {
+			return i18n.T(ctx, "audit.yes")
+		}
+		return i18n.T(ctx, "audit.no")
+	case float64:
+		return i18n.Num(ctx, int(x))
+	case []any:
+		if field == "overrides" {
+			var parts []string
+			for _, o := range x {
+				parts = append(parts, v.override(o))
+			}
+			return strings.Join(parts, i18n.Pick(ctx, "؛ ", "; "))
+		}
+		parts := make([]string, len(x))
+		for i, item := range x {
+			parts[i] = v.value(r, field, item)
+		}
+		if len(parts) == 0 {
+			return "—"
+		}
+		return strings.Join(parts, i18n.Pick(ctx, "، ", ", "))
+	case map[string]any:
+		var parts []string
+		for _, k := range v.order(r, x) {
+			parts = append(parts, v.fieldLabel(r, k)+": "+v.value(r, k, x[k]))
+		}
+		return strings.Join(parts, i18n.Pick(ctx, "، ", ", "))
+	}
+	return "—"
+}
+
+// override is one of HQ's recorded judgements: what the law let it decide, and why.
+func (v view) override(o any) string {
+	m, _ := o.(map[string]any)
+	code, _ := m["Code"].(string)
+	reason, _ := m["Reason"].(string)
+	return i18n.T(v.ctx, "audit.override", i18n.ArgKey("what", "override."+code), i18n.ArgText("reason", reason))
+}
+
+// subject names what a row is about, with a link to its page when it still exists and the reader may
+// open it.
+func (v view) subject(r audit.Row) (string, templ.SafeURL) {
+	ctx := v.ctx
+	id, _ := strconv.ParseInt(r.EntityID, 10, 64)
+	switch r.Entity {
+	case "board":
+		if b, ok := v.names.Boards[id]; ok {
+			return boards.Title(ctx, b), templ.SafeURL("/boards/" + r.EntityID)
+		}
+	case "candidate":
+		if name, ok := v.names.Candidates[id]; ok {
+			return name, templ.SafeURL("/candidates/" + r.EntityID)
+		}
+	case "user":
+		if u, ok := v.names.Users[id]; ok {
+			name := userName(u)
+			if auth.FromContext(ctx).Can(auth.ManageUsers) {
+				return name, templ.SafeURL("/admin/users/" + r.EntityID)
+			}
+			return name, ""
+		}
+	case "county":
+		if c, ok := v.names.Counties[r.EntityID]; ok {
+			name := i18n.T(ctx, "counties.county", i18n.ArgName("county", c.Fa, c.En))
+			if c.InScope {
+				return name, templ.SafeURL("/counties/" + r.EntityID)
+			}
+			return name, ""
+		}
+	case "province":
+		if p, ok := v.names.Provinces[r.EntityID]; ok {
+			return i18n.Pick(ctx, p.Fa, p.En), ""
+		}
+	case "election":
+		if e, ok := v.names.Elections[r.EntityID]; ok {
+			return i18n.Pick(ctx, e.Fa, e.En), ""
+		}
+	case "board_rules":
+		if kind, level, ok := strings.Cut(r.EntityID, "/"); ok {
+			return i18n.T(ctx, "audit.subject.board_rules", i18n.ArgKey("kind", "kind."+kind), i18n.ArgKey("level", "boards.level."+level)),
+				"/boards/rules"
+		}
+		return i18n.T(ctx, "entity.board_rules"), "/boards/rules"
+	case "candidate_rules":
+		if r.EntityID != "" {
+			return i18n.T(ctx, "audit.subject.candidate_rules", i18n.ArgKey("kind", "kind."+r.EntityID)), "/candidates/rules"
+		}
+		return i18n.T(ctx, "entity.candidate_rules"), "/candidates/rules"
+	}
+	// Removed, outside the reader's scope, or without a page of its own: its kind and number.
+	s := label(ctx, "entity.", r.Entity)
+	if r.EntityID != "" {
+		s += " " + i18n.Digits(ctx, "#"+r.EntityID)
+	}
+	return s, ""
+}
+
+// userName is a user as the log names one: the full name, and the user name that the filter takes.
+func userName(u store.AuditUser) string { return u.FullName + " (" + u.Username + ")" }
+
+// actor names who acted: a user by name, the system and an unknown visitor in the reader's language.
+func (v view) actor(r audit.Row) string {
+	if u, ok := v.names.Users[r.ActorID]; ok && r.ActorID != 0 {
+		return userName(u)
+	}
+	if r.Actor == "" {
+		return i18n.T(v.ctx, "audit.by.anonymous")
+	}
+	return label(v.ctx, "audit.by.", r.Actor)
+}
+
+// label returns the catalogue's text for prefix+key, or key itself when the catalogue has none.
+func label(ctx context.Context, prefix, key string) string {
+	if msg := i18n.T(ctx, prefix+key); msg != prefix+key {
+		return msg
+	}
+	return key
+}
+
+func actionLabel(ctx context.Context, action string) string { return label(ctx, "action.", action) }
+
+func entityOptions(ctx context.Context, entities []string) []components.Option {
+	var opts []components.Option
+	for _, e := range entities {
+		opts = append(opts, components.Option{Value: e, Label: label(ctx, "entity.", e)})
+	}
+	return opts
+}
+
+// groupKey names a group in the catalogue ("" is every row).
+func groupKey(g string) string {
+	if g == "" {
+		return "all"
+	}
+	return g
+}
