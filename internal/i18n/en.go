@@ -158,6 +158,7 @@ var en = map[string]string{
 	"audit.field.rejected":            "Rejected rows",
 	"audit.field.imported":            "Imported",
 	"audit.field.national_ids":        "National IDs",
+	"audit.field.sha256":              "File fingerprint (SHA-256)",
 	"audit.field.rows":                "Rows",
 	"audit.field.incomplete":          "Incomplete",
 	"audit.district":                  "{district} District ({county})",

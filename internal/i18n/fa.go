@@ -158,6 +158,7 @@ var fa = map[string]string{
 	"audit.field.rejected":            "ردیف‌های ردشده",
 	"audit.field.imported":            "ثبت‌شده",
 	"audit.field.national_ids":        "کدهای ملی",
+	"audit.field.sha256":              "اثر انگشت فایل",
 	"audit.field.rows":                "تعداد ردیف‌ها",
 	"audit.field.incomplete":          "ناتمام",
 	"audit.district":                  "بخش {district} ({county})",

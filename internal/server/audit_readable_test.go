@@ -18,7 +18,6 @@ import (
 	"github.com/setad/setad/internal/boardrules"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/password"
-	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/seed"
 	"github.com/setad/setad/internal/store"
 )
@@ -139,7 +138,7 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(err)
 	must(a.st.ChangeCandidateStatus(ctx, hq, scope, candidate, version("candidates", candidate), "under_review", "", now, rule.Lifecycle()))
 	must(a.st.ChangeConstituency(ctx, hq, scope, candidate, version("candidates", candidate), city, now, e.ElectionDay, rule.Lifecycle()))
-	imp, err := a.st.SaveImport(ctx, gov, fars, electionID, "candidates.csv",
+	imp, err := a.st.SaveImport(ctx, gov, fars, electionID, "candidates.csv", fileSHA256,
 		[]store.ReadyRow{{Line: 2, Candidate: person("سارا کاظمی", 601, city)}},
 		[]store.ImportRow{{Line: 3, Values: map[string]string{"full_name": "نادرست"}}})
 	must(err)
@@ -165,6 +164,9 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(err)
 	return board, candidate
 }
+
+// fileSHA256 is the fingerprint of the file the test imports.
+const fileSHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 func mustInt(t testing.TB, s string) int64 {
 	t.Helper()
@@ -241,7 +243,7 @@ func TestAuditPageReadable(t *testing.T) {
 
 	// Whatever the code writes, in Latin letters, that is data and not a code: user names, the election's
 	// code and English title, a file's name, a tracking ID.
-	data := []string{"candidates.csv", "TR-100", "TR-۱۰۰", "nobody"}
+	data := []string{"candidates.csv", fileSHA256, "TR-100", "TR-۱۰۰", "nobody"}
 	for _, u := range testUsers {
 		data = append(data, u.Username)
 	}
@@ -332,7 +334,8 @@ func TestAuditPageReadable(t *testing.T) {
 		fa("field.kind") + ": " + fa("kind.councils"),
 		fa("field.election_day") + ": ۱۴۰۵/۱۲/۰۷",
 		fa("crules.min_age") + ": ",
-		fa("audit.field.national_ids") + ": " + persian.ToPersianDigits(nid(601)),
+		fa("audit.field.imported") + ": ۱",
+		fa("audit.field.sha256") + ": " + fileSHA256,
 		fa("field.username") + ": nobody",
 		fa("field.failures") + ": ۵",
 	} {

@@ -724,7 +724,7 @@ func TestCandidateImportAtTheRowLimit(t *testing.T) {
 		WHERE e.from_status = '' AND e.to_status = 'registered' AND e.actor_id = $1`, a.ids["gov.marvdasht"]); n != maxImportRows {
 		t.Errorf("%d first events, want %d", n, maxImportRows)
 	}
-	if n := a.count(`SELECT count(*) FROM candidates WHERE national_id = $1 AND name_norm = 'داوطلب 7'`, nid(107)); n != 1 {
+	if n := a.count(`SELECT count(*) FROM candidates WHERE national_id = $1 AND name_norm = $2`, nid(107), persian.Normalize("داوطلب 7")); n != 1 {
 		t.Error("the imported name is not normalised for search")
 	}
 	var imported int

@@ -81,6 +81,7 @@ var fields = []struct{ name, label string }{
 	{"uncertain", "field.uncertain"},
 	{"population", "counties.population"},
 	{"file", "field.file"},
+	{"sha256", "audit.field.sha256"},
 	{"ready", "audit.field.ready"},
 	{"rejected", "audit.field.rejected"},
 	{"imported", "audit.field.imported"},
