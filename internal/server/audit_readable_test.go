@@ -100,10 +100,11 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	// A district board's draft: a member added, changed and removed, a pool entry added and removed.
 	gov, dh := as("gov.marvdasht"), as("dh.marvdasht")
 	district := mustInt(t, a.boardID("marvdasht", "marvdasht-central"))
-	m := boardrules.Member{FullName: "زهره کیانی", FatherName: "مهدی", NationalID: nid(500), Role: "trusted", Phone: "09120000000"}
+	m := boardrules.Member{FullName: "زهره کیانی", FatherName: "مهدی", NationalID: nid(500), Role: "trusted", Phone: "09120000000",
+		Notes: "Ref A-12"}
 	memberID, err := a.st.AddMember(ctx, dh, scope, district, m)
 	must(err)
-	m.Role, m.Phone, m.Notes = "alternate", "09171112233", "معرفی فرمانداری"
+	m.Role, m.Phone, m.Notes = "alternate", "09171112233", "Ref B-7" // Latin on both sides of the arrow
 	must(a.st.UpdateMember(ctx, dh, scope, district, memberID, version("board_members", memberID), m))
 	must(a.st.DeleteMember(ctx, dh, scope, district, memberID))
 	must(a.st.AddPoolMember(ctx, dh, scope, district, boardrules.Member{FullName: "زهره کیانی", NationalID: nid(500)}))
@@ -243,7 +244,7 @@ func TestAuditPageReadable(t *testing.T) {
 
 	// Whatever the code writes, in Latin letters, that is data and not a code: user names, the election's
 	// code and English title, a file's name, a tracking ID.
-	data := []string{"candidates.csv", fileSHA256, "TR-100", "TR-۱۰۰", "nobody"}
+	data := []string{"candidates.csv", fileSHA256, "TR-100", "TR-۱۰۰", "nobody", "Ref A-12", "Ref B-7"}
 	for _, u := range testUsers {
 		data = append(data, u.Username)
 	}
@@ -349,7 +350,11 @@ func TestAuditPageReadable(t *testing.T) {
 	page := a.get(hq, "/audit").body + a.get(hq, "/audit?entity=user").body + a.get(hq, "/audit?entity=county").body
 	mustContain(t, page, fmt.Sprintf(`href="/boards/%d"`, board), fmt.Sprintf(`href="/candidates/%d"`, candidate),
 		fmt.Sprintf(`href="/admin/users/%d"`, a.ids["observer"]), `href="/counties/marvdasht"`,
-		fa("boards.title_county", i18n.ArgName("county", "مرودشت", "Marvdasht")), "مریم موسوی‌نژاد", "فاطمه صادقی (observer)")
+		fa("boards.title_county", i18n.ArgName("county", "مرودشت", "Marvdasht")), "مریم موسوی‌نژاد")
+	// A user by name, with the user name (which the filter takes) beside it, left to right.
+	if !regexp.MustCompile(`<bdi>فاطمه صادقی</bdi>\s*<span dir="ltr">\(observer\)</span>`).MatchString(page) {
+		t.Error("the page does not name the observer with her user name beside")
+	}
 	mustNotContain(t, a.get(national, "/audit?entity=user").body, `href="/admin/users/`) // the national HQ manages no accounts
 
 	// Sign-ins apart from changes.

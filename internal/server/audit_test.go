@@ -40,14 +40,14 @@ func TestAuditPageShowsNationalRules(t *testing.T) {
 }
 
 var (
-	changeItem   = regexp.MustCompile(`(?s)<li>\s*(<span class="change-label">.*?)</li>`)
+	changeItem   = regexp.MustCompile(`(?s)(<span class="change-label">.*?)</(?:li|td|p)>`)
 	hiddenSpan   = regexp.MustCompile(`(?s)<span class="visually-hidden">.*?</span>`)
 	anyTag       = regexp.MustCompile(`<[^>]*>`)
 	spaceRun     = regexp.MustCompile(`\s+`)
 	visibleSpace = strings.NewReplacer("&nbsp;", " ")
 )
 
-// changeLines are the lines of every change list of a page as a reader sees them: "label: before ← after".
+// changeLines are the changes a page shows, in lists or alone, as a reader sees them: "label: before ← after".
 func changeLines(body string) []string {
 	var lines []string
 	for _, m := range changeItem.FindAllStringSubmatch(body, -1) {

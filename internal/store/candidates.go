@@ -683,6 +683,19 @@ func (s *Store) CandidateCounts(ctx context.Context, sc auth.Scope, electionID i
 	return countsByKey(rows)
 }
 
+// constituencySep joins the two constituencies' codes in the reason of a change of constituency's event,
+// which keeps the status as it was.
+const constituencySep = " → "
+
+// ConstituencyChange reads an event of a change of constituency: the codes of the constituency left and
+// of the one joined.
+func (e CandidateEvent) ConstituencyChange() (from, to string, ok bool) {
+	if e.From != e.To {
+		return "", "", false
+	}
+	return strings.Cut(e.Reason, constituencySep)
+}
+
 // CandidateEvent is one step of a candidate's history.
 type CandidateEvent struct {
 	At     time.Time
@@ -820,7 +833,7 @@ func (s *Store) ChangeConstituency(ctx context.Context, a audit.Actor, sc auth.S
 			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status, reason, at)
-			VALUES ($1, NULLIF($2, 0), $3, $3, $4, $5)`, id, a.ID, status, from+" → "+k.Code, now); err != nil {
+			VALUES ($1, NULLIF($2, 0), $3, $3, $4, $5)`, id, a.ID, status, from+constituencySep+k.Code, now); err != nil {
 			return nil, err
 		}
 		return []audit.Entry{{Action: "candidate.constituency", Entity: "candidate", EntityID: strconv.FormatInt(id, 10),

@@ -413,76 +413,84 @@ func (v view) override(o any) string {
 	return i18n.T(v.ctx, "audit.override", i18n.ArgKey("what", "override."+code), i18n.ArgText("reason", reason))
 }
 
+// name is how the page names a subject or an actor: a text, the user name of a user (kept apart, in its
+// own direction, since the filter takes it), and the page to open, if any.
+type name struct {
+	Text  string
+	Login string
+	Href  templ.SafeURL
+}
+
 // subject names what a row is about, with a link to its page when it still exists and the reader may
 // open it.
-func (v view) subject(r audit.Row) (string, templ.SafeURL) {
+func (v view) subject(r audit.Row) name {
 	ctx := v.ctx
 	id, _ := strconv.ParseInt(r.EntityID, 10, 64)
 	switch r.Entity {
 	case "board":
 		if b, ok := v.names.Boards[id]; ok {
-			return boards.Title(ctx, b), templ.SafeURL("/boards/" + r.EntityID)
+			return name{Text: boards.Title(ctx, b), Href: templ.SafeURL("/boards/" + r.EntityID)}
 		}
 	case "candidate":
-		if name, ok := v.names.Candidates[id]; ok {
-			return name, templ.SafeURL("/candidates/" + r.EntityID)
+		if n, ok := v.names.Candidates[id]; ok {
+			return name{Text: n, Href: templ.SafeURL("/candidates/" + r.EntityID)}
 		}
 	case "user":
 		if u, ok := v.names.Users[id]; ok {
-			name := userName(u)
+			n := name{Text: u.FullName, Login: u.Username}
 			if auth.FromContext(ctx).Can(auth.ManageUsers) {
-				return name, templ.SafeURL("/admin/users/" + r.EntityID)
+				n.Href = templ.SafeURL("/admin/users/" + r.EntityID)
 			}
-			return name, ""
+			return n
 		}
 	case "county":
 		if c, ok := v.names.Counties[r.EntityID]; ok {
-			name := i18n.T(ctx, "counties.county", i18n.ArgName("county", c.Fa, c.En))
+			n := name{Text: i18n.T(ctx, "counties.county", i18n.ArgName("county", c.Fa, c.En))}
 			if c.InScope {
-				return name, templ.SafeURL("/counties/" + r.EntityID)
+				n.Href = templ.SafeURL("/counties/" + r.EntityID)
 			}
-			return name, ""
+			return n
 		}
 	case "province":
 		if p, ok := v.names.Provinces[r.EntityID]; ok {
-			return i18n.Pick(ctx, p.Fa, p.En), ""
+			return name{Text: i18n.Pick(ctx, p.Fa, p.En)}
 		}
 	case "election":
 		if e, ok := v.names.Elections[r.EntityID]; ok {
-			return i18n.Pick(ctx, e.Fa, e.En), ""
+			return name{Text: i18n.Pick(ctx, e.Fa, e.En)}
 		}
 	case "board_rules":
 		if kind, level, ok := strings.Cut(r.EntityID, "/"); ok {
-			return i18n.T(ctx, "audit.subject.board_rules", i18n.ArgKey("kind", "kind."+kind), i18n.ArgKey("level", "boards.level."+level)),
-				"/boards/rules"
+			return name{Text: i18n.T(ctx, "audit.subject.board_rules", i18n.ArgKey("kind", "kind."+kind), i18n.ArgKey("level", "boards.level."+level)),
+				Href: "/boards/rules"}
 		}
-		return i18n.T(ctx, "entity.board_rules"), "/boards/rules"
+		return name{Text: i18n.T(ctx, "entity.board_rules"), Href: "/boards/rules"}
 	case "candidate_rules":
 		if r.EntityID != "" {
-			return i18n.T(ctx, "audit.subject.candidate_rules", i18n.ArgKey("kind", "kind."+r.EntityID)), "/candidates/rules"
+			return name{Text: i18n.T(ctx, "audit.subject.candidate_rules", i18n.ArgKey("kind", "kind."+r.EntityID)), Href: "/candidates/rules"}
 		}
-		return i18n.T(ctx, "entity.candidate_rules"), "/candidates/rules"
+		return name{Text: i18n.T(ctx, "entity.candidate_rules"), Href: "/candidates/rules"}
 	}
 	// Removed, outside the reader's scope, or without a page of its own: its kind and number.
 	s := label(ctx, "entity.", r.Entity)
 	if r.EntityID != "" {
 		s += " " + i18n.Digits(ctx, "#"+r.EntityID)
 	}
-	return s, ""
+	return name{Text: s}
 }
 
-// userName is a user as the log names one: the full name, and the user name that the filter takes.
-func userName(u store.AuditUser) string { return u.FullName + " (" + u.Username + ")" }
-
 // actor names who acted: a user by name, the system and an unknown visitor in the reader's language.
-func (v view) actor(r audit.Row) string {
+func (v view) actor(r audit.Row) name {
 	if u, ok := v.names.Users[r.ActorID]; ok && r.ActorID != 0 {
-		return userName(u)
+		return name{Text: u.FullName, Login: u.Username}
 	}
 	if r.Actor == "" {
-		return i18n.T(v.ctx, "audit.by.anonymous")
+		return name{Text: i18n.T(v.ctx, "audit.by.anonymous")}
 	}
-	return label(v.ctx, "audit.by.", r.Actor)
+	if l := label(v.ctx, "audit.by.", r.Actor); l != r.Actor {
+		return name{Text: l}
+	}
+	return name{Login: r.Actor} // a user outside the reader's scope, or one the seed named
 }
 
 // label returns the catalogue's text for prefix+key, or key itself when the catalogue has none.

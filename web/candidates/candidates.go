@@ -104,6 +104,24 @@ func constituencyOf(ctx context.Context, c store.Candidate) string {
 	return ConstituencyLabel(ctx, k)
 }
 
+// eventChange is the event of a change of constituency as a labelled change between the constituencies'
+// names (ks holds the county's, among which a change stays).
+func eventChange(ctx context.Context, e store.CandidateEvent, ks []store.Constituency) (components.Change, bool) {
+	from, to, ok := e.ConstituencyChange()
+	if !ok {
+		return components.Change{}, false
+	}
+	name := func(code string) string {
+		for _, k := range ks {
+			if k.Code == code {
+				return ConstituencyLabel(ctx, k)
+			}
+		}
+		return code
+	}
+	return components.Changed(i18n.T(ctx, "field.constituency"), name(from), name(to)), true
+}
+
 // statusHref is the list filtered to one status, within the county the counts were made for.
 func statusHref(f components.Form, status string) templ.SafeURL {
 	q := url.Values{"status": {status}}
