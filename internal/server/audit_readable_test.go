@@ -117,7 +117,7 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	board = mustInt(t, boardPath)
 	a.composeLegal(a.login("gov.marvdasht"), boardPath) // the pool, its approval and the members
 	must(a.st.SubmitBoard(ctx, gov, scope, board))
-	must(a.st.ReturnBoard(ctx, hq, scope, board, 1, "نام پدر یک عضو را کامل کنید"))
+	must(a.st.ReturnBoard(ctx, hq, scope, board, 1, "submitted", "نام پدر یک عضو را کامل کنید"))
 	must(a.st.SubmitBoard(ctx, gov, scope, board))
 	must(a.st.ApproveBoard(ctx, hq, scope, board, 2))
 
