@@ -139,11 +139,12 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(err)
 	must(a.st.ChangeCandidateStatus(ctx, hq, scope, candidate, version("candidates", candidate), "under_review", "", now, rule.Lifecycle()))
 	must(a.st.ChangeConstituency(ctx, hq, scope, candidate, version("candidates", candidate), city, now, e.ElectionDay, rule.Lifecycle()))
-	imp, err := a.st.SaveImport(ctx, gov, fars, electionID, "candidates.csv", fileSHA256,
-		[]store.ReadyRow{{Line: 2, Candidate: person("سارا کاظمی", 601, city)}},
-		[]store.ImportRow{{Line: 3, Values: map[string]string{"full_name": "نادرست"}}})
+	imp, err := a.st.SaveImport(ctx, gov, fars, electionID, "candidates.csv", fileSHA256, func(rows *store.ImportRows) error {
+		return rows.Add(ctx, []store.ReadyRow{{Line: 2, Candidate: person("سارا کاظمی", 601, city)}},
+			[]store.ImportRow{{Line: 3, Values: map[string]string{"full_name": "نادرست"}}})
+	})
 	must(err)
-	_, err = a.st.ConfirmImport(ctx, gov, fars, imp)
+	_, err = a.st.ConfirmImport(ctx, gov, fars, imp.ID)
 	must(err)
 
 	// The county's sizes, the law's rules corrected by the national HQ, synthetic candidates.

@@ -156,16 +156,12 @@ func (s *Server) candidateExport(format string) http.HandlerFunc {
 	}
 }
 
-func importData(form components.Form, preview *store.CandidateImport) candidates.ImportData {
-	return candidates.ImportData{Form: form, Preview: preview, MaxMB: maxImportBytes >> 20, MaxRows: maxImportRows}
-}
-
 func (s *Server) candidateImportPage(w http.ResponseWriter, r *http.Request) {
 	if !auth.FromContext(r.Context()).Can(auth.RegisterCandidates) {
 		s.forbidden(w, r)
 		return
 	}
-	s.render(w, r, http.StatusOK, candidates.Import(importData(components.NewForm(), nil)))
+	s.renderImport(w, r, http.StatusOK, components.NewForm(), nil)
 }
 
 // candidateImport previews an uploaded file (each row ready or with its problems, by the same checks as
@@ -184,7 +180,7 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		form.Errors["file"] = fp.msg
-		s.render(w, r, http.StatusUnprocessableEntity, candidates.Import(importData(form, nil)))
+		s.renderImport(w, r, http.StatusUnprocessableEntity, form, nil)
 	}
 	if r.ContentLength > maxImportBytes {
 		w.Header().Set("Connection", "close") // rather than read what is refused
@@ -227,11 +223,16 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 }
 
 // candidateImportPreview checks every row of an uploaded file and keeps the result for its confirmation.
+// The file is spooled first; its rows are then checked and kept a batch at a time, in one transaction
+// that a file refused half-way leaves without a trace.
 func (s *Server) candidateImportPreview(w http.ResponseWriter, r *http.Request, part *multipart.Part) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	form := components.NewForm()
-	file, err := readUpload(part)
+	up, err := spoolUpload(part)
+	if up != nil {
+		defer up.Close()
+	}
 	var fp *fileProblem
 	switch {
 	case errors.As(err, &fp):
@@ -246,73 +247,111 @@ func (s *Server) candidateImportPreview(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	if !ok || !form.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, candidates.Import(importData(form, nil)))
+		s.renderImport(w, r, http.StatusUnprocessableEntity, form, nil)
 		return
 	}
 	cc.canOverride = false // a file carries no judgement: overridable problems refuse the row
-	var ready []store.ReadyRow
-	var readyRows []importLine
-	var rejected []store.ImportRow
-	seen := map[string]int{}
-	for _, row := range file.rows {
-		f := components.NewForm()
-		for k, v := range row.values {
-			f.Values.Set(k, v)
-		}
-		c, _, _ := s.check(r, cc, f)
-		if c.NationalID != "" {
-			if first, dup := seen[c.NationalID]; dup {
-				f.Errors["national_id"] = i18n.M("err.import_duplicate_line", i18n.ArgNum("line", first))
-			} else {
-				seen[c.NationalID] = row.line
+	imp, err := s.store.SaveImport(ctx, actor(r), p.Scope.ProvinceID, cc.election.ID, up.name, up.sha256,
+		func(rows *store.ImportRows) error {
+			b := &importBatch{s: s, r: r, cc: cc, out: rows, seen: map[string]int{}}
+			if err := up.rows(b.add); err != nil {
+				return err
 			}
-		} else if _, err := nationalid.Parse(f.Get("national_id")); err != nil && !f.HasErr("national_id") {
-			f.Errors["national_id"] = i18n.M("err.national_id")
-		}
-		for _, name := range row.notUTF8 {
-			f.Errors[name] = i18n.M("err.import_encoding")
-		}
-		if f.Valid() {
-			ready = append(ready, store.ReadyRow{Line: row.line, Candidate: c})
-			readyRows = append(readyRows, row)
-			continue
-		}
-		rejected = append(rejected, importRow(row.line, row.values, f))
-	}
-	ids := make([]string, len(ready))
-	for i, rr := range ready {
-		ids[i] = rr.Candidate.NationalID
-	}
-	dups, boards, err := s.store.Clashes(ctx, cc.election.ID, ids)
-	if err != nil {
+			return b.flush()
+		})
+	switch {
+	case errors.As(err, &fp):
+		form.Errors["file"] = fp.msg
+		s.renderImport(w, r, http.StatusUnprocessableEntity, form, nil)
+	case err != nil:
 		s.serverError(w, r, err)
-		return
+	default:
+		s.renderImport(w, r, http.StatusOK, form, &imp)
 	}
-	kept := ready[:0]
-	for i, rr := range ready {
+}
+
+// importBatchRows is how many rows of a file are checked against the database and kept at once.
+const importBatchRows = 1000
+
+// importBatch checks the rows of a file as they are read, as the form checks a registration (duplicates
+// inside the file included), and keeps them a batch at a time: the rows of a batch that passed are then
+// checked against the election's registrations and boards in two queries, and the batch is written.
+type importBatch struct {
+	s        *Server
+	r        *http.Request
+	cc       candidateCheck
+	out      *store.ImportRows
+	seen     map[string]int // national ID → the line that had it first
+	ready    []store.ReadyRow
+	cells    []map[string]string // of each ready row, for its reject if it clashes
+	rejected []store.ImportRow
+	ids      []string
+}
+
+func (b *importBatch) add(row importLine) error {
+	f := components.NewForm()
+	for k, v := range row.values {
+		f.Values.Set(k, v)
+	}
+	c, _, _ := b.s.check(b.r, b.cc, f)
+	if c.NationalID != "" {
+		if first, dup := b.seen[c.NationalID]; dup {
+			f.Errors["national_id"] = i18n.M("err.import_duplicate_line", i18n.ArgNum("line", first))
+		} else {
+			b.seen[c.NationalID] = row.line
+		}
+	} else if _, err := nationalid.Parse(f.Get("national_id")); err != nil && !f.HasErr("national_id") {
+		f.Errors["national_id"] = i18n.M("err.national_id")
+	}
+	for _, name := range row.notUTF8 {
+		f.Errors[name] = i18n.M("err.import_encoding")
+	}
+	if f.Valid() {
+		b.ready = append(b.ready, store.ReadyRow{Line: row.line, Candidate: c})
+		b.cells = append(b.cells, row.values)
+	} else {
+		b.rejected = append(b.rejected, importRow(row.line, row.values, f))
+	}
+	if len(b.ready)+len(b.rejected) < importBatchRows {
+		return nil
+	}
+	return b.flush()
+}
+
+// flush refuses the ready rows that are registered already or sit on a board, and writes the batch.
+func (b *importBatch) flush() error {
+	if len(b.ready)+len(b.rejected) == 0 {
+		return nil
+	}
+	ctx := b.r.Context()
+	b.ids = b.ids[:0]
+	for _, rr := range b.ready {
+		b.ids = append(b.ids, rr.Candidate.NationalID)
+	}
+	dups, boards, err := b.out.Clashes(ctx, b.ids)
+	if err != nil {
+		return err
+	}
+	kept := b.ready[:0]
+	for i, rr := range b.ready {
 		id := rr.Candidate.NationalID
 		f := components.NewForm()
 		if d, dup := dups[id]; dup {
 			f.Errors["national_id"] = i18n.M("err.candidate_duplicate", i18n.ArgName("county", d.CountyFa, d.CountyEn))
-		} else if b := boards[id]; len(b) > 0 {
-			f.Errors["national_id"] = i18n.M("err.candidate_on_board", i18n.ArgText("boards", strings.Join(b, "، ")))
+		} else if bs := boards[id]; len(bs) > 0 {
+			f.Errors["national_id"] = i18n.M("err.candidate_on_board", i18n.ArgText("boards", strings.Join(bs, "، ")))
 		} else {
 			kept = append(kept, rr)
 			continue
 		}
-		rejected = append(rejected, importRow(rr.Line, readyRows[i].values, f))
+		b.rejected = append(b.rejected, importRow(rr.Line, b.cells[i], f))
 	}
-	ready = kept
-	file.rows, readyRows = nil, nil // what is left of them is in rejected; the rest can go before the file is saved
-	id, err := s.store.SaveImport(ctx, actor(r), p.Scope.ProvinceID, cc.election.ID, file.name, file.sha256, ready, rejected)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
+	if err := b.out.Add(ctx, kept, b.rejected); err != nil {
+		return err
 	}
-	// The preview shows what was saved, without reading a large file's rows back.
-	imp := store.CandidateImport{ID: id, UserID: p.ID, ElectionID: cc.election.ID, FileName: file.name, FileSHA256: file.sha256,
-		Ready: ready, Rejected: rejected}
-	s.render(w, r, http.StatusOK, candidates.Import(importData(components.NewForm(), &imp)))
+	clear(b.cells) // what the next batch does not overwrite is not kept alive
+	b.ready, b.cells, b.rejected = b.ready[:0], b.cells[:0], b.rejected[:0]
+	return nil
 }
 
 func importRow(line int, row map[string]string, f components.Form) store.ImportRow {
@@ -323,6 +362,60 @@ func importRow(line int, row map[string]string, f components.Form) store.ImportR
 		}
 	}
 	return ir
+}
+
+// importPageRows is how many rows of each kind a page of the preview shows.
+const importPageRows = 100
+
+// renderImport renders the import page: the upload form, and for a previewed file its counts and a page
+// of each kind of row, read from the database (the pages are named by ?ready= and ?rejected=).
+func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, status int, form components.Form, imp *store.CandidateImport) {
+	d := candidates.ImportData{Form: form, Preview: imp, PageRows: importPageRows, MaxMB: maxImportBytes >> 20, MaxRows: maxImportRows}
+	if imp != nil {
+		ctx := r.Context()
+		q := r.URL.Query()
+		d.ReadyPage, d.RejectedPage = pageParam(q.Get("ready"), imp.Ready), pageParam(q.Get("rejected"), imp.Rejected)
+		var err error
+		if d.Ready, err = s.store.ImportReady(ctx, imp.UserID, imp.ID, (d.ReadyPage-1)*importPageRows, importPageRows); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if d.Rejected, err = s.store.ImportRejected(ctx, imp.UserID, imp.ID, (d.RejectedPage-1)*importPageRows, importPageRows); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, candidates.Import(d))
+}
+
+// pageParam is a page number from the query, within the pages that rows fill (1 when there is none).
+func pageParam(v string, rows int) int {
+	page, err := strconv.Atoi(v)
+	pages := max(1, (rows+importPageRows-1)/importPageRows)
+	if err != nil || page < 1 {
+		return 1
+	}
+	return min(page, pages)
+}
+
+// candidateImportShow shows a previewed file again, a page of its rows at a time.
+func (s *Server) candidateImportShow(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, ok := pathID(chi.URLParam(r, "id"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	imp, err := s.store.ImportByID(ctx, auth.FromContext(ctx).ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.renderImport(w, r, http.StatusOK, components.NewForm(), &imp)
 }
 
 func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, id int64) {
@@ -351,7 +444,7 @@ func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, 
 			}
 			form.Errors[""] = i18n.M("err.import_stale", i18n.ArgText("lines", strings.Join(lines, "، ")))
 		}
-		s.render(w, r, http.StatusConflict, candidates.Import(importData(form, &imp)))
+		s.renderImport(w, r, http.StatusConflict, form, &imp)
 	default:
 		s.serverError(w, r, err)
 	}
@@ -366,30 +459,32 @@ func (s *Server) candidateImportRejected(w http.ResponseWriter, r *http.Request)
 		s.notFound(w, r)
 		return
 	}
-	imp, err := s.store.ImportByID(ctx, p.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
+	if _, err := s.store.ImportByID(ctx, p.ID, id); errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
 		return
-	}
-	if err != nil {
+	} else if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	// Into a buffer first, the rows as they come from the database: a failure half-way shows the error
+	// page, not half a file.
 	var buf bytes.Buffer
 	cw := newCSV(&buf)
-	err = cw.Write(append(append([]string{}, candidateColumns...), "problems"))
-	for _, row := range imp.Rejected {
-		vals := make([]string, 0, len(candidateColumns)+1)
-		for _, c := range candidateColumns {
-			vals = append(vals, row.Values[c])
-		}
-		var msgs []string
-		for _, pr := range row.Problems {
-			msgs = append(msgs, candidates.Problem(ctx, pr))
-		}
-		if err == nil {
-			err = cw.Write(append(vals, strings.Join(msgs, "؛ ")))
-		}
+	vals := make([]string, len(candidateColumns)+1)
+	var msgs []string
+	err := cw.Write(append(append([]string{}, candidateColumns...), "problems"))
+	if err == nil {
+		err = s.store.EachImportRejected(ctx, p.ID, id, 0, -1, func(row store.ImportRow) error {
+			for i, c := range candidateColumns {
+				vals[i] = row.Values[c]
+			}
+			msgs = msgs[:0]
+			for _, pr := range row.Problems {
+				msgs = append(msgs, candidates.Problem(ctx, pr))
+			}
+			vals[len(candidateColumns)] = strings.Join(msgs, "؛ ")
+			return cw.Write(vals)
+		})
 	}
 	if ferr := cw.Flush(); err == nil {
 		err = ferr

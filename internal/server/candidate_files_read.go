@@ -24,11 +24,19 @@ import (
 	"github.com/setad/setad/internal/i18n"
 )
 
-// importFile is an uploaded file, read within the limits of candidate_files.go.
-type importFile struct {
+// upload is an uploaded file, spooled to a temporary file. Its rows are read from there once it has
+// arrived whole, so that the transaction that keeps them never waits on a slow browser.
+type upload struct {
 	name   string // as the browser sent it, cleaned for display
 	sha256 string // hex, of the bytes as uploaded
-	rows   []importLine
+	file   *os.File
+	xlsx   bool
+}
+
+// Close removes the temporary file.
+func (u *upload) Close() {
+	u.file.Close()
+	os.Remove(u.file.Name())
 }
 
 // importLine is a non-blank data row: its row number in the file (the header's is 1, as a spreadsheet
@@ -72,20 +80,88 @@ func readProblem(err error) error {
 	return unreadable()
 }
 
-// readUpload reads the file of an import as it arrives: a CSV row by row; an XLSX, whose zip directory is
-// at its end, through a temporary file. It hashes the bytes on the way.
-func readUpload(part *multipart.Part) (importFile, error) {
-	f := importFile{name: displayName(part.FileName())}
-	h := sha256.New()
-	br := bufio.NewReader(io.TeeReader(part, h))
-	var err error
-	if magic, _ := br.Peek(4); bytes.Equal(magic, []byte("PK\x03\x04")) {
-		f.rows, err = readXLSX(br)
-	} else {
-		f.rows, err = readImportRows(csvRows(br))
+// spoolUpload reads the file of an import as it arrives into a temporary file, hashing its bytes. A CSV
+// is also read row by row on the way, within the limits, so that a file with too many rows or too long a
+// record is refused before the rest of it is read, and before any row is checked; an XLSX, whose zip
+// directory is at its end, is checked once it is whole (checkXLSX). The caller closes the upload.
+func spoolUpload(part *multipart.Part) (*upload, error) {
+	tmp, err := os.CreateTemp("", "setad-import-*")
+	if err != nil {
+		return nil, err
 	}
-	f.sha256 = hex.EncodeToString(h.Sum(nil))
-	return f, err
+	u := &upload{name: displayName(part.FileName()), file: tmp}
+	h := sha256.New()
+	spool := &errWriter{w: tmp}
+	br := bufio.NewReader(io.TeeReader(part, io.MultiWriter(h, spool)))
+	magic, _ := br.Peek(4)
+	u.xlsx = bytes.Equal(magic, []byte("PK\x03\x04"))
+	if u.xlsx {
+		_, err = io.Copy(io.Discard, br)
+	} else {
+		err = eachImportRow(csvRows(br), nil)
+	}
+	if spool.err != nil {
+		return u, spool.err // the disk, not the file
+	}
+	if err != nil {
+		return u, readProblem(err)
+	}
+	u.sha256 = hex.EncodeToString(h.Sum(nil))
+	if u.xlsx {
+		size, err := tmp.Seek(0, io.SeekEnd)
+		if err != nil {
+			return u, err
+		}
+		return u, checkXLSX(tmp, size)
+	}
+	return u, nil
+}
+
+// errWriter keeps the first error of its writer, so that a full disk is not taken for a broken upload.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+// rows calls fn for each data row of a spooled upload, in order, within the limits.
+func (u *upload) rows(fn func(importLine) error) error {
+	if _, err := u.file.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if !u.xlsx {
+		return eachImportRow(csvRows(bufio.NewReader(u.file)), fn)
+	}
+	x, err := excelize.OpenFile(u.file.Name(), excelize.Options{UnzipSizeLimit: maxXLSXUnpacked, UnzipXMLSizeLimit: xlsxInMemory})
+	if err != nil {
+		return unreadable()
+	}
+	defer x.Close()
+	rows, err := x.Rows(x.GetSheetName(0))
+	if err != nil {
+		return unreadable()
+	}
+	defer rows.Close()
+	line := 0
+	return eachImportRow(func() ([]string, int, error) {
+		if !rows.Next() {
+			if err := rows.Error(); err != nil {
+				return nil, 0, err
+			}
+			return nil, 0, io.EOF
+		}
+		line++ // Next steps over missing rows one by one, so this is the sheet's row number
+		cells, err := rows.Columns()
+		return cells, line, err
+	}, fn)
 }
 
 // rowSource gives a file's rows in order with their row numbers, and io.EOF after the last.
@@ -125,46 +201,6 @@ func csvRows(r io.Reader) rowSource {
 		line, _ := cr.FieldPos(0)
 		return rec, line, nil
 	}
-}
-
-// readXLSX spools an XLSX file to a temporary file, checks its parts, and reads its first sheet with
-// excelize's row iterator.
-func readXLSX(r io.Reader) ([]importLine, error) {
-	tmp, err := os.CreateTemp("", "setad-import-*.xlsx")
-	if err != nil {
-		return nil, err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	size, err := io.Copy(tmp, r)
-	if err != nil {
-		return nil, readProblem(err)
-	}
-	if err := checkXLSX(tmp, size); err != nil {
-		return nil, err
-	}
-	x, err := excelize.OpenFile(tmp.Name(), excelize.Options{UnzipSizeLimit: maxXLSXUnpacked, UnzipXMLSizeLimit: xlsxInMemory})
-	if err != nil {
-		return nil, unreadable()
-	}
-	defer x.Close()
-	rows, err := x.Rows(x.GetSheetName(0))
-	if err != nil {
-		return nil, unreadable()
-	}
-	defer rows.Close()
-	line := 0
-	return readImportRows(func() ([]string, int, error) {
-		if !rows.Next() {
-			if err := rows.Error(); err != nil {
-				return nil, 0, err
-			}
-			return nil, 0, io.EOF
-		}
-		line++ // Next steps over missing rows one by one, so this is the sheet's row number
-		cells, err := rows.Columns()
-		return cells, line, err
-	})
 }
 
 // checkXLSX refuses a zip before excelize opens it when, by the sizes its directory declares (archive/zip
@@ -247,38 +283,38 @@ func scanXML(r io.Reader) (int, error) {
 	}
 }
 
-// readImportRows reads rows up to the limits: the first non-blank row is the header, which names the
-// columns; then every non-blank row up to maxImportRows, cleaned, by column name. Columns the form does
-// not have are ignored.
-func readImportRows(next rowSource) ([]importLine, error) {
+// eachImportRow reads rows up to the limits: the first non-blank row is the header, which names the
+// columns; then every non-blank row up to maxImportRows, cleaned, by column name, goes to fn (if any).
+// Columns the form does not have are ignored. An error of fn ends the reading and is returned as it is.
+func eachImportRow(next rowSource, fn func(importLine) error) error {
 	var cols map[string]int // a form field → its cell's index
-	var rows []importLine
+	rows := 0
 	for {
 		cells, line, err := next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, readProblem(err)
+			return readProblem(err)
 		}
 		if len(cells) > maxImportColumns {
-			return nil, problem(i18n.M("err.file_too_wide", i18n.ArgNum("row", line), i18n.ArgNum("columns", maxImportColumns)))
+			return problem(i18n.M("err.file_too_wide", i18n.ArgNum("row", line), i18n.ArgNum("columns", maxImportColumns)))
 		}
 		for _, c := range cells {
 			if len(c) > maxImportCellChars && utf8.RuneCountInString(c) > maxImportCellChars {
-				return nil, problem(i18n.M("err.file_cell_too_long", i18n.ArgNum("row", line), i18n.ArgNum("chars", maxImportCellChars)))
+				return problem(i18n.M("err.file_cell_too_long", i18n.ArgNum("row", line), i18n.ArgNum("chars", maxImportCellChars)))
 			}
 		}
 		if cols == nil {
 			if cols = header(cells); len(cols) == 0 {
 				if strings.TrimSpace(strings.Join(cells, "")) != "" {
-					return nil, unreadable()
+					return unreadable()
 				}
 				cols = nil // a blank line before the header
 			}
 			continue
 		}
-		row := importLine{line: line, values: map[string]string{}}
+		row := importLine{line: line, values: make(map[string]string, len(cols))}
 		blank := true
 		for name, i := range cols {
 			if i >= len(cells) {
@@ -294,15 +330,20 @@ func readImportRows(next rowSource) ([]importLine, error) {
 		if blank {
 			continue
 		}
-		if len(rows) == maxImportRows {
-			return nil, problem(i18n.M("err.file_too_many", i18n.ArgNum("rows", maxImportRows)))
+		if rows == maxImportRows {
+			return problem(i18n.M("err.file_too_many", i18n.ArgNum("rows", maxImportRows)))
 		}
-		rows = append(rows, row)
+		rows++
+		if fn != nil {
+			if err := fn(row); err != nil {
+				return err
+			}
+		}
 	}
 	if cols == nil {
-		return nil, unreadable()
+		return unreadable()
 	}
-	return rows, nil
+	return nil
 }
 
 // header maps the form's fields to the index of the header cell that names them (the first, if two do).

@@ -17,9 +17,12 @@ import (
 	"net/url"
 	"regexp"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -774,3 +777,206 @@ func TestCandidateDatesPlausible(t *testing.T) {
 		t.Errorf("%d candidates with absurd dates", n)
 	}
 }
+
+// The preview shows the counts and a page of each kind of row, read from what was kept, and pages through
+// each kind on its own; only its owner sees it.
+func TestCandidateImportPreviewPages(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	var file strings.Builder
+	file.WriteString(importHeader)
+	ready, rejected := 0, 0
+	for i := range 250 { // every other row refused for its national ID, then ten more
+		if i%2 == 0 && i < 240 {
+			fmt.Fprintf(&file, "آماده %d,پدر,%s,female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n", ready, nid(500+i))
+			ready++
+		} else {
+			fmt.Fprintf(&file, "رد %d,پدر,0012345670,female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n", rejected)
+			rejected++
+		}
+	}
+	res := a.upload(gov, "pages.csv", []byte(file.String()))
+	if res.status != http.StatusOK {
+		t.Fatalf("preview: %d\n%s", res.status, res.body)
+	}
+	m := confirmID.FindStringSubmatch(res.body)
+	if m == nil {
+		t.Fatal("no confirmation form")
+	}
+	id := m[1]
+	tables := func(body string) (ready, rejected []string) {
+		t.Helper()
+		for _, name := range regexp.MustCompile(`<td>((?:آماده|رد) \d+)</td>`).FindAllStringSubmatch(body, -1) {
+			if strings.HasPrefix(name[1], "رد") {
+				rejected = append(rejected, name[1])
+			} else {
+				ready = append(ready, name[1])
+			}
+		}
+		return ready, rejected
+	}
+	readyNames, rejectedNames := tables(res.body)
+	mustContain(t, res.body, "۱۲۰ ردیف آماده ورود و ۱۳۰ ردیف رد شده", "صفحه ۱ از ۲",
+		`href="/candidates/import/`+id+`?ready=1&amp;rejected=2#rejected-rows"`, `href="/candidates/import/`+id+`?ready=2&amp;rejected=1#ready-rows"`)
+	if len(readyNames) != importPageRows || readyNames[0] != "آماده 0" || len(rejectedNames) != importPageRows || rejectedNames[99] != "رد 99" {
+		t.Errorf("first page: %d ready from %q, %d rejected to %q", len(readyNames), readyNames[0], len(rejectedNames), rejectedNames[len(rejectedNames)-1])
+	}
+
+	page := a.get(gov, "/candidates/import/"+id+"?ready=1&rejected=2")
+	readyNames, rejectedNames = tables(page.body)
+	if page.status != http.StatusOK || len(readyNames) != importPageRows || readyNames[0] != "آماده 0" ||
+		len(rejectedNames) != 30 || rejectedNames[0] != "رد 100" || rejectedNames[29] != "رد 129" {
+		t.Errorf("second page of rejected rows: %d, %d ready, rejected %q", page.status, len(readyNames), rejectedNames)
+	}
+	mustContain(t, page.body, "صفحه ۲ از ۲", `name="confirm" value="`+id+`"`)
+	// A page past the end is the last one.
+	readyNames, _ = tables(a.get(gov, "/candidates/import/"+id+"?ready=9").body)
+	if len(readyNames) != 20 || readyNames[19] != "آماده 119" {
+		t.Errorf("ready rows past the end: %q", readyNames)
+	}
+	for _, path := range []string{"/candidates/import/" + id, "/candidates/import/" + id + "/rejected.csv"} {
+		if res := a.get(a.login("hq.fars"), path); res.status != http.StatusNotFound {
+			t.Errorf("another user's %s: %d", path, res.status)
+		}
+	}
+	if res := a.upload(gov, "", nil, "confirm", id); res.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d", res.status)
+	}
+	if n := a.count(`SELECT count(*) FROM candidates WHERE full_name LIKE 'آماده %'`); n != 120 {
+		t.Errorf("%d imported, want 120", n)
+	}
+}
+
+// maximalRow is a full, valid row of an import file, different for each i: what a careful clerk types.
+func maximalRow(i int) []string {
+	gender, service := "female", ""
+	if i%2 == 1 {
+		gender, service = "male", "completed"
+	}
+	return []string{"محمدرضا کاظمی‌نژاد " + strconv.Itoa(i), "عبدالحسین", nid(100 + i), gender, "1365/11/01", "master",
+		"دبیر آموزش و پرورش", "marvdasht", fmt.Sprintf("0917%07d", i), fmt.Sprintf("1405-%06d", i), "0", service, "0",
+		"1405/08/25", ""}
+}
+
+// peakHeap runs f and returns the heap before it and the largest heap seen while it ran, read from
+// runtime/metrics every millisecond. The objects counted include garbage not yet collected, so the
+// collector is made to run whenever the heap has grown by a fifth (GOGC=20) for the duration: what is
+// sampled then stays within about 1.2 times what is live, and the peak is an upper bound of the live
+// peak rather than a measure of how much garbage the request made (which serveImport's total shows).
+func peakHeap(f func()) (before, peak uint64) {
+	defer debug.SetGCPercent(debug.SetGCPercent(20))
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 {
+		metrics.Read(sample)
+		return sample[0].Value.Uint64()
+	}
+	runtime.GC()
+	before = read()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			peak = max(peak, read())
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	f()
+	close(done)
+	wg.Wait()
+	return before, max(peak, read())
+}
+
+// A legitimate file at every limit that a valid file can reach (20,000 full rows) is previewed and
+// imported, as CSV and as XLSX, with the process's live heap (the test's own copy of the file included)
+// staying under 64 MiB at its peak.
+func TestCandidateImportMaximalFileMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20,000 rows, twice")
+	}
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	header := strings.Split(strings.TrimSpace(importHeader), ",")
+
+	var csvFile bytes.Buffer
+	cw := csv.NewWriter(&csvFile)
+	_ = cw.Write(header)
+	for i := range maxImportRows {
+		_ = cw.Write(maximalRow(i))
+	}
+	cw.Flush()
+	// An XLSX as spreadsheet programs write it: every text in the shared strings table.
+	x := excelize.NewFile()
+	_ = x.SetSheetRow("Sheet1", "A1", &header)
+	for i := range maxImportRows {
+		row := maximalRow(maxImportRows + i)
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		_ = x.SetSheetRow("Sheet1", cell, &row)
+	}
+	var xlsxFile bytes.Buffer
+	if err := x.Write(&xlsxFile); err != nil {
+		t.Fatal(err)
+	}
+	_ = x.Close()
+
+	for _, tt := range []struct {
+		name string
+		data []byte
+	}{
+		{"maximal.csv", csvFile.Bytes()},
+		{"maximal.xlsx", xlsxFile.Bytes()},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			body, ct := multipartFile(tt.name, tt.data)
+			var rec *httptest.ResponseRecorder
+			var alloc uint64
+			start := time.Now()
+			before, peak := peakHeap(func() { rec, alloc = a.serveImport(gov, body, ct, false) })
+			t.Logf("preview of %s (%d KiB): %v; heap %.1f MiB before, %.1f MiB at its peak; %.0f MiB allocated in all",
+				tt.name, len(tt.data)>>10, time.Since(start), mib(before), mib(peak), mib(alloc))
+			if rec.Code != http.StatusOK {
+				t.Fatalf("preview: %d\n%.2000s", rec.Code, rec.Body.String())
+			}
+			mustContain(t, rec.Body.String(), "۲۰٬۰۰۰ ردیف آماده ورود و ۰ ردیف رد شده")
+			if rows := strings.Count(rec.Body.String(), "<tr>"); rows > importPageRows+1 {
+				t.Errorf("the preview shows %d rows", rows)
+			}
+			if peak >= 64<<20 {
+				t.Errorf("the preview's heap peaked at %.1f MiB", mib(peak))
+			}
+			m := confirmID.FindStringSubmatch(rec.Body.String())
+			if m == nil {
+				t.Fatal("no confirmation form")
+			}
+			var confirm bytes.Buffer
+			mw := multipart.NewWriter(&confirm)
+			_ = mw.WriteField("confirm", m[1])
+			_ = mw.Close()
+			rec = nil
+			start = time.Now()
+			before, peak = peakHeap(func() { rec, alloc = a.serveImport(gov, confirm.Bytes(), mw.FormDataContentType(), false) })
+			t.Logf("confirmation: %v; heap %.1f MiB before, %.1f MiB at its peak; %.0f MiB allocated in all",
+				time.Since(start), mib(before), mib(peak), mib(alloc))
+			if rec.Code != http.StatusSeeOther {
+				t.Fatalf("confirm: %d\n%.2000s", rec.Code, rec.Body.String())
+			}
+			if peak >= 64<<20 {
+				t.Errorf("the confirmation's heap peaked at %.1f MiB", mib(peak))
+			}
+		})
+	}
+	if n := a.count(`SELECT count(*) FROM candidates WHERE phone LIKE '0917%' AND tracking_id LIKE '1405-%'`); n != 2*maxImportRows {
+		t.Errorf("%d candidates imported, want %d", n, 2*maxImportRows)
+	}
+}
+
+func mib(n uint64) float64 { return float64(n) / (1 << 20) }

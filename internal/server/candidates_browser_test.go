@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -58,4 +59,23 @@ func TestBrowserCandidate(t *testing.T) {
 		t.Error("a search for «علی» does not find «علي»")
 	}
 	b.Visit(a.srv.URL + "/candidates/import")
+
+	// A preview with more rows of each kind than a page shows: both tables with their pagers.
+	var file strings.Builder
+	file.WriteString(importHeader)
+	for i := range 220 {
+		id := nid(600 + i)
+		if i%2 == 1 {
+			id = "0012345670"
+		}
+		file.WriteString("داوطلب " + strconv.Itoa(i) + ",پدر," + id + ",female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n")
+	}
+	m := confirmID.FindStringSubmatch(a.upload(a.login("gov.marvdasht"), "c.csv", []byte(file.String())).body)
+	if m == nil {
+		t.Fatal("no preview")
+	}
+	b.Visit(a.srv.URL + "/candidates/import/" + m[1] + "?ready=2&rejected=1")
+	if !strings.Contains(b.Text("main"), "صفحه ۲ از ۲") {
+		t.Errorf("the preview's second page of ready rows: %q", b.Text("main"))
+	}
 }

@@ -44,6 +44,7 @@ func (s *Server) Routes() http.Handler {
 			r.Get("/candidates.xlsx", s.candidateExport("xlsx"))
 			r.Get("/candidates/import", s.candidateImportPage)
 			r.Post("/candidates/import", s.candidateImport)
+			r.Get("/candidates/import/{id}", s.candidateImportShow)
 			r.Get("/candidates/import/{id}/rejected.csv", s.candidateImportRejected)
 			r.Get("/candidates/new", s.candidateNew)
 			r.Get("/candidates/rules", s.candidateRules)

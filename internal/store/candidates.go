@@ -283,37 +283,6 @@ func candidateAudit(c NewCandidate, overrides []Override) map[string]any {
 	return m
 }
 
-// Clashes finds, among national IDs, those already registered in the election (by county) and those on
-// one of its boards or pools (by board's county), in two queries whatever their number.
-func (s *Store) Clashes(ctx context.Context, electionID int64, ids []string) (map[string]DuplicateError, map[string][]string, error) {
-	return clashes(ctx, s.pool, electionID, ids)
-}
-
-func clashes(ctx context.Context, q querier, electionID int64, ids []string) (map[string]DuplicateError, map[string][]string, error) {
-	dups := map[string]DuplicateError{}
-	rows, err := q.Query(ctx, `SELECT k.national_id, co.name_fa, co.name_en FROM candidates k JOIN counties co ON co.id = k.county_id
-		WHERE k.election_id = $1 AND k.national_id = ANY($2)`, electionID, ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	var id string
-	var d DuplicateError
-	if _, err := pgx.ForEachRow(rows, []any{&id, &d.CountyFa, &d.CountyEn}, func() error { dups[id] = d; return nil }); err != nil {
-		return nil, nil, err
-	}
-	boards := map[string][]string{}
-	rows, err = q.Query(ctx, `
-		SELECT x.national_id, co.name_en FROM boards b JOIN counties co ON co.id = b.county_id
-		JOIN (SELECT board_id, national_id FROM board_members UNION SELECT board_id, national_id FROM board_pool) x ON x.board_id = b.id
-		WHERE b.election_id = $1 AND x.national_id = ANY($2) ORDER BY 1, 2`, electionID, ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	var county string
-	_, err = pgx.ForEachRow(rows, []any{&id, &county}, func() error { boards[id] = append(boards[id], county); return nil })
-	return dups, boards, err
-}
-
 // ImportRow is one rejected row of an uploaded file: its line, what it held and why it was refused.
 type ImportRow struct {
 	Line     int               `json:"line"`
@@ -348,48 +317,147 @@ func (p *ImportProblem) UnmarshalJSON(b []byte) error {
 
 // ReadyRow is one row of an uploaded file that passed every check.
 type ReadyRow struct {
-	Line      int          `json:"line"`
-	Candidate NewCandidate `json:"candidate"`
+	Line      int
+	Candidate NewCandidate
 }
 
-// CandidateImport is a previewed file.
+// CandidateImport is a previewed file: what it was and how many of its rows are ready and rejected. The
+// rows themselves are read a page at a time (ImportReady, ImportRejected).
 type CandidateImport struct {
 	ID         int64
 	UserID     int64
 	ElectionID int64
 	FileName   string
 	FileSHA256 string // hex
-	Ready      []ReadyRow
-	Rejected   []ImportRow
+	Ready      int    // rows
+	Rejected   int
 	ImportedAt *time.Time
 }
 
+// ImportRows takes the rows of a file being previewed, a batch at a time, inside SaveImport's transaction.
+type ImportRows struct {
+	tx                 pgx.Tx
+	id, electionID     int64
+	ready, rejected    int
+	copyReady, copyRej [][]any // reused from batch to batch
+}
+
+// Clashes finds, among national IDs, those already registered in the election (by county) and those on
+// one of its boards or pools (by board's county), in two queries whatever their number. It runs in the
+// preview's transaction, which holds a connection of the pool already.
+//
+// A preview runs these queries once a batch, so a prepared statement would soon get PostgreSQL's generic
+// plan, made for whatever the tables held then: after a first large import into an empty election that
+// plan compared every ID with every candidate of the election (up to a second a batch). They are planned
+// for their IDs each time instead (QueryExecModeExec), as a join from the IDs to the indexes.
+func (w *ImportRows) Clashes(ctx context.Context, ids []string) (map[string]DuplicateError, map[string][]string, error) {
+	dups := map[string]DuplicateError{}
+	rows, err := w.tx.Query(ctx, `
+		SELECT k.national_id, co.name_fa, co.name_en
+		FROM unnest($2::text[]) AS i (national_id)
+		JOIN candidates k ON k.election_id = $1 AND k.national_id = i.national_id
+		JOIN counties co ON co.id = k.county_id`, pgx.QueryExecModeExec, w.electionID, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var id string
+	var d DuplicateError
+	if _, err := pgx.ForEachRow(rows, []any{&id, &d.CountyFa, &d.CountyEn}, func() error { dups[id] = d; return nil }); err != nil {
+		return nil, nil, err
+	}
+	boards := map[string][]string{}
+	rows, err = w.tx.Query(ctx, `
+		SELECT x.national_id, co.name_en
+		FROM unnest($2::text[]) AS i (national_id)
+		JOIN (SELECT board_id, national_id FROM board_members UNION SELECT board_id, national_id FROM board_pool) x
+		  ON x.national_id = i.national_id
+		JOIN boards b ON b.id = x.board_id AND b.election_id = $1
+		JOIN counties co ON co.id = b.county_id
+		ORDER BY 1, 2`, pgx.QueryExecModeExec, w.electionID, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	var county string
+	_, err = pgx.ForEachRow(rows, []any{&id, &county}, func() error { boards[id] = append(boards[id], county); return nil })
+	return dups, boards, err
+}
+
+// Add keeps a batch of checked rows, each kind with one COPY.
+func (w *ImportRows) Add(ctx context.Context, ready []ReadyRow, rejected []ImportRow) error {
+	w.copyReady = w.copyReady[:0]
+	for _, r := range ready {
+		c := r.Candidate
+		w.copyReady = append(w.copyReady, []any{w.id, r.Line, c.Constituency.ProvinceID, c.Constituency.CountyID,
+			nullID(c.Constituency.DistrictID), c.FullName, c.FatherName, c.NationalID, c.Gender, c.BirthDate, c.Education,
+			c.Occupation, c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate})
+	}
+	if len(ready) > 0 {
+		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"candidate_import_rows"}, append([]string{"import_id", "line"}, importRowColumns...),
+			pgx.CopyFromRows(w.copyReady)); err != nil {
+			return err
+		}
+	}
+	w.copyRej = w.copyRej[:0]
+	for _, r := range rejected {
+		problems := r.Problems
+		if problems == nil {
+			problems = []ImportProblem{}
+		}
+		w.copyRej = append(w.copyRej, []any{w.id, r.Line, r.Values, problems})
+	}
+	if len(rejected) > 0 {
+		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"candidate_import_rejects"}, []string{"import_id", "line", "cells", "problems"},
+			pgx.CopyFromRows(w.copyRej)); err != nil {
+			return err
+		}
+	}
+	w.ready += len(ready)
+	w.rejected += len(rejected)
+	return nil
+}
+
+// importRowColumns are the columns of a ready row that become a candidate's.
+var importRowColumns = []string{"province_id", "county_id", "district_id", "full_name", "father_name", "national_id", "gender",
+	"birth_date", "education", "occupation", "phone", "tracking_id", "veteran", "military_service", "listed_post",
+	"certificate_date", "resignation_date"}
+
 // SaveImport keeps a previewed file, named and with the SHA-256 of its bytes, until its owner confirms it.
+// fill gives its rows to the ImportRows as it reads them; if fill fails (a file refused half-way), nothing
+// of the file is kept.
 func (s *Store) SaveImport(ctx context.Context, a audit.Actor, provinceID, electionID int64, fileName, sha256 string,
-	ready []ReadyRow, rejected []ImportRow) (int64, error) {
-	if ready == nil {
-		ready = []ReadyRow{}
-	}
-	if rejected == nil {
-		rejected = []ImportRow{}
-	}
-	var id int64
+	fill func(*ImportRows) error) (CandidateImport, error) {
+	imp := CandidateImport{UserID: a.ID, ElectionID: electionID, FileName: fileName, FileSHA256: sha256}
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		if err := tx.QueryRow(ctx, `INSERT INTO candidate_imports (user_id, election_id, file_name, file_sha256, ready, rejected)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, a.ID, electionID, fileName, sha256, ready, rejected).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO candidate_imports (user_id, election_id, file_name, file_sha256)
+			VALUES ($1, $2, $3, $4) RETURNING id`, a.ID, electionID, fileName, sha256).Scan(&imp.ID); err != nil {
+			return nil, err
+		}
+		w := &ImportRows{tx: tx, id: imp.ID, electionID: electionID}
+		if err := fill(w); err != nil {
+			return nil, err
+		}
+		imp.Ready, imp.Rejected = w.ready, w.rejected
+		if _, err := tx.Exec(ctx, `UPDATE candidate_imports SET ready_count = $2, rejected_count = $3 WHERE id = $1`,
+			imp.ID, imp.Ready, imp.Rejected); err != nil {
 			return nil, err
 		}
 		return []audit.Entry{{Action: "candidate.import_preview", Entity: "candidate_import",
-			EntityID: strconv.FormatInt(id, 10), ProvinceID: provinceID,
-			Detail: map[string]any{"file": fileName, "sha256": sha256, "ready": len(ready), "rejected": len(rejected)}}}, nil
+			EntityID: strconv.FormatInt(imp.ID, 10), ProvinceID: provinceID,
+			Detail: map[string]any{"file": fileName, "sha256": sha256, "ready": imp.Ready, "rejected": imp.Rejected}}}, nil
 	})
-	return id, err
+	return imp, err
 }
+
+const importSelect = `SELECT id, user_id, election_id, file_name, file_sha256, ready_count, rejected_count, imported_at
+	FROM candidate_imports WHERE id = $1 AND user_id = $2`
 
 // ImportByID returns one of the user's previewed files, or ErrNotFound.
 func (s *Store) ImportByID(ctx context.Context, userID, id int64) (CandidateImport, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, user_id, election_id, file_name, file_sha256, ready, rejected, imported_at
-		FROM candidate_imports WHERE id = $1 AND user_id = $2`, id, userID)
+	return importByID(ctx, s.pool, importSelect, userID, id)
+}
+
+func importByID(ctx context.Context, q querier, sql string, userID, id int64) (CandidateImport, error) {
+	rows, err := q.Query(ctx, sql, id, userID)
 	if err != nil {
 		return CandidateImport{}, err
 	}
@@ -398,6 +466,68 @@ func (s *Store) ImportByID(ctx context.Context, userID, id int64) (CandidateImpo
 		return imp, ErrNotFound
 	}
 	return imp, err
+}
+
+// ImportReady returns ready rows of one of the user's previewed files, in the file's order: limit rows
+// from offset.
+func (s *Store) ImportReady(ctx context.Context, userID, id int64, offset, limit int) ([]ReadyRow, error) {
+	return readyRows(ctx, s.pool, userID, id, 0, offset, limit)
+}
+
+// readyRows reads ready rows of an import after a line (the confirmation's batches) or from an offset
+// (the preview's pages), with their constituency's code and names.
+func readyRows(ctx context.Context, q querier, userID, id int64, afterLine, offset, limit int) ([]ReadyRow, error) {
+	rows, err := q.Query(ctx, `
+		SELECT r.line, r.full_name, r.father_name, r.national_id, r.gender, r.birth_date, r.education, r.occupation, r.phone,
+		       r.tracking_id, r.veteran, r.military_service, r.listed_post, r.certificate_date, r.resignation_date,
+		       coalesce(d.code, c.code), coalesce(d.name_fa, c.name_fa), coalesce(d.name_en, c.name_en),
+		       r.province_id, r.county_id, coalesce(r.district_id, 0)
+		FROM candidate_import_rows r JOIN candidate_imports i ON i.id = r.import_id
+		JOIN counties c ON c.id = r.county_id LEFT JOIN districts d ON d.id = r.district_id
+		WHERE r.import_id = $1 AND i.user_id = $2 AND r.line > $3
+		ORDER BY r.line OFFSET $4 LIMIT $5`, id, userID, afterLine, offset, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (ReadyRow, error) {
+		var r ReadyRow
+		c := &r.Candidate
+		k := &c.Constituency
+		err := row.Scan(&r.Line, &c.FullName, &c.FatherName, &c.NationalID, &c.Gender, &c.BirthDate, &c.Education, &c.Occupation,
+			&c.Phone, &c.TrackingID, &c.Veteran, &c.MilitaryService, &c.ListedPost, &c.CertificateDate, &c.ResignationDate,
+			&k.Code, &k.NameFa, &k.NameEn, &k.ProvinceID, &k.CountyID, &k.DistrictID)
+		return r, err
+	})
+}
+
+// ImportRejected returns rejected rows of one of the user's previewed files, in the file's order: limit
+// rows from offset.
+func (s *Store) ImportRejected(ctx context.Context, userID, id int64, offset, limit int) ([]ImportRow, error) {
+	var out []ImportRow
+	err := s.EachImportRejected(ctx, userID, id, offset, limit, func(r ImportRow) error { out = append(out, r); return nil })
+	return out, err
+}
+
+// EachImportRejected calls fn for rejected rows of one of the user's previewed files, in the file's order,
+// as they arrive from the database (limit < 0 for all of them).
+func (s *Store) EachImportRejected(ctx context.Context, userID, id int64, offset, limit int, fn func(ImportRow) error) error {
+	var lim *int
+	if limit >= 0 {
+		lim = &limit
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT j.line, j.cells, j.problems FROM candidate_import_rejects j JOIN candidate_imports i ON i.id = j.import_id
+		WHERE j.import_id = $1 AND i.user_id = $2 ORDER BY j.line OFFSET $3 LIMIT $4`, id, userID, offset, lim)
+	if err != nil {
+		return err
+	}
+	var r ImportRow
+	_, err = pgx.ForEachRow(rows, []any{&r.Line, &r.Values, &r.Problems}, func() error {
+		err := fn(r)
+		r = ImportRow{} // the next row's map and slice are its own
+		return err
+	})
+	return err
 }
 
 // ErrImported is returned for a file confirmed before.
@@ -410,71 +540,85 @@ func (e *StaleImportError) Error() string {
 	return fmt.Sprintf("store: %d rows clash since the preview", len(e.Lines))
 }
 
+// importBatch is how many ready rows a confirmation reads back and copies into candidates at once.
+const importBatch = 1000
+
 // ConfirmImport imports every ready row of a previewed file in one transaction, or none: rows that clash
-// with registrations or board seats made since the preview refuse the whole file. The rows and their first
-// events go in with COPY and one statement, and one audit row records the import, so the election's
-// registration lock and the audit lock are held for a fraction of a second even for the largest file.
+// with registrations or board seats made since the preview refuse the whole file. The clashes are found in
+// one statement, the rows go in with COPY a batch at a time and their first events with one statement, and
+// one audit row records the import, so the election's registration lock and the audit lock are held for a
+// fraction of a second even for the largest file, and a batch at most is held in memory.
 func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id int64) (int, error) {
 	n := 0
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		rows, err := tx.Query(ctx, `SELECT id, user_id, election_id, file_name, file_sha256, ready, rejected, imported_at
-			FROM candidate_imports WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, a.ID)
-		if err != nil {
-			return nil, err
-		}
-		imp, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[CandidateImport])
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, ErrNotFound
-		}
+		imp, err := importByID(ctx, tx, importSelect+` FOR UPDATE`, a.ID, id)
 		if err != nil {
 			return nil, err
 		}
 		if imp.ImportedAt != nil {
 			return nil, ErrImported
 		}
-		ids := make([]string, len(imp.Ready))
-		copyRows := make([][]any, len(imp.Ready))
-		for i, r := range imp.Ready {
-			c := r.Candidate
-			ids[i] = c.NationalID
-			copyRows[i] = []any{imp.ElectionID, c.Constituency.ProvinceID, c.Constituency.CountyID, nullID(c.Constituency.DistrictID),
-				c.FullName, persian.Normalize(c.FullName), c.FatherName, c.NationalID, c.Gender, c.BirthDate, c.Education,
-				c.Occupation, c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate,
-				c.ResignationDate, nullID(a.ID)}
-		}
 		// One lock for the election's registrations: a confirmation and single registrations cannot interleave.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidates:' || $1::bigint))`, imp.ElectionID); err != nil {
 			return nil, err
 		}
-		dups, boards, err := clashes(ctx, tx, imp.ElectionID, ids)
+		// The two statements over all the rows are planned for this import (QueryExecModeExec), not with a
+		// generic plan kept from one made when the tables were smaller (see ImportRows.Clashes).
+		rows, err := tx.Query(ctx, `
+			SELECT r.line FROM candidate_import_rows r
+			WHERE r.import_id = $1 AND (
+			    EXISTS (SELECT 1 FROM candidates k WHERE k.election_id = $2 AND k.national_id = r.national_id)
+			    OR EXISTS (SELECT 1 FROM boards b JOIN board_members m ON m.board_id = b.id
+			               WHERE b.election_id = $2 AND m.national_id = r.national_id)
+			    OR EXISTS (SELECT 1 FROM boards b JOIN board_pool p ON p.board_id = b.id
+			               WHERE b.election_id = $2 AND p.national_id = r.national_id))
+			ORDER BY r.line`, pgx.QueryExecModeExec, id, imp.ElectionID)
 		if err != nil {
 			return nil, err
 		}
-		var stale []int
-		for _, r := range imp.Ready {
-			if _, dup := dups[r.Candidate.NationalID]; dup || len(boards[r.Candidate.NationalID]) > 0 {
-				stale = append(stale, r.Line)
-			}
+		stale, err := pgx.CollectRows(rows, pgx.RowTo[int])
+		if err != nil {
+			return nil, err
 		}
 		if len(stale) > 0 {
 			return nil, &StaleImportError{Lines: stale}
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"candidates"}, []string{"election_id", "province_id", "county_id",
-			"district_id", "full_name", "name_norm", "father_name", "national_id", "gender", "birth_date", "education",
-			"occupation", "phone", "tracking_id", "veteran", "military_service", "listed_post", "certificate_date",
-			"resignation_date", "registered_by"}, pgx.CopyFromRows(copyRows)); err != nil {
-			return nil, err
+		copyRows := make([][]any, 0, importBatch)
+		for after := 0; ; {
+			batch, err := readyRows(ctx, tx, a.ID, id, after, 0, importBatch)
+			if err != nil {
+				return nil, err
+			}
+			if len(batch) == 0 {
+				break
+			}
+			copyRows = copyRows[:0]
+			for _, r := range batch {
+				c := r.Candidate
+				copyRows = append(copyRows, []any{imp.ElectionID, c.Constituency.ProvinceID, c.Constituency.CountyID,
+					nullID(c.Constituency.DistrictID), c.FullName, persian.Normalize(c.FullName), c.FatherName, c.NationalID,
+					c.Gender, c.BirthDate, c.Education, c.Occupation, c.Phone, c.TrackingID, c.Veteran, c.MilitaryService,
+					c.ListedPost, c.CertificateDate, c.ResignationDate, nullID(a.ID)})
+			}
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"candidates"}, []string{"election_id", "province_id", "county_id",
+				"district_id", "full_name", "name_norm", "father_name", "national_id", "gender", "birth_date", "education",
+				"occupation", "phone", "tracking_id", "veteran", "military_service", "listed_post", "certificate_date",
+				"resignation_date", "registered_by"}, pgx.CopyFromRows(copyRows)); err != nil {
+				return nil, err
+			}
+			n += len(batch)
+			after = batch[len(batch)-1].Line
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status)
-			SELECT k.id, NULLIF($3, 0), '', 'registered' FROM candidates k WHERE k.election_id = $1 AND k.national_id = ANY($2)`,
-			imp.ElectionID, ids, a.ID); err != nil {
+			SELECT k.id, NULLIF($3, 0), '', 'registered'
+			FROM candidate_import_rows r JOIN candidates k ON k.election_id = $2 AND k.national_id = r.national_id
+			WHERE r.import_id = $1`, pgx.QueryExecModeExec, id, imp.ElectionID, a.ID); err != nil {
 			return nil, err
 		}
-		n = len(imp.Ready)
 		if _, err := tx.Exec(ctx, `UPDATE candidate_imports SET imported_at = now() WHERE id = $1`, id); err != nil {
 			return nil, err
 		}
-		// The file's hash names what was imported; the rows themselves stay in candidate_imports and candidates.
+		// The file's hash names what was imported; the rows themselves stay in candidate_import_rows and candidates.
 		return []audit.Entry{{Action: "candidate.import", Entity: "candidate_import",
 			EntityID: strconv.FormatInt(id, 10), ProvinceID: provinceID,
 			Detail: map[string]any{"file": imp.FileName, "sha256": imp.FileSHA256, "imported": n}}}, nil
