@@ -20,7 +20,12 @@ var (
 // Parse returns the canonical ten Latin digits of s, or why s is not a national ID.
 func Parse(s string) (string, error) {
 	s = persian.ToLatinDigits(strings.TrimSpace(s))
-	s = strings.NewReplacer(" ", "", "-", "", "\u200c", "").Replace(s)
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '\u200c' {
+			return -1
+		}
+		return r
+	}, s)
 	if len(s) < 8 || len(s) > 10 {
 		return "", ErrFormat
 	}
