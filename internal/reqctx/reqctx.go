@@ -11,8 +11,10 @@ import (
 // Info is the request-wide data.
 type Info struct {
 	RequestID string
+	Method    string // the request's method: a form drawn for a GET is on its own page
 	Path      string // path and query of the page, for "return here" links
 	Flash     string // message key shown once
+	FlashForm string // the id of the form the flash is about, which shows it; "" for the page's top
 	Now       time.Time
 	UserID    int64  // set once the session is read, for the request log
 	Remote    string // the client's address (through trusted proxies)

@@ -23,6 +23,8 @@ const (
 	sessUserID = "user_id"
 	sessEpoch  = "session_epoch" // the user's session_epoch at login
 	sessFlash  = "flash"
+	// The form a flash is about (a fragment of the redirect), which shows it where the page lands.
+	sessFlashForm = "flash_form"
 )
 
 const maxBodyBytes = 1 << 20
@@ -54,7 +56,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		b := make([]byte, 8)
 		_, _ = rand.Read(b)
-		info := &reqctx.Info{RequestID: hex.EncodeToString(b), Path: r.URL.RequestURI(), Now: s.now(),
+		info := &reqctx.Info{RequestID: hex.EncodeToString(b), Method: r.Method, Path: r.URL.RequestURI(), Now: s.now(),
 			Remote: clientAddr(r, s.cfg.TrustedProxies)}
 		w.Header().Set("X-Request-Id", info.RequestID)
 		sw := &statusWriter{ResponseWriter: w}
@@ -134,6 +136,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := r.Context()
 		info := reqctx.From(ctx)
 		info.Flash = s.sessions.PopString(ctx, sessFlash)
+		info.FlashForm = s.sessions.PopString(ctx, sessFlashForm)
 		id := s.sessions.GetInt64(ctx, sessUserID)
 		if id == 0 {
 			next.ServeHTTP(w, r)

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/reqctx"
+	"github.com/setad/setad/web/components"
 	"github.com/setad/setad/web/errorpage"
 )
 
@@ -62,10 +65,34 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusForbidden)
 }
 
-// redirectFlash sets a one-time message and redirects with 303 (post/redirect/get).
+// redirectFlash sets a one-time message and redirects with 303 (post/redirect/get). When to names a form
+// by its fragment (/boards/7#add-pool), the message is that form's: the page lands there and the form
+// shows it, so that an "add another" form is filled again without scrolling back to it.
 func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, to, flashKey string) {
 	s.sessions.Put(r.Context(), sessFlash, flashKey)
+	if _, form, ok := strings.Cut(to, "#"); ok && form != "" {
+		s.sessions.Put(r.Context(), sessFlashForm, form)
+	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// confirmed reports whether an act that cannot be undone was posted with its confirmation (confirm=yes).
+// If it was not, it answers with the confirmation page (200): what will happen, the same fields to post
+// again with confirm=yes, and back, the way out; nothing has changed. The dialog of confirm.js, where
+// JavaScript runs, adds confirm=yes itself, so this page is what a browser without it sees.
+func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, f components.Form, q components.Question, back string) bool {
+	if f.Get("confirm") == "yes" {
+		return true
+	}
+	vals := url.Values{}
+	for k, vs := range f.Values {
+		if k != "confirm" {
+			vals[k] = vs
+		}
+	}
+	s.render(w, r, http.StatusOK, components.ConfirmPage(components.Confirmation{Question: q, Action: r.URL.Path, Values: vals,
+		Back: localPath(back)}))
+	return false
 }
 
 // actor is who makes a change in this request, for the audit log.

@@ -5,6 +5,7 @@ package components
 import (
 	"context"
 	"net/url"
+	"slices"
 
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/store"
@@ -39,6 +40,18 @@ func (f Form) WithPrefix(p string) Form { f.Prefix = p; return f }
 func (f Form) id(name string) string { return "f-" + f.Prefix + name }
 
 func (f Form) errID(name string) string { return "e-" + f.Prefix + name }
+
+// Without returns the form without the errors of the named fields.
+func (f Form) Without(names ...string) Form {
+	errs := make(map[string]i18n.Msg, len(f.Errors))
+	for k, m := range f.Errors {
+		if !slices.Contains(names, k) {
+			errs[k] = m
+		}
+	}
+	f.Errors = errs
+	return f
+}
 
 // Err returns a field's error, or the zero Msg.
 func (f Form) Err(name string) i18n.Msg { return f.Errors[name] }
