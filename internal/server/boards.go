@@ -93,6 +93,8 @@ func (s *Server) editableBoard(w http.ResponseWriter, r *http.Request) (store.Bo
 	return d, true
 }
 
+func boardPath(id int64) string { return "/boards/" + strconv.FormatInt(id, 10) }
+
 func newShowData(d store.BoardDetail) boards.ShowData {
 	return boards.ShowData{Board: d, Violations: d.Check(), Member: components.NewForm(), Pool: components.NewForm(),
 		Approval: components.NewForm(), Review: components.NewForm()}
@@ -119,9 +121,19 @@ func (s *Server) boardRefused(w http.ResponseWriter, r *http.Request, id int64, 
 // boardDone handles a store error common to board changes, or redirects back with a flash on success.
 // It returns false when err was not one it knows.
 func (s *Server) boardDone(w http.ResponseWriter, r *http.Request, id int64, err error, flash string) bool {
+	return s.boardDoneAt(w, r, id, err, flash, "")
+}
+
+// boardDoneAt is boardDone returning, on success, to the form with the id form: an "add another" form is
+// filled again where it is, with its message beside it.
+func (s *Server) boardDoneAt(w http.ResponseWriter, r *http.Request, id int64, err error, flash, form string) bool {
 	switch {
 	case err == nil:
-		s.redirectFlash(w, r, "/boards/"+strconv.FormatInt(id, 10), flash)
+		to := boardPath(id)
+		if form != "" {
+			to += "#" + form
+		}
+		s.redirectFlash(w, r, to, flash)
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
 	case errors.Is(err, store.ErrBoardLocked):
@@ -163,7 +175,7 @@ func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
 		_, err := s.store.AddMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
 		if errors.Is(err, store.ErrExists) {
 			f.Errors["national_id"] = i18n.M("err.national_id_on_board")
-		} else if s.boardDone(w, r, d.ID, err, "boards.member_added") {
+		} else if s.boardDoneAt(w, r, d.ID, err, "boards.member_added", "add-member") {
 			return
 		} else {
 			s.serverError(w, r, err)
@@ -267,6 +279,10 @@ func (s *Server) memberDelete(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	f, ok := s.parseForm(w, r)
+	if !ok || !s.confirmed(w, r, f, boards.MemberDeleteQuestion(r.Context(), d.Board, m.FullName), boardPath(d.ID)) {
+		return
+	}
 	err := s.store.DeleteMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m.ID)
 	if !s.boardDone(w, r, d.ID, err, "boards.member_deleted") {
 		s.serverError(w, r, err)
@@ -288,7 +304,7 @@ func (s *Server) poolAdd(w http.ResponseWriter, r *http.Request) {
 		err := s.store.AddPoolMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
 		if errors.Is(err, store.ErrExists) {
 			f.Errors["national_id"] = i18n.M("err.national_id_in_pool")
-		} else if s.boardDone(w, r, d.ID, err, "boards.pool_added") {
+		} else if s.boardDoneAt(w, r, d.ID, err, "boards.pool_added", "add-pool") {
 			return
 		} else {
 			s.serverError(w, r, err)
@@ -306,8 +322,13 @@ func (s *Server) poolDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, ok := pathID(chi.URLParam(r, "pool"))
-	if !ok {
+	i := slices.IndexFunc(d.Pool, func(p store.PoolMember) bool { return p.ID == id })
+	if !ok || i < 0 {
 		s.notFound(w, r)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok || !s.confirmed(w, r, f, boards.PoolDeleteQuestion(r.Context(), d.Board, d.Pool[i].FullName), boardPath(d.ID)) {
 		return
 	}
 	err := s.store.DeletePoolMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, id)
@@ -403,6 +424,13 @@ func (s *Server) boardApprove(w http.ResponseWriter, r *http.Request) {
 	}
 	f, ok := s.parseForm(w, r)
 	if !ok {
+		return
+	}
+	// Ask only when the approval can go through; a refusal (not submitted, or submitted again since the
+	// page was drawn) comes at once.
+	n := formSubmission(f)
+	if d.Status == "submitted" && n == d.LatestSubmission() &&
+		!s.confirmed(w, r, f, boards.ApproveQuestion(r.Context(), d.Board, n), boardPath(d.ID)) {
 		return
 	}
 	err := s.store.ApproveBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, formSubmission(f))

@@ -186,7 +186,7 @@ func TestBoardWorkflow(t *testing.T) {
 		t.Fatalf("stale edit: %d", res.status)
 	}
 	mustContain(t, res.body, "کاربر دیگری همین حالا تغییر داده است", `value="09171112233"`, `name="version" value="2"`)
-	if res := a.post(gov, "/boards/"+board+"/members/"+itoa(alternate)+"/delete", url.Values{}); res.status != http.StatusSeeOther {
+	if res := a.post(gov, "/boards/"+board+"/members/"+itoa(alternate)+"/delete", url.Values{"confirm": {"yes"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("delete: %d", res.status)
 	}
 	if res := a.post(gov, "/boards/"+board+"/members", member("معتمد 20", nid(20), "alternate", "")); res.status != http.StatusSeeOther {
@@ -206,7 +206,7 @@ func TestBoardWorkflow(t *testing.T) {
 	if res := a.get(hq, "/boards/"+board+"/print"); res.status != http.StatusNotFound {
 		t.Fatalf("print before approval: %d", res.status)
 	}
-	if res := a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}, "confirm": {"yes"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("approve: %d", res.status)
 	}
 	if a.boardStatus(board) != "approved" {
@@ -293,7 +293,7 @@ func TestBoardCandidateConflict(t *testing.T) {
 	board := a.boardID("marvdasht", "")
 	a.composeLegal(gov, board)
 	a.post(gov, "/boards/"+board+"/submit", url.Values{})
-	a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}})
+	a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}, "confirm": {"yes"}})
 	if a.boardStatus(board) != "approved" {
 		t.Fatal("setup: not approved")
 	}
@@ -369,7 +369,7 @@ func TestBoardReviewFixes(t *testing.T) {
 	// 31 people in the pool now: remove the newcomer, which clears the approval again, and re-approve.
 	var newcomer int64
 	_ = a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_pool WHERE national_id = $1`, nid(700)).Scan(&newcomer)
-	a.post(gov, "/boards/"+board+"/pool/"+itoa(newcomer)+"/delete", url.Values{})
+	a.post(gov, "/boards/"+board+"/pool/"+itoa(newcomer)+"/delete", url.Values{"confirm": {"yes"}})
 	a.post(gov, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۵"}})
 	if res := a.post(gov, "/boards/"+board+"/submit", url.Values{}); res.status != http.StatusSeeOther {
 		t.Fatalf("submit: %d\n%s", res.status, res.body)
@@ -386,7 +386,7 @@ func TestBoardReviewFixes(t *testing.T) {
 		SELECT $1, province_id, id, 'معتمد 2', $2, 'male', 'diploma' FROM counties WHERE code = 'beyza'`, election, nid(2)); err != nil {
 		t.Fatal(err)
 	}
-	res = a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}})
+	res = a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}, "confirm": {"yes"}})
 	if res.status != http.StatusUnprocessableEntity || a.boardStatus(board) != "submitted" {
 		t.Fatalf("approving a board with a candidate on it: %d, %s", res.status, a.boardStatus(board))
 	}
@@ -405,7 +405,7 @@ func TestBoardReviewFixes(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.post(gov, "/boards/"+board+"/submit", url.Values{})
-	a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}})
+	a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}, "confirm": {"yes"}})
 	a.get(gov, "/lang/en")
 	print := a.get(gov, "/boards/"+board+"/print")
 	mustContain(t, print.body, `lang="fa"`, "امضای رئیس هیئت", "۱۴۰۵/۰۸/۰۱")
@@ -469,7 +469,7 @@ func TestBoardDecisionOnSeenSubmission(t *testing.T) {
 	mustContain(t, res.body, "این هیئت پس از باز شدن این صفحه دوباره ارسال شده است", `name="submission" value="2"`, "یادداشت من</textarea>")
 	unchanged("a return of the old submission")
 	// Having seen the new submission, HQ decides on it.
-	if res := a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/boards/"+board+"/approve", url.Values{"submission": {a.seen(hq, board)}, "confirm": {"yes"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("approve of submission 2: %d\n%s", res.status, res.body)
 	}
 	if a.boardStatus(board) != "approved" || a.count(`SELECT count(*) FROM board_submissions WHERE board_id = $1 AND number = 2 AND decision = 'approved'`, board) != 1 {
@@ -520,7 +520,7 @@ func TestBoardRulesPage(t *testing.T) {
 		t.Fatalf("refused edits changed %d rules", n)
 	}
 	page := a.get(national, "/boards/rules")
-	mustContain(t, page.body, `action="/boards/rules/councils/county"`, `action="/boards/rules/majlis/district"`)
+	mustContain(t, page.body, `action="/boards/rules/councils/county#rule-form-councils-county"`, `action="/boards/rules/majlis/district#rule-form-majlis-district"`)
 	mustNotContain(t, page.body, "ستاد انتخابات کشور (وزارت کشور) آن‌ها را نگه می‌دارد")
 	bad := url.Values{}
 	for k, v := range form {

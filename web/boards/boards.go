@@ -52,6 +52,24 @@ func Title(ctx context.Context, b store.Board) string {
 	return i18n.T(ctx, "boards.title_county", i18n.ArgName("county", b.CountyFa, b.CountyEn))
 }
 
+// MemberDeleteQuestion asks before a member named name leaves board b.
+func MemberDeleteQuestion(ctx context.Context, b store.Board, name string) components.Question {
+	return components.Question{What: i18n.M("confirm.member_delete", i18n.ArgText("name", name), i18n.ArgText("board", Title(ctx, b))),
+		Yes: i18n.M("boards.delete"), Danger: true}
+}
+
+// PoolDeleteQuestion asks before a person named name leaves board b's pool.
+func PoolDeleteQuestion(ctx context.Context, b store.Board, name string) components.Question {
+	return components.Question{What: i18n.M("confirm.pool_delete", i18n.ArgText("name", name), i18n.ArgText("board", Title(ctx, b))),
+		Yes: i18n.M("boards.delete"), Danger: true}
+}
+
+// ApproveQuestion asks before HQ approves submission number n of board b, the one its page showed.
+func ApproveQuestion(ctx context.Context, b store.Board, n int) components.Question {
+	return components.Question{What: i18n.M("confirm.board_approve", i18n.ArgText("board", Title(ctx, b)),
+		i18n.ArgNum("submission", n)), Yes: i18n.M("boards.approve")}
+}
+
 // StatusKey is the board's status for display: a draft that HQ sent back is "returned".
 func StatusKey(b store.Board) string {
 	if b.Status == "draft" && b.ReturnNote != "" {
