@@ -154,7 +154,7 @@ func TestDisabledUserSessionEnds(t *testing.T) {
 	}
 	hq := a.login("hq.fars")
 	id := a.ids["gov.pasargad"]
-	res := a.post(hq, "/admin/users/"+itoa(id)+"/disable", url.Values{"version": {"1"}})
+	res := a.post(hq, "/admin/users/"+itoa(id)+"/disable", url.Values{"version": {"1"}, "confirm": {"yes"}})
 	if res.status != http.StatusSeeOther {
 		t.Fatalf("disable: %d", res.status)
 	}

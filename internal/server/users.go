@@ -181,6 +181,11 @@ func (s *Server) userSetDisabled(w http.ResponseWriter, r *http.Request, disable
 		s.render(w, r, http.StatusUnprocessableEntity, users.Show(u, f))
 		return
 	}
+	// Disabling ends the user's sessions: ask first, unless the page was drawn from an older version and
+	// the change is refused anyway.
+	if disabled && formVersion(f) == u.Version && !s.confirmed(w, r, f, users.DisableQuestion(u), userPath(u.ID)) {
+		return
+	}
 	err := s.store.SetUserDisabled(r.Context(), actor(r), p.Scope, u.ID, formVersion(f), disabled)
 	flash := "users.enabled"
 	if disabled {
@@ -214,6 +219,8 @@ func (s *Server) userPassword(w http.ResponseWriter, r *http.Request) {
 	err = s.store.ResetPassword(r.Context(), actor(r), p.Scope, u.ID, formVersion(f), hash)
 	s.afterUserChange(w, r, u, err, "users.password_reset")
 }
+
+func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
 
 // afterUserChange redirects on success, and on a version conflict shows the current record with a message.
 func (s *Server) afterUserChange(w http.ResponseWriter, r *http.Request, u store.User, err error, flash string) {

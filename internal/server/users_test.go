@@ -81,7 +81,7 @@ func TestUserDisableEnableReset(t *testing.T) {
 	a := newTestApp(t)
 	hq := a.login("hq.fars")
 	id := itoa(a.ids["observer"])
-	if res := a.post(hq, "/admin/users/"+id+"/disable", url.Values{"version": {"1"}}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/admin/users/"+id+"/disable", url.Values{"version": {"1"}, "confirm": {"yes"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("disable: %d", res.status)
 	}
 	mustContain(t, a.get(hq, "/admin/users/"+id).body, "غیرفعال")

@@ -42,3 +42,9 @@ func placeOf(ctx context.Context, u store.User) string {
 func isLocked(ctx context.Context, u store.User) bool {
 	return u.LockedUntil != nil && u.LockedUntil.After(reqctx.From(ctx).Now)
 }
+
+// DisableQuestion asks before HQ disables u's account.
+func DisableQuestion(u store.User) components.Question {
+	return components.Question{What: i18n.M("confirm.user_disable", i18n.ArgText("username", u.Username), i18n.ArgText("name", u.FullName)),
+		Yes: i18n.M("users.disable"), Danger: true}
+}
