@@ -165,7 +165,8 @@ func (s *Server) candidateImportPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // candidateImport previews an uploaded file (each row ready or with its problems, by the same checks as
-// the form, duplicates inside the file included) or, with confirm, imports the ready rows of a preview.
+// the form, duplicates inside the file included) or, with import (a preview's id) and confirm=yes, imports
+// the ready rows of that preview.
 // The body is read part by part as it arrives.
 func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 	if !auth.FromContext(r.Context()).Can(auth.RegisterCandidates) {
@@ -196,6 +197,7 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 		refuse(problem(i18n.M("err.file")))
 		return
 	}
+	var importID, confirm string // a preview's confirmation: its id, and the answer to the question
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -206,18 +208,22 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		switch part.FormName() {
+		case "import":
+			v, _ := io.ReadAll(io.LimitReader(part, 20))
+			importID = string(v)
 		case "confirm":
 			v, _ := io.ReadAll(io.LimitReader(part, 20))
-			if id, ok := pathID(string(v)); ok {
-				s.candidateImportConfirm(w, r, id)
-				return
-			}
+			confirm = string(v)
 		case "file":
 			if part.FileName() != "" { // a form sent without a chosen file has an empty one
 				s.candidateImportPreview(w, r, part)
 				return
 			}
 		}
+	}
+	if id, ok := pathID(importID); ok {
+		s.candidateImportConfirm(w, r, id, confirm)
+		return
 	}
 	refuse(problem(i18n.M("err.file")))
 }
@@ -418,9 +424,25 @@ func (s *Server) candidateImportShow(w http.ResponseWriter, r *http.Request) {
 	s.renderImport(w, r, http.StatusOK, components.NewForm(), &imp)
 }
 
-func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, id int64) {
+// candidateImportConfirm registers the ready rows of preview id once asked: confirm is the answer, yes.
+func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, id int64, confirm string) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
+	imp, err := s.store.ImportByID(ctx, p.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	f := components.NewForm()
+	f.Values.Set("import", strconv.FormatInt(id, 10))
+	f.Values.Set("confirm", confirm)
+	if imp.ImportedAt == nil && !s.confirmed(w, r, f, candidates.ImportQuestion(imp), "/candidates/import") {
+		return
+	}
 	n, err := s.store.ConfirmImport(ctx, actor(r), p.Scope.ProvinceID, id)
 	var stale *store.StaleImportError
 	switch {

@@ -56,7 +56,7 @@ func (a *testApp) upload(c *http.Client, name string, data []byte, fields ...str
 	return response{status: res.StatusCode, header: res.Header, body: string(b)}
 }
 
-var confirmID = regexp.MustCompile(`name="confirm" value="(\d+)"`)
+var confirmID = regexp.MustCompile(`name="import" value="(\d+)"`)
 
 const importHeader = "full_name,father_name,national_id,gender,birth_date,education,occupation,constituency,phone,tracking_id,veteran,military_service,listed_post,certificate_date,resignation_date\n"
 
@@ -89,10 +89,10 @@ func TestCandidateImport(t *testing.T) {
 		t.Fatalf("rejected file: %d\n%s", rejected.status, rejected.body)
 	}
 	// Another user cannot confirm or read it.
-	if res := a.upload(a.login("hq.fars"), "", nil, "confirm", m[1]); res.status != http.StatusNotFound {
+	if res := a.upload(a.login("hq.fars"), "", nil, "import", m[1], "confirm", "yes"); res.status != http.StatusNotFound {
 		t.Fatalf("confirming another user's import: %d", res.status)
 	}
-	if res := a.upload(gov, "", nil, "confirm", m[1]); res.status != http.StatusSeeOther {
+	if res := a.upload(gov, "", nil, "import", m[1], "confirm", "yes"); res.status != http.StatusSeeOther {
 		t.Fatalf("confirm: %d\n%s", res.status, res.body)
 	}
 	if n := a.count(`SELECT count(*) FROM candidates WHERE name_norm = 'علیکاظمی' AND national_id = $1`, nid(11)); n != 1 {
@@ -105,7 +105,7 @@ func TestCandidateImport(t *testing.T) {
 		t.Error("the import is not audited")
 	}
 	// Confirming twice does nothing; importing the same file again adds nothing.
-	if res := a.upload(gov, "", nil, "confirm", m[1]); res.status != http.StatusConflict {
+	if res := a.upload(gov, "", nil, "import", m[1], "confirm", "yes"); res.status != http.StatusConflict {
 		t.Fatalf("second confirm: %d", res.status)
 	}
 	again := a.upload(gov, "candidates.csv", []byte(file))
@@ -132,7 +132,7 @@ func TestCandidateImportIsAllOrNothing(t *testing.T) {
 	if res := a.post(a.login("hq.fars"), "/candidates", candidateForm("پ", nid(22), "beyza")); res.status != http.StatusSeeOther {
 		t.Fatalf("register meanwhile: %d", res.status)
 	}
-	res = a.upload(gov, "", nil, "confirm", m[1])
+	res = a.upload(gov, "", nil, "import", m[1], "confirm", "yes")
 	if res.status != http.StatusConflict {
 		t.Fatalf("stale confirm: %d", res.status)
 	}

@@ -91,7 +91,7 @@ func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, f components.
 		}
 	}
 	s.render(w, r, http.StatusOK, components.ConfirmPage(components.Confirmation{Question: q, Action: r.URL.Path, Values: vals,
-		Back: localPath(back)}))
+		Back: localPath(back), Multipart: strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")}))
 	return false
 }
 

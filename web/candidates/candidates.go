@@ -213,3 +213,18 @@ func ruleForm(d RulesData, r store.CandidateRule) components.Form {
 	}
 	return f
 }
+
+// uploadForm is the upload form's part of d.Form: with a preview shown, the form's own error is the
+// preview's (it was not imported) and shows there.
+func uploadForm(d ImportData) components.Form {
+	if d.Preview == nil {
+		return d.Form
+	}
+	return d.Form.Without("")
+}
+
+// ImportQuestion asks before the ready rows of a preview are registered.
+func ImportQuestion(p store.CandidateImport) components.Question {
+	return components.Question{What: i18n.M("confirm.import", i18n.ArgNum("ready", p.Ready), i18n.ArgText("file", p.FileName)),
+		Yes: i18n.M("candidates.import_confirm", i18n.ArgNum("ready", p.Ready))}
+}

@@ -38,9 +38,10 @@ func ConfirmAttrs(ctx context.Context, q Question) templ.Attributes {
 // fields again to Action with confirm=yes, or goes Back having changed nothing.
 type Confirmation struct {
 	Question
-	Action string
-	Values url.Values
-	Back   string
+	Action    string
+	Values    url.Values
+	Back      string
+	Multipart bool // the act is read as a file upload is, part by part
 }
 
 // hidden is the fields to post again, in a stable order.
