@@ -37,8 +37,7 @@ var en = map[string]string{
 	"field.district":  "District",
 	"field.committee": "Committee",
 
-	"form.choose":     "— choose —",
-	"form.has_errors": "The form has errors; correct the marked fields.",
+	"form.choose": "— choose —",
 
 	"err.required":           "Fill in this field.",
 	"err.too_long":           "This value is too long.",

@@ -37,8 +37,7 @@ var fa = map[string]string{
 	"field.district":  "بخش",
 	"field.committee": "کمیته",
 
-	"form.choose":     "— انتخاب کنید —",
-	"form.has_errors": "فرم خطا دارد؛ موارد مشخص‌شده را اصلاح کنید.",
+	"form.choose": "— انتخاب کنید —",
 
 	"err.required":           "این فیلد را پر کنید.",
 	"err.too_long":           "این مقدار بیش از اندازه طولانی است.",
