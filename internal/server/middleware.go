@@ -160,6 +160,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		info.UserID = u.ID
 		ctx = auth.NewContext(ctx, u.Principal())
+		if r.Method == http.MethodGet {
+			ctx = s.restoreKeptForm(ctx, r, u.ID)
+		}
 		if _, err := r.Cookie(langCookie); err != nil {
 			lang, _ := i18n.Parse(u.Lang) // the browser has no choice of its own: use the saved one
 			ctx = i18n.NewContext(ctx, lang)
@@ -182,10 +185,15 @@ func language(next http.Handler) http.Handler {
 	})
 }
 
-// requireLogin sends anonymous requests to the login page, remembering where they were going.
+// requireLogin sends anonymous requests to the login page, remembering where they were going; a form
+// posted after its session ended is kept for its user (keepForm).
 func (s *Server) requireLogin(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if auth.FromContext(r.Context()) == nil {
+			if r.Method == http.MethodPost {
+				s.keepForm(w, r)
+				return
+			}
 			target := "/login"
 			if r.Method == http.MethodGet && r.URL.Path != "/" {
 				target += "?next=" + url.QueryEscape(r.URL.RequestURI())

@@ -39,6 +39,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Sto
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Path = "/"
+	// A browser-session cookie, not one that expires with the session: after the idle timeout the browser
+	// still sends it, so that a form posted then can be kept for the user whose session it was (keepForm).
+	// The server alone decides whether a session is live.
+	sm.Cookie.Persist = false
 	s := &Server{cfg: cfg, log: log, store: st, sessions: sm, hasher: h, now: time.Now}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	go s.housekeeping(ctx, 10*time.Minute)

@@ -119,7 +119,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if _, err := r.Cookie(langCookie); err != nil {
 		setLangCookie(w, user.Lang, s.cfg.SecureCookies)
 	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, s.claimKeptForm(w, r, user.ID, next), http.StatusSeeOther)
 }
 
 // logout ends the session and starts a fresh, anonymous one with a new token.

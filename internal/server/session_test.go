@@ -199,19 +199,24 @@ func TestHousekeeping(t *testing.T) {
 	a.login("hq.fars")
 	a.post(a.client(), "/login", url.Values{"username": {"nobody"}, "password": {"x"}})
 	ctx := t.Context()
-	if _, err := a.st.Pool().Exec(ctx, `UPDATE sessions SET expiry = now() - interval '1 minute'`); err != nil {
+	// A session ended 13 hours ago names its user no more; a form kept 3 hours ago is past its life.
+	if _, err := a.st.Pool().Exec(ctx, `UPDATE sessions SET expiry = now() - interval '13 hours'`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.st.Pool().Exec(ctx, `UPDATE login_failures SET at = now() - interval '2 days'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.Pool().Exec(ctx, `INSERT INTO pending_forms (token, user_id, action, page, form_values, created_at)
+		VALUES ('old', $1, '/profile/lang', '/profile', '{"lang": ["en"]}', now() - interval '3 hours')`, a.ids["hq.fars"]); err != nil {
 		t.Fatal(err)
 	}
 	hk, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { a.s.housekeeping(hk, 10*time.Millisecond); close(done) }()
 	deadline := time.Now().Add(5 * time.Second)
-	for a.count(`SELECT count(*) FROM sessions`)+a.count(`SELECT count(*) FROM login_failures`) != 0 {
+	for a.count(`SELECT count(*) FROM sessions`)+a.count(`SELECT count(*) FROM login_failures`)+a.count(`SELECT count(*) FROM pending_forms`) != 0 {
 		if time.Now().After(deadline) {
-			t.Fatal("expired sessions and old failures were not removed")
+			t.Fatal("ended sessions, old failures and old kept forms were not removed")
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -126,9 +126,13 @@ func (s *Store) LoggedOut(ctx context.Context, a audit.Actor, provinceID int64) 
 	})
 }
 
-// DeleteExpired removes expired sessions and failed logins older than a day, which no limit counts any more.
+// DeleteExpired removes sessions ended more than EndedSessionKept ago, forms kept longer than
+// PendingFormLife, and failed logins older than a day, which no limit counts any more.
 func (s *Store) DeleteExpired(ctx context.Context) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`); err != nil {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now() - $1::interval`, EndedSessionKept); err != nil {
+		return err
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM pending_forms WHERE created_at < now() - $1::interval`, PendingFormLife); err != nil {
 		return err
 	}
 	_, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE at < now() - interval '1 day'`)

@@ -274,13 +274,30 @@ func TestDeleteExpired(t *testing.T) {
 		keep  bool
 	}{
 		{"expired-long-ago", -48 * time.Hour, false},
-		{"expired-just-now", -time.Second, false},
+		{"ended-13-hours-ago", -13 * time.Hour, false},
+		// An ended session still names its user for a while, so that a form posted with it is kept.
+		{"ended-11-hours-ago", -11 * time.Hour, true},
+		{"expired-just-now", -time.Second, true},
 		{"valid-soon", time.Minute, true},
 		{"valid-long", 12 * time.Hour, true},
 	}
 	for _, s := range sessions {
 		f.exec(`INSERT INTO sessions (token, data, expiry) VALUES ($1, '\x00'::bytea, now() + make_interval(secs => $2))`,
 			s.token, s.in.Seconds())
+	}
+	forms := []struct {
+		user string
+		ago  time.Duration
+		keep bool
+	}{
+		{"gov.marvdasht", 3 * time.Hour, false},
+		{"gov.pasargad", 2*time.Hour + time.Minute, false},
+		{"hq.fars", 2*time.Hour - time.Minute, true},
+		{"observer.fars", 0, true},
+	}
+	for _, pf := range forms {
+		f.exec(`INSERT INTO pending_forms (token, user_id, action, page, form_values, created_at)
+			VALUES ($1, $2, '/x', '/', '{}', now() - make_interval(secs => $3))`, pf.user, f.user[pf.user], pf.ago.Seconds())
 	}
 	failures := []struct {
 		username string
@@ -307,6 +324,11 @@ func TestDeleteExpired(t *testing.T) {
 	for _, fl := range failures {
 		if got := f.count(`SELECT count(*) FROM login_failures WHERE username = $1`, fl.username) == 1; got != fl.keep {
 			t.Errorf("failure %s kept = %v, want %v", fl.username, got, fl.keep)
+		}
+	}
+	for _, pf := range forms {
+		if got := f.count(`SELECT count(*) FROM pending_forms WHERE token = $1`, pf.user) == 1; got != pf.keep {
+			t.Errorf("form kept %v ago: kept = %v, want %v", pf.ago, got, pf.keep)
 		}
 	}
 }
