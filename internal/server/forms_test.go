@@ -1,0 +1,204 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A form that comes back with errors opens with a summary linking each error to its field, and its action
+// carries its id, so the browser lands on it; every posted form of the portal is drawn so.
+func TestErrorSummary(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	board := a.boardID("marvdasht", "")
+	gov := a.login("gov.marvdasht")
+
+	res := a.post(gov, "/boards/"+board+"/members", url.Values{"full_name": {"رضا"}, "national_id": {"123"}, "role": {"trusted"}})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid member: %d", res.status)
+	}
+	summary := between(res.body, `<form method="post" action="/boards/`+board+`/members#add-member" id="add-member"`, `</form>`)
+	mustContain(t, summary, `class="error-summary" role="alert"`, `autofocus`, "این فرم ثبت نشد",
+		`<a href="#f-national_id">کد ملی: کد ملی معتبر نیست`)
+	mustContain(t, res.body, `id="f-national_id"`)
+	// Only the form that was posted has a summary.
+	if n := strings.Count(res.body, `class="error-summary"`); n != 1 {
+		t.Errorf("%d error summaries on the page", n)
+	}
+
+	res = a.post(gov, "/boards/"+board+"/pool", url.Values{"full_name": {""}, "national_id": {nid(1)}})
+	summary = between(res.body, `id="add-pool"`, `</form>`)
+	mustContain(t, summary, `<a href="#f-pool-full_name">نام و نام خانوادگی: این فیلد را پر کنید.</a>`)
+
+	// A form-level error is listed without a link.
+	res = a.post(a.client(), "/login", url.Values{"username": {"gov.marvdasht"}, "password": {"wrong"}})
+	mustContain(t, between(res.body, `id="login-form"`, `</form>`), `class="error-summary"`, "<li>نام کاربری یا گذرواژه نادرست است")
+
+	// Every posted form is drawn with the summary's frame: its id in its action, the page it is on.
+	hq := a.login("hq.fars")
+	for page, action := range map[string]string{
+		"/boards/" + board:    "/boards/" + board + "/return#return-form",
+		"/admin/users/new":    "/admin/users#user-form",
+		"/profile":            "/profile/password#password-form",
+		"/counties/marvdasht": "/counties/marvdasht/sizes#sizes-form",
+		"/candidates/new":     "/candidates#candidate-form",
+		"/candidates/import":  "/candidates/import#import-form",
+	} {
+		body := a.get(hq, page).body
+		if page == "/boards/"+board {
+			body = a.get(gov, page).body // HQ sees the review only of a submitted board
+			action = "/boards/" + board + "/members#add-member"
+		}
+		mustContain(t, body, `action="`+action+`"`, `name="form_page" value="`+page+`"`)
+	}
+}
+
+func between(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	s = s[i:]
+	if j := strings.Index(s, to); j >= 0 {
+		return s[:j]
+	}
+	return s
+}
+
+// A successful "add" returns to its form, which shows the message, so that a pool of 30 is entered
+// without scrolling back to the form each time.
+func TestAddReturnsToItsForm(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	board := a.boardID("marvdasht", "")
+	gov := a.login("gov.marvdasht")
+	res := a.post(gov, "/boards/"+board+"/pool", url.Values{"full_name": {"معتمد یک"}, "national_id": {nid(1)}})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/boards/"+board+"#add-pool" {
+		t.Fatalf("pool add: %d %q", res.status, res.header.Get("Location"))
+	}
+	page := a.get(gov, "/boards/"+board).body
+	mustContain(t, between(page, `id="add-pool"`, `</form>`), `role="status"`, "به فهرست معتمدین افزوده شد")
+	mustNotContain(t, between(page, `<main`, `<h1>`), `role="status"`)
+	res = a.post(gov, "/boards/"+board+"/members", member("رئیس", nid(100), "chair", "governor"))
+	if res.header.Get("Location") != "/boards/"+board+"#add-member" {
+		t.Fatalf("member add went to %q", res.header.Get("Location"))
+	}
+	mustContain(t, between(a.get(gov, "/boards/"+board).body, `id="add-member"`, `</form>`), `role="status"`)
+	// Other changes still report at the page's top.
+	a.post(gov, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۳"}})
+	mustContain(t, between(a.get(gov, "/boards/"+board).body, `<main`, `<h1>`), `role="status"`)
+}
+
+var confirmPage = regexp.MustCompile(`<form method="post" action="([^"]+)">(.*?)<input type="hidden" name="confirm" value="yes">`)
+
+// confirmation checks that res is the confirmation page (200) posting back to action, naming what it
+// must, and returns the fields it posts again.
+func confirmation(t *testing.T, res response, action string, names ...string) url.Values {
+	t.Helper()
+	if res.status != http.StatusOK {
+		t.Fatalf("posted without confirmation: %d, want the confirmation page (200)", res.status)
+	}
+	mustContain(t, res.body, "پیش از ادامه بررسی کنید", "هنوز چیزی تغییر نکرده است", "انصراف")
+	mustContain(t, res.body, names...)
+	m := confirmPage.FindStringSubmatch(res.body)
+	if m == nil || m[1] != action {
+		t.Fatalf("the confirmation page does not post back to %s: %v", action, m)
+	}
+	vals := url.Values{}
+	for _, h := range regexp.MustCompile(`name="([^"]+)" value="([^"]*)"`).FindAllStringSubmatch(m[2], -1) {
+		vals.Add(h[1], h[2])
+	}
+	vals.Set("confirm", "yes")
+	return vals
+}
+
+// Deleting a member or a pool entry, approving a board, disabling a user and confirming an import ask
+// first: posted without confirm=yes they answer with a page that says what will happen, naming the
+// record, and change nothing; posted again from that page, they are done.
+func TestConfirmBeforeWhatCannotBeUndone(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	board := a.boardID("marvdasht", "")
+	gov, hq := a.login("gov.marvdasht"), a.login("hq.fars")
+	a.composeLegal(gov, board)
+	countRows := func(sql string, args ...any) int { return a.count(sql, args...) }
+
+	t.Run("member", func(t *testing.T) {
+		var id int64
+		_ = a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_members WHERE national_id = $1`, nid(14)).Scan(&id)
+		path := "/boards/" + board + "/members/" + itoa(id) + "/delete"
+		again := confirmation(t, a.post(gov, path, url.Values{}), path, "«معتمد 14» از هیئت اجرایی شهرستان مرودشت حذف شود؟")
+		if countRows(`SELECT count(*) FROM board_members WHERE id = $1`, id) != 1 {
+			t.Fatal("asking deleted the member")
+		}
+		if res := a.post(gov, path, again); res.status != http.StatusSeeOther || countRows(`SELECT count(*) FROM board_members WHERE id = $1`, id) != 0 {
+			t.Fatalf("confirmed delete: %d", res.status)
+		}
+		a.post(gov, "/boards/"+board+"/members", member("معتمد 14", nid(14), "alternate", ""))
+	})
+	t.Run("pool", func(t *testing.T) {
+		a.post(gov, "/boards/"+board+"/pool", url.Values{"full_name": {"تازه‌وارد"}, "national_id": {nid(40)}})
+		var id int64
+		_ = a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_pool WHERE national_id = $1`, nid(40)).Scan(&id)
+		path := "/boards/" + board + "/pool/" + itoa(id) + "/delete"
+		again := confirmation(t, a.post(gov, path, url.Values{}), path, "«تازه‌وارد» از فهرست معتمدین هیئت اجرایی شهرستان مرودشت حذف شود؟")
+		if countRows(`SELECT count(*) FROM board_pool WHERE id = $1`, id) != 1 {
+			t.Fatal("asking deleted the pool entry")
+		}
+		if res := a.post(gov, path, again); res.status != http.StatusSeeOther || countRows(`SELECT count(*) FROM board_pool WHERE id = $1`, id) != 0 {
+			t.Fatalf("confirmed delete: %d", res.status)
+		}
+	})
+	t.Run("approve", func(t *testing.T) {
+		// A change to the pool voids its approval: it is recorded again.
+		a.post(gov, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۳/ن"}})
+		if res := a.post(gov, "/boards/"+board+"/submit", url.Values{}); res.status != http.StatusSeeOther {
+			t.Fatalf("submit: %d", res.status)
+		}
+		path := "/boards/" + board + "/approve"
+		again := confirmation(t, a.post(hq, path, url.Values{"submission": {a.seen(hq, board)}}), path,
+			"ترکیب هیئت اجرایی شهرستان مرودشت (ارسال شماره ۱) تأیید شود؟")
+		if again.Get("submission") != "1" {
+			t.Errorf("the confirmation posts submission %q again", again.Get("submission"))
+		}
+		if a.boardStatus(board) != "submitted" {
+			t.Fatal("asking approved the board")
+		}
+		if res := a.post(hq, path, again); res.status != http.StatusSeeOther || a.boardStatus(board) != "approved" {
+			t.Fatalf("confirmed approval: %d", res.status)
+		}
+	})
+	t.Run("disable", func(t *testing.T) {
+		id := itoa(a.ids["observer"])
+		path := "/admin/users/" + id + "/disable"
+		again := confirmation(t, a.post(hq, path, url.Values{"version": {"1"}}), path, "حساب «observer» (فاطمه صادقی) غیرفعال شود؟")
+		if countRows(`SELECT count(*) FROM users WHERE id = $1 AND disabled_at IS NULL`, id) != 1 {
+			t.Fatal("asking disabled the user")
+		}
+		if res := a.post(hq, path, again); res.status != http.StatusSeeOther || countRows(`SELECT count(*) FROM users WHERE id = $1 AND disabled_at IS NOT NULL`, id) != 1 {
+			t.Fatalf("confirmed disable: %d", res.status)
+		}
+	})
+	t.Run("import", func(t *testing.T) {
+		res := a.upload(gov, "نامزدها.csv", []byte(importHeader+"الف,ب,"+nid(61)+",female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n"))
+		m := confirmID.FindStringSubmatch(res.body)
+		if m == nil {
+			t.Fatalf("no preview:\n%s", res.body)
+		}
+		again := confirmation(t, a.upload(gov, "", nil, "import", m[1]), "/candidates/import", "۱ داوطلب از فایل «نامزدها.csv» یکجا ثبت شوند؟")
+		if countRows(`SELECT count(*) FROM candidates`) != 0 {
+			t.Fatal("asking imported the file")
+		}
+		if res := a.post(gov, "/candidates/import", again); res.status != http.StatusSeeOther || countRows(`SELECT count(*) FROM candidates`) != 1 {
+			t.Fatalf("confirmed import: %d\n%s", res.status, res.body)
+		}
+	})
+	// The forms say the same where JavaScript asks.
+	mustContain(t, a.get(hq, "/admin/users/"+itoa(a.ids["committee"])).body, `data-confirm="حساب «committee» (سارا جعفری) غیرفعال شود؟`,
+		`data-confirm-yes="غیرفعال کردن حساب"`, `data-confirm-no="انصراف"`)
+}
