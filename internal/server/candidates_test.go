@@ -310,7 +310,7 @@ func TestCandidateRulesPage(t *testing.T) {
 		t.Fatalf("refused edits changed %d rules", n)
 	}
 	page := a.get(national, "/candidates/rules")
-	mustContain(t, page.body, `action="/candidates/rules/councils#crule-form-councils"`)
+	mustContain(t, page.body, `action="/candidates/rules/councils"`)
 	mustNotContain(t, page.body, "ستاد انتخابات کشور (وزارت کشور) آن‌ها را نگه می‌دارد")
 	bad := url.Values{}
 	for k, v := range form {

@@ -20,9 +20,13 @@ const PageField = "form_page"
 
 // PostForm is a form that posts to action, with id as its element id. Its fields (Field, Select, TextArea,
 // Checkbox, FileInput) are drawn first, so that the form can open with a summary of its errors linking
-// to each of them; the action carries the id as its fragment, so that after a post the browser lands on
-// the form and not at the top of a long page. It also shows the form's own one-time message and, on the
-// page that brings back a form kept across a login, the kept values.
+// to each of them; the summary takes the focus as the page loads (autofocus), so that after a post the
+// browser lands on the form and not at the top of a long page. A redirect to the form's id
+// (/boards/7#add-pool) lands there too, and the form shows the message of that redirect. On the page that
+// brings back a form kept across a login, it shows the kept values.
+//
+// The action carries no fragment: a redirect after the post would inherit it and scroll to a form that
+// has nothing to say.
 func PostForm(f Form, action templ.SafeURL, id, class string) templ.Component {
 	return wrapForm(f, http.MethodPost, action, id, class, "")
 }
@@ -78,7 +82,6 @@ func wrapForm(f Form, method string, action templ.SafeURL, id, class, enctype st
 		v := formView{f: f, method: strings.ToLower(method), action: action, id: id, class: class, enctype: enctype,
 			restored: st.restored != nil, fields: st.fields}
 		if method == http.MethodPost {
-			v.action += templ.SafeURL("#" + id)
 			v.page = formPage(ctx, f)
 		}
 		if info := reqctx.From(ctx); info.FlashForm == id {
