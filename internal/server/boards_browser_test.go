@@ -24,13 +24,13 @@ func loginAs(b *browsertest.Browser, base, username string) {
 	)
 }
 
-// submit clicks a form's button and waits for the next page's message; the old page's messages are removed
-// first so that they cannot be mistaken for the new one's.
+// submit clicks a form's button and waits for the next page's message or error summary; the old page's
+// are removed first so that they cannot be mistaken for the new one's.
 func submit(b *browsertest.Browser, button string) {
 	b.Run(
-		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('.alert').forEach(e => e.remove())`),
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('.alert, .error-summary').forEach(e => e.remove())`),
 		chromedp.Click(chromedp.CSS(button)),
-		chromedp.WaitVisible(chromedp.CSS(".alert")),
+		chromedp.WaitVisible(chromedp.CSS(".alert, .error-summary")),
 	)
 }
 
@@ -118,7 +118,7 @@ func TestBrowserBoardReview(t *testing.T) {
 	if err := a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_members WHERE national_id = $1`, nid(14)).Scan(&alternate); err != nil {
 		t.Fatal(err)
 	}
-	submit(b, fmt.Sprintf(`form[action="/boards/%s/members/%d/delete"] button`, board, alternate))
+	confirmInDialog(t, b, fmt.Sprintf(`form[action="/boards/%s/members/%d/delete"] button`, board, alternate), "«معتمد 14» از هیئت اجرایی شهرستان مرودشت حذف شود؟")
 	if !strings.Contains(b.Text(".violations"), "علی‌البدل") {
 		t.Errorf("four alternates are not flagged: %q", b.Text(".violations"))
 	}
@@ -137,7 +137,7 @@ func TestBrowserBoardReview(t *testing.T) {
 	if !strings.Contains(b.Text(".changes"), "معتمد 20") {
 		t.Errorf("the diff does not show the added member: %q", b.Text(".changes"))
 	}
-	submit(b, `form[action$="/approve"] button`)
+	confirmInDialog(t, b, `form[action$="/approve"] button`, "(ارسال شماره ۲) تأیید شود؟")
 	b.Check("approved")
 	b.Visit(a.srv.URL + "/boards/" + board + "/print")
 	if !strings.Contains(b.Text("main"), "امضای رئیس هیئت") {

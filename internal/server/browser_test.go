@@ -102,7 +102,7 @@ func TestBrowserHQPages(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-username"), "hq.fars"),
 		chromedp.SendKeys(chromedp.ID("f-password"), "wrong password"),
 		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".alert-error")),
+		chromedp.WaitVisible(chromedp.CSS(".error-summary")),
 	)
 	b.Check("login-failed")
 	b.Run(
@@ -123,7 +123,7 @@ func TestBrowserHQPages(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("f-role"), "governor"),
 		chromedp.SendKeys(chromedp.ID("f-password"), "long-password-1"),
 		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".alert-error")),
+		chromedp.WaitVisible(chromedp.CSS(".error-summary")),
 	)
 	b.Check("user-form-errors")
 	if got := b.Attr("#f-username", "value"); got != "gov.beyza" {
