@@ -656,7 +656,7 @@ func TestCandidateImportCleansText(t *testing.T) {
 	if strings.ContainsAny(rejected, "\x00\x07\x1b\u202e") || !strings.Contains(rejected, "نادرست,رضا") {
 		t.Errorf("rejected.csv: %q", rejected)
 	}
-	if res := a.upload(gov, "", nil, "confirm", m[1]); res.status != http.StatusSeeOther {
+	if res := a.upload(gov, "", nil, "import", m[1], "confirm", "yes"); res.status != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", res.status)
 	}
 	var name, occupation string
@@ -716,7 +716,7 @@ func TestCandidateImportAtTheRowLimit(t *testing.T) {
 		t.Fatal("no confirmation form")
 	}
 	start = time.Now()
-	if res := a.upload(gov, "", nil, "confirm", m[1]); res.status != http.StatusSeeOther {
+	if res := a.upload(gov, "", nil, "import", m[1], "confirm", "yes"); res.status != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", res.status)
 	}
 	t.Logf("confirmation of %d rows (locks held within it): %v", maxImportRows, time.Since(start))

@@ -93,7 +93,7 @@ func TestAddReturnsToItsForm(t *testing.T) {
 	mustContain(t, between(a.get(gov, "/boards/"+board).body, `<main`, `<h1>`), `role="status"`)
 }
 
-var confirmPage = regexp.MustCompile(`<form method="post" action="([^"]+)">(.*?)<input type="hidden" name="confirm" value="yes">`)
+var confirmPage = regexp.MustCompile(`<form method="post" action="([^"]+)"[^>]*>(.*?)<input type="hidden" name="confirm" value="yes">`)
 
 // confirmation checks that res is the confirmation page (200) posting back to action, naming what it
 // must, and returns the fields it posts again.
@@ -104,7 +104,7 @@ func confirmation(t *testing.T, res response, action string, names ...string) ur
 	}
 	mustContain(t, res.body, "پیش از ادامه بررسی کنید", "هنوز چیزی تغییر نکرده است", "انصراف")
 	mustContain(t, res.body, names...)
-	m := confirmPage.FindStringSubmatch(res.body)
+	m := confirmPage.FindStringSubmatch(between(res.body, `class="card confirm-step"`, "</section>"))
 	if m == nil || m[1] != action {
 		t.Fatalf("the confirmation page does not post back to %s: %v", action, m)
 	}
@@ -190,11 +190,14 @@ func TestConfirmBeforeWhatCannotBeUndone(t *testing.T) {
 		if m == nil {
 			t.Fatalf("no preview:\n%s", res.body)
 		}
-		again := confirmation(t, a.upload(gov, "", nil, "import", m[1]), "/candidates/import", "۱ داوطلب از فایل «نامزدها.csv» یکجا ثبت شوند؟")
+		res = a.upload(gov, "", nil, "import", m[1])
+		again := confirmation(t, res, "/candidates/import", "۱ داوطلب از فایل «نامزدها.csv» یکجا ثبت شوند؟")
+		// The page posts the fields again as the preview did, as a file upload is read.
+		mustContain(t, res.body, `action="/candidates/import" enctype="multipart/form-data"`)
 		if countRows(`SELECT count(*) FROM candidates`) != 0 {
 			t.Fatal("asking imported the file")
 		}
-		if res := a.post(gov, "/candidates/import", again); res.status != http.StatusSeeOther || countRows(`SELECT count(*) FROM candidates`) != 1 {
+		if res := a.upload(gov, "", nil, "import", again.Get("import"), "confirm", again.Get("confirm")); res.status != http.StatusSeeOther || countRows(`SELECT count(*) FROM candidates`) != 1 {
 			t.Fatalf("confirmed import: %d\n%s", res.status, res.body)
 		}
 	})
