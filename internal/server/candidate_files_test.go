@@ -830,7 +830,7 @@ func TestCandidateImportPreviewPages(t *testing.T) {
 		len(rejectedNames) != 30 || rejectedNames[0] != "رد 100" || rejectedNames[29] != "رد 129" {
 		t.Errorf("second page of rejected rows: %d, %d ready, rejected %q", page.status, len(readyNames), rejectedNames)
 	}
-	mustContain(t, page.body, "صفحه ۲ از ۲", `name="confirm" value="`+id+`"`)
+	mustContain(t, page.body, "صفحه ۲ از ۲", `name="import" value="`+id+`"`)
 	// A page past the end is the last one.
 	readyNames, _ = tables(a.get(gov, "/candidates/import/"+id+"?ready=9").body)
 	if len(readyNames) != 20 || readyNames[19] != "آماده 119" {
@@ -841,7 +841,7 @@ func TestCandidateImportPreviewPages(t *testing.T) {
 			t.Errorf("another user's %s: %d", path, res.status)
 		}
 	}
-	if res := a.upload(gov, "", nil, "confirm", id); res.status != http.StatusSeeOther {
+	if res := a.upload(gov, "", nil, "import", id, "confirm", "yes"); res.status != http.StatusSeeOther {
 		t.Fatalf("confirm: %d", res.status)
 	}
 	if n := a.count(`SELECT count(*) FROM candidates WHERE full_name LIKE 'آماده %'`); n != 120 {
@@ -959,7 +959,8 @@ func TestCandidateImportMaximalFileMemory(t *testing.T) {
 			}
 			var confirm bytes.Buffer
 			mw := multipart.NewWriter(&confirm)
-			_ = mw.WriteField("confirm", m[1])
+			_ = mw.WriteField("import", m[1])
+			_ = mw.WriteField("confirm", "yes")
 			_ = mw.Close()
 			rec = nil
 			start = time.Now()
