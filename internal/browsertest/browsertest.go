@@ -4,7 +4,9 @@
 // each page, and Run with chromedp actions such as chromedp.SendKeys and
 // chromedp.Click to fill in and submit forms; each Visit or Check writes a PNG
 // into ArtifactsDir and fails the test for every serious or critical
-// accessibility violation. Set SETAD_CHROMIUM to choose the browser,
+// accessibility violation. SetViewport switches between a desktop screen and
+// a phone (an emulated Android device, touch and all), and PageWidth tells
+// whether a page is wider than the screen. Set SETAD_CHROMIUM to choose the browser,
 // SETAD_ARTIFACTS to choose the screenshot directory, and SETAD_BROWSER=off to
 // skip these tests.
 package browsertest
@@ -22,14 +24,67 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
+// Viewport is a screen that pages are shown on.
+type Viewport int
+
+// The screens a page is checked on: Desktop is a common office screen, 1366
+// by 900 CSS pixels; Phone is a common phone held upright, 390 by 844, with
+// a mobile browser's layout, touch input and user agent; SmallPhone is the
+// narrowest phone still common, 360 by 780.
+const (
+	Desktop Viewport = iota
+	Phone
+	SmallPhone
+)
+
+// phoneUserAgent is Chrome on Android, so the page is served as to a phone.
+const phoneUserAgent = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Mobile Safari/537.36"
+
+// size is the viewport's width and height in CSS pixels.
+func (v Viewport) size() (width, height int64) {
+	switch v {
+	case Phone:
+		return 390, 844
+	case SmallPhone:
+		return 360, 780
+	}
+	return 1366, 900
+}
+
+// String names the viewport in screenshot file names.
+func (v Viewport) String() string {
+	switch v {
+	case Phone:
+		return "phone"
+	case SmallPhone:
+		return "small-phone"
+	}
+	return "desktop"
+}
+
+func (v Viewport) mobile() bool { return v == Phone || v == SmallPhone }
+
+// emulate sets the viewport height to h (the viewport's own height when h is
+// 0), keeping its width and its kind of device.
+func (v Viewport) emulate(h int64) chromedp.Action[chromedp.Void] {
+	w, vh := v.size()
+	if h == 0 {
+		h = vh
+	}
+	if v.mobile() {
+		return chromedp.EmulateViewport(w, h, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulatePortrait, chromedp.EmulateScale(2))
+	}
+	return chromedp.EmulateViewport(w, h)
+}
+
 // Settings of every Browser.
 const (
-	viewportWidth  = 1280
-	viewportHeight = 900
-	testTimeout    = 150 * time.Second
+	testTimeout = 150 * time.Second
 
 	// maxShotHeight caps the height of a full-page screenshot.
 	maxShotHeight = 16000
@@ -45,14 +100,15 @@ var axeSource string
 // Browser starts its own browser process with a fresh profile, so cookies and
 // storage are never shared between tests.
 type Browser struct {
-	t       testing.TB
-	ctx     context.Context
-	n       int      // number of Check calls so far
-	lastURL string   // the last URL given to Visit, for error messages
-	shots   []string // paths of the screenshots written so far
+	t        testing.TB
+	ctx      context.Context
+	viewport Viewport
+	n        int      // number of Check calls so far
+	lastURL  string   // the last URL given to Visit, for error messages
+	shots    []string // paths of the screenshots written so far
 }
 
-// New starts a headless Chromium for t and opens one tab with a 1280x900
+// New starts a headless Chromium for t and opens one tab with the Desktop
 // viewport. Everything it starts is stopped by t.Cleanup, and every action
 // must finish within 150 seconds of New.
 //
@@ -92,7 +148,7 @@ func New(t testing.TB) *Browser {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(viewportWidth, viewportHeight),
+		chromedp.WindowSize(1366, 900), // the Desktop viewport
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(timeoutCtx, opts...)
 	ctx, cancelTab := chromedp.NewContext(allocCtx)
@@ -105,7 +161,7 @@ func New(t testing.TB) *Browser {
 
 	b := &Browser{t: t, ctx: ctx}
 	// The first action starts the browser.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(viewportWidth, viewportHeight)); err != nil {
+	if err := chromedp.Do(ctx, Desktop.emulate(0)); err != nil {
 		t.Fatalf("browsertest: start %s: %v", execPath, err)
 	}
 	return b
@@ -160,6 +216,44 @@ func (b *Browser) Run(actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// SetViewport shows the following pages on the screen v. Chromium lays out
+// the current page again, but a page is best checked after a fresh Visit,
+// since a phone's browser reads the page's viewport settings as it loads.
+func (b *Browser) SetViewport(v Viewport) {
+	b.t.Helper()
+	ua := ""
+	if v.mobile() {
+		ua = phoneUserAgent
+	}
+	err := chromedp.Do(b.ctx,
+		v.emulate(0),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			// An empty user agent gives the browser's own back.
+			_, err := cdp.Call(ctx, t, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{UserAgent: ua})
+			return err
+		}),
+	)
+	if err != nil {
+		b.t.Fatalf("browsertest: viewport %s: %v", v, err)
+	}
+	b.viewport = v
+}
+
+// PageWidth returns how wide the page is (the root element's scrollWidth) and
+// how wide the screen is, in CSS pixels. A page wider than its screen scrolls
+// sideways. The screen is the narrower of innerWidth and the root element's
+// clientWidth: a phone's browser widens innerWidth to a page that is too wide
+// (and opens it zoomed out or shifted), so innerWidth alone would always fit.
+func (b *Browser) PageWidth() (page, screen int64) {
+	b.t.Helper()
+	w, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]int64](
+		`[document.documentElement.scrollWidth, Math.min(window.innerWidth, document.documentElement.clientWidth)]`))
+	if err != nil || len(w) != 2 {
+		b.t.Fatalf("browsertest: page width at %s: %v", b.location(), err)
+	}
+	return w[0], w[1]
+}
+
 // Visit opens url, waits until the body is ready and then calls Check with a
 // name made from the path of url.
 func (b *Browser) Visit(url string) {
@@ -175,12 +269,16 @@ func (b *Browser) Visit(url string) {
 }
 
 // Check saves a screenshot of the whole current page as
-// <TestName>-<NN>-<name>.png in ArtifactsDir, where NN counts the checks of
-// this Browser, and then runs axe-core on the page. It reports each serious
+// <TestName>-<NN>-<name>.png in ArtifactsDir (…-<name>-phone.png on the Phone
+// viewport), where NN counts the checks of this Browser, and then runs
+// axe-core on the page. It reports each serious
 // or critical violation with t.Errorf.
 func (b *Browser) Check(name string) {
 	b.t.Helper()
 	b.n++
+	if b.viewport != Desktop {
+		name += "-" + b.viewport.String()
+	}
 	file := fmt.Sprintf("%s-%02d-%s.png", sanitize(b.t.Name()), b.n, sanitize(name))
 	path := filepath.Join(ArtifactsDir(), file)
 	png, err := b.screenshot()
@@ -216,15 +314,15 @@ func (b *Browser) screenshot() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if h <= viewportHeight {
+	if _, vh := b.viewport.size(); h <= vh {
 		return chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
 	}
 	h = min(h, maxShotHeight)
-	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(viewportWidth, h)); err != nil {
+	if err := chromedp.Do(b.ctx, b.viewport.emulate(h)); err != nil {
 		return nil, err
 	}
 	png, err := chromedp.Run(b.ctx, chromedp.CaptureScreenshot())
-	if err2 := chromedp.Do(b.ctx, chromedp.EmulateViewport(viewportWidth, viewportHeight)); err == nil {
+	if err2 := chromedp.Do(b.ctx, b.viewport.emulate(0)); err == nil {
 		err = err2
 	}
 	return png, err

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"html"
 	"net/http"
@@ -59,6 +60,22 @@ const badPage = `<!doctype html>
 </body>
 </html>`
 
+// widePage has a line that does not wrap: wider than a phone, narrower than a desktop screen.
+var widePage = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>wide</title>
+</head>
+<body>
+<main>
+<h1>Wide</h1>
+<pre>` + strings.Repeat("wide ", 120/5) + `</pre>
+</main>
+</body>
+</html>`
+
 // newServer serves the pages of the tests. Its strict Content-Security-Policy
 // shows that the injection of axe-core is not blocked by one.
 func newServer(t *testing.T) *httptest.Server {
@@ -77,6 +94,9 @@ func newServer(t *testing.T) *httptest.Server {
 	})
 	mux.HandleFunc("GET /bad", func(w http.ResponseWriter, r *http.Request) {
 		page(w, badPage)
+	})
+	mux.HandleFunc("GET /wide", func(w http.ResponseWriter, r *http.Request) {
+		page(w, widePage)
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
@@ -132,6 +152,57 @@ func TestFormFlow(t *testing.T) {
 		if !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) || len(data) < 1000 {
 			t.Errorf("%s is not a PNG screenshot (%d bytes)", path, len(data))
 		}
+	}
+}
+
+// TestViewports shows a page on a desktop and on a phone: the phone is 390 CSS pixels wide, passes for a
+// phone, finds the page too wide, and its screenshot is named for it and drawn at twice the pixels.
+func TestViewports(t *testing.T) {
+	srv := newServer(t)
+	b := New(t)
+	ua := func() string {
+		s, err := chromedp.Run(b.Ctx(), chromedp.Evaluate[string](`navigator.userAgent`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	b.Visit(srv.URL + "/wide")
+	if page, screen := b.PageWidth(); screen != 1366 || page > screen {
+		t.Errorf("desktop: page %d px on a %d px screen, want it to fit 1366", page, screen)
+	}
+	if strings.Contains(ua(), "Android") {
+		t.Errorf("the desktop passes for a phone: %s", ua())
+	}
+	b.SetViewport(Phone)
+	b.Visit(srv.URL + "/wide")
+	if page, screen := b.PageWidth(); screen != 390 || page <= screen {
+		t.Errorf("phone: page %d px on a %d px screen, want a page wider than 390", page, screen)
+	}
+	if !strings.Contains(ua(), "Android") {
+		t.Errorf("the phone does not pass for one: %s", ua())
+	}
+	b.SetViewport(SmallPhone)
+	if _, screen := b.PageWidth(); screen != 360 {
+		t.Errorf("small phone: a %d px screen", screen)
+	}
+	b.SetViewport(Desktop)
+	b.Visit(srv.URL + "/wide")
+	if _, screen := b.PageWidth(); screen != 1366 || strings.Contains(ua(), "Android") {
+		t.Errorf("back on the desktop: a %d px screen, user agent %s", screen, ua())
+	}
+	want := []string{"-01-wide.png", "-02-wide-phone.png", "-03-wide.png"}
+	for i, path := range b.shots {
+		if !strings.HasSuffix(path, want[i]) {
+			t.Errorf("screenshot %d is %s, want …%s", i, filepath.Base(path), want[i])
+		}
+	}
+	png, err := os.ReadFile(b.shots[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := binary.BigEndian.Uint32(png[16:20]); w != 780 {
+		t.Errorf("the phone's screenshot is %d pixels wide, want 780", w)
 	}
 }
 
