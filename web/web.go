@@ -1,5 +1,5 @@
 // Package web holds the pages (templ components, one folder per area) and the static files (CSS, the
-// Vazirmatn font, htmx), which are embedded into the binary.
+// Vazirmatn font, htmx, the icon), which are embedded into the binary.
 package web
 
 import "embed"

@@ -91,6 +91,12 @@ func callProblems(c messageCall, key string) []string {
 				slices.Sorted(maps.Keys(passed)), lang, slices.Sorted(maps.Keys(want))))
 			continue
 		}
+		for i, name := range c.args {
+			if pluralNames(text)[name] && c.argKinds[i] != "ArgNum" {
+				problems = append(problems, fmt.Sprintf("%s: %q chooses a plural by %s, which the call passes with %s, not ArgNum",
+					c.pos, key, name, c.argKinds[i]))
+			}
+		}
 		args := make([]Arg, len(c.args))
 		for i, name := range c.args {
 			args[i] = sampleArg(c.argKinds[i], name)
@@ -101,6 +107,21 @@ func callProblems(c messageCall, key string) []string {
 		}
 	}
 	return problems
+}
+
+// pluralNames are the names that a text's plural choices ({name|one|other}) choose by.
+func pluralNames(text string) map[string]bool {
+	names := map[string]bool{}
+	for {
+		p, _, after, ok := nextPlaceholder(text)
+		if !ok {
+			return names
+		}
+		if p.forms != nil {
+			names[p.name] = true
+		}
+		text = after
+	}
 }
 
 // sampleArg is a value of the kind the caller builds.
@@ -301,6 +322,7 @@ func f(code, want string, args []i18n.Arg) {
 	_ = i18n.M("elig.too_young", args...)
 	_ = i18n.M("elig.too_young", i18n.Arg{Name: "age"})
 	_ = i18n.M("elig.too_young", i18n.ArgNum("age", 1), i18n.ArgNum("age", 2))
+	_ = i18n.M("home.boards_awaiting", i18n.ArgText("count", want))
 }
 `
 	if err := os.WriteFile(filepath.Join(dir, "x.go"), []byte(src), 0o600); err != nil {
@@ -322,6 +344,10 @@ func f(code, want string, args []i18n.Arg) {
 		if len(found) == 0 {
 			t.Errorf("call %d (%s with %v) passed the check", i, c.pattern, c.args)
 		}
+	}
+	last := calls[len(calls)-1]
+	if found := callProblems(last, "home.boards_awaiting"); !slices.ContainsFunc(found, func(p string) bool { return strings.Contains(p, "not ArgNum") }) {
+		t.Errorf("a plural chosen by a text argument passed the check: %q", found)
 	}
 	if len(calls[0].keys) < 10 {
 		t.Errorf("the prefix \"elig.\" matched only %v", calls[0].keys)

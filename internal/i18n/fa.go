@@ -13,6 +13,7 @@ var fa = map[string]string{
 	"nav.audit":    "گزارش رویدادها",
 	"nav.profile":  "حساب من",
 	"nav.logout":   "خروج",
+	"nav.menu":     "منو",
 
 	"role.hq":            "کارشناس ستاد استان",
 	"role.governor":      "فرماندار",
@@ -37,7 +38,8 @@ var fa = map[string]string{
 	"field.district":  "بخش",
 	"field.committee": "کمیته",
 
-	"form.choose": "— انتخاب کنید —",
+	"form.choose":     "— انتخاب کنید —",
+	"form.optional":   "(اختیاری)",
 
 	"err.required":           "این فیلد را پر کنید.",
 	"err.too_long":           "این مقدار بیش از اندازه طولانی است.",
@@ -479,6 +481,9 @@ var fa = map[string]string{
 	"err.tracking_id":                       "کد رهگیری فقط حرف لاتین، رقم و خط تیره است.",
 	"err.tracking_reserved":                 "کدهای رهگیری که با SYN- آغاز می‌شوند برای داده‌های آزمایشی کنار گذاشته شده‌اند.",
 	"field.birth_date":                      "تاریخ تولد",
+	"candidates.hint_certificate":           "گواهی عدم سوء پیشینه: گواهی قوه قضاییه که داوطلب محکومیت کیفری ندارد؛ تاریخ صدور آن را وارد کنید.",
+	"candidates.hint_listed_post":           "ماده ۴۱ قانون انتخابات شوراها مشاغلی را نام می‌برد که دارنده آن‌ها باید پیش از ثبت‌نام استعفا داده باشد.",
+	"candidates.hint_resignation":           "فقط برای کسی که یکی از مشاغل ماده ۴۱ را داشته است.",
 	"field.certificate_date":                "تاریخ گواهی عدم سوء پیشینه",
 	"field.constituency":                    "حوزه انتخابیه",
 	"field.education":                       "مدرک تحصیلی",

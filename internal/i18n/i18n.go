@@ -68,9 +68,11 @@ func Dir(ctx context.Context) string {
 	return "ltr"
 }
 
-// Message returns the text of key in lang with its {name} placeholders filled from args. An unknown key
-// returns the key itself so that a gap is visible; a placeholder without an argument renders empty and an
-// argument without a placeholder is ignored, and the tests fail on both so that neither reaches a page.
+// Message returns the text of key in lang with its placeholders filled from args: {name} is the
+// argument's value, and {name|one|other} is a plural choice, the word that goes with the number name in
+// lang ("{count} {count|board|boards}": "1 board", "2 boards"). An unknown key returns the key itself so
+// that a gap is visible; a placeholder without an argument renders empty and an argument without a
+// placeholder is ignored, and the tests fail on both so that neither reaches a page.
 func Message(lang Lang, key string, args ...Arg) string {
 	msg, ok := catalogues[lang][key]
 	if !ok {
@@ -78,14 +80,18 @@ func Message(lang Lang, key string, args ...Arg) string {
 	}
 	var b strings.Builder
 	for {
-		name, before, after, ok := nextPlaceholder(msg)
+		p, before, after, ok := nextPlaceholder(msg)
 		if !ok {
 			break
 		}
 		b.WriteString(before)
 		for _, a := range args {
-			if a.Name == name {
-				b.WriteString(a.in(lang))
+			if a.Name == p.name {
+				if p.forms != nil {
+					b.WriteString(p.forms[a.pluralForm(lang)])
+				} else {
+					b.WriteString(a.in(lang))
+				}
 				break
 			}
 		}

@@ -91,6 +91,10 @@ func TestMessageArguments(t *testing.T) {
 		{"text as it is", M("home.welcome", ArgText("name", "Sara {x}")), "Sara {x}، خوش آمدید.", "Welcome, Sara {x}."},
 		{"two arguments in any order", M("candidates.page_of", ArgNum("pages", 9), ArgNum("page", 2)), "صفحه ۲ از ۹", "Page 2 of 9"},
 		{"no arguments", M("elig.required"), "این مورد لازم است.", "This is required."},
+		{"plural: one", M("home.boards_awaiting", ArgNum("count", 1)), "۱ هیئت در انتظار بررسی شما", "1 board awaiting your review"},
+		{"plural: other", M("home.boards_awaiting", ArgNum("count", 2)), "۲ هیئت در انتظار بررسی شما", "2 boards awaiting your review"},
+		{"plural: none", M("home.boards_awaiting", ArgNum("count", 0)), "۰ هیئت در انتظار بررسی شما", "0 boards awaiting your review"},
+		{"plural of a phrase", M("boards.check_count", ArgNum("count", 1)), "۱ مورد مغایرت با قانون:", "1 point breaks the law:"},
 		// The tests below fail the build of any caller that does this; at run time it shows no debris.
 		{"argument without a placeholder is ignored", M("elig.required", ArgText("x", "1405/09/09")), "این مورد لازم است.", "This is required."},
 		{"placeholder without an argument is empty", M("elig.too_young"), "داوطلب باید دست‌کم  سال سن داشته باشد.", "A candidate must be at least  years old."},
@@ -170,6 +174,46 @@ func TestEveryUsedKeyExists(t *testing.T) {
 		if _, ok := fa[prefix]; !ok {
 			t.Errorf("catalogue lacks %q", prefix)
 		}
+	}
+}
+
+// A plural choice {name|one|other} takes the form for its number in each language's rule; anything that
+// is not such a choice stays text.
+func TestPluralChoice(t *testing.T) {
+	tests := []struct {
+		msg        string
+		name       string
+		forms      []string
+		before     string
+		ok         bool
+		lang       Lang
+		n          int
+		wantChoice string
+	}{
+		{"{count|board|boards} left", "count", []string{"board", "boards"}, "", true, En, 1, "board"},
+		{"x {count|board|boards}", "count", []string{"board", "boards"}, "x ", true, En, 21, "boards"},
+		{"{count|row is|rows are}", "count", []string{"row is", "rows are"}, "", true, En, 0, "rows are"},
+		{"{count|a|b}", "count", []string{"a", "b"}, "", true, Fa, 0, "a"},
+		{"{count||s}", "count", []string{"", "s"}, "", true, En, 3, "s"},
+		{"{count|one}", "", nil, "", false, En, 1, ""},   // one form only: text
+		{"{count|a|b|c}", "", nil, "", false, En, 1, ""}, // three forms: text
+		{"{Count|a|b}", "", nil, "", false, En, 1, ""},   // not a name: text
+		{"{count|a{b|c}", "", nil, "", false, En, 1, ""}, // a brace inside: text
+	}
+	for _, tt := range tests {
+		p, before, _, ok := nextPlaceholder(tt.msg)
+		if ok != tt.ok || p.name != tt.name || !slices.Equal(p.forms, tt.forms) || before != tt.before {
+			t.Errorf("nextPlaceholder(%q) = %+v, %q, %v; want %s %q %q %v", tt.msg, p, before, ok, tt.name, tt.forms, tt.before, tt.ok)
+			continue
+		}
+		if ok {
+			if got := p.forms[ArgNum(tt.name, tt.n).pluralForm(tt.lang)]; got != tt.wantChoice {
+				t.Errorf("%q with %d in %s chose %q, want %q", tt.msg, tt.n, tt.lang, got, tt.wantChoice)
+			}
+		}
+	}
+	if got := ArgText("count", "1").pluralForm(En); got != 1 {
+		t.Errorf("a text argument chose form %d, want the other form", got)
 	}
 }
 

@@ -86,6 +86,20 @@ func (a Arg) in(lang Lang) string {
 	return a.Value
 }
 
+// pluralForm is which form of a plural choice goes with the argument: 0 for CLDR's "one", 1 for "other".
+// English says "1 board" and "0 boards"; Persian, whose texts put the singular after every number, counts 0
+// and 1 as "one". An argument that is not a number takes "other".
+func (a Arg) pluralForm(lang Lang) int {
+	n, err := strconv.ParseInt(a.Value, 10, 64)
+	if a.Kind != kindNum || err != nil {
+		return 1
+	}
+	if n == 1 || lang == Fa && n == 0 {
+		return 0
+	}
+	return 1
+}
+
 // Placeholders returns the names of the placeholders of key's Persian text, in order, or nil for an
 // unknown key.
 func Placeholders(key string) []string { return placeholders(fa[key]) }
@@ -93,31 +107,45 @@ func Placeholders(key string) []string { return placeholders(fa[key]) }
 func placeholders(msg string) []string {
 	var names []string
 	for {
-		name, _, after, ok := nextPlaceholder(msg)
+		p, _, after, ok := nextPlaceholder(msg)
 		if !ok {
 			return names
 		}
-		names = append(names, name)
+		names = append(names, p.name)
 		msg = after
 	}
 }
 
-// nextPlaceholder finds the first {name} of msg: a brace, a lower-case name of letters, digits and
-// underscores, and a brace. Any other brace is text.
-func nextPlaceholder(msg string) (name, before, after string, ok bool) {
+// placeholder is one {name}, or one plural choice {name|one|other} with its two forms.
+type placeholder struct {
+	name  string
+	forms []string
+}
+
+// nextPlaceholder finds the first placeholder of msg: a brace, a lower-case name of letters, digits and
+// underscores, optionally a plural choice (a bar, the form for one, a bar, the form for other, neither
+// holding a brace or a bar), and a brace. Any other brace is text.
+func nextPlaceholder(msg string) (p placeholder, before, after string, ok bool) {
 	for from := 0; ; {
 		i := strings.IndexByte(msg[from:], '{')
 		if i < 0 {
-			return "", "", "", false
+			return placeholder{}, "", "", false
 		}
 		i += from
 		j := strings.IndexByte(msg[i:], '}')
 		if j < 0 {
-			return "", "", "", false
+			return placeholder{}, "", "", false
 		}
 		j += i
-		if validName(msg[i+1 : j]) {
-			return msg[i+1 : j], msg[:i], msg[j+1:], true
+		inner := msg[i+1 : j]
+		name, choice, plural := strings.Cut(inner, "|")
+		if validName(name) {
+			if !plural {
+				return placeholder{name: name}, msg[:i], msg[j+1:], true
+			}
+			if one, other, ok := strings.Cut(choice, "|"); ok && !strings.ContainsAny(one+other, "{|") {
+				return placeholder{name: name, forms: []string{one, other}}, msg[:i], msg[j+1:], true
+			}
 		}
 		from = i + 1
 	}

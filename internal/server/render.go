@@ -16,6 +16,7 @@ import (
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/reqctx"
 	"github.com/setad/setad/web/components"
+	"github.com/setad/setad/web"
 	"github.com/setad/setad/web/errorpage"
 )
 
@@ -111,3 +112,11 @@ func pathID(s string) (int64, bool) {
 }
 
 func fmtAny(v any) string { return fmt.Sprint(v) }
+
+// favicon serves the portal's icon (a ballot box) at the address browsers ask for, from the binary. It
+// changes only with a release, so a browser may keep it for a day.
+func favicon(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "image/x-icon")
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	http.ServeFileFS(w, r, web.Static, "static/favicon.ico")
+}

@@ -21,6 +21,7 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/readyz", s.readyz)
 	static, _ := fs.Sub(web.Static, "static")
 	r.Handle("/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
+	r.Get("/favicon.ico", favicon)
 
 	r.Group(func(r chi.Router) {
 		r.Use(s.sessions.LoadAndSave, s.authenticate)

@@ -289,27 +289,27 @@ func Rules(d RulesData) templ.Component {
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Field(f, "trusted_main", i18n.T(ctx, "rules.trusted_main"), "text", "off", true).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.Field(f, "trusted_main", i18n.T(ctx, "rules.trusted_main"), "text", "off", true, components.Numeric).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Field(f, "alternates", i18n.T(ctx, "rules.alternates"), "text", "off", true).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.Field(f, "alternates", i18n.T(ctx, "rules.alternates"), "text", "off", true, components.Numeric).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Field(f, "pool_size", i18n.T(ctx, "rules.pool_size"), "text", "off", true).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.Field(f, "pool_size", i18n.T(ctx, "rules.pool_size"), "text", "off", true, components.Numeric).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Field(f, "formed_within_days", i18n.T(ctx, "rules.formed_within_days"), "text", "off", false).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.Field(f, "formed_within_days", i18n.T(ctx, "rules.formed_within_days"), "text", "off", false, components.Numeric, components.Optional).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Field(f, "quorum_num", i18n.T(ctx, "rules.quorum_num"), "text", "off", true).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.Field(f, "quorum_num", i18n.T(ctx, "rules.quorum_num"), "text", "off", true, components.Numeric).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
-						templ_7745c5c3_Err = components.Field(f, "quorum_den", i18n.T(ctx, "rules.quorum_den"), "text", "off", true).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.Field(f, "quorum_den", i18n.T(ctx, "rules.quorum_den"), "text", "off", true, components.Numeric).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}

@@ -193,7 +193,7 @@ func Rules(d RulesData) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						for _, field := range ruleFields {
-							templ_7745c5c3_Err = components.Field(f, field, i18n.T(ctx, "crules."+field), "text", "off", true).Render(ctx, templ_7745c5c3_Buffer)
+							templ_7745c5c3_Err = components.Field(f, field, i18n.T(ctx, "crules."+field), "text", "off", true, components.Numeric).Render(ctx, templ_7745c5c3_Buffer)
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
 							}

@@ -1,5 +1,5 @@
 // Package components holds the templ pieces that several pages share: form fields that show their
-// value and their localised error, and the form state they read.
+// value and their localised error, and the form state they read; the box that lets a wide table scroll.
 package components
 
 import (

@@ -11,14 +11,15 @@ import (
 	"github.com/setad/setad/internal/reqctx"
 )
 
-type navItem struct {
-	href string
-	key  string
+// NavItem is one area of the portal: its page and the message key of its name.
+type NavItem struct {
+	Href string
+	Key  string
 	perm auth.Perm
 }
 
 // nav lists every area; each is shown only to roles that may use it.
-var nav = []navItem{
+var nav = []NavItem{
 	{"/", "nav.home", auth.ViewCounties},
 	{"/counties", "nav.counties", auth.ViewCounties},
 	{"/boards", "nav.boards", auth.ViewBoards},
@@ -28,8 +29,9 @@ var nav = []navItem{
 	{"/profile", "nav.profile", auth.ChangeOwnPassword},
 }
 
-func navItems(p *auth.Principal) []navItem {
-	var items []navItem
+// NavItems are the areas p may use, in the navigation's order.
+func NavItems(p *auth.Principal) []NavItem {
+	var items []NavItem
 	for _, it := range nav {
 		if p.Can(it.perm) {
 			items = append(items, it)
