@@ -121,12 +121,19 @@ func limitBodies(next http.Handler) http.Handler {
 // crossOriginProtection refuses cross-origin state-changing requests with the 403 page.
 func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cop.SetDenyHandler(s.withUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("cross-origin request refused", "request_id", reqctx.From(r.Context()).RequestID,
 			"method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
 		s.errorPage(w, r, http.StatusForbidden)
-	}))
+	})))
 	return cop.Handler(next)
+}
+
+// withUser reads the session and the signed-in user for a handler that answers before the routes that do
+// (an error page of the middleware or the router), so that its page keeps the user's header and
+// navigation like every other page.
+func (s *Server) withUser(h http.Handler) http.Handler {
+	return s.sessions.LoadAndSave(s.authenticate(h))
 }
 
 // authenticate puts the signed-in user, if any, into the context, and pops the flash message. A session
@@ -274,7 +281,9 @@ func (s *Server) rejectBadText(next http.Handler) http.Handler {
 			}
 		}
 		if !ok {
-			s.errorPage(w, r, http.StatusBadRequest)
+			language(s.withUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				s.errorPage(w, r, http.StatusBadRequest)
+			}))).ServeHTTP(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -12,10 +12,13 @@ import (
 // Routes returns the whole handler: every route of SPEC.md that exists so far, behind the middleware.
 func (s *Server) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(s.logRequests, s.recoverPanics, s.securityHeaders, limitBodies, s.rejectBadText, language, s.crossOriginProtection)
-	// A missing page still shows who is signed in, in their language.
-	r.NotFound(s.sessions.LoadAndSave(s.authenticate(http.HandlerFunc(s.notFound))).ServeHTTP)
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusMethodNotAllowed) })
+	pg := pages{routes: r}
+	r.Use(s.logRequests, s.recoverPanics, s.securityHeaders, limitBodies, s.rejectBadText, language, s.crossOriginProtection,
+		pg.pageAddress)
+	// A missing page, like every error page, still shows who is signed in, with the navigation, in their
+	// language.
+	r.NotFound(s.withUser(http.HandlerFunc(s.notFound)).ServeHTTP)
+	r.MethodNotAllowed(s.withUser(s.methodNotAllowed(pg)).ServeHTTP)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
@@ -24,10 +27,11 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/favicon.ico", favicon)
 
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.authenticate)
+		// A panic in a page is caught here too, where the user is known, so its 500 page keeps the navigation.
+		r.Use(s.sessions.LoadAndSave, s.authenticate, s.recoverPanics)
 		r.Get("/login", s.loginPage)
 		r.Post("/login", s.login)
-		r.Get("/lang/{lang}", s.setLanguage)
+		r.Get("/lang/{lang}", s.setLanguage(pg))
 
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireLogin)

@@ -141,20 +141,22 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	s.redirectFlash(w, r, "/login", "login.logged_out")
 }
 
-// setLanguage sets the language cookie and returns to the page the link was on. It changes no stored
-// state: a GET never does.
-func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
-	lang, ok := i18n.Parse(chi.URLParam(r, "lang"))
-	if !ok {
-		s.notFound(w, r)
-		return
+// setLanguage sets the language cookie and returns to the page the link was on, or to its form's page
+// when that address only takes a POST. It changes no stored state: a GET never does.
+func (s *Server) setLanguage(pg pages) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		lang, ok := i18n.Parse(chi.URLParam(r, "lang"))
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		setLangCookie(w, string(lang), s.cfg.SecureCookies)
+		next := r.URL.Query().Get("next")
+		if next == "" {
+			next = sameSiteReferer(r)
+		}
+		http.Redirect(w, r, pg.page(localPath(next)), http.StatusSeeOther)
 	}
-	setLangCookie(w, string(lang), s.cfg.SecureCookies)
-	next := r.URL.Query().Get("next")
-	if next == "" {
-		next = sameSiteReferer(r)
-	}
-	http.Redirect(w, r, localPath(next), http.StatusSeeOther)
 }
 
 func setLangCookie(w http.ResponseWriter, lang string, secure bool) {
