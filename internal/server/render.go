@@ -15,8 +15,8 @@ import (
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/reqctx"
-	"github.com/setad/setad/web/components"
 	"github.com/setad/setad/web"
+	"github.com/setad/setad/web/components"
 	"github.com/setad/setad/web/errorpage"
 )
 
