@@ -38,8 +38,8 @@ var en = map[string]string{
 	"field.district":  "District",
 	"field.committee": "Committee",
 
-	"form.choose":     "— choose —",
-	"form.optional":   "(optional)",
+	"form.choose":   "— choose —",
+	"form.optional": "(optional)",
 
 	"err.required":           "Fill in this field.",
 	"err.too_long":           "This value is too long.",

@@ -38,8 +38,8 @@ var fa = map[string]string{
 	"field.district":  "بخش",
 	"field.committee": "کمیته",
 
-	"form.choose":     "— انتخاب کنید —",
-	"form.optional":   "(اختیاری)",
+	"form.choose":   "— انتخاب کنید —",
+	"form.optional": "(اختیاری)",
 
 	"err.required":           "این فیلد را پر کنید.",
 	"err.too_long":           "این مقدار بیش از اندازه طولانی است.",
