@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -27,7 +28,7 @@ import (
 // reads a whole upload to find out that it is too big, and a refused file costs a few megabytes at most.
 const (
 	maxImportBytes     = 10 << 20 // the request body, multipart framing included
-	maxImportRows      = 20000    // data rows after the header (blank rows are skipped); reading stops at one more
+	maxImportRows      = 20000    // rows after the header, blank ones included (each costs reading); reading stops at one more
 	maxImportColumns   = 50       // cells in a row, empty ones included
 	maxImportCellChars = 1000     // characters in a cell
 	maxImportNameChars = 100      // a longer file name is shortened for display
@@ -36,12 +37,21 @@ const (
 	maxImportRecordBytes = maxImportColumns * (4*maxImportCellChars + 3)
 
 	// An XLSX file is a zip: it is spooled to a temporary file and opened from there, never held whole.
-	maxXLSXUnpacked = 32 << 20 // what all its parts unpack to (excelize's UnzipSizeLimit)
-	xlsxInMemory    = 1 << 20  // sheets and shared strings larger than this are unpacked to a temporary file and streamed (UnzipXMLSizeLimit)
-	maxXLSXHeld     = 4 << 20  // what excelize holds in memory: the smaller sheets and shared strings, styles, theme, workbook…
-	maxXLSXToken    = 64 << 10 // bytes of one XML text or tag; a cell's text of maxImportCellChars characters, escaped, fits
-	maxXLSXDepth    = 32       // nesting of XML elements; a sheet needs about eight
-	maxXLSXStrings  = 500000   // shared strings; excelize keeps an offset for each of a streamed table
+	maxXLSXParts    = 1000      // parts in the zip: archive/zip and excelize keep a record of each, and excelize reads each
+	maxXLSXUnpacked = 32 << 20  // what all its parts unpack to (excelize's UnzipSizeLimit)
+	xlsxInMemory    = 128 << 10 // sheets and shared strings larger than this are unpacked to a temporary file and streamed (UnzipXMLSizeLimit)
+	maxXLSXHeld     = 4 << 20   // what excelize holds in memory: the smaller sheets and shared strings, styles, theme, workbook…
+	// Elements in the parts held in memory, which excelize may decode whole (styles, workbook, calculation
+	// chain…) at a few hundred bytes an element however short it is in the file: a style sheet of 100,000
+	// empty elements, 500 KB, made a 41 MiB heap. A workbook's parts hold a few thousand; its sheet and
+	// shared strings, when small enough to be held, about 20,000 more.
+	maxXLSXElements  = 50000
+	maxXLSXToken     = 64 << 10  // bytes of one XML text or tag; a cell's text of maxImportCellChars characters, escaped, fits
+	maxXLSXDepth     = 32        // nesting of XML elements; a sheet needs about eight
+	maxXLSXRowCells  = 16384     // cells in a sheet's row: a spreadsheet's columns; excelize holds a row's cells at once
+	maxXLSXCellBytes = 128 << 10 // XML of one cell or shared string, decoded whole; a text of maxImportCellChars characters, escaped and in formatted runs, fits
+	maxXLSXRowBytes  = 1 << 20   // XML of one row, whose values are held at once; maxImportColumns full cells, and styled empty ones to the last column, fit
+	maxXLSXStrings   = 500000    // shared strings; excelize keeps an offset for each of a streamed table
 )
 
 // candidateColumns are the columns of an export and of an import file, named as the form's fields.
@@ -256,6 +266,15 @@ func (s *Server) candidateImportPreview(w http.ResponseWriter, r *http.Request, 
 		s.renderImport(w, r, http.StatusUnprocessableEntity, form, nil)
 		return
 	}
+	// The file has arrived (a slow upload holds no slot); its reading and checking wait for one.
+	release, ok := s.importSlot(ctx)
+	if !ok {
+		form.Errors[""] = i18n.M("err.import_busy")
+		w.Header().Set("Retry-After", "60")
+		s.renderImport(w, r, http.StatusServiceUnavailable, form, nil)
+		return
+	}
+	defer release()
 	cc.canOverride = false // a file carries no judgement: overridable problems refuse the row
 	imp, err := s.store.SaveImport(ctx, actor(r), p.Scope.ProvinceID, cc.election.ID, up.name, up.sha256,
 		func(rows *store.ImportRows) error {
@@ -274,6 +293,19 @@ func (s *Server) candidateImportPreview(w http.ResponseWriter, r *http.Request, 
 	default:
 		s.renderImport(w, r, http.StatusOK, form, &imp)
 	}
+}
+
+// importSlot waits up to importWait for one of the importsAtOnce slots, and returns its release.
+func (s *Server) importSlot(ctx context.Context) (release func(), ok bool) {
+	t := time.NewTimer(s.importWait)
+	defer t.Stop()
+	select {
+	case s.importSlots <- struct{}{}:
+		return func() { <-s.importSlots }, true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return nil, false
 }
 
 // importBatchRows is how many rows of a file are checked against the database and kept at once.
@@ -440,7 +472,8 @@ func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, 
 	f := components.NewForm()
 	f.Values.Set("import", strconv.FormatInt(id, 10))
 	f.Values.Set("confirm", confirm)
-	if imp.ImportedAt == nil && !s.confirmed(w, r, f, candidates.ImportQuestion(imp), "/candidates/import") {
+	// A preview without ready rows is not asked about: ConfirmImport refuses it.
+	if imp.ImportedAt == nil && imp.Ready > 0 && !s.confirmed(w, r, f, candidates.ImportQuestion(imp), "/candidates/import") {
 		return
 	}
 	n, err := s.store.ConfirmImport(ctx, actor(r), p.Scope.ProvinceID, id)
@@ -451,7 +484,7 @@ func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, 
 		http.Redirect(w, r, "/candidates?sort=registered&imported="+strconv.Itoa(n), http.StatusSeeOther)
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
-	case errors.Is(err, store.ErrImported), errors.As(err, &stale):
+	case errors.Is(err, store.ErrImported), errors.Is(err, store.ErrNothingToImport), errors.As(err, &stale):
 		imp, ierr := s.store.ImportByID(ctx, p.ID, id)
 		if ierr != nil {
 			s.serverError(w, r, ierr)
@@ -459,6 +492,11 @@ func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, 
 		}
 		form := components.NewForm()
 		form.Errors[""] = i18n.M("err.import_imported")
+		if errors.Is(err, store.ErrNothingToImport) {
+			form.Errors[""] = i18n.M("err.import_nothing_ready")
+			s.renderImport(w, r, http.StatusUnprocessableEntity, form, &imp)
+			return
+		}
 		if stale != nil {
 			lines := make([]string, len(stale.Lines))
 			for i, l := range stale.Lines {

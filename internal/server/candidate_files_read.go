@@ -13,8 +13,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -82,8 +82,9 @@ func readProblem(err error) error {
 
 // spoolUpload reads the file of an import as it arrives into a temporary file, hashing its bytes. A CSV
 // is also read row by row on the way, within the limits, so that a file with too many rows or too long a
-// record is refused before the rest of it is read, and before any row is checked; an XLSX, whose zip
-// directory is at its end, is checked once it is whole (checkXLSX). The caller closes the upload.
+// record is refused before the rest of it is read, and before any row is checked, and UTF-16 text is
+// refused by its first KiB; an XLSX, whose zip directory is at its end, is checked once it is whole
+// (checkXLSX). The caller closes the upload.
 func spoolUpload(part *multipart.Part) (*upload, error) {
 	tmp, err := os.CreateTemp("", "setad-import-*")
 	if err != nil {
@@ -93,11 +94,14 @@ func spoolUpload(part *multipart.Part) (*upload, error) {
 	h := sha256.New()
 	spool := &errWriter{w: tmp}
 	br := bufio.NewReader(io.TeeReader(part, io.MultiWriter(h, spool)))
-	magic, _ := br.Peek(4)
-	u.xlsx = bytes.Equal(magic, []byte("PK\x03\x04"))
-	if u.xlsx {
+	head, _ := br.Peek(1024)
+	u.xlsx = bytes.HasPrefix(head, []byte("PK\x03\x04"))
+	switch {
+	case u.xlsx:
 		_, err = io.Copy(io.Discard, br)
-	} else {
+	case utf16Text(head):
+		err = problem(i18n.M("err.file_utf16"))
+	default:
 		err = eachImportRow(csvRows(br), nil)
 	}
 	if spool.err != nil {
@@ -186,8 +190,10 @@ func (l *tokenLimit) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func csvRows(r io.Reader) rowSource {
-	lim := &tokenLimit{r: r}
+// csvRows reads a CSV file's records. A carriage return not followed by a line feed (old Macintosh line
+// endings, which encoding/csv keeps as text) ends a line as a line feed would.
+func csvRows(r *bufio.Reader) rowSource {
+	lim := &tokenLimit{r: loneCR{r}}
 	cr := csv.NewReader(lim)
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
@@ -203,92 +209,227 @@ func csvRows(r io.Reader) rowSource {
 	}
 }
 
-// checkXLSX refuses a zip before excelize opens it when, by the sizes its directory declares (archive/zip
-// refuses to unpack more than that), it unpacks to more than maxXLSXUnpacked or excelize would hold more
-// than maxXLSXHeld of it in memory; and when one of its XML parts would make an XML decoder hold much at
-// once (see scanXML).
+// loneCR reads each carriage return that no line feed follows as a line feed.
+type loneCR struct{ r *bufio.Reader }
+
+func (c loneCR) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := 0; i < n; i++ {
+		j := bytes.IndexByte(p[i:n], '\r')
+		if j < 0 {
+			break
+		}
+		i += j
+		if i+1 < n {
+			if p[i+1] != '\n' {
+				p[i] = '\n'
+			}
+			continue
+		}
+		if next, _ := c.r.Peek(1); len(next) == 0 || next[0] != '\n' { // the last byte read: look at the next
+			p[i] = '\n'
+		}
+	}
+	return n, err
+}
+
+// utf16Text reports whether the start of a file is UTF-16 text, which spreadsheet programs write as
+// "Unicode text": by its byte-order mark, or by NUL bytes in more than a quarter of the even or of the odd
+// places and hardly any in the others, as the ASCII of the header row gives them. Stray NUL bytes in
+// UTF-8 text are far fewer, and a binary file (an .xls) has them in both.
+func utf16Text(head []byte) bool {
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return true
+	}
+	var nul [2]int
+	for i, b := range head {
+		if b == 0 {
+			nul[i%2]++
+		}
+	}
+	half := len(head) / 2
+	return 4*nul[0] > half && 16*nul[1] < half || 4*nul[1] > half && 16*nul[0] < half
+}
+
+// checkXLSX refuses a zip before excelize opens it when it has more than maxXLSXParts parts; when, by the
+// sizes its directory declares (archive/zip refuses to unpack more than that), it unpacks to more than
+// maxXLSXUnpacked or excelize would hold more than maxXLSXHeld of it in memory; and when one of its parts
+// would make an XML decoder hold much at once, or the parts held in memory hold more than maxXLSXElements
+// elements (see scanXML). Every part is scanned, whatever its name: a relationship can make any part the
+// workbook or a sheet, and excelize streams a part as a sheet by its name alone.
 func checkXLSX(r io.ReaderAt, size int64) error {
+	// archive/zip reads the whole directory into memory: the directory headers are counted first, by
+	// their signature, which every one of them begins with.
+	if n, err := countDirectoryHeaders(r, size); err != nil {
+		return err
+	} else if n > maxXLSXParts {
+		return problem(i18n.M("err.file_too_many_parts", i18n.ArgNum("parts", maxXLSXParts)))
+	}
 	z, err := zip.NewReader(r, size)
-	if err != nil {
+	if err != nil || len(z.File) > maxXLSXParts {
 		return unreadable()
 	}
 	tooBig := problem(i18n.M("err.file_unpacked_too_big", i18n.ArgNum("mb", maxXLSXUnpacked>>20)))
 	var total, held uint64
 	for _, f := range z.File {
-		n := f.UncompressedSize64
-		total += n
-		if streamed(f.Name) && n > xlsxInMemory {
-			n = 0 // unpacked to a temporary file and read from there
+		total += f.UncompressedSize64
+		if !streamedPart(f) {
+			held += f.UncompressedSize64
 		}
-		held += n
 		if f.UncompressedSize64 > maxXLSXUnpacked || total > maxXLSXUnpacked || held > maxXLSXHeld {
 			return tooBig
 		}
 	}
+	elements := maxXLSXElements // left to the parts held in memory
 	for _, f := range z.File {
-		if ext := path.Ext(strings.ToLower(f.Name)); ext != ".xml" && ext != ".rels" {
-			continue
-		}
 		rc, err := f.Open()
 		if err != nil {
 			return unreadable()
 		}
-		strs, err := scanXML(rc)
+		limit := elements
+		if streamedPart(f) {
+			limit = -1
+		}
+		shape, err := scanXML(rc, limit)
 		rc.Close()
 		if err != nil {
 			return err
 		}
-		if strs > maxXLSXStrings {
+		if shape.strings > maxXLSXStrings {
 			return tooBig
+		}
+		if limit >= 0 {
+			elements -= shape.elements
 		}
 	}
 	return nil
 }
 
-// streamed reports the parts excelize unpacks to a temporary file when they are larger than
-// xlsxInMemory: the worksheets and the shared strings.
-func streamed(name string) bool {
-	name = strings.ToLower(strings.ReplaceAll(name, `\`, "/"))
-	return strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml"
+// zipDirectoryHeader begins each entry of a zip's central directory.
+var zipDirectoryHeader = []byte("PK\x01\x02")
+
+// countDirectoryHeaders counts the zip directory's header signatures in a file: archive/zip reads no
+// more entries than that. A compressed part may hold the four bytes by chance, which only counts one more.
+func countDirectoryHeaders(r io.ReaderAt, size int64) (int, error) {
+	buf := make([]byte, 64<<10)
+	keep := len(zipDirectoryHeader) - 1 // a signature split between two reads is found in the next
+	n, carried := 0, 0
+	for off := int64(0); off < size; {
+		read, err := r.ReadAt(buf[carried:], off)
+		if read == 0 && err != nil {
+			return 0, err
+		}
+		off += int64(read)
+		data := buf[:carried+read]
+		n += bytes.Count(data, zipDirectoryHeader)
+		carried = copy(buf, data[max(0, len(data)-keep):])
+	}
+	return n, nil
 }
 
-// scanXML reads an XML part with the standard tokenizer, holding one bounded token at a time, and
-// refuses what would make a decoder hold much at once: a text or tag longer than maxXLSXToken (a cell's
-// text is at most maxImportCellChars characters), elements nested deeper than maxXLSXDepth. It returns
-// the number of shared-string items (si elements) in the part.
-func scanXML(r io.Reader) (int, error) {
+// streamedPart reports the parts excelize unpacks to a temporary file and streams: the worksheets and the
+// shared strings larger than xlsxInMemory. It holds every other part in memory.
+func streamedPart(f *zip.File) bool {
+	name := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+	return f.UncompressedSize64 > xlsxInMemory && (strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml")
+}
+
+// xmlShape is what scanXML counts in a part.
+type xmlShape struct {
+	elements int // start tags
+	strings  int // shared-string items (si elements)
+}
+
+// scanXML reads a part with the tokenizer excelize decodes it with, holding one bounded token at a time,
+// and refuses what would make excelize hold much at once: a text or tag longer than maxXLSXToken (a
+// cell's text is at most maxImportCellChars characters), elements nested deeper than maxXLSXDepth, and
+// what excelize decodes whole: a cell or shared string over maxXLSXCellBytes; a row of more than
+// maxXLSXRowCells cells or over maxXLSXRowBytes, a row being, as excelize reads one, what runs from its
+// start tag to the next row's or to the end of the sheet's data. A part held in memory, which excelize may
+// decode whole, may hold maxElements elements at most (-1 for no limit). A part that is not XML (an image,
+// printer settings) is read up to its first syntax error, where excelize's decoder, as strict as this one,
+// would stop too were it given that part. It returns the counts of the part.
+func scanXML(r io.Reader, maxElements int) (xmlShape, error) {
 	lim := &tokenLimit{r: r}
 	d := xml.NewDecoder(lim)
-	depth, strs := 0, 0
+	var shape xmlShape
+	depth := 0
+	row, cells := 0, 0                          // the row being read (its number) and its cells so far
+	rowStart, itemStart := int64(-1), int64(-1) // where that row, and the open cell or string item, began
+	itemDepth := 0
 	for {
-		lim.limit = d.InputOffset() + maxXLSXToken
-		tok, err := d.RawToken()
-		if errors.Is(err, io.EOF) {
-			return strs, nil
-		}
-		if err != nil {
-			return 0, readProblem(err)
+		start := d.InputOffset()
+		lim.limit = start + maxXLSXToken
+		tok, err := d.Token()
+		var syntax *xml.SyntaxError
+		switch {
+		case errors.Is(err, io.EOF), errors.As(err, &syntax):
+			return shape, nil
+		case err != nil:
+			return shape, readProblem(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if depth++; depth > maxXLSXDepth {
-				return 0, unreadable()
+			if shape.elements++; maxElements >= 0 && shape.elements > maxElements {
+				return shape, problem(i18n.M("err.file_too_intricate"))
 			}
-			if t.Name.Local == "si" {
-				strs++
+			if depth++; depth > maxXLSXDepth {
+				return shape, unreadable()
+			}
+			switch t.Name.Local {
+			case "row":
+				rowStart, cells, row = start, 0, rowNumber(t, row)
+			case "c", "si":
+				if t.Name.Local == "si" {
+					shape.strings++
+				} else if cells++; rowStart >= 0 && cells > maxXLSXRowCells {
+					return shape, rowTooBig(row)
+				}
+				if itemStart < 0 {
+					itemStart, itemDepth = start, depth
+				}
 			}
 		case xml.EndElement:
+			if depth == itemDepth {
+				itemStart, itemDepth = -1, 0
+			}
+			if t.Name.Local == "sheetData" {
+				rowStart = -1
+			}
 			depth--
+		}
+		end := d.InputOffset()
+		if itemStart >= 0 && end-itemStart > maxXLSXCellBytes || rowStart >= 0 && end-rowStart > maxXLSXRowBytes {
+			return shape, rowTooBig(row)
 		}
 	}
 }
 
+// rowNumber is a row's number as excelize counts it: its r attribute, or the one after the row before.
+func rowNumber(t xml.StartElement, before int) int {
+	for _, a := range t.Attr {
+		if a.Name.Local == "r" {
+			if n, err := strconv.Atoi(a.Value); err == nil && n != 0 {
+				return n
+			}
+		}
+	}
+	return before + 1
+}
+
+func rowTooBig(row int) error {
+	return problem(i18n.M("err.file_row_too_big", i18n.ArgNum("row", row), i18n.ArgNum("columns", maxImportColumns),
+		i18n.ArgNum("chars", maxImportCellChars)))
+}
+
 // eachImportRow reads rows up to the limits: the first non-blank row is the header, which names the
-// columns; then every non-blank row up to maxImportRows, cleaned, by column name, goes to fn (if any).
-// Columns the form does not have are ignored. An error of fn ends the reading and is returned as it is.
+// columns; then every non-blank row, cleaned, by column name, goes to fn (if any). Every row read counts
+// towards the limit, blank ones too, since each costs reading it: a file of blank rows is refused at
+// maxImportRows + 1 like any other. Columns the form does not have are ignored. A file without a header,
+// or without a row under it, is refused. An error of fn ends the reading and is returned as it is.
 func eachImportRow(next rowSource, fn func(importLine) error) error {
 	var cols map[string]int // a form field → its cell's index
-	rows := 0
+	read, rows := 0, 0
 	for {
 		cells, line, err := next()
 		if errors.Is(err, io.EOF) {
@@ -296,6 +437,9 @@ func eachImportRow(next rowSource, fn func(importLine) error) error {
 		}
 		if err != nil {
 			return readProblem(err)
+		}
+		if read++; read > maxImportRows+1 { // the header and maxImportRows more
+			return problem(i18n.M("err.file_too_many", i18n.ArgNum("rows", maxImportRows)))
 		}
 		if len(cells) > maxImportColumns {
 			return problem(i18n.M("err.file_too_wide", i18n.ArgNum("row", line), i18n.ArgNum("columns", maxImportColumns)))
@@ -330,9 +474,6 @@ func eachImportRow(next rowSource, fn func(importLine) error) error {
 		if blank {
 			continue
 		}
-		if rows == maxImportRows {
-			return problem(i18n.M("err.file_too_many", i18n.ArgNum("rows", maxImportRows)))
-		}
 		rows++
 		if fn != nil {
 			if err := fn(row); err != nil {
@@ -342,6 +483,9 @@ func eachImportRow(next rowSource, fn func(importLine) error) error {
 	}
 	if cols == nil {
 		return unreadable()
+	}
+	if rows == 0 {
+		return problem(i18n.M("err.file_no_rows"))
 	}
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"maps"
 	"mime/multipart"
@@ -24,7 +26,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -413,6 +417,12 @@ func (a *testApp) serveImport(c *http.Client, body []byte, contentType string, c
 // xlsxParts builds a workbook by hand: a zip with the parts a reader needs around the first sheet's XML,
 // which write produces, and any other parts.
 func xlsxParts(t *testing.T, write func(io.Writer), other map[string]string) []byte {
+	return xlsxPackage(t, "xl/worksheets/sheet1.xml", write, other, 0)
+}
+
+// xlsxPackage is xlsxParts with the sheet at any part name, which the workbook's relationship names as
+// its target, and as many more empty parts, stored, as empty says.
+func xlsxPackage(t *testing.T, sheet string, write func(io.Writer), other map[string]string, empty int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -420,26 +430,31 @@ func xlsxParts(t *testing.T, write func(io.Writer), other map[string]string) []b
 		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
 			`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>` +
 			`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
-			`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+			`<Override PartName="/` + sheet + `" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
 		"_rels/.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
 			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
 		"xl/workbook.xml": `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ` +
 			`xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`,
 		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/` + sheet + `"/></Relationships>`,
 	}
 	maps.Copy(parts, other)
 	for _, name := range slices.Sorted(maps.Keys(parts)) {
 		w, _ := zw.Create(name)
 		_, _ = io.WriteString(w, parts[name])
 	}
-	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	w, _ := zw.Create(sheet)
 	bw := bufio.NewWriterSize(w, 64<<10)
 	_, _ = io.WriteString(bw, `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
 	write(bw)
 	_, _ = io.WriteString(bw, `</sheetData></worksheet>`)
 	if err := bw.Flush(); err != nil {
 		t.Fatal(err)
+	}
+	for i := range empty {
+		if _, err := zw.CreateRaw(&zip.FileHeader{Name: strconv.FormatInt(int64(i), 36), Method: zip.Store}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
@@ -496,8 +511,45 @@ func TestCandidateImportMemoryBounded(t *testing.T) {
 	styles := xlsxParts(t, func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader) },
 		map[string]string{"xl/styles.xml": `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>` +
 			strings.Repeat(`<xf numFmtId="0"/>`, 8<<20/18) + `</cellXfs></styleSheet>`})
-	t.Logf("bomb sizes: csv %d, xlsx %d (%d MiB of XML), giant cell %d, deep %d, styles %d bytes",
-		tiny.Len(), len(bomb), 110, len(giant), len(deep), len(styles))
+	// The same, in parts whose names do not end in .xml: excelize reads the sheet the workbook's
+	// relationship names, whatever its name, and streams it when its name starts as a sheet's does.
+	deepBin := xlsxPackage(t, "xl/worksheets/sheet1.bin", func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader+`<row r="2">`+strings.Repeat("<x>", 4400000)+strings.Repeat("</x>", 4400000)+`</row>`)
+	}, nil, 0)
+	giantBin := xlsxPackage(t, "xl/worksheets/sheet1.bin", func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader+`<row><c t="inlineStr"><is><t>`+strings.Repeat("a", 30<<20)+`</t></is></c></row>`)
+	}, nil, 0)
+	deepData := xlsxPackage(t, "xl/data/s.bin", func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader+strings.Repeat("<x>", 570000)+strings.Repeat("</x>", 570000))
+	}, nil, 0)
+	// What excelize decodes whole: a row's cells, a cell's formatted runs, a style sheet's elements.
+	wide := xlsxParts(t, func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader+`<row>`+strings.Repeat(`<c><v>1</v></c>`, 2000000)+`</row>`)
+	}, nil)
+	// excelize gives a row every cell up to the next row's start tag, inside the row element or not.
+	loose := xlsxParts(t, func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader+`<row/>`+strings.Repeat(`<c><v>1</v></c>`, 2000000))
+	}, nil)
+	runs := xlsxParts(t, func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader+`<row><c t="inlineStr"><is>`+strings.Repeat(`<r><t>a</t></r>`, 1900000)+`</is></c></row>`)
+	}, nil)
+	xfs := xlsxParts(t, func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader) },
+		map[string]string{"xl/styles.xml": `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>` +
+			strings.Repeat(`<xf/>`, 3900000/5) + `</cellXfs></styleSheet>`})
+	// Blank rows are read like any other: 625,000 lines of commas, and a sheet whose one row is its last.
+	var blank bytes.Buffer
+	blank.WriteString(importHeader)
+	for range 625000 {
+		blank.WriteString(",,,,,,,,,,,,,,,\n")
+	}
+	lastRow := xlsxParts(t, func(w io.Writer) {
+		_, _ = io.WriteString(w, xlsxHeader+`<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>`)
+	}, nil)
+	// A zip's directory is read whole, and excelize reads every part: 100,000 empty parts in 10 MB.
+	parts := xlsxPackage(t, "xl/worksheets/sheet1.xml", func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader) }, nil, 100000)
+	t.Logf("bomb sizes: csv %d, xlsx %d (%d MiB of XML), giant cell %d, deep %d, styles %d, deep .bin %d, giant .bin %d, deep data %d, "+
+		"wide %d, loose %d, runs %d, xfs %d, blank %d, last row %d, parts %d bytes", tiny.Len(), len(bomb), 110, len(giant), len(deep), len(styles),
+		len(deepBin), len(giantBin), len(deepData), len(wide), len(loose), len(runs), len(xfs), blank.Len(), len(lastRow), len(parts))
 
 	for _, tt := range []struct {
 		name, file string
@@ -509,6 +561,16 @@ func TestCandidateImportMemoryBounded(t *testing.T) {
 		{"XLSX with a 30 MiB cell", "giant.xlsx", giant, "فایل متنی بلندتر از ۱٬۰۰۰ نویسه در یک خانه دارد"},
 		{"XLSX nested a million deep", "deep.xlsx", deep, "فایل خوانده نشد"},
 		{"XLSX with 8 MiB of styles", "styles.xlsx", styles, "این فایل Excel پس از باز شدن از ۳۲ مگابایت بزرگ‌تر می‌شود"},
+		{"XLSX whose sheet.bin is nested 4.4 million deep", "deep-bin.xlsx", deepBin, "فایل خوانده نشد"},
+		{"XLSX whose sheet.bin has a 30 MiB cell", "giant-bin.xlsx", giantBin, "فایل متنی بلندتر از ۱٬۰۰۰ نویسه در یک خانه دارد"},
+		{"XLSX whose sheet is 4 MB nested in xl/data/s.bin", "deep-data.xlsx", deepData, "فایل خوانده نشد"},
+		{"XLSX with a row of 2 million cells", "wide.xlsx", wide, "سطر ۲ بیش از ۵۰ ستون یا خانه‌ای بلندتر از ۱٬۰۰۰ نویسه دارد"},
+		{"XLSX with 2 million cells after an empty row", "loose.xlsx", loose, "سطر ۲ بیش از ۵۰ ستون یا خانه‌ای بلندتر از ۱٬۰۰۰ نویسه دارد"},
+		{"XLSX with a cell of 1.9 million runs", "runs.xlsx", runs, "سطر ۲ بیش از ۵۰ ستون یا خانه‌ای بلندتر از ۱٬۰۰۰ نویسه دارد"},
+		{"XLSX with 780,000 cell formats", "xfs.xlsx", xfs, "ساختار این فایل Excel (قالب‌بندی‌ها و دیگر بخش‌هایش) بیش از اندازه بزرگ است"},
+		{"10 MB CSV of blank rows", "blank.csv", blank.Bytes(), "هر فایل حداکثر ۲۰٬۰۰۰ ردیف دارد؛ ردیف‌های خالی هم شمرده می‌شوند"},
+		{"XLSX whose one row is its last", "last.xlsx", lastRow, "هر فایل حداکثر ۲۰٬۰۰۰ ردیف دارد؛ ردیف‌های خالی هم شمرده می‌شوند"},
+		{"XLSX of 100,000 parts", "parts.xlsx", parts, "این فایل Excel بیش از ۱٬۰۰۰ بخش دارد"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			body, ct := multipartFile(tt.file, tt.data)
@@ -523,13 +585,24 @@ func TestCandidateImportMemoryBounded(t *testing.T) {
 			}
 		})
 	}
+	// Just within the limits, a style sheet that excelize decodes whole is read within the heap's bound.
+	xfsWithin := xlsxParts(t, func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader+xlsxRow("x")) },
+		map[string]string{"xl/styles.xml": `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>` +
+			strings.Repeat(`<xf/>`, maxXLSXElements-1000) + `</cellXfs></styleSheet>`})
+	body, ct := multipartFile("xfs-within.xlsx", xfsWithin)
+	var rec *httptest.ResponseRecorder
+	before, peak := peakHeap(func() { rec, _ = a.serveImport(gov, body, ct, false) })
+	t.Logf("%d cell formats: %d; heap %.1f MiB before, %.1f MiB at its peak", maxXLSXElements-1000, rec.Code, mib(before), mib(peak))
+	if rec.Code != http.StatusOK || peak >= 64<<20 {
+		t.Errorf("%d cell formats: %d, heap %.1f MiB at its peak", maxXLSXElements-1000, rec.Code, mib(peak))
+	}
 	// Over the network the browser gets the answer while it is still sending.
 	res := a.upload(gov, "tiny.csv", tiny.Bytes())
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "هر فایل حداکثر ۲۰٬۰۰۰ ردیف دارد") {
 		t.Errorf("over HTTP: %d", res.status)
 	}
-	if n := a.count(`SELECT count(*) FROM candidate_imports`); n != 0 {
-		t.Errorf("%d refused files were kept", n)
+	if n := a.count(`SELECT count(*) FROM candidate_imports`); n != 1 {
+		t.Errorf("%d files kept, want the one within the limits", n)
 	}
 }
 
@@ -584,9 +657,9 @@ func TestCandidateImportLimits(t *testing.T) {
 		t.Errorf("a row of 50 cells: %d", res.status)
 	}
 
-	// Over the byte limit: refused by its Content-Length before a byte is read, or while it is read.
-	// Blank rows are not counted, so only the byte limit stops this one.
-	big := append([]byte(importHeader), bytes.Repeat([]byte(",\n"), maxImportBytes/2+1)...)
+	// Over the byte limit: refused by its Content-Length before a byte is read, or while it is read. Its
+	// rows are long, so that the byte limit comes before the row limit.
+	big := append([]byte(importHeader), bytes.Repeat([]byte(strings.Repeat("a", 900)+"\n"), maxImportBytes/900+1)...)
 	body, ct := multipartFile("big.csv", big)
 	for _, chunked := range []bool{false, true} {
 		rec, _ := a.serveImport(gov, body, ct, chunked)
@@ -663,6 +736,73 @@ func TestCandidateImportCleansText(t *testing.T) {
 	if err := a.st.Pool().QueryRow(t.Context(), `SELECT full_name, occupation FROM candidates WHERE national_id = $1`, nid(71)).
 		Scan(&name, &occupation); err != nil || name != "علی رضایی" || occupation != "معلم" {
 		t.Errorf("stored %q %q, %v", name, occupation, err)
+	}
+}
+
+func TestUTF16Text(t *testing.T) {
+	le := func(s string) []byte {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		return b
+	}
+	be := func(s string) []byte {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u>>8), byte(u))
+		}
+		return b
+	}
+	row := "علی رضایی,حسن,0012345679,female,1365/11/01\n"
+	for _, tt := range []struct {
+		name string
+		head []byte
+		want bool
+	}{
+		{"LE with a BOM", append([]byte{0xFF, 0xFE}, le(row)...), true},
+		{"BE with a BOM", append([]byte{0xFE, 0xFF}, be(row)...), true},
+		{"LE header without a BOM", le(importHeader + row), true},
+		{"BE header without a BOM", be(importHeader + row), true},
+		{"a BOM alone", []byte{0xFF, 0xFE}, true},
+		{"UTF-8", []byte(importHeader + row), false},
+		{"UTF-8 with its BOM", []byte("\uFEFF" + importHeader), false},
+		{"UTF-8 with NUL bytes in cells", []byte(importHeader + "علی\x00,\x00,\x00\x00,0012345679\n"), false},
+		{"an .xls (OLE) header", append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 500)...), false},
+		{"empty", nil, false},
+		{"one byte", []byte{0}, false},
+	} {
+		if got := utf16Text(tt.head); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// A carriage return that no line feed follows is a line feed, wherever the reads of the file end.
+func TestLoneCR(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"a,b\rc,d\r", "a,b\nc,d\n"},
+		{"a,b\r\nc,d\r\n", "a,b\r\nc,d\r\n"},
+		{"a\r\rb\r\r\n", "a\n\nb\n\r\n"},
+		{"\"x\ry\",z\r", "\"x\ny\",z\n"},
+		{"no breaks", "no breaks"},
+		{"\r", "\n"},
+	} {
+		for _, size := range []int{1, 2, 3, 4096} {
+			r := bufio.NewReaderSize(iotest.OneByteReader(strings.NewReader(tt.in)), 16)
+			var got bytes.Buffer
+			buf := make([]byte, size)
+			for {
+				n, err := loneCR{r}.Read(buf)
+				got.Write(buf[:n])
+				if err != nil {
+					break
+				}
+			}
+			if got.String() != tt.want {
+				t.Errorf("%q read %d bytes at a time: %q, want %q", tt.in, size, got.String(), tt.want)
+			}
+		}
 	}
 }
 
@@ -981,3 +1121,202 @@ func TestCandidateImportMaximalFileMemory(t *testing.T) {
 }
 
 func mib(n uint64) float64 { return float64(n) / (1 << 20) }
+
+// A workbook as spreadsheet programs write it is read whole although every part is scanned: a picture and
+// printer settings, which are not XML, and shapes whose VML leaves <br> open (Excel writes it so: forty in
+// all, more than the depth allowed) are read only up to where an XML decoder stops, as excelize's would.
+func TestCandidateImportXLSXWithOtherParts(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	header := strings.Split(strings.TrimSpace(importHeader), ",")
+	x := excelize.NewFile()
+	_ = x.SetSheetRow("Sheet1", "A1", &header)
+	row := []string{"علی رضایی", "حسن", nid(91), "female", "1365/11/01", "master", "", "marvdasht", "", "", "", "", "", "1405/08/25", ""}
+	_ = x.SetSheetRow("Sheet1", "A2", &row)
+	var pngFile bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 40, 40))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	if err := png.Encode(&pngFile, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.AddPictureFromBytes("Sheet1", "Q1", &excelize.Picture{Extension: ".png", File: pngFile.Bytes()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.AddComment("Sheet1", excelize.Comment{Cell: "A2", Author: "ستاد", Paragraph: []excelize.RichTextRun{{Text: "یادداشت"}}}); err != nil {
+		t.Fatal(err)
+	}
+	var made bytes.Buffer
+	if err := x.Write(&made); err != nil {
+		t.Fatal(err)
+	}
+	// The same zip with printer settings (a DEVMODE: UTF-16 and binary) and Excel's VML of a note.
+	z, err := zip.NewReader(bytes.NewReader(made.Bytes()), int64(made.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file bytes.Buffer
+	zw := zip.NewWriter(&file)
+	for _, f := range z.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	devmode := append([]byte("H\x00P\x00 \x00L\x00a\x00s\x00e\x00r\x00J\x00e\x00t\x00"), bytes.Repeat([]byte{0, 1, 0x80, 0xff, '<', 'a', '>'}, 200)...)
+	vml := `<xml xmlns:v="urn:schemas-microsoft-com:vml">` + strings.Repeat(`<v:shape><v:textbox><div style='text-align:left'>`+
+		strings.Repeat("سطر<br>\r\n", 5)+`</div></v:textbox></v:shape>`, 8) + `</xml>`
+	for name, data := range map[string][]byte{"xl/printerSettings/printerSettings1.bin": devmode, "xl/drawings/vmlDrawing9.vml": []byte(vml)} {
+		w, _ := zw.Create(name)
+		_, _ = w.Write(data)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res := a.upload(gov, "programs.xlsx", file.Bytes())
+	if res.status != http.StatusOK {
+		t.Fatalf("preview: %d\n%s", res.status, res.body)
+	}
+	mustContain(t, res.body, "۱ ردیف آماده ورود و ۰ ردیف رد شده", "علی رضایی")
+}
+
+// At most importsAtOnce files are read at once: one more waits for a slot a little, then is told to come
+// back in a minute (503, Retry-After), having left nothing behind; a slot freed while it waits serves it.
+func TestCandidateImportsAtOnce(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	file := []byte(importHeader + "علی رضایی,حسن," + nid(92) + ",female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n")
+	if cap(a.s.importSlots) != importsAtOnce || importsAtOnce != 2 {
+		t.Fatalf("%d slots", cap(a.s.importSlots))
+	}
+	// Two imports being read.
+	for range importsAtOnce {
+		a.s.importSlots <- struct{}{}
+	}
+	a.s.importWait = 50 * time.Millisecond
+	start := time.Now()
+	res := a.upload(gov, "third.csv", file)
+	if res.status != http.StatusServiceUnavailable || res.header.Get("Retry-After") != "60" {
+		t.Fatalf("a third import: %d, Retry-After %q", res.status, res.header.Get("Retry-After"))
+	}
+	if waited := time.Since(start); waited < a.s.importWait {
+		t.Errorf("refused after %v, without waiting", waited)
+	}
+	mustContain(t, res.body, "فایل دیگری در حال خواندن است؛ یک دقیقه دیگر دوباره تلاش کنید.")
+	if n := a.count(`SELECT count(*) FROM candidate_imports`); n != 0 {
+		t.Errorf("%d previews kept of a refused file", n)
+	}
+	// One import ends while the next waits: the waiting one is read.
+	a.s.importWait = 10 * time.Second
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		<-a.s.importSlots
+	}()
+	if res := a.upload(gov, "third.csv", file); res.status != http.StatusOK {
+		t.Fatalf("after a slot was freed: %d", res.status)
+	}
+	<-a.s.importSlots
+	// Each import gives its slot back, whatever its answer.
+	for _, f := range [][]byte{file, []byte(importHeader), []byte("PK\x03\x04 not a zip")} {
+		a.upload(gov, "f.csv", f)
+	}
+	if n := len(a.s.importSlots); n != 0 {
+		t.Errorf("%d slots still taken after the imports ended", n)
+	}
+}
+
+// A file that gives no row to import says why (422) and leaves no preview or audit row: a header alone,
+// blank rows alone, UTF-16 text. Old Macintosh line endings are line endings. A preview without ready
+// rows cannot be confirmed, and offers no confirmation.
+func TestCandidateImportSaysWhyNothingIsRead(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	row := func(i int) string {
+		return "نام " + strconv.Itoa(i) + ",پدر," + nid(i) + ",female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,"
+	}
+	encode16 := func(s string, bigEndian, bom bool) []byte {
+		var b []byte
+		if bom {
+			b = []byte{0xFF, 0xFE}
+			if bigEndian {
+				b = []byte{0xFE, 0xFF}
+			}
+		}
+		for _, u := range utf16.Encode([]rune(s)) {
+			if bigEndian {
+				b = append(b, byte(u>>8), byte(u))
+			} else {
+				b = append(b, byte(u), byte(u>>8))
+			}
+		}
+		return b
+	}
+	text := importHeader + row(201) + "\n" + row(202) + "\n"
+	headerOnly := excelize.NewFile()
+	_ = headerOnly.SetSheetRow("Sheet1", "A1", &[]any{"full_name", "national_id"})
+	var headerXLSX bytes.Buffer
+	_ = headerOnly.Write(&headerXLSX)
+	noRows := "فایل هیچ ردیف داده‌ای ندارد"
+	saveUTF8 := "این فایل با کدگذاری UTF-16 ذخیره شده است؛ آن را به شکل «CSV UTF-8» ذخیره کنید."
+	for _, tt := range []struct {
+		name, file string
+		data       []byte
+		want       string
+	}{
+		{"a header alone", "header.csv", []byte(importHeader), noRows},
+		{"a header and blank rows", "blank.csv", []byte(importHeader + ",,,\n,,,,,,,,,,,,,,,\n\n , \n"), noRows},
+		{"a header alone in CRLF and a BOM", "header-crlf.csv", []byte("\uFEFF" + strings.ReplaceAll(importHeader, "\n", "\r\n")), noRows},
+		{"an XLSX of a header alone", "header.xlsx", headerXLSX.Bytes(), noRows},
+		{"UTF-16LE with its BOM", "le.csv", encode16(text, false, true), saveUTF8},
+		{"UTF-16BE with its BOM", "be.csv", encode16(text, true, true), saveUTF8},
+		{"UTF-16LE without a BOM", "le-nobom.csv", encode16(text, false, false), saveUTF8},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := a.upload(gov, tt.file, tt.data)
+			if res.status != http.StatusUnprocessableEntity {
+				t.Fatalf("status %d", res.status)
+			}
+			mustContain(t, res.body, tt.want)
+		})
+	}
+	if n := a.count(`SELECT count(*) FROM candidate_imports`) + a.count(`SELECT count(*) FROM audit_log WHERE entity = 'candidate_import'`); n != 0 {
+		t.Errorf("%d previews or audit rows of files without rows", n)
+	}
+
+	// Carriage returns alone end lines, outside quotes and in them.
+	res := a.upload(gov, "mac.csv", []byte(strings.ReplaceAll(text, "\n", "\r")+`"نام ۲۰۳`+"\r"+`دوم",پدر,`+nid(203)+
+		",female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\r"))
+	if res.status != http.StatusOK {
+		t.Fatalf("CR line endings: %d\n%s", res.status, res.body)
+	}
+	mustContain(t, res.body, "۳ ردیف آماده ورود و ۰ ردیف رد شده", "<td>نام 201</td>", "<td>نام ۲۰۳ دوم</td>")
+
+	// A preview whose every row is refused has rows to fix and nothing to confirm.
+	res = a.upload(gov, "refused.csv", []byte(importHeader+"بد,پدر,0012345670,female,1365/11/01,master,,marvdasht,,,,,,1405/08/25,\n"))
+	id := regexp.MustCompile(`/candidates/import/(\d+)/rejected.csv`).FindStringSubmatch(res.body)
+	if res.status != http.StatusOK || id == nil {
+		t.Fatalf("preview: %d\n%s", res.status, res.body)
+	}
+	mustContain(t, res.body, "۰ ردیف آماده ورود و ۱ ردیف رد شده")
+	mustNotContain(t, res.body, `name="import"`)
+	// Neither asked about nor confirmed.
+	for _, answer := range []string{"", "yes"} {
+		res = a.upload(gov, "", nil, "import", id[1], "confirm", answer)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("confirming a preview without ready rows (confirm=%q): %d", answer, res.status)
+		}
+		mustContain(t, res.body, "این پیش‌نمایش ردیف آماده‌ای ندارد و چیزی برای ثبت نیست")
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'candidate.import'`); n != 0 {
+		t.Errorf("%d audit rows for importing nothing", n)
+	}
+	if n := a.count(`SELECT count(*) FROM candidate_imports WHERE imported_at IS NOT NULL`); n != 0 {
+		t.Error("the preview was marked imported")
+	}
+}

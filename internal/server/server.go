@@ -25,7 +25,17 @@ type Server struct {
 	sessions *scs.SessionManager
 	hasher   *password.Hasher
 	now      func() time.Time
+	// importSlots holds a token for each import being read: each may hold a few tens of megabytes, so
+	// that importsAtOnce bound the memory of all of them. One more waits importWait for a slot.
+	importSlots chan struct{}
+	importWait  time.Duration
 }
+
+// How many imports are read at once, and how long one more waits for its turn before it is refused.
+const (
+	importsAtOnce  = 2
+	importSlotWait = 5 * time.Second
+)
 
 // New builds the server and starts its housekeeping (expired sessions and old failed logins), which stops
 // when ctx ends.
@@ -43,7 +53,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Sto
 	// still sends it, so that a form posted then can be kept for the user whose session it was (keepForm).
 	// The server alone decides whether a session is live.
 	sm.Cookie.Persist = false
-	s := &Server{cfg: cfg, log: log, store: st, sessions: sm, hasher: h, now: time.Now}
+	s := &Server{cfg: cfg, log: log, store: st, sessions: sm, hasher: h, now: time.Now,
+		importSlots: make(chan struct{}, importsAtOnce), importWait: importSlotWait}
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	go s.housekeeping(ctx, 10*time.Minute)
 	return s

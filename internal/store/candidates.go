@@ -533,6 +533,9 @@ func (s *Store) EachImportRejected(ctx context.Context, userID, id int64, offset
 // ErrImported is returned for a file confirmed before.
 var ErrImported = errors.New("store: this file was imported already")
 
+// ErrNothingToImport is returned for a preview without ready rows: confirming it would import nothing.
+var ErrNothingToImport = errors.New("store: this file has no ready rows")
+
 // StaleImportError names the rows that clash with registrations or boards made since the preview.
 type StaleImportError struct{ Lines []int }
 
@@ -544,10 +547,11 @@ func (e *StaleImportError) Error() string {
 const importBatch = 1000
 
 // ConfirmImport imports every ready row of a previewed file in one transaction, or none: rows that clash
-// with registrations or board seats made since the preview refuse the whole file. The clashes are found in
-// one statement, the rows go in with COPY a batch at a time and their first events with one statement, and
-// one audit row records the import, so the election's registration lock and the audit lock are held for a
-// fraction of a second even for the largest file, and a batch at most is held in memory.
+// with registrations or board seats made since the preview refuse the whole file, and a preview without
+// ready rows is refused (ErrNothingToImport) rather than audited as an import of nothing. The clashes are
+// found in one statement, the rows go in with COPY a batch at a time and their first events with one
+// statement, and one audit row records the import, so the election's registration lock and the audit lock
+// are held for a fraction of a second even for the largest file, and a batch at most is held in memory.
 func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id int64) (int, error) {
 	n := 0
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
@@ -557,6 +561,9 @@ func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id
 		}
 		if imp.ImportedAt != nil {
 			return nil, ErrImported
+		}
+		if imp.Ready == 0 {
+			return nil, ErrNothingToImport
 		}
 		// One lock for the election's registrations: a confirmation and single registrations cannot interleave.
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidates:' || $1::bigint))`, imp.ElectionID); err != nil {
