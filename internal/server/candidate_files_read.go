@@ -506,7 +506,7 @@ func header(cells []string) map[string]int {
 // cleanText makes text from a file fit to store and show: bytes that are not UTF-8 become U+FFFD (and ok
 // is false); tabs and line breaks become spaces, every field being one line; NUL and the other control
 // characters, which PostgreSQL refuses or a printed list would hide, and the bidirectional controls,
-// which could make a name read otherwise than it is stored, are removed, as is a byte-order mark.
+// which could make a name read otherwise than it is stored, are removed, as are the invisible marks.
 func cleanText(v string) (string, bool) {
 	ok := utf8.ValidString(v)
 	if !ok {
@@ -516,7 +516,7 @@ func cleanText(v string) (string, bool) {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r':
 			return ' '
-		case unicode.IsControl(r) || bidiControl(r) || r == '\uFEFF':
+		case unicode.IsControl(r) || bidiControl(r) || invisibleMark(r):
 			return -1
 		}
 		return r

@@ -818,6 +818,7 @@ func TestCleanText(t *testing.T) {
 		{"\ufeffname", "name", true},
 		{"a\u202eb\u2066c", "abc", true},
 		{"a\u0085b\x7f", "ab", true},
+		{"\u200eعلی\u200b\u00ad\u061c\u2063", "علی", true}, // invisible marks, as the form drops them
 		{"\xd1\xe1\xed", "\uFFFD", false},
 		{"ok\xff", "ok\uFFFD", false},
 	} {

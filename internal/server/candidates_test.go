@@ -444,7 +444,7 @@ func TestCandidateFormText(t *testing.T) {
 	a.withElection()
 	gov := a.login("gov.marvdasht")
 
-	form := candidateForm("\x01علی\x1b[0m\u200b رضا\u200cیی\x7f\ufeff", nid(11), "marvdasht")
+	form := candidateForm("\x01علی\x1b[0m\u200b رضا\u200cیی\x7f\ufeff\u200e\u061c\u00ad\u2062", nid(11), "marvdasht")
 	form.Set("occupation", "\u2060معلم\r")
 	if res := a.post(gov, "/candidates", form); res.status != http.StatusSeeOther {
 		t.Fatalf("register: %d\n%s", res.status, res.body)

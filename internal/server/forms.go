@@ -37,17 +37,30 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (components.F
 }
 
 // dropInvisible removes from typed text the control characters other than tab and line feed (a
-// terminal's escape codes, a carriage return) and the invisible marks that make a field look filled or
-// two equal names differ: the byte-order mark, the zero-width space and the word joiner. The zero-width
-// non-joiner, which Persian words need, stays.
+// terminal's escape codes, a carriage return) and the invisible marks; line and paragraph separators
+// become line feeds.
 func dropInvisible(r rune) rune {
 	switch {
 	case r == '\t' || r == '\n':
 		return r
-	case unicode.IsControl(r) || r == '\uFEFF' || r == '\u200B' || r == '\u2060':
+	case r == '\u2028' || r == '\u2029':
+		return '\n'
+	case unicode.IsControl(r) || invisibleMark(r):
 		return -1
 	}
 	return r
+}
+
+// invisibleMark reports the marks that show nothing yet make a field look filled or two equal names
+// differ: the byte-order mark, the zero-width space, the word joiner and the invisible operators, the
+// soft hyphen, and the direction marks (left-to-right, right-to-left, Arabic letter). The zero-width
+// non-joiner and joiner, which Persian words need, are not among them.
+func invisibleMark(r rune) bool {
+	switch r {
+	case '\uFEFF', '\u200B', '\u2060', '\u2061', '\u2062', '\u2063', '\u2064', '\u00AD', '\u200E', '\u200F', '\u061C':
+		return true
+	}
+	return false
 }
 
 // latin returns a field with Persian and Arabic-Indic digits made Latin, for codes, numbers and dates.
