@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -75,16 +76,23 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.serverError(w, r, panicError{v})
+				s.serverError(w, r, panicError{v: v, stack: debug.Stack()})
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
 }
 
-type panicError struct{ v any }
+// panicError carries a recovered panic to the log with the stack where it happened, which the page
+// never shows.
+type panicError struct {
+	v     any
+	stack []byte
+}
 
-func (p panicError) Error() string { return "panic: " + strings.TrimSpace(fmtAny(p.v)) }
+func (p panicError) Error() string {
+	return "panic: " + strings.TrimSpace(fmtAny(p.v)) + "\n" + string(p.stack)
+}
 
 // securityHeaders sets a strict policy: only this origin's scripts, styles, fonts and images; no framing;
 // and, when the portal is served over HTTPS, HTTPS only from then on.

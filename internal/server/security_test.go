@@ -115,6 +115,9 @@ func TestErrorPages(t *testing.T) {
 	if !strings.Contains(logs, "secret database detail") || !strings.Contains(logs, `"request_id":"`+id+`"`) {
 		t.Fatalf("log lacks the panic with its request id:\n%s", logs)
 	}
+	if !strings.Contains(logs, "security_test.go") {
+		t.Fatalf("log lacks the stack where the panic happened:\n%s", logs)
+	}
 }
 
 func TestRequestLog(t *testing.T) {
