@@ -48,6 +48,7 @@ const (
 	maxXLSXElements  = 50000
 	maxXLSXToken     = 64 << 10  // bytes of one XML text or tag; a cell's text of maxImportCellChars characters, escaped, fits
 	maxXLSXDepth     = 32        // nesting of XML elements; a sheet needs about eight
+	maxXLSXTagAttrs  = 64        // attributes of one tag, namespace declarations included; a sheet's root has about ten
 	maxXLSXRowCells  = 16384     // cells in a sheet's row: a spreadsheet's columns; excelize holds a row's cells at once
 	maxXLSXCellBytes = 128 << 10 // XML of one cell or shared string, decoded whole; a text of maxImportCellChars characters, escaped and in formatted runs, fits
 	maxXLSXRowBytes  = 1 << 20   // XML of one row, whose values are held at once; maxImportColumns full cells, and styled empty ones to the last column, fit

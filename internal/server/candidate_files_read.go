@@ -83,8 +83,9 @@ func readProblem(err error) error {
 // spoolUpload reads the file of an import as it arrives into a temporary file, hashing its bytes. A CSV
 // is also read row by row on the way, within the limits, so that a file with too many rows or too long a
 // record is refused before the rest of it is read, and before any row is checked, and UTF-16 text is
-// refused by its first KiB; an XLSX, whose zip directory is at its end, is checked once it is whole
-// (checkXLSX). The caller closes the upload.
+// refused by its first KiB; an XLSX, whose zip directory is at its end, is checked when its rows are read
+// (checkXLSX), which takes memory and so waits for an import slot as reading does. The caller closes the
+// upload.
 func spoolUpload(part *multipart.Part) (*upload, error) {
 	tmp, err := os.CreateTemp("", "setad-import-*")
 	if err != nil {
@@ -111,13 +112,6 @@ func spoolUpload(part *multipart.Part) (*upload, error) {
 		return u, readProblem(err)
 	}
 	u.sha256 = hex.EncodeToString(h.Sum(nil))
-	if u.xlsx {
-		size, err := tmp.Seek(0, io.SeekEnd)
-		if err != nil {
-			return u, err
-		}
-		return u, checkXLSX(tmp, size)
-	}
 	return u, nil
 }
 
@@ -136,13 +130,21 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// rows calls fn for each data row of a spooled upload, in order, within the limits.
+// rows calls fn for each data row of a spooled upload, in order, within the limits. An XLSX is checked
+// first (checkXLSX), before excelize opens it.
 func (u *upload) rows(fn func(importLine) error) error {
 	if _, err := u.file.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
 	if !u.xlsx {
 		return eachImportRow(csvRows(bufio.NewReader(u.file)), fn)
+	}
+	info, err := u.file.Stat()
+	if err != nil {
+		return err
+	}
+	if err := checkXLSX(u.file, info.Size()); err != nil {
+		return err
 	}
 	x, err := excelize.OpenFile(u.file.Name(), excelize.Options{UnzipSizeLimit: maxXLSXUnpacked, UnzipXMLSizeLimit: xlsxInMemory})
 	if err != nil {
@@ -255,7 +257,7 @@ func utf16Text(head []byte) bool {
 // sizes its directory declares (archive/zip refuses to unpack more than that), it unpacks to more than
 // maxXLSXUnpacked or excelize would hold more than maxXLSXHeld of it in memory; and when one of its parts
 // would make an XML decoder hold much at once, or the parts held in memory hold more than maxXLSXElements
-// elements (see scanXML). Every part is scanned, whatever its name: a relationship can make any part the
+// elements and attributes (see scanXML). Every part is scanned, whatever its name: a relationship can make any part the
 // workbook or a sheet, and excelize streams a part as a sheet by its name alone.
 func checkXLSX(r io.ReaderAt, size int64) error {
 	// archive/zip reads the whole directory into memory: the directory headers are counted first, by
@@ -299,7 +301,7 @@ func checkXLSX(r io.ReaderAt, size int64) error {
 			return tooBig
 		}
 		if limit >= 0 {
-			elements -= shape.elements
+			elements -= shape.elements + shape.attrs
 		}
 	}
 	return nil
@@ -337,30 +339,37 @@ func streamedPart(f *zip.File) bool {
 // xmlShape is what scanXML counts in a part.
 type xmlShape struct {
 	elements int // start tags
+	attrs    int // their attributes, namespace declarations included
 	strings  int // shared-string items (si elements)
 }
 
-// scanXML reads a part with the tokenizer excelize decodes it with, holding one bounded token at a time,
-// and refuses what would make excelize hold much at once: a text or tag longer than maxXLSXToken (a
-// cell's text is at most maxImportCellChars characters), elements nested deeper than maxXLSXDepth, and
-// what excelize decodes whole: a cell or shared string over maxXLSXCellBytes; a row of more than
-// maxXLSXRowCells cells or over maxXLSXRowBytes, a row being, as excelize reads one, what runs from its
-// start tag to the next row's or to the end of the sheet's data. A part held in memory, which excelize may
-// decode whole, may hold maxElements elements at most (-1 for no limit). A part that is not XML (an image,
-// printer settings) is read up to its first syntax error, where excelize's decoder, as strict as this one,
-// would stop too were it given that part. It returns the counts of the part.
-func scanXML(r io.Reader, maxElements int) (xmlShape, error) {
+// scanXML reads a part token by token, holding one bounded token at a time, and refuses what would make
+// excelize hold much at once: a text or tag longer than maxXLSXToken (a cell's text is at most
+// maxImportCellChars characters), a tag of more than maxXLSXTagAttrs attributes, elements nested deeper
+// than maxXLSXDepth (excelize's decoder keeps the namespace declarations of every open element, so
+// together they bound what it keeps), and what excelize decodes whole: a cell or shared string over
+// maxXLSXCellBytes; a row of more than maxXLSXRowCells cells or over maxXLSXRowBytes, a row being, as
+// excelize reads one, what runs from its start tag to the next row's or to the end of the sheet's data. A
+// part held in memory, which excelize may decode whole, may hold maxItems elements and attributes at most
+// (-1 for no limit). A part that is not XML (an image, printer settings) is read up to its first syntax
+// error, or its first end tag that does not close the open element, where excelize's decoder, as strict as
+// this one, would stop too were it given that part. It returns the counts of the part.
+//
+// The tokens are read raw: encoding/xml's Token keeps every namespace declaration of the open elements,
+// which are not elements, and would hold them before they could be counted. The open elements' names are
+// kept here instead, at most maxXLSXDepth of them, to find where the nesting breaks.
+func scanXML(r io.Reader, maxItems int) (xmlShape, error) {
 	lim := &tokenLimit{r: r}
 	d := xml.NewDecoder(lim)
 	var shape xmlShape
-	depth := 0
+	open := make([]xml.Name, 0, maxXLSXDepth)
 	row, cells := 0, 0                          // the row being read (its number) and its cells so far
 	rowStart, itemStart := int64(-1), int64(-1) // where that row, and the open cell or string item, began
 	itemDepth := 0
 	for {
 		start := d.InputOffset()
 		lim.limit = start + maxXLSXToken
-		tok, err := d.Token()
+		tok, err := d.RawToken()
 		var syntax *xml.SyntaxError
 		switch {
 		case errors.Is(err, io.EOF), errors.As(err, &syntax):
@@ -370,12 +379,18 @@ func scanXML(r io.Reader, maxElements int) (xmlShape, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if shape.elements++; maxElements >= 0 && shape.elements > maxElements {
+			if len(t.Attr) > maxXLSXTagAttrs {
 				return shape, problem(i18n.M("err.file_too_intricate"))
 			}
-			if depth++; depth > maxXLSXDepth {
+			shape.elements++
+			shape.attrs += len(t.Attr)
+			if maxItems >= 0 && shape.elements+shape.attrs > maxItems {
+				return shape, problem(i18n.M("err.file_too_intricate"))
+			}
+			if len(open) == maxXLSXDepth {
 				return shape, unreadable()
 			}
+			open = append(open, t.Name)
 			switch t.Name.Local {
 			case "row":
 				rowStart, cells, row = start, 0, rowNumber(t, row)
@@ -386,17 +401,20 @@ func scanXML(r io.Reader, maxElements int) (xmlShape, error) {
 					return shape, rowTooBig(row)
 				}
 				if itemStart < 0 {
-					itemStart, itemDepth = start, depth
+					itemStart, itemDepth = start, len(open)
 				}
 			}
 		case xml.EndElement:
-			if depth == itemDepth {
+			if len(open) == 0 || open[len(open)-1] != t.Name {
+				return shape, nil // a syntax error to a decoder that matches them
+			}
+			if len(open) == itemDepth {
 				itemStart, itemDepth = -1, 0
 			}
 			if t.Name.Local == "sheetData" {
 				rowStart = -1
 			}
-			depth--
+			open = open[:len(open)-1]
 		}
 		end := d.InputOffset()
 		if itemStart >= 0 && end-itemStart > maxXLSXCellBytes || rowStart >= 0 && end-rowStart > maxXLSXRowBytes {

@@ -1321,3 +1321,81 @@ func TestCandidateImportSaysWhyNothingIsRead(t *testing.T) {
 		t.Error("the preview was marked imported")
 	}
 }
+
+// namespaceBomb is depth elements nested around text, each declaring per namespaces: not elements, but
+// what encoding/xml's Token keeps for every open element.
+func namespaceBomb(depth, per int, text string) string {
+	var open, closing strings.Builder
+	for d := range depth {
+		fmt.Fprintf(&open, "<x%d", d)
+		for i := range per {
+			fmt.Fprintf(&open, ` xmlns:p%d_%d="u"`, d, i)
+		}
+		open.WriteString(">")
+		closing.WriteString(fmt.Sprintf("</x%d>", depth-1-d))
+	}
+	return open.String() + text + closing.String()
+}
+
+// The check of an XLSX holds little whatever its parts declare, and runs only in an import slot: a part of
+// 30 elements each declaring 3,400 namespaces around a 70,000-character text is refused having allocated
+// a few megabytes, and while the slots are taken it waits for one like the reading it is part of.
+func TestCandidateImportXMLScanBounded(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	scanBomb := xlsxParts(t, func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader+xlsxRow("x")) },
+		map[string]string{"xl/a.xml": `<?xml version="1.0"?><r>` + namespaceBomb(30, 3400, strings.Repeat("y", 70000)) + `</r>`})
+	body, ct := multipartFile("scanbomb.xlsx", scanBomb)
+	rec, alloc := a.serveImport(gov, body, ct, false)
+	t.Logf("scanbomb.xlsx (%d KiB): %d, %.1f MiB allocated", len(scanBomb)>>10, rec.Code, mib(alloc))
+	if rec.Code != http.StatusUnprocessableEntity {
+		t.Fatalf("status %d", rec.Code)
+	}
+	mustContain(t, rec.Body.String(), "ساختار این فایل Excel")
+	if alloc >= 8<<20 {
+		t.Errorf("the check allocated %.1f MiB", mib(alloc))
+	}
+
+	// With every slot taken, a third file is not checked: it waits, then is told to come back.
+	for range importsAtOnce {
+		a.s.importSlots <- struct{}{}
+	}
+	a.s.importWait = 50 * time.Millisecond
+	rec, alloc = a.serveImport(gov, body, ct, false)
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("a third file while two are read: %d, %.1f MiB allocated", rec.Code, mib(alloc))
+	}
+	for range importsAtOnce {
+		<-a.s.importSlots
+	}
+}
+
+// scanXML matches end tags to the open elements itself, as the decoder excelize reads with does, and
+// stops where that decoder would: what follows a broken nesting is not counted.
+func TestScanXMLNesting(t *testing.T) {
+	for _, tt := range []struct {
+		name, xml       string
+		elements, attrs int
+	}{
+		{"well formed", `<a x="1"><b/><c y="2" z="3"></c></a>`, 3, 3},
+		{"an end tag of another element", `<a><b></a><c/><d/>`, 2, 0},
+		{"an end tag of another prefix", `<p:a xmlns:p="u"></q:a><c/>`, 1, 1},
+		{"an end tag with nothing open", `<a/></a><c/>`, 1, 0},
+		{"namespace declarations are attributes", `<a xmlns="u" xmlns:r="v" r:id="1"/>`, 1, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			shape, err := scanXML(strings.NewReader(tt.xml), -1)
+			if err != nil || shape.elements != tt.elements || shape.attrs != tt.attrs {
+				t.Errorf("%+v, %v; want %d elements, %d attributes", shape, err, tt.elements, tt.attrs)
+			}
+		})
+	}
+	if _, err := scanXML(strings.NewReader(namespaceBomb(1, maxXLSXTagAttrs+1, "")), -1); err == nil {
+		t.Errorf("a tag of %d attributes was read", maxXLSXTagAttrs+1)
+	}
+	if _, err := scanXML(strings.NewReader(namespaceBomb(1, maxXLSXTagAttrs, "")), -1); err != nil {
+		t.Errorf("a tag of %d attributes: %v", maxXLSXTagAttrs, err)
+	}
+}
