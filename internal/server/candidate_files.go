@@ -40,19 +40,25 @@ const (
 	maxXLSXParts    = 1000      // parts in the zip: archive/zip and excelize keep a record of each, and excelize reads each
 	maxXLSXUnpacked = 32 << 20  // what all its parts unpack to (excelize's UnzipSizeLimit)
 	xlsxInMemory    = 128 << 10 // sheets and shared strings larger than this are unpacked to a temporary file and streamed (UnzipXMLSizeLimit)
-	maxXLSXHeld     = 4 << 20   // what excelize holds in memory: the smaller sheets and shared strings, styles, theme, workbook…
+	// What excelize holds of a file at once must stay well under what one import may use, 64 MiB, all of
+	// it together, with what the check and the reading use besides: 2 MiB of parts held in memory, their
+	// elements and attributes, and an offset for each shared string made 25 MiB of heap at most.
+	maxXLSXHeld = 2 << 20 // what excelize holds in memory: the smaller sheets and shared strings, styles, theme, workbook…
 	// Elements in the parts held in memory, which excelize may decode whole (styles, workbook, calculation
-	// chain…) at a few hundred bytes an element however short it is in the file: a style sheet of 100,000
-	// empty elements, 500 KB, made a 41 MiB heap. A workbook's parts hold a few thousand; its sheet and
-	// shared strings, when small enough to be held, about 20,000 more.
-	maxXLSXElements  = 50000
+	// chain…) at a few hundred bytes an element however short it is in the file: 49,400 cell formats made
+	// a 26 MiB heap. A workbook's parts hold a few thousand; its sheet and shared strings, when small
+	// enough to be held, about 12,000 more for a file of the rows that fit.
+	maxXLSXElements = 25000
+	// Attributes in the parts held in memory, namespace declarations included: excelize keeps a value of
+	// those it knows. A held sheet has about three to a cell.
+	maxXLSXAttrs     = 100000
 	maxXLSXToken     = 64 << 10  // bytes of one XML text or tag; a cell's text of maxImportCellChars characters, escaped, fits
 	maxXLSXDepth     = 32        // nesting of XML elements; a sheet needs about eight
 	maxXLSXTagAttrs  = 64        // attributes of one tag, namespace declarations included; a sheet's root has about ten
 	maxXLSXRowCells  = 16384     // cells in a sheet's row: a spreadsheet's columns; excelize holds a row's cells at once
 	maxXLSXCellBytes = 128 << 10 // XML of one cell or shared string, decoded whole; a text of maxImportCellChars characters, escaped and in formatted runs, fits
 	maxXLSXRowBytes  = 1 << 20   // XML of one row, whose values are held at once; maxImportColumns full cells, and styled empty ones to the last column, fit
-	maxXLSXStrings   = 500000    // shared strings; excelize keeps an offset for each of a streamed table
+	maxXLSXStrings   = 200000    // shared strings; excelize keeps an offset for each of a streamed table, 64 bytes; a file of the rows that fit has under 100,000
 )
 
 // candidateColumns are the columns of an export and of an import file, named as the form's fields.

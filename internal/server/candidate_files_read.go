@@ -257,8 +257,9 @@ func utf16Text(head []byte) bool {
 // sizes its directory declares (archive/zip refuses to unpack more than that), it unpacks to more than
 // maxXLSXUnpacked or excelize would hold more than maxXLSXHeld of it in memory; and when one of its parts
 // would make an XML decoder hold much at once, or the parts held in memory hold more than maxXLSXElements
-// elements and attributes (see scanXML). Every part is scanned, whatever its name: a relationship can make any part the
-// workbook or a sheet, and excelize streams a part as a sheet by its name alone.
+// elements or maxXLSXAttrs attributes, or the shared strings are more than maxXLSXStrings (see scanXML).
+// Every part is scanned, whatever its name: a relationship can make any part the workbook or a sheet, and
+// excelize streams a part as a sheet by its name alone.
 func checkXLSX(r io.ReaderAt, size int64) error {
 	// archive/zip reads the whole directory into memory: the directory headers are counted first, by
 	// their signature, which every one of them begins with.
@@ -282,17 +283,17 @@ func checkXLSX(r io.ReaderAt, size int64) error {
 			return tooBig
 		}
 	}
-	elements := maxXLSXElements // left to the parts held in memory
+	left := xmlShape{elements: maxXLSXElements, attrs: maxXLSXAttrs} // to the parts held in memory
 	for _, f := range z.File {
 		rc, err := f.Open()
 		if err != nil {
 			return unreadable()
 		}
-		limit := elements
+		budget := &left
 		if streamedPart(f) {
-			limit = -1
+			budget = nil
 		}
-		shape, err := scanXML(rc, limit)
+		shape, err := scanXML(rc, budget)
 		rc.Close()
 		if err != nil {
 			return err
@@ -300,8 +301,9 @@ func checkXLSX(r io.ReaderAt, size int64) error {
 		if shape.strings > maxXLSXStrings {
 			return tooBig
 		}
-		if limit >= 0 {
-			elements -= shape.elements + shape.attrs
+		if budget != nil {
+			left.elements -= shape.elements
+			left.attrs -= shape.attrs
 		}
 	}
 	return nil
@@ -350,15 +352,15 @@ type xmlShape struct {
 // together they bound what it keeps), and what excelize decodes whole: a cell or shared string over
 // maxXLSXCellBytes; a row of more than maxXLSXRowCells cells or over maxXLSXRowBytes, a row being, as
 // excelize reads one, what runs from its start tag to the next row's or to the end of the sheet's data. A
-// part held in memory, which excelize may decode whole, may hold maxItems elements and attributes at most
-// (-1 for no limit). A part that is not XML (an image, printer settings) is read up to its first syntax
+// part held in memory, which excelize may decode whole, may hold at most the elements and attributes
+// left in budget (nil for no limit). A part that is not XML (an image, printer settings) is read up to its first syntax
 // error, or its first end tag that does not close the open element, where excelize's decoder, as strict as
 // this one, would stop too were it given that part. It returns the counts of the part.
 //
 // The tokens are read raw: encoding/xml's Token keeps every namespace declaration of the open elements,
 // which are not elements, and would hold them before they could be counted. The open elements' names are
 // kept here instead, at most maxXLSXDepth of them, to find where the nesting breaks.
-func scanXML(r io.Reader, maxItems int) (xmlShape, error) {
+func scanXML(r io.Reader, budget *xmlShape) (xmlShape, error) {
 	lim := &tokenLimit{r: r}
 	d := xml.NewDecoder(lim)
 	var shape xmlShape
@@ -384,7 +386,7 @@ func scanXML(r io.Reader, maxItems int) (xmlShape, error) {
 			}
 			shape.elements++
 			shape.attrs += len(t.Attr)
-			if maxItems >= 0 && shape.elements+shape.attrs > maxItems {
+			if budget != nil && (shape.elements > budget.elements || shape.attrs > budget.attrs) {
 				return shape, problem(i18n.M("err.file_too_intricate"))
 			}
 			if len(open) == maxXLSXDepth {

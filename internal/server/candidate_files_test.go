@@ -520,7 +520,7 @@ func TestCandidateImportMemoryBounded(t *testing.T) {
 		_, _ = io.WriteString(w, xlsxHeader+`<row><c t="inlineStr"><is><t>`+strings.Repeat("a", 30<<20)+`</t></is></c></row>`)
 	}, nil, 0)
 	deepData := xlsxPackage(t, "xl/data/s.bin", func(w io.Writer) {
-		_, _ = io.WriteString(w, xlsxHeader+strings.Repeat("<x>", 570000)+strings.Repeat("</x>", 570000))
+		_, _ = io.WriteString(w, xlsxHeader+strings.Repeat("<x>", 250000)+strings.Repeat("</x>", 250000))
 	}, nil, 0)
 	// What excelize decodes whole: a row's cells, a cell's formatted runs, a style sheet's elements.
 	wide := xlsxParts(t, func(w io.Writer) {
@@ -535,7 +535,7 @@ func TestCandidateImportMemoryBounded(t *testing.T) {
 	}, nil)
 	xfs := xlsxParts(t, func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader) },
 		map[string]string{"xl/styles.xml": `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>` +
-			strings.Repeat(`<xf/>`, 3900000/5) + `</cellXfs></styleSheet>`})
+			strings.Repeat(`<xf/>`, 1900000/5) + `</cellXfs></styleSheet>`})
 	// Blank rows are read like any other: 625,000 lines of commas, and a sheet whose one row is its last.
 	var blank bytes.Buffer
 	blank.WriteString(importHeader)
@@ -563,11 +563,11 @@ func TestCandidateImportMemoryBounded(t *testing.T) {
 		{"XLSX with 8 MiB of styles", "styles.xlsx", styles, "این فایل Excel پس از باز شدن از ۳۲ مگابایت بزرگ‌تر می‌شود"},
 		{"XLSX whose sheet.bin is nested 4.4 million deep", "deep-bin.xlsx", deepBin, "فایل خوانده نشد"},
 		{"XLSX whose sheet.bin has a 30 MiB cell", "giant-bin.xlsx", giantBin, "فایل متنی بلندتر از ۱٬۰۰۰ نویسه در یک خانه دارد"},
-		{"XLSX whose sheet is 4 MB nested in xl/data/s.bin", "deep-data.xlsx", deepData, "فایل خوانده نشد"},
+		{"XLSX whose sheet is 1.75 MB nested in xl/data/s.bin", "deep-data.xlsx", deepData, "فایل خوانده نشد"},
 		{"XLSX with a row of 2 million cells", "wide.xlsx", wide, "سطر ۲ بیش از ۵۰ ستون یا خانه‌ای بلندتر از ۱٬۰۰۰ نویسه دارد"},
 		{"XLSX with 2 million cells after an empty row", "loose.xlsx", loose, "سطر ۲ بیش از ۵۰ ستون یا خانه‌ای بلندتر از ۱٬۰۰۰ نویسه دارد"},
 		{"XLSX with a cell of 1.9 million runs", "runs.xlsx", runs, "سطر ۲ بیش از ۵۰ ستون یا خانه‌ای بلندتر از ۱٬۰۰۰ نویسه دارد"},
-		{"XLSX with 780,000 cell formats", "xfs.xlsx", xfs, "ساختار این فایل Excel (قالب‌بندی‌ها و دیگر بخش‌هایش) بیش از اندازه بزرگ است"},
+		{"XLSX with 380,000 cell formats", "xfs.xlsx", xfs, "ساختار این فایل Excel (قالب‌بندی‌ها و دیگر بخش‌هایش) بیش از اندازه بزرگ است"},
 		{"10 MB CSV of blank rows", "blank.csv", blank.Bytes(), "هر فایل حداکثر ۲۰٬۰۰۰ ردیف دارد؛ ردیف‌های خالی هم شمرده می‌شوند"},
 		{"XLSX whose one row is its last", "last.xlsx", lastRow, "هر فایل حداکثر ۲۰٬۰۰۰ ردیف دارد؛ ردیف‌های خالی هم شمرده می‌شوند"},
 		{"XLSX of 100,000 parts", "parts.xlsx", parts, "این فایل Excel بیش از ۱٬۰۰۰ بخش دارد"},
@@ -585,25 +585,106 @@ func TestCandidateImportMemoryBounded(t *testing.T) {
 			}
 		})
 	}
-	// Just within the limits, a style sheet that excelize decodes whole is read within the heap's bound.
-	xfsWithin := xlsxParts(t, func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader+xlsxRow("x")) },
-		map[string]string{"xl/styles.xml": `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>` +
-			strings.Repeat(`<xf/>`, maxXLSXElements-1000) + `</cellXfs></styleSheet>`})
-	body, ct := multipartFile("xfs-within.xlsx", xfsWithin)
-	var rec *httptest.ResponseRecorder
-	before, peak := peakHeap(func() { rec, _ = a.serveImport(gov, body, ct, false) })
-	t.Logf("%d cell formats: %d; heap %.1f MiB before, %.1f MiB at its peak", maxXLSXElements-1000, rec.Code, mib(before), mib(peak))
-	if rec.Code != http.StatusOK || peak >= 64<<20 {
-		t.Errorf("%d cell formats: %d, heap %.1f MiB at its peak", maxXLSXElements-1000, rec.Code, mib(peak))
+	// Just within every limit at once, what excelize holds is within the heap's bound: a style sheet that
+	// it decodes whole, of empty cell formats or of formats with their attributes, the rest of what it
+	// holds in memory up to its bound, a streamed table of as many shared strings as allowed, and a sheet
+	// whose data sits in elements declaring as many namespaces as allowed, which its decoder keeps open.
+	for _, tt := range []struct {
+		name string
+		xf   string
+	}{
+		{"empty cell formats", `<xf/>`},
+		{"cell formats with four attributes", `<xf numFmtId="1" fontId="0" fillId="0" borderId="0"/>`},
+		{"cell formats with six attributes", `<xf numFmtId="1" fontId="0" fillId="0" borderId="0" xfId="0" applyFont="1"/>`},
+	} {
+		file := worstWithinLimits(t, tt.xf)
+		body, ct := multipartFile("within.xlsx", file)
+		var rec *httptest.ResponseRecorder
+		before, peak := peakHeap(func() { rec, _ = a.serveImport(gov, body, ct, false) })
+		t.Logf("%s, within every limit (%d KiB): %d; heap %.1f MiB before, %.1f MiB at its peak", tt.name, len(file)>>10, rec.Code, mib(before), mib(peak))
+		if rec.Code != http.StatusOK || peak >= 64<<20 {
+			t.Errorf("%s, within every limit: %d, heap %.1f MiB at its peak", tt.name, rec.Code, mib(peak))
+		}
+		mustContain(t, rec.Body.String(), "۱ ردیف آماده ورود")
 	}
 	// Over the network the browser gets the answer while it is still sending.
 	res := a.upload(gov, "tiny.csv", tiny.Bytes())
 	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "هر فایل حداکثر ۲۰٬۰۰۰ ردیف دارد") {
 		t.Errorf("over HTTP: %d", res.status)
 	}
-	if n := a.count(`SELECT count(*) FROM candidate_imports`); n != 1 {
-		t.Errorf("%d files kept, want the one within the limits", n)
+	if n := a.count(`SELECT count(*) FROM candidate_imports`); n != 3 {
+		t.Errorf("%d files kept, want the three within the limits", n)
 	}
+}
+
+// worstWithinLimits is an XLSX at every limit on what excelize holds at once: cell formats xf in its
+// style sheet up to the elements and attributes allowed in the parts held in memory, those parts padded
+// to their bound, a streamed shared-strings table of as many strings as allowed, and a sheet whose data
+// is wrapped in elements, as deep as allowed, each declaring as many namespaces as a tag may have. Its
+// one data row is valid.
+func worstWithinLimits(t *testing.T, xf string) []byte {
+	t.Helper()
+	header := strings.Split(strings.TrimSpace(importHeader), ",")
+	var sst strings.Builder
+	sst.WriteString(`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">`)
+	sst.WriteString(strings.Repeat(`<si><t>x</t></si>`, maxXLSXStrings-len(header)))
+	for _, h := range header {
+		sst.WriteString(`<si><t>` + h + `</t></si>`)
+	}
+	sst.WriteString(`</sst>`)
+	// The worksheet, its wrappers, sheetData, row, c, is and t are nested.
+	wrappers := maxXLSXDepth - 6
+	var headerRow strings.Builder
+	headerRow.WriteString(`<row>`)
+	for i := range header {
+		fmt.Fprintf(&headerRow, `<c t="s"><v>%d</v></c>`, maxXLSXStrings-len(header)+i)
+	}
+	headerRow.WriteString(`</row>`)
+	sheet := `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+		namespaceBomb(wrappers, maxXLSXTagAttrs, `<sheetData>`+headerRow.String()+xlsxRow(maximalRow(7)...)+`</sheetData>`) +
+		strings.Repeat(`<!--`+strings.Repeat(" ", 60000)+`-->`, xlsxInMemory/60000+1) + `</worksheet>` // streamed, as larger than xlsxInMemory
+	// The parts the package has besides, with a few elements and attributes, leave the rest to the styles.
+	n := maxXLSXElements - 100
+	if attrs := strings.Count(xf, `="`); attrs > 0 {
+		n = min(n, (maxXLSXAttrs-100)/attrs)
+	}
+	styles := `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>` +
+		strings.Repeat(xf, n) + `</cellXfs></styleSheet>`
+	other := map[string]string{
+		"xl/sharedStrings.xml": sst.String(),
+		"xl/styles.xml":        styles,
+		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/>` +
+			`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/sharedStrings.xml"/>` +
+			`<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="/xl/styles.xml"/></Relationships>`,
+		"xl/worksheets/sheet1.xml": sheet,
+	}
+	file := xlsxParts(t, func(io.Writer) {}, other)
+	// Padded to the bound on what is held in memory by a part that is not XML, which is held all the same.
+	z, err := zip.NewReader(bytes.NewReader(file), int64(len(file)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held uint64
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range z.File {
+		if f.Name == "xl/worksheets/sheet1.xml" && f.UncompressedSize64 < 1000 {
+			continue // the empty sheet xlsxParts wrote after the one given
+		}
+		if !streamedPart(f) {
+			held += f.UncompressedSize64
+		}
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, _ := zw.Create("xl/media/pad.bin")
+	_, _ = w.Write(append([]byte{0}, bytes.Repeat([]byte("pad "), int(maxXLSXHeld-held-1000)/4)...))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
 }
 
 // Each limit answers 422 with its message, and the row limit refuses one row more than it accepts.
@@ -1386,16 +1467,16 @@ func TestScanXMLNesting(t *testing.T) {
 		{"namespace declarations are attributes", `<a xmlns="u" xmlns:r="v" r:id="1"/>`, 1, 3},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			shape, err := scanXML(strings.NewReader(tt.xml), -1)
+			shape, err := scanXML(strings.NewReader(tt.xml), nil)
 			if err != nil || shape.elements != tt.elements || shape.attrs != tt.attrs {
 				t.Errorf("%+v, %v; want %d elements, %d attributes", shape, err, tt.elements, tt.attrs)
 			}
 		})
 	}
-	if _, err := scanXML(strings.NewReader(namespaceBomb(1, maxXLSXTagAttrs+1, "")), -1); err == nil {
+	if _, err := scanXML(strings.NewReader(namespaceBomb(1, maxXLSXTagAttrs+1, "")), nil); err == nil {
 		t.Errorf("a tag of %d attributes was read", maxXLSXTagAttrs+1)
 	}
-	if _, err := scanXML(strings.NewReader(namespaceBomb(1, maxXLSXTagAttrs, "")), -1); err != nil {
+	if _, err := scanXML(strings.NewReader(namespaceBomb(1, maxXLSXTagAttrs, "")), nil); err != nil {
 		t.Errorf("a tag of %d attributes: %v", maxXLSXTagAttrs, err)
 	}
 }
