@@ -525,6 +525,8 @@ var en = map[string]string{
 	"err.file_too_wide":                     "Row {row} has more than {columns} columns.",
 	"err.file_cell_too_long":                "Row {row} has a cell longer than {chars} characters.",
 	"err.file_unpacked_too_big":             "Unpacked, this Excel file is larger than {mb} MB; save it as CSV.",
+	"err.file_held_too_big":                 "The parts of this Excel file that are read into memory at once (styles, the list of sheets and their links, small sheets) are larger than {mb} MB; save it as CSV.",
+	"err.file_too_many_strings":             "This Excel file has more than {strings} different texts; save it as CSV.",
 	"err.file_text_too_long":                "The file holds a text longer than {chars} characters in one cell.",
 	"err.import_encoding":                   "This cell is not UTF-8 text; save the file as UTF-8.",
 	"candidates.import_limits":              "At most {mb} MB and {rows} rows a file.",

@@ -525,6 +525,8 @@ var fa = map[string]string{
 	"err.file_too_wide":                     "سطر {row} بیش از {columns} ستون دارد.",
 	"err.file_cell_too_long":                "سطر {row} خانه‌ای بلندتر از {chars} نویسه دارد.",
 	"err.file_unpacked_too_big":             "این فایل Excel پس از باز شدن از {mb} مگابایت بزرگ‌تر می‌شود؛ آن را به شکل CSV ذخیره کنید.",
+	"err.file_held_too_big":                 "بخش‌هایی از این فایل Excel که یکجا در حافظه خوانده می‌شوند (قالب‌بندی‌ها، فهرست برگه‌ها و پیوندهایشان، برگه‌های کوچک) از {mb} مگابایت بزرگ‌ترند؛ آن را به شکل CSV ذخیره کنید.",
+	"err.file_too_many_strings":             "این فایل Excel بیش از {strings} متن گوناگون دارد؛ آن را به شکل CSV ذخیره کنید.",
 	"err.file_text_too_long":                "فایل متنی بلندتر از {chars} نویسه در یک خانه دارد.",
 	"err.import_encoding":                   "این خانه متن UTF-8 نیست؛ فایل را با کدگذاری UTF-8 ذخیره کنید.",
 	"candidates.import_limits":              "هر فایل حداکثر {mb} مگابایت و {rows} ردیف.",

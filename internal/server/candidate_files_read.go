@@ -272,15 +272,17 @@ func checkXLSX(r io.ReaderAt, size int64) error {
 	if err != nil || len(z.File) > maxXLSXParts {
 		return unreadable()
 	}
-	tooBig := problem(i18n.M("err.file_unpacked_too_big", i18n.ArgNum("mb", maxXLSXUnpacked>>20)))
 	var total, held uint64
 	for _, f := range z.File {
 		total += f.UncompressedSize64
+		if f.UncompressedSize64 > maxXLSXUnpacked || total > maxXLSXUnpacked {
+			return problem(i18n.M("err.file_unpacked_too_big", i18n.ArgNum("mb", maxXLSXUnpacked>>20)))
+		}
 		if !streamedPart(f) {
 			held += f.UncompressedSize64
 		}
-		if f.UncompressedSize64 > maxXLSXUnpacked || total > maxXLSXUnpacked || held > maxXLSXHeld {
-			return tooBig
+		if held > maxXLSXHeld {
+			return problem(i18n.M("err.file_held_too_big", i18n.ArgNum("mb", maxXLSXHeld>>20)))
 		}
 	}
 	left := xmlShape{elements: maxXLSXElements, attrs: maxXLSXAttrs} // to the parts held in memory
@@ -299,7 +301,7 @@ func checkXLSX(r io.ReaderAt, size int64) error {
 			return err
 		}
 		if shape.strings > maxXLSXStrings {
-			return tooBig
+			return problem(i18n.M("err.file_too_many_strings", i18n.ArgNum("strings", maxXLSXStrings)))
 		}
 		if budget != nil {
 			left.elements -= shape.elements

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -33,6 +34,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
 )
 
@@ -547,6 +549,37 @@ func TestCandidateImportMemoryBounded(t *testing.T) {
 	}, nil)
 	// A zip's directory is read whole, and excelize reads every part: 100,000 empty parts in 10 MB.
 	parts := xlsxPackage(t, "xl/worksheets/sheet1.xml", func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader) }, nil, 100000)
+	// A workbook linking 24,000 sheets: 3.5 MB of relationships, which excelize holds in memory.
+	var rels strings.Builder
+	rels.WriteString(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
+	for i := range 24000 {
+		fmt.Fprintf(&rels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/sheet1.xml"/>`, i+1)
+	}
+	rels.WriteString(`</Relationships>`)
+	manySheets := xlsxParts(t, func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader+xlsxRow("x")) },
+		map[string]string{"xl/_rels/workbook.xml.rels": rels.String()})
+	// One shared string more than allowed, in a table that is streamed.
+	manyStrings := xlsxParts(t, func(w io.Writer) { _, _ = io.WriteString(w, xlsxHeader+xlsxRow("x")) },
+		map[string]string{"xl/sharedStrings.xml": `<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+			strings.Repeat(`<si><t>x</t></si>`, maxXLSXStrings+1) + `</sst>`})
+	heldTooBig := "بخش‌هایی از این فایل Excel که یکجا در حافظه خوانده می‌شوند"
+	// Each of the limits on what an XLSX unpacks to names its own cause, in both languages.
+	for _, tt := range []struct {
+		name   string
+		data   []byte
+		fa, en string
+	}{
+		{"unpacked", bomb, "پس از باز شدن از ۳۲ مگابایت بزرگ‌تر", "Unpacked, this Excel file is larger than 32 MB"},
+		{"held", manySheets, "یکجا در حافظه خوانده می‌شوند", "read into memory at once (styles, the list of sheets and their links, small sheets) are larger than 2 MB"},
+		{"shared strings", manyStrings, "بیش از ۲۰۰٬۰۰۰ متن گوناگون", "more than 200,000 different texts"},
+	} {
+		var fp *fileProblem
+		if err := checkXLSX(bytes.NewReader(tt.data), int64(len(tt.data))); !errors.As(err, &fp) {
+			t.Errorf("%s: %v", tt.name, err)
+		} else if fa, en := fp.msg.In(i18n.Fa), fp.msg.In(i18n.En); !strings.Contains(fa, tt.fa) || !strings.Contains(en, tt.en) {
+			t.Errorf("%s: %q, %q", tt.name, fa, en)
+		}
+	}
 	t.Logf("bomb sizes: csv %d, xlsx %d (%d MiB of XML), giant cell %d, deep %d, styles %d, deep .bin %d, giant .bin %d, deep data %d, "+
 		"wide %d, loose %d, runs %d, xfs %d, blank %d, last row %d, parts %d bytes", tiny.Len(), len(bomb), 110, len(giant), len(deep), len(styles),
 		len(deepBin), len(giantBin), len(deepData), len(wide), len(loose), len(runs), len(xfs), blank.Len(), len(lastRow), len(parts))
@@ -560,7 +593,9 @@ func TestCandidateImportMemoryBounded(t *testing.T) {
 		{"1 MiB XLSX of 110 MiB XML", "bomb.xlsx", bomb, "این فایل Excel پس از باز شدن از ۳۲ مگابایت بزرگ‌تر می‌شود"},
 		{"XLSX with a 30 MiB cell", "giant.xlsx", giant, "فایل متنی بلندتر از ۱٬۰۰۰ نویسه در یک خانه دارد"},
 		{"XLSX nested a million deep", "deep.xlsx", deep, "فایل خوانده نشد"},
-		{"XLSX with 8 MiB of styles", "styles.xlsx", styles, "این فایل Excel پس از باز شدن از ۳۲ مگابایت بزرگ‌تر می‌شود"},
+		{"XLSX with 8 MiB of styles", "styles.xlsx", styles, heldTooBig},
+		{"XLSX whose workbook links 24,000 sheets", "many-sheets.xlsx", manySheets, heldTooBig},
+		{"XLSX of too many shared strings", "strings.xlsx", manyStrings, "این فایل Excel بیش از ۲۰۰٬۰۰۰ متن گوناگون دارد"},
 		{"XLSX whose sheet.bin is nested 4.4 million deep", "deep-bin.xlsx", deepBin, "فایل خوانده نشد"},
 		{"XLSX whose sheet.bin has a 30 MiB cell", "giant-bin.xlsx", giantBin, "فایل متنی بلندتر از ۱٬۰۰۰ نویسه در یک خانه دارد"},
 		{"XLSX whose sheet is 1.75 MB nested in xl/data/s.bin", "deep-data.xlsx", deepData, "فایل خوانده نشد"},
