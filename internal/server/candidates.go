@@ -14,12 +14,12 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/setad/setad/internal/auth"
-	"github.com/setad/setad/internal/boardrules"
 	"github.com/setad/setad/internal/candidacy"
 	"github.com/setad/setad/internal/eligibility"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/nationalid"
 	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/phonenum"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/candidates"
 	"github.com/setad/setad/web/components"
@@ -158,7 +158,7 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 	c := store.NewCandidate{
 		FullName: strings.Join(strings.Fields(f.Get("full_name")), " "), FatherName: strings.Join(strings.Fields(f.Get("father_name")), " "),
 		Gender: f.Get("gender"), Education: f.Get("education"), Occupation: f.Get("occupation"),
-		Phone: latin(f, "phone"), TrackingID: latin(f, "tracking_id"), Veteran: isTrue(f.Get("veteran")),
+		TrackingID: latin(f, "tracking_id"), Veteran: isTrue(f.Get("veteran")),
 		MilitaryService: f.Get("military_service"), ListedPost: isTrue(f.Get("listed_post")),
 	}
 	for name, v := range map[string]string{"full_name": c.FullName, "father_name": c.FatherName} {
@@ -177,8 +177,12 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 	} else if strings.HasPrefix(strings.ToUpper(c.TrackingID), store.SyntheticTrackingPrefix) {
 		f.Errors["tracking_id"] = i18n.M("err.tracking_reserved")
 	}
-	if c.Phone != "" && !boardrules.ValidPhone(c.Phone) {
-		f.Errors["phone"] = i18n.M("err.phone")
+	if raw := f.Get("phone"); strings.TrimSpace(raw) != "" {
+		if n, ok := phonenum.Normalize(raw); ok {
+			c.Phone = n
+		} else {
+			f.Errors["phone"] = i18n.M("err.phone_number")
+		}
 	}
 	if id, err := nationalid.Parse(f.Get("national_id")); err == nil {
 		c.NationalID = id
