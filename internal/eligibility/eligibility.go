@@ -110,7 +110,7 @@ const (
 //
 //	national_id       required, invalid
 //	gender            required, invalid
-//	birth_date        required, invalid (not a date, or after registration), birth_implausible (younger
+//	birth_date        required, invalid (not a date), birth_future (after registration), birth_implausible (younger
 //	                  than MinPlausibleAge or older than MaxPlausibleAge), too_young (Want: the age)
 //	education         required, invalid, education_low (Want: the level), size_unknown (Want: the level
 //	                  that passes in any constituency)
@@ -172,8 +172,10 @@ func Check(c Candidate, k Constituency, r Rules, registered, electionDay time.Ti
 	switch birth := day(c.BirthDate); {
 	case c.BirthDate.IsZero():
 		add("birth_date", "required", false, "")
-	case !birth.Valid() || after(birth, reg):
+	case !birth.Valid():
 		add("birth_date", "invalid", false, "")
+	case after(birth, reg):
+		add("birth_date", "birth_future", false, "")
 	case !PlausibleBirth(birth, reg):
 		add("birth_date", "birth_implausible", false, "")
 	case age(birth, ref) < r.MinAge:

@@ -75,7 +75,10 @@ func TestCheck(t *testing.T) {
 		{"birth date missing", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.BirthDate = time.Time{} },
 			[]Problem{{Field: "birth_date", Code: "required"}}},
 		{"born after registration", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.BirthDate = j(1404, 10, 22) },
-			[]Problem{{Field: "birth_date", Code: "invalid"}}},
+			[]Problem{{Field: "birth_date", Code: "birth_future"}}},
+		{"born centuries ahead (a Gregorian year read as Jalali)", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) {
+			c.BirthDate = j(1980, 1, 1)
+		}, []Problem{{Field: "birth_date", Code: "birth_future"}}},
 		{"25th birthday on registration day", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.BirthDate = j(1379, 10, 21) }, nil},
 		{"25th birthday the day after registration", func(c *Candidate, _ *Constituency, _ *Rules, _ *time.Time) { c.BirthDate = j(1379, 10, 22) },
 			[]Problem{{Field: "birth_date", Code: "too_young", Want: "25"}}},

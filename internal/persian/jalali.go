@@ -82,10 +82,21 @@ func (d Date) String() string {
 }
 
 // ParseDate parses a year/month/day Jalali date such as "1405/02/11", "1405-2-11" or
-// "۱۴۰۵/۰۲/۱۱". Digits may be Latin, Persian or Arabic-Indic, because users type all three;
-// the separator is '/' or '-' but must be the same in both places. Surrounding white space is
-// ignored. Anything malformed, or not a real date, yields ErrInvalidDate.
+// "۱۴۰۵/۰۲/۱۱" (see SplitDate). Anything malformed, or not a real date, yields ErrInvalidDate.
 func ParseDate(s string) (Date, error) {
+	y, m, d, ok := SplitDate(s)
+	date := Date{Year: y, Month: m, Day: d}
+	if !ok || !date.Valid() {
+		return Date{}, ErrInvalidDate
+	}
+	return date, nil
+}
+
+// SplitDate reads the three numbers of a date written year/month/day, in whatever calendar: a year of one
+// to four digits, a month and a day of one or two. Digits may be Latin, Persian or Arabic-Indic, because
+// users type all three; the separator is '/' or '-' but must be the same in both places. Surrounding white
+// space is ignored. It does not say whether the numbers make a date.
+func SplitDate(s string) (year, month, day int, ok bool) {
 	s = ToLatinDigits(strings.TrimSpace(s))
 	sep := "/"
 	if !strings.Contains(s, sep) {
@@ -94,17 +105,13 @@ func ParseDate(s string) (Date, error) {
 	ys, rest, ok1 := strings.Cut(s, sep)
 	ms, ds, ok2 := strings.Cut(rest, sep)
 	if !ok1 || !ok2 {
-		return Date{}, ErrInvalidDate
+		return 0, 0, 0, false
 	}
 	// A third separator, a sign or any other stray byte fails parseDigits.
 	y, oky := parseDigits(ys, 4)
 	m, okm := parseDigits(ms, 2)
 	d, okd := parseDigits(ds, 2)
-	date := Date{Year: y, Month: m, Day: d}
-	if !oky || !okm || !okd || !date.Valid() {
-		return Date{}, ErrInvalidDate
-	}
-	return date, nil
+	return y, m, d, oky && okm && okd
 }
 
 // parseDigits parses 1 to maxLen ASCII digits. Unlike strconv.Atoi it rejects signs, and the

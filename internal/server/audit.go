@@ -5,9 +5,11 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"time"
 
 	auditlog "github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/dayinput"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/store"
@@ -43,11 +45,11 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 		f.Values.Del("group") // an unknown group shows every row, as no group does
 	}
 	if day := q.Get("day"); day != "" {
-		d, err := persian.ParseDate(day)
-		if err != nil {
-			f.Errors["day"] = i18n.M("err.date")
+		d, msg := dayinput.Read(i18n.From(ctx), day, s.now())
+		if !msg.IsZero() {
+			f.Errors["day"] = msg
 		} else {
-			filter.From = d.Time(i18n.Tehran)
+			filter.From = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, i18n.Tehran)
 			filter.To = filter.From.AddDate(0, 0, 1)
 		}
 	}

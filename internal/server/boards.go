@@ -12,6 +12,7 @@ import (
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/boardrules"
+	"github.com/setad/setad/internal/dayinput"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/store"
@@ -348,12 +349,11 @@ func (s *Server) poolApproval(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	day, err := persian.ParseDate(f.Get("approved_on"))
-	on := day.Time(time.UTC)
+	on, msg := dayinput.Read(i18n.From(r.Context()), f.Get("approved_on"), s.now())
 	today := persian.FromTime(s.now().In(i18n.Tehran)).Time(time.UTC)
 	switch {
-	case err != nil:
-		f.Errors["approved_on"] = i18n.M("err.date")
+	case !msg.IsZero():
+		f.Errors["approved_on"] = msg
 	case on.After(today):
 		f.Errors["approved_on"] = i18n.M("err.date_future")
 	case on.Before(today.AddDate(-2, 0, 0)):

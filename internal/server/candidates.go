@@ -15,6 +15,7 @@ import (
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/candidacy"
+	"github.com/setad/setad/internal/dayinput"
 	"github.com/setad/setad/internal/eligibility"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/nationalid"
@@ -89,22 +90,22 @@ func (s *Server) candidateNew(w http.ResponseWriter, r *http.Request) {
 
 var trackingPattern = regexp.MustCompile(`^[0-9A-Za-z/-]{0,40}$`)
 
-// jalaliField parses an optional Jalali date field into a calendar date; a malformed one is an error.
-func jalaliField(f components.Form, name string, required bool) *time.Time {
+// dateField reads an optional date field as its typist's language reads it (dayinput.Read); a malformed
+// one is an error on the field.
+func dateField(r *http.Request, f components.Form, name string, required bool, today time.Time) *time.Time {
 	v := f.Get(name)
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		if required {
 			f.Errors[name] = i18n.M("err.required")
 		}
 		return nil
 	}
-	d, err := persian.ParseDate(v)
-	if err != nil {
-		f.Errors[name] = i18n.M("err.date")
+	d, msg := dayinput.Read(i18n.From(r.Context()), v, today)
+	if !msg.IsZero() {
+		f.Errors[name] = msg
 		return nil
 	}
-	t := d.Time(time.UTC)
-	return &t
+	return &d
 }
 
 // candidateCheck is what checking a registration needs, loaded once per request whatever the number of
@@ -187,11 +188,12 @@ func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (s
 	if id, err := nationalid.Parse(f.Get("national_id")); err == nil {
 		c.NationalID = id
 	}
-	if birth := jalaliField(f, "birth_date", true); birth != nil {
+	today := s.now()
+	if birth := dateField(r, f, "birth_date", true, today); birth != nil {
 		c.BirthDate = *birth
 	}
-	c.CertificateDate = jalaliField(f, "certificate_date", false)
-	c.ResignationDate = jalaliField(f, "resignation_date", false)
+	c.CertificateDate = dateField(r, f, "certificate_date", false, today)
+	c.ResignationDate = dateField(r, f, "resignation_date", false, today)
 	k, ok := cc.constituencies[strings.ToLower(strings.TrimSpace(f.Get("constituency")))]
 	if !ok {
 		f.Errors["constituency"] = i18n.M("err.constituency")
@@ -242,6 +244,8 @@ func eligibilityMessage(pr eligibility.Problem) i18n.Msg {
 		return i18n.M("elig.certificate_future")
 	case "resignation_missing":
 		return i18n.M("elig.resignation_missing")
+	case "birth_future":
+		return i18n.M("elig.birth_future")
 	case "birth_implausible":
 		return i18n.M("elig.birth_implausible")
 	case "date_implausible":

@@ -2,8 +2,13 @@ package server
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/persian"
 )
 
 // A phone is stored in one form whatever digits, separators and prefix were typed, in the form and in a
@@ -51,4 +56,71 @@ func (a *testApp) confirmImport(c *http.Client, res response) {
 	if res := a.upload(c, "", nil, "import", m[1], "confirm", "yes"); res.status != http.StatusSeeOther {
 		a.t.Fatalf("confirm: %d\n%s", res.status, res.body)
 	}
+}
+
+// Each date field says which calendar it wants, with today as the example, and reads what its reader's
+// pages show: Jalali in Persian, where a Gregorian-looking year is named for what it is; Gregorian in
+// English (Jalali too). The messages name days in the calendar that the field takes.
+func TestDatesInTheReadersCalendar(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) } // 1405/09/05
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+
+	mustContain(t, a.get(gov, "/candidates/new").body, "تاریخ شمسی، به شکل سال/ماه/روز؛ مثلاً امروز ۱۴۰۵/۰۹/۰۵ است.")
+	f := candidateForm("سارا رضایی", nid(81), "marvdasht")
+	f.Set("birth_date", "1980/01/01")
+	f.Set("certificate_date", "2026-11-20")
+	res := a.post(gov, "/candidates", f)
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("Gregorian days on a Persian page: %d", res.status)
+	}
+	mustContain(t, res.body, "این تاریخ میلادی به نظر می‌رسد", "این روز به شمسی ۱۳۵۸/۱۰/۱۱ است", "این روز به شمسی ۱۴۰۵/۰۸/۲۹ است")
+	mustNotContain(t, res.body, "مقدار معتبر نیست", "هنوز نرسیده")
+	f.Set("birth_date", "1370/13/01")
+	mustContain(t, a.post(gov, "/candidates", f).body, "تاریخ را به شکل سال/ماه/روز وارد کنید، مثلاً ۱۴۰۵/۰۹/۰۵.")
+
+	en := a.login("gov.marvdasht")
+	a.get(en, "/lang/en")
+	mustContain(t, a.get(en, "/candidates/new").body, "Gregorian calendar, year-month-day; today, for example, is 2026-11-26. A Jalali date such as 1405/09/05 is accepted too.")
+	f = candidateForm("Sara Rezaei", nid(82), "marvdasht")
+	f.Set("birth_date", "1980-01-01")
+	f.Set("certificate_date", "2026-11-20")
+	f.Set("resignation_date", "1404/01/15") // Jalali still reads on an English page
+	if res := a.post(en, "/candidates", f); res.status != http.StatusSeeOther {
+		t.Fatalf("Gregorian days on an English page: %d\n%s", res.status, res.body)
+	}
+	if n := a.count(`SELECT count(*) FROM candidates WHERE national_id = $1 AND birth_date = '1980-01-01'
+		AND certificate_date = '2026-11-20' AND resignation_date = '2025-04-04'`, nid(82)); n != 1 {
+		t.Error("the days typed on the English page were not stored as typed")
+	}
+	f = candidateForm("Sara Rezaei", nid(83), "marvdasht")
+	f.Set("birth_date", "2030-01-01")
+	f.Set("certificate_date", "2026-01-01")
+	res = a.post(en, "/candidates", f)
+	mustContain(t, res.body, "This birth date has not come yet", "The criminal-record certificate must be issued after 2026-08-27.")
+	mustNotContain(t, res.body, "This value is not valid.")
+
+	// The audit log's day filter reads the same way.
+	hq := a.login("hq.fars")
+	res = a.get(hq, "/audit?day=2026-11-30")
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a Gregorian day in the Persian audit filter: %d", res.status)
+	}
+	mustContain(t, res.body, "این تاریخ میلادی به نظر می‌رسد", "تاریخ شمسی، به شکل سال/ماه/روز")
+	a.get(hq, "/lang/en")
+	today := time.Now().In(i18n.Tehran) // the log's rows carry the database's clock
+	for _, day := range []string{today.Format(time.DateOnly), persian.FromTime(today).String()} {
+		res = a.get(hq, "/audit?day="+day)
+		if res.status != http.StatusOK || !strings.Contains(res.body, "Sara Rezaei") {
+			t.Errorf("the English audit filter on %s: %d, the day's registration shown: %v", day, res.status, strings.Contains(res.body, "Sara Rezaei"))
+		}
+	}
+
+	// The supervision board's approval of a pool too.
+	res = a.post(gov, "/boards/"+a.boardID("marvdasht", "")+"/pool/approval", url.Values{"approved_on": {"2026-11-01"}, "reference": {"12"}})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a Gregorian approval day: %d", res.status)
+	}
+	mustContain(t, res.body, "این روز به شمسی ۱۴۰۵/۰۸/۱۰ است")
 }

@@ -213,7 +213,7 @@ func Page(d Data) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Field(d.Filter, "day", i18n.T(ctx, "audit.day"), "text", "off", false, components.Numeric).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Field(d.Filter, "day", i18n.T(ctx, "audit.day"), "text", "off", false, components.Numeric, components.DateHint(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

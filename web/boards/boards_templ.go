@@ -2230,7 +2230,7 @@ func poolSection(d ShowData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Field(d.Approval, "approved_on", i18n.T(ctx, "field.approved_on"), "text", "off", true, components.Numeric).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Field(d.Approval, "approved_on", i18n.T(ctx, "field.approved_on"), "text", "off", true, components.Numeric, components.DateHint(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -720,7 +720,7 @@ func New(d NewData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Field(f, "birth_date", i18n.T(ctx, "candidates.birth_date_input"), "text", "off", true, components.Numeric).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Field(f, "birth_date", i18n.T(ctx, "field.birth_date"), "text", "off", true, components.Numeric, components.DateHint(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -748,11 +748,11 @@ func New(d NewData) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Field(f, "certificate_date", i18n.T(ctx, "field.certificate_date"), "text", "off", true, components.Numeric, components.Hint(i18n.T(ctx, "candidates.hint_certificate"))).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Field(f, "certificate_date", i18n.T(ctx, "field.certificate_date"), "text", "off", true, components.Numeric, components.Hint(i18n.T(ctx, "candidates.hint_certificate")), components.DateHint(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Field(f, "resignation_date", i18n.T(ctx, "field.resignation_date"), "text", "off", false, components.Numeric, components.Hint(i18n.T(ctx, "candidates.hint_resignation"))).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Field(f, "resignation_date", i18n.T(ctx, "field.resignation_date"), "text", "off", false, components.Numeric, components.Hint(i18n.T(ctx, "candidates.hint_resignation")), components.DateHint(ctx)).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

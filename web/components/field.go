@@ -1,5 +1,13 @@
 package components
 
+import (
+	"context"
+
+	"github.com/setad/setad/internal/dayinput"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/reqctx"
+)
+
 // FieldOpt changes how a form field is drawn: Numeric, Optional, or a Hint. Fields take any number of them
 // after their usual arguments, so a page asks only for what it needs.
 type FieldOpt interface{ apply(*fieldConf) }
@@ -41,10 +49,21 @@ func (f fieldFlag) apply(c *fieldConf) {
 }
 
 // Hint is one line under a field's label that explains it, such as a legal term; screen readers read it
-// with the field.
+// with the field. A field given two hints shows both, in order.
 type Hint string
 
-func (h Hint) apply(c *fieldConf) { c.hint = string(h) }
+func (h Hint) apply(c *fieldConf) {
+	if c.hint != "" && h != "" {
+		c.hint += " "
+	}
+	c.hint += string(h)
+}
+
+// DateHint is the hint every date field carries: the calendar it wants, in the reader's language, with
+// today as the example (dayinput.Hint). The field's value is read with dayinput.Read.
+func DateHint(ctx context.Context) Hint {
+	return Hint(dayinput.Hint(i18n.From(ctx), reqctx.From(ctx).Now))
+}
 
 // inputMode is the input's inputmode attribute, "" for the keyboard the type brings.
 func (c fieldConf) inputMode() string {
