@@ -17,8 +17,8 @@ import (
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
-	"github.com/setad/setad/internal/nationalid"
 	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/registration"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/candidates"
 	"github.com/setad/setad/web/components"
@@ -264,12 +264,16 @@ func (s *Server) candidateImportPreview(w http.ResponseWriter, r *http.Request, 
 		s.serverError(w, r, err)
 		return
 	}
-	cc, ok, cerr := s.loadCandidateCheck(r, form)
-	if cerr != nil {
-		s.serverError(w, r, cerr)
+	checker, err := s.reg.Checker(ctx, p.Scope, i18n.From(ctx))
+	var closed *registration.ErrClosed
+	switch {
+	case errors.As(err, &closed):
+		form.Errors[""] = closed.Msg
+	case err != nil:
+		s.serverError(w, r, err)
 		return
 	}
-	if !ok || !form.Valid() {
+	if !form.Valid() {
 		s.renderImport(w, r, http.StatusUnprocessableEntity, form, nil)
 		return
 	}
@@ -282,15 +286,11 @@ func (s *Server) candidateImportPreview(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	defer release()
-	cc.canOverride = false // a file carries no judgement: overridable problems refuse the row
-	imp, err := s.store.SaveImport(ctx, actor(r), p.Scope.ProvinceID, cc.election.ID, up.name, up.sha256,
-		func(rows *store.ImportRows) error {
-			b := &importBatch{s: s, r: r, cc: cc, out: rows, seen: map[string]int{}}
-			if err := up.rows(b.add); err != nil {
-				return err
-			}
-			return b.flush()
+	imp, err := s.reg.Preview(ctx, actor(r), checker, p.Scope.ProvinceID, up.name, up.sha256, func(fn func(registration.Row) error) error {
+		return up.rows(func(l importLine) error {
+			return fn(registration.Row{Line: l.line, Values: l.values, NotUTF8: l.notUTF8})
 		})
+	})
 	switch {
 	case errors.As(err, &fp):
 		form.Errors["file"] = fp.msg
@@ -313,100 +313,6 @@ func (s *Server) importSlot(ctx context.Context) (release func(), ok bool) {
 	case <-ctx.Done():
 	}
 	return nil, false
-}
-
-// importBatchRows is how many rows of a file are checked against the database and kept at once.
-const importBatchRows = 1000
-
-// importBatch checks the rows of a file as they are read, as the form checks a registration (duplicates
-// inside the file included), and keeps them a batch at a time: the rows of a batch that passed are then
-// checked against the election's registrations and boards in two queries, and the batch is written.
-type importBatch struct {
-	s        *Server
-	r        *http.Request
-	cc       candidateCheck
-	out      *store.ImportRows
-	seen     map[string]int // national ID → the line that had it first
-	ready    []store.ReadyRow
-	cells    []map[string]string // of each ready row, for its reject if it clashes
-	rejected []store.ImportRow
-	ids      []string
-}
-
-func (b *importBatch) add(row importLine) error {
-	f := components.NewForm()
-	for k, v := range row.values {
-		f.Values.Set(k, v)
-	}
-	c, _, _ := b.s.check(b.r, b.cc, f)
-	if c.NationalID != "" {
-		if first, dup := b.seen[c.NationalID]; dup {
-			f.Errors["national_id"] = i18n.M("err.import_duplicate_line", i18n.ArgNum("line", first))
-		} else {
-			b.seen[c.NationalID] = row.line
-		}
-	} else if _, err := nationalid.Parse(f.Get("national_id")); err != nil && !f.HasErr("national_id") {
-		f.Errors["national_id"] = i18n.M("err.national_id")
-	}
-	for _, name := range row.notUTF8 {
-		f.Errors[name] = i18n.M("err.import_encoding")
-	}
-	if f.Valid() {
-		b.ready = append(b.ready, store.ReadyRow{Line: row.line, Candidate: c})
-		b.cells = append(b.cells, row.values)
-	} else {
-		b.rejected = append(b.rejected, importRow(row.line, row.values, f))
-	}
-	if len(b.ready)+len(b.rejected) < importBatchRows {
-		return nil
-	}
-	return b.flush()
-}
-
-// flush refuses the ready rows that are registered already or sit on a board, and writes the batch.
-func (b *importBatch) flush() error {
-	if len(b.ready)+len(b.rejected) == 0 {
-		return nil
-	}
-	ctx := b.r.Context()
-	b.ids = b.ids[:0]
-	for _, rr := range b.ready {
-		b.ids = append(b.ids, rr.Candidate.NationalID)
-	}
-	dups, boards, err := b.out.Clashes(ctx, b.ids)
-	if err != nil {
-		return err
-	}
-	kept := b.ready[:0]
-	for i, rr := range b.ready {
-		id := rr.Candidate.NationalID
-		f := components.NewForm()
-		if d, dup := dups[id]; dup {
-			f.Errors["national_id"] = i18n.M("err.candidate_duplicate", i18n.ArgName("county", d.CountyFa, d.CountyEn))
-		} else if bs := boards[id]; len(bs) > 0 {
-			f.Errors["national_id"] = i18n.M("err.candidate_on_board", i18n.ArgText("boards", strings.Join(bs, "، ")))
-		} else {
-			kept = append(kept, rr)
-			continue
-		}
-		b.rejected = append(b.rejected, importRow(rr.Line, b.cells[i], f))
-	}
-	if err := b.out.Add(ctx, kept, b.rejected); err != nil {
-		return err
-	}
-	clear(b.cells) // what the next batch does not overwrite is not kept alive
-	b.ready, b.cells, b.rejected = b.ready[:0], b.cells[:0], b.rejected[:0]
-	return nil
-}
-
-func importRow(line int, row map[string]string, f components.Form) store.ImportRow {
-	ir := store.ImportRow{Line: line, Values: row}
-	for _, col := range append([]string{""}, candidateColumns...) {
-		if f.HasErr(col) {
-			ir.Problems = append(ir.Problems, store.ImportProblem{Field: col, Msg: f.Err(col)})
-		}
-	}
-	return ir
 }
 
 // importPageRows is how many rows of each kind a page of the preview shows.

@@ -2,25 +2,22 @@ package server
 
 import (
 	"errors"
+	"maps"
 	"net/http"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/candidacy"
-	"github.com/setad/setad/internal/dayinput"
 	"github.com/setad/setad/internal/eligibility"
 	"github.com/setad/setad/internal/i18n"
-	"github.com/setad/setad/internal/nationalid"
 	"github.com/setad/setad/internal/persian"
-	"github.com/setad/setad/internal/phonenum"
+	"github.com/setad/setad/internal/registration"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/candidates"
 	"github.com/setad/setad/web/components"
@@ -88,192 +85,6 @@ func (s *Server) candidateNew(w http.ResponseWriter, r *http.Request) {
 	s.renderCandidateForm(w, r, http.StatusOK, components.NewForm(), false)
 }
 
-var trackingPattern = regexp.MustCompile(`^[0-9A-Za-z/-]{0,40}$`)
-
-// dateField reads an optional date field as its typist's language reads it (dayinput.Read); a malformed
-// one is an error on the field.
-func dateField(r *http.Request, f components.Form, name string, required bool, today time.Time) *time.Time {
-	v := f.Get(name)
-	if strings.TrimSpace(v) == "" {
-		if required {
-			f.Errors[name] = i18n.M("err.required")
-		}
-		return nil
-	}
-	d, msg := dayinput.Read(i18n.From(r.Context()), v, today)
-	if !msg.IsZero() {
-		f.Errors[name] = msg
-		return nil
-	}
-	return &d
-}
-
-// candidateCheck is what checking a registration needs, loaded once per request whatever the number of
-// rows: the election, its rules, and the constituencies in the caller's scope by code.
-type candidateCheck struct {
-	election       store.Election
-	rule           store.CandidateRule
-	constituencies map[string]store.Constituency
-	canOverride    bool
-}
-
-// loadCandidateCheck answers the form with why registration is impossible, and returns false, when there
-// is no current election or no rule for its kind.
-func (s *Server) loadCandidateCheck(r *http.Request, f components.Form) (candidateCheck, bool, error) {
-	ctx := r.Context()
-	p := auth.FromContext(ctx)
-	var c candidateCheck
-	var err error
-	c.election, err = s.store.CurrentElection(ctx)
-	if errors.Is(err, store.ErrNotFound) {
-		f.Errors[""] = i18n.M("home.no_election")
-		return c, false, nil
-	}
-	if err != nil {
-		return c, false, err
-	}
-	c.rule, err = s.store.CandidateRuleFor(ctx, c.election)
-	if errors.Is(err, store.ErrNoRule) {
-		f.Errors[""] = i18n.M("err.no_candidate_rules")
-		return c, false, nil
-	}
-	if err != nil {
-		return c, false, err
-	}
-	ks, err := s.store.Constituencies(ctx, p.Scope)
-	if err != nil {
-		return c, false, err
-	}
-	c.constituencies = map[string]store.Constituency{}
-	for _, k := range ks {
-		c.constituencies[k.Code] = k
-	}
-	c.canOverride = p.Can(auth.OverrideCandidates)
-	return c, true, nil
-}
-
-// check validates one registration (typed in the form or read from a file) and runs the law's checks on
-// it, putting each problem on its field. HQ's reason turns the problems the law leaves to judgement into
-// overrides. It reports whether a problem left could be overridden.
-func (s *Server) check(r *http.Request, cc candidateCheck, f components.Form) (store.NewCandidate, []store.Override, bool) {
-	c := store.NewCandidate{
-		FullName: strings.Join(strings.Fields(f.Get("full_name")), " "), FatherName: strings.Join(strings.Fields(f.Get("father_name")), " "),
-		Gender: f.Get("gender"), Education: f.Get("education"), Occupation: f.Get("occupation"),
-		TrackingID: latin(f, "tracking_id"), Veteran: isTrue(f.Get("veteran")),
-		MilitaryService: f.Get("military_service"), ListedPost: isTrue(f.Get("listed_post")),
-	}
-	for name, v := range map[string]string{"full_name": c.FullName, "father_name": c.FatherName} {
-		switch n := utf8.RuneCountInString(v); {
-		case !strings.ContainsFunc(v, unicode.IsLetter): // marks alone do not make a name
-			f.Errors[name] = i18n.M("err.required")
-		case n > 200:
-			f.Errors[name] = i18n.M("err.too_long")
-		}
-	}
-	if utf8.RuneCountInString(c.Occupation) > 200 {
-		f.Errors["occupation"] = i18n.M("err.too_long")
-	}
-	if !trackingPattern.MatchString(c.TrackingID) {
-		f.Errors["tracking_id"] = i18n.M("err.tracking_id")
-	} else if strings.HasPrefix(strings.ToUpper(c.TrackingID), store.SyntheticTrackingPrefix) {
-		f.Errors["tracking_id"] = i18n.M("err.tracking_reserved")
-	}
-	if raw := f.Get("phone"); strings.TrimSpace(raw) != "" {
-		if n, ok := phonenum.Normalize(raw); ok {
-			c.Phone = n
-		} else {
-			f.Errors["phone"] = i18n.M("err.phone_number")
-		}
-	}
-	if id, err := nationalid.Parse(f.Get("national_id")); err == nil {
-		c.NationalID = id
-	}
-	today := s.now()
-	if birth := dateField(r, f, "birth_date", true, today); birth != nil {
-		c.BirthDate = *birth
-	}
-	c.CertificateDate = dateField(r, f, "certificate_date", false, today)
-	c.ResignationDate = dateField(r, f, "resignation_date", false, today)
-	k, ok := cc.constituencies[strings.ToLower(strings.TrimSpace(f.Get("constituency")))]
-	if !ok {
-		f.Errors["constituency"] = i18n.M("err.constituency")
-	}
-	c.Constituency = k
-	reason := strings.TrimSpace(f.Get("override_reason"))
-	canOverride := cc.canOverride && reason != ""
-	var overrides []store.Override
-	overridable := false
-	problems := eligibility.Check(eligibility.Candidate{NationalID: f.Get("national_id"), Gender: c.Gender, Education: c.Education,
-		MilitaryService: c.MilitaryService, BirthDate: c.BirthDate, Veteran: c.Veteran, ListedPost: c.ListedPost,
-		CertificateDate: c.CertificateDate, ResignationDate: c.ResignationDate},
-		eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
-		cc.rule.Eligibility(), s.now().In(i18n.Tehran), cc.election.ElectionDay)
-	for _, pr := range problems {
-		if f.HasErr(pr.Field) {
-			continue // a form error on the field says it already
-		}
-		if pr.Overridable && canOverride {
-			overrides = append(overrides, store.Override{Field: pr.Field, Code: pr.Code, Reason: reason})
-			continue
-		}
-		overridable = overridable || pr.Overridable
-		if pr.Field == "national_id" && pr.Code == "invalid" {
-			f.Errors[pr.Field] = i18n.M("err.national_id")
-			continue
-		}
-		f.Errors[pr.Field] = eligibilityMessage(pr)
-	}
-	if canOverride && isTrue(f.Get("override_board")) {
-		overrides = append(overrides, store.Override{Field: "national_id", Code: "board_member", Reason: reason})
-	}
-	return c, overrides, overridable
-}
-
-// eligibilityMessage says what a failed check of the law asks for. The rules give the value that would
-// pass as text (a number, an education level, a Jalali day); here it becomes an argument of its kind, so
-// that the reader's language writes it and only the messages that show it receive it.
-func eligibilityMessage(pr eligibility.Problem) i18n.Msg {
-	switch pr.Code {
-	case "required":
-		return i18n.M("elig.required")
-	case "military_service":
-		return i18n.M("elig.military_service")
-	case "certificate_missing":
-		return i18n.M("elig.certificate_missing")
-	case "certificate_future":
-		return i18n.M("elig.certificate_future")
-	case "resignation_missing":
-		return i18n.M("elig.resignation_missing")
-	case "birth_future":
-		return i18n.M("elig.birth_future")
-	case "birth_implausible":
-		return i18n.M("elig.birth_implausible")
-	case "date_implausible":
-		return i18n.M("elig.date_implausible")
-	case "too_young":
-		age, _ := strconv.Atoi(pr.Want)
-		return i18n.M("elig.too_young", i18n.ArgNum("age", age))
-	case "education_low":
-		return i18n.M("elig.education_low", i18n.ArgKey("level", "education."+pr.Want))
-	case "size_unknown":
-		return i18n.M("elig.size_unknown", i18n.ArgKey("level", "education."+pr.Want))
-	case "certificate_old":
-		return i18n.M("elig.certificate_old", i18n.ArgDay("date", jalaliDay(pr.Want)))
-	case "resignation_late":
-		return i18n.M("elig.resignation_late", i18n.ArgDay("date", jalaliDay(pr.Want)))
-	}
-	return i18n.M("elig.invalid") // "invalid", and what a check added without a message of its own says
-}
-
-// jalaliDay reads a day the rules wrote.
-func jalaliDay(s string) time.Time {
-	d, err := persian.ParseDate(s)
-	if err != nil {
-		return time.Time{}
-	}
-	return d.Time(time.UTC)
-}
-
 // isTrue reads a checkbox or a spreadsheet's yes: 1, true, yes, بله.
 func isTrue(v string) bool {
 	switch strings.ToLower(strings.TrimSpace(persian.ToLatinDigits(v))) {
@@ -296,35 +107,23 @@ func (s *Server) candidateCreate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	cc, ok, err := s.loadCandidateCheck(r, f)
+	id, checked, err := s.reg.Register(ctx, actor(r), p.Scope, i18n.From(ctx), registration.FromForm(f.Values), judgement(p, f))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if !ok {
-		s.renderCandidateForm(w, r, http.StatusUnprocessableEntity, f, false)
+	if checked.OK() {
+		s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(id, 10), "candidates.registered")
 		return
 	}
-	c, overrides, overridable := s.check(r, cc, f)
-	if f.Valid() {
-		id, err := s.store.RegisterCandidate(ctx, actor(r), cc.election, c, overrides)
-		var dup *store.DuplicateError
-		var onBoard *store.BoardConflictError
-		switch {
-		case err == nil:
-			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(id, 10), "candidates.registered")
-			return
-		case errors.As(err, &dup):
-			f.Errors["national_id"] = i18n.M("err.candidate_duplicate", i18n.ArgName("county", dup.CountyFa, dup.CountyEn))
-		case errors.As(err, &onBoard):
-			f.Errors["national_id"] = i18n.M("err.candidate_on_board", i18n.ArgText("boards", strings.Join(onBoard.Boards, "، ")))
-			overridable = true
-		default:
-			s.serverError(w, r, err)
-			return
-		}
-	}
-	s.renderCandidateForm(w, r, http.StatusUnprocessableEntity, f, overridable)
+	maps.Copy(f.Errors, checked.Problems)
+	s.renderCandidateForm(w, r, http.StatusUnprocessableEntity, f, checked.Overridable)
+}
+
+// judgement is HQ's judgement posted with a registration: the reason, and whether a board seat is accepted.
+func judgement(p *auth.Principal, f components.Form) registration.Judgement {
+	return registration.Judgement{Allowed: p.Can(auth.OverrideCandidates), Reason: f.Get("override_reason"),
+		Board: isTrue(f.Get("override_board"))}
 }
 
 func (s *Server) scopedCandidate(w http.ResponseWriter, r *http.Request) (store.CandidateDetail, bool) {

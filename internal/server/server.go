@@ -14,6 +14,7 @@ import (
 
 	"github.com/setad/setad/internal/config"
 	"github.com/setad/setad/internal/password"
+	"github.com/setad/setad/internal/registration"
 	"github.com/setad/setad/internal/store"
 )
 
@@ -25,6 +26,7 @@ type Server struct {
 	sessions *scs.SessionManager
 	hasher   *password.Hasher
 	now      func() time.Time
+	reg      *registration.Service // the one checking path of candidates' records
 	// importSlots holds a token for each import being read: each may hold a few tens of megabytes, so
 	// that importsAtOnce bound the memory of all of them. One more waits importWait for a slot.
 	importSlots chan struct{}
@@ -55,6 +57,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Sto
 	sm.Cookie.Persist = false
 	s := &Server{cfg: cfg, log: log, store: st, sessions: sm, hasher: h, now: time.Now,
 		importSlots: make(chan struct{}, importsAtOnce), importWait: importSlotWait}
+	s.reg = registration.New(st, func() time.Time { return s.now() })
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	go s.housekeeping(ctx, 10*time.Minute)
 	return s
