@@ -96,7 +96,7 @@ func (b *importBatch) flush() error {
 		id := rr.Candidate.NationalID
 		if d, dup := dups[id]; dup {
 			b.rejected = append(b.rejected, importRow(rr.Line, b.cells[i], Problems{"national_id": duplicateMsg(d)}))
-		} else if bs := boards[id]; len(bs) > 0 {
+		} else if bs, on := boards[id]; on {
 			b.rejected = append(b.rejected, importRow(rr.Line, b.cells[i], Problems{"national_id": boardMsg(bs)}))
 		} else {
 			kept = append(kept, rr)

@@ -55,7 +55,7 @@ func clash(err error) (msg i18n.Msg, overridable, ok bool) {
 	case errors.As(err, &dup):
 		return duplicateMsg(*dup), false, true
 	case errors.As(err, &onBoard):
-		return boardMsg(onBoard.Boards), true, true
+		return boardMsg(*onBoard), true, true
 	}
 	return i18n.Msg{}, false, false
 }
@@ -64,6 +64,7 @@ func duplicateMsg(d store.DuplicateError) i18n.Msg {
 	return i18n.M("err.candidate_duplicate", i18n.ArgName("county", d.CountyFa, d.CountyEn))
 }
 
-func boardMsg(boards []string) i18n.Msg {
-	return i18n.M("err.candidate_on_board", i18n.ArgText("boards", strings.Join(boards, "، ")))
+// boardMsg names the boards in the reader's language: each language's names joined with its own comma.
+func boardMsg(b store.BoardConflictError) i18n.Msg {
+	return i18n.M("err.candidate_on_board", i18n.ArgName("boards", strings.Join(b.Fa, "، "), strings.Join(b.En, ", ")))
 }

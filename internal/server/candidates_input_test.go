@@ -3,10 +3,15 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/boardrules"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
 )
@@ -123,4 +128,42 @@ func TestDatesInTheReadersCalendar(t *testing.T) {
 		t.Fatalf("a Gregorian approval day: %d", res.status)
 	}
 	mustContain(t, res.body, "این روز به شمسی ۱۴۰۵/۰۸/۱۰ است")
+}
+
+// A national ID on another county's board is named by that county in the reader's language, by the form
+// and by the import alike; two boards are listed with each language's comma.
+func TestBoardClashNamedInReadersLanguage(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	ctx := t.Context()
+	for i, county := range []string{"kazerun", "kazerun", "marvdasht"} {
+		board, _ := strconv.ParseInt(a.boardID(county, ""), 10, 64)
+		m := boardrules.Member{FullName: "عضو", NationalID: nid(91 + min(i, 1)), Role: "trusted"}
+		if err := a.st.AddPoolMember(ctx, audit.System, auth.Scope{}, board, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hq := a.login("hq.fars")
+	res := a.post(hq, "/candidates", candidateForm("علی رضایی", nid(91), "marvdasht"))
+	mustContain(t, res.body, "این شخص عضو هیئت اجرایی یا فهرست معتمدین (کازرون) همین انتخابات است.")
+	res = a.post(hq, "/candidates", candidateForm("علی رضایی", nid(92), "marvdasht"))
+	mustContain(t, res.body, "(کازرون، مرودشت)")
+	a.get(hq, "/lang/en")
+	res = a.post(hq, "/candidates", candidateForm("Ali Rezaei", nid(91), "marvdasht"))
+	mustContain(t, res.body, "This person sits on an executive board or its pool (Kazerun) in this election.")
+	res = a.post(hq, "/candidates", candidateForm("Ali Rezaei", nid(92), "marvdasht"))
+	mustContain(t, res.body, "(Kazerun, Marvdasht)")
+
+	gov := a.login("gov.marvdasht")
+	file := importHeader + "علی رضایی,حسن," + nid(92) + ",female,1370/01/15,bachelor,,marvdasht,,,,,,1405/08/20,\n"
+	res = a.upload(gov, "c.csv", []byte(file))
+	mustContain(t, res.body, "(کازرون، مرودشت)")
+	id := regexp.MustCompile(`/candidates/import/(\d+)/rejected.csv`).FindStringSubmatch(res.body)
+	if id == nil {
+		t.Fatalf("no preview:\n%s", res.body)
+	}
+	a.get(gov, "/lang/en")
+	mustContain(t, a.get(gov, "/candidates/import/"+id[1]).body, "(Kazerun, Marvdasht)")
+	mustContain(t, a.get(gov, "/candidates/import/"+id[1]+"/rejected.csv").body, "(Kazerun, Marvdasht)")
 }

@@ -104,7 +104,7 @@ func TestCandidateBoardConflict(t *testing.T) {
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("a board member registering: %d", res.status)
 	}
-	mustContain(t, res.body, "عضو هیئت اجرایی یا فهرست معتمدین", "Marvdasht")
+	mustContain(t, res.body, "عضو هیئت اجرایی یا فهرست معتمدین (مرودشت) همین انتخابات است")
 	// HQ may accept it with a reason; the board then shows the conflict.
 	form := candidateForm("عضو", nid(50), "pasargad")
 	form.Set("override_reason", "استعفا از هیئت در جریان است")

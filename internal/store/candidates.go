@@ -192,11 +192,18 @@ type DuplicateError struct{ CountyFa, CountyEn string }
 func (e *DuplicateError) Error() string { return "store: already registered in " + e.CountyEn }
 
 // BoardConflictError is a national ID that sits on an executive board or its pool in the same election.
-type BoardConflictError struct{ Boards []string }
+// The boards are named by their counties, in both languages, each list in its own alphabetical order, so
+// that the message reads in its reader's.
+type BoardConflictError struct{ Fa, En []string }
 
 func (e *BoardConflictError) Error() string {
-	return "store: on the board of " + strings.Join(e.Boards, ", ")
+	return "store: on the board of " + strings.Join(e.En, ", ")
 }
+
+// boardCountyNames are the aggregates of the counties' names of the boards a person sits on, for a
+// BoardConflictError.
+const boardCountyNames = `array_agg(DISTINCT co.name_fa COLLATE "fa-IR-x-icu" ORDER BY co.name_fa COLLATE "fa-IR-x-icu"),
+	array_agg(DISTINCT co.name_en COLLATE "en-x-icu" ORDER BY co.name_en COLLATE "en-x-icu")`
 
 // RegisterCandidate registers a person in an election once in the whole country. Under the election's
 // registration lock it refuses a second registration (DuplicateError) and a member of a board or pool of the
@@ -218,20 +225,17 @@ func (s *Store) RegisterCandidate(ctx context.Context, a audit.Actor, e Election
 			return nil, err
 		}
 		if !overridden(overrides, "national_id", "board_member") {
-			rows, err := tx.Query(ctx, `
-				SELECT DISTINCT co.name_en FROM boards b JOIN counties co ON co.id = b.county_id
+			var boards BoardConflictError
+			if err := tx.QueryRow(ctx, `
+				SELECT `+boardCountyNames+` FROM boards b JOIN counties co ON co.id = b.county_id
 				WHERE b.election_id = $1 AND (
 				  EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.national_id = $2) OR
-				  EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = $2))`, e.ID, c.NationalID)
-			if err != nil {
+				  EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = $2))`,
+				e.ID, c.NationalID).Scan(&boards.Fa, &boards.En); err != nil {
 				return nil, err
 			}
-			boards, err := pgx.CollectRows(rows, pgx.RowTo[string])
-			if err != nil {
-				return nil, err
-			}
-			if len(boards) > 0 {
-				return nil, &BoardConflictError{Boards: boards}
+			if len(boards.Fa) > 0 {
+				return nil, &boards
 			}
 		}
 		id, err = insertCandidate(ctx, tx, a, e, c)
@@ -343,14 +347,14 @@ type ImportRows struct {
 }
 
 // Clashes finds, among national IDs, those already registered in the election (by county) and those on
-// one of its boards or pools (by board's county), in two queries whatever their number. It runs in the
+// one of its boards or pools (by board's county, in both languages), in two queries whatever their number. It runs in the
 // preview's transaction, which holds a connection of the pool already.
 //
 // A preview runs these queries once a batch, so a prepared statement would soon get PostgreSQL's generic
 // plan, made for whatever the tables held then: after a first large import into an empty election that
 // plan compared every ID with every candidate of the election (up to a second a batch). They are planned
 // for their IDs each time instead (QueryExecModeExec), as a join from the IDs to the indexes.
-func (w *ImportRows) Clashes(ctx context.Context, ids []string) (map[string]DuplicateError, map[string][]string, error) {
+func (w *ImportRows) Clashes(ctx context.Context, ids []string) (map[string]DuplicateError, map[string]BoardConflictError, error) {
 	dups := map[string]DuplicateError{}
 	rows, err := w.tx.Query(ctx, `
 		SELECT k.national_id, co.name_fa, co.name_en
@@ -365,20 +369,24 @@ func (w *ImportRows) Clashes(ctx context.Context, ids []string) (map[string]Dupl
 	if _, err := pgx.ForEachRow(rows, []any{&id, &d.CountyFa, &d.CountyEn}, func() error { dups[id] = d; return nil }); err != nil {
 		return nil, nil, err
 	}
-	boards := map[string][]string{}
+	boards := map[string]BoardConflictError{}
 	rows, err = w.tx.Query(ctx, `
-		SELECT x.national_id, co.name_en
+		SELECT x.national_id, `+boardCountyNames+`
 		FROM unnest($2::text[]) AS i (national_id)
 		JOIN (SELECT board_id, national_id FROM board_members UNION SELECT board_id, national_id FROM board_pool) x
 		  ON x.national_id = i.national_id
 		JOIN boards b ON b.id = x.board_id AND b.election_id = $1
 		JOIN counties co ON co.id = b.county_id
-		ORDER BY 1, 2`, pgx.QueryExecModeExec, w.electionID, ids)
+		GROUP BY x.national_id`, pgx.QueryExecModeExec, w.electionID, ids)
 	if err != nil {
 		return nil, nil, err
 	}
-	var county string
-	_, err = pgx.ForEachRow(rows, []any{&id, &county}, func() error { boards[id] = append(boards[id], county); return nil })
+	var b BoardConflictError
+	_, err = pgx.ForEachRow(rows, []any{&id, &b.Fa, &b.En}, func() error {
+		boards[id] = b
+		b = BoardConflictError{} // the next row's lists are its own
+		return nil
+	})
 	return dups, boards, err
 }
 
