@@ -128,12 +128,13 @@ func (c *Checker) Check(in Input, j Judgement) Checked {
 	if !ok {
 		ps = Problems{"constituency": i18n.M("err.constituency")}
 	}
-	return c.check(in, j, k, c.now, ps)
+	return c.check(in, j, k, c.now, ps, nil)
 }
 
 // check reads and checks in, as registered on the registered day in constituency k, adding to the problems
-// found already (nil for none).
-func (c *Checker) check(in Input, j Judgement, k store.Constituency, registered time.Time, ps Problems) Checked {
+// found already (nil for none). The law's problems that tolerated holds (by field and code) pass: a
+// correction is held only to what it would change.
+func (c *Checker) check(in Input, j Judgement, k store.Constituency, registered time.Time, ps Problems, tolerated map[problemKey]bool) Checked {
 	if ps == nil {
 		ps = Problems{}
 	}
@@ -179,14 +180,12 @@ func (c *Checker) check(in Input, j Judgement, k store.Constituency, registered 
 
 	reason := strings.TrimSpace(j.Reason)
 	canOverride := j.Allowed && reason != ""
-	problems := eligibility.Check(eligibility.Candidate{NationalID: in["national_id"], Gender: cand.Gender,
-		Education: cand.Education, MilitaryService: cand.MilitaryService, BirthDate: cand.BirthDate, Veteran: cand.Veteran,
-		ListedPost: cand.ListedPost, CertificateDate: cand.CertificateDate, ResignationDate: cand.ResignationDate},
-		eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
-		c.rule.Eligibility(), registered.In(i18n.Tehran), c.Election.ElectionDay)
-	for _, pr := range problems {
+	for _, pr := range c.law(cand, in["national_id"], k, registered) {
 		if _, said := ps[pr.Field]; said {
 			continue // the field's own problem says it already
+		}
+		if tolerated[problemKey{pr.Field, pr.Code}] {
+			continue
 		}
 		if pr.Overridable && canOverride {
 			r.Overrides = append(r.Overrides, store.Override{Field: pr.Field, Code: pr.Code, Reason: reason})
@@ -203,6 +202,19 @@ func (c *Checker) check(in Input, j Judgement, k store.Constituency, registered 
 		r.Overrides = append(r.Overrides, store.Override{Field: "national_id", Code: "board_member", Reason: reason})
 	}
 	return r
+}
+
+// problemKey names a problem of the law: its field and its code.
+type problemKey struct{ field, code string }
+
+// law is the law's problems of a record registered on the registered day in constituency k; nationalID is
+// as typed, the record's own being empty when it is not valid.
+func (c *Checker) law(cand store.NewCandidate, nationalID string, k store.Constituency, registered time.Time) []eligibility.Problem {
+	return eligibility.Check(eligibility.Candidate{NationalID: nationalID, Gender: cand.Gender,
+		Education: cand.Education, MilitaryService: cand.MilitaryService, BirthDate: cand.BirthDate, Veteran: cand.Veteran,
+		ListedPost: cand.ListedPost, CertificateDate: cand.CertificateDate, ResignationDate: cand.ResignationDate},
+		eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
+		c.rule.Eligibility(), registered.In(i18n.Tehran), c.Election.ElectionDay)
 }
 
 // day reads a date field as the checker's typist writes days (dayinput.Read); a malformed one is a problem

@@ -139,6 +139,10 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(err)
 	must(a.st.ChangeCandidateStatus(ctx, hq, scope, candidate, version("candidates", candidate), "under_review", "", now, rule.Lifecycle()))
 	must(a.st.ChangeConstituency(ctx, hq, scope, candidate, version("candidates", candidate), city, now, e.ElectionDay, rule.Lifecycle()))
+	corrected := person("مریم موسوی‌نژاد", 600, city)
+	corrected.Phone, corrected.Veteran = "07143201234", true
+	_, err = a.st.CorrectCandidate(ctx, gov, scope, candidate, version("candidates", candidate), corrected, nil)
+	must(err)
 	imp, err := a.st.SaveImport(ctx, gov, fars, electionID, "candidates.csv", fileSHA256, func(rows *store.ImportRows) error {
 		return rows.Add(ctx, []store.ReadyRow{{Line: 2, Candidate: person("سارا کاظمی", 601, city)}},
 			[]store.ImportRow{{Line: 3, Values: map[string]string{"full_name": "نادرست"}}})
@@ -323,6 +327,8 @@ func TestAuditPageReadable(t *testing.T) {
 		fa("field.role") + ": " + fa("board_role.trusted") + " ← " + fa("board_role.alternate"),
 		fa("field.phone") + ": ۰۹۱۲۰۰۰۰۰۰۰ ← ۰۹۱۷۱۱۱۲۲۳۳",
 		fa("field.gender") + ": " + fa("gender.female"),
+		fa("field.phone") + ": ۰۹۱۷۱۲۳۴۵۶۷ ← ۰۷۱۴۳۲۰۱۲۳۴",
+		fa("field.veteran") + ": " + fa("audit.no") + " ← " + fa("audit.yes"),
 		fa("field.birth_date") + ": ۱۳۶۹/۰۱/۱۵",
 		fa("field.constituency") + ": " + fa("candidates.constituency_village", i18n.ArgName("district", "مرکزی", "Central"),
 			i18n.ArgName("county", "مرودشت", "Marvdasht")) + " ← " + fa("candidates.constituency_city", i18n.ArgName("city", "مرودشت", "Marvdasht")),

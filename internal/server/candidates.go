@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"maps"
 	"net/http"
@@ -142,6 +143,91 @@ func (s *Server) scopedCandidate(w http.ResponseWriter, r *http.Request) (store.
 		return c, false
 	}
 	return c, true
+}
+
+// candidateEdit shows the correction form of a candidate's record, filled in with the record.
+func (s *Server) candidateEdit(w http.ResponseWriter, r *http.Request) {
+	if !auth.FromContext(r.Context()).Can(auth.RegisterCandidates) {
+		s.forbidden(w, r)
+		return
+	}
+	if c, ok := s.scopedCandidate(w, r); ok {
+		s.renderCandidateEdit(w, r, http.StatusOK, candidates.EditData{C: c, Form: recordForm(r.Context(), c)})
+	}
+}
+
+// recordForm is a candidate's record as the correction form shows it: days in the reader's calendar,
+// which the form reads back.
+func recordForm(ctx context.Context, c store.CandidateDetail) components.Form {
+	f := components.NewForm()
+	day := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return i18n.Day(ctx, *t)
+	}
+	for k, v := range map[string]string{"full_name": c.FullName, "father_name": c.FatherName, "national_id": c.NationalID,
+		"gender": c.Gender, "birth_date": day(c.BirthDate), "education": c.Education, "occupation": c.Occupation,
+		"phone": c.Phone, "tracking_id": c.TrackingID, "military_service": c.MilitaryService,
+		"certificate_date": day(c.CertificateDate), "resignation_date": day(c.ResignationDate),
+		"version": strconv.Itoa(c.Version)} {
+		f.Values.Set(k, v)
+	}
+	if c.Veteran {
+		f.Values.Set("veteran", "1")
+	}
+	if c.ListedPost {
+		f.Values.Set("listed_post", "1")
+	}
+	return f
+}
+
+func (s *Server) renderCandidateEdit(w http.ResponseWriter, r *http.Request, status int, d candidates.EditData) {
+	d.CanOverride = auth.FromContext(r.Context()).Can(auth.OverrideCandidates)
+	s.render(w, r, status, candidates.Edit(d))
+}
+
+// candidateCorrect corrects a candidate's record, checked as a registration is (registration.Correct).
+// A correction drawn from a record that someone changed since is refused (409) with the record as it is
+// now and what was typed kept, against the current version.
+func (s *Server) candidateCorrect(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.RegisterCandidates) {
+		s.forbidden(w, r)
+		return
+	}
+	c, ok := s.scopedCandidate(w, r)
+	if !ok {
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	checked, changed, err := s.reg.Correct(ctx, actor(r), p.Scope, i18n.From(ctx), c.ID, formVersion(f),
+		registration.FromForm(f.Values), judgement(p, f))
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, store.ErrConflict):
+		now, ok := s.scopedCandidate(w, r)
+		if !ok {
+			return
+		}
+		f.Values.Set("version", strconv.Itoa(now.Version))
+		f.Errors[""] = i18n.M("candidates.correct_conflict")
+		s.renderCandidateEdit(w, r, http.StatusConflict, candidates.EditData{C: now, Form: f, Stale: true})
+	case err != nil:
+		s.serverError(w, r, err)
+	case !checked.OK():
+		maps.Copy(f.Errors, checked.Problems)
+		s.renderCandidateEdit(w, r, http.StatusUnprocessableEntity, candidates.EditData{C: c, Form: f, Overridable: checked.Overridable})
+	case changed:
+		s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(c.ID, 10), "candidates.corrected")
+	default:
+		s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(c.ID, 10), "candidates.unchanged")
+	}
 }
 
 // candidateShowData is what the candidate's page shows around the status form f. The objection deadline

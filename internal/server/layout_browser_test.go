@@ -85,7 +85,7 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/boards/rules", "/candidates", "/candidates/" + itoa(candidate), "/candidates/new", "/candidates/import",
 			"/candidates/rules", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(a.ids["gov.marvdasht"]),
 			"/audit", "/profile", "/no-such-page"},
-		"gov.marvdasht": {"/", "/boards/" + county, "/candidates", "/candidates/new"},
+		"gov.marvdasht": {"/", "/boards/" + county, "/candidates", "/candidates/new", "/candidates/" + itoa(candidate) + "/edit"},
 		"dh.marvdasht":  {"/", "/boards/" + district},
 		"observer":      {"/audit"},
 		"national":      {"/boards/rules", "/candidates/rules"},

@@ -56,6 +56,8 @@ func (s *Server) Routes() http.Handler {
 			r.Post("/candidates/rules/{kind}", s.candidateRuleUpdate)
 			r.Post("/candidates", s.candidateCreate)
 			r.Get("/candidates/{id}", s.candidateShow)
+			r.Get("/candidates/{id}/edit", s.candidateEdit)
+			r.Post("/candidates/{id}/edit", s.candidateCorrect)
 			r.Post("/candidates/{id}/status", s.candidateStatus)
 			r.Post("/candidates/{id}/constituency", s.candidateConstituency)
 			r.Get("/boards", s.boardList)

@@ -212,47 +212,33 @@ const boardCountyNames = `array_agg(DISTINCT co.name_fa COLLATE "fa-IR-x-icu" OR
 func (s *Store) RegisterCandidate(ctx context.Context, a audit.Actor, e Election, c NewCandidate, overrides []Override) (int64, error) {
 	var id int64
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidates:' || $1::bigint))`, e.ID); err != nil {
+		if err := checkNationalID(ctx, tx, e.ID, 0, c.NationalID, overrides); err != nil {
 			return nil, err
 		}
-		var dup DuplicateError
-		err := tx.QueryRow(ctx, `SELECT co.name_fa, co.name_en FROM candidates k JOIN counties co ON co.id = k.county_id
-			WHERE k.election_id = $1 AND k.national_id = $2`, e.ID, c.NationalID).Scan(&dup.CountyFa, &dup.CountyEn)
-		if err == nil {
-			return nil, &dup
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return nil, err
-		}
-		if !overridden(overrides, "national_id", "board_member") {
-			var boards BoardConflictError
-			if err := tx.QueryRow(ctx, `
-				SELECT `+boardCountyNames+` FROM boards b JOIN counties co ON co.id = b.county_id
-				WHERE b.election_id = $1 AND (
-				  EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.national_id = $2) OR
-				  EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = $2))`,
-				e.ID, c.NationalID).Scan(&boards.Fa, &boards.En); err != nil {
-				return nil, err
-			}
-			if len(boards.Fa) > 0 {
-				return nil, &boards
-			}
-		}
+		var err error
 		id, err = insertCandidate(ctx, tx, a, e, c)
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range overrides {
-			if _, err := tx.Exec(ctx, `INSERT INTO candidate_overrides (candidate_id, field, code, reason, actor_id)
-				VALUES ($1, $2, $3, $4, NULLIF($5, 0))`, id, o.Field, o.Code, o.Reason, a.ID); err != nil {
-				return nil, err
-			}
+		if err := insertOverrides(ctx, tx, a, id, overrides); err != nil {
+			return nil, err
 		}
 		return []audit.Entry{{Action: "candidate.register", Entity: "candidate",
 			EntityID: strconv.FormatInt(id, 10), ProvinceID: c.Constituency.ProvinceID,
 			Detail: audit.Change{After: candidateAudit(c, overrides)}}}, nil
 	})
 	return id, err
+}
+
+// insertOverrides records HQ's judgements on a candidate's problems.
+func insertOverrides(ctx context.Context, tx pgx.Tx, a audit.Actor, id int64, overrides []Override) error {
+	for _, o := range overrides {
+		if _, err := tx.Exec(ctx, `INSERT INTO candidate_overrides (candidate_id, field, code, reason, actor_id)
+			VALUES ($1, $2, $3, $4, NULLIF($5, 0))`, id, o.Field, o.Code, o.Reason, a.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertCandidate stores a registration and its first event.
@@ -921,6 +907,127 @@ func (s *Store) CandidateByID(ctx context.Context, sc auth.Scope, id int64) (Can
 	}
 	d.Boards, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Board])
 	return d, err
+}
+
+// CorrectCandidate corrects the registration's data of a candidate in scope (not its constituency, which
+// changes only under the lifecycle's rule: ChangeConstituency) if nobody changed the record since version,
+// with HQ's overrides of the problems the correction raised. A new national ID is held to what a
+// registration is: one per person per election (DuplicateError), no board seat of the same election
+// unless HQ overrode it (BoardConflictError). The audit row holds the fields that changed, before and
+// after. It reports whether anything changed: a correction that changes nothing writes nothing.
+func (s *Store) CorrectCandidate(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, c NewCandidate,
+	overrides []Override) (bool, error) {
+	changed := false
+	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
+		changed = false
+		rows, err := tx.Query(ctx, candidateSelect+` WHERE`+candidateScope+`AND k.id = $4 FOR UPDATE OF k`,
+			sc.ProvinceID, sc.CountyID, sc.DistrictID, id)
+		if err != nil {
+			return nil, err
+		}
+		cur, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Candidate])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		if cur.Version != version {
+			return nil, ErrConflict
+		}
+		before, after := correctionDiff(cur, c)
+		if len(after) == 0 && len(overrides) == 0 {
+			return nil, nil
+		}
+		if cur.NationalID != c.NationalID {
+			if err := checkNationalID(ctx, tx, cur.ElectionID, id, c.NationalID, overrides); err != nil {
+				return nil, err
+			}
+		}
+		_, err = tx.Exec(ctx, `UPDATE candidates SET full_name = $2, name_norm = $3, father_name = $4, national_id = $5,
+			gender = $6, birth_date = $7, education = $8, occupation = $9, phone = $10, tracking_id = $11, veteran = $12,
+			military_service = $13, listed_post = $14, certificate_date = $15, resignation_date = $16,
+			version = version + 1, updated_at = now() WHERE id = $1`,
+			id, c.FullName, persian.Normalize(c.FullName), c.FatherName, c.NationalID, c.Gender, c.BirthDate, c.Education,
+			c.Occupation, c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate)
+		if isUniqueViolation(err) {
+			return nil, &DuplicateError{}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := insertOverrides(ctx, tx, a, id, overrides); err != nil {
+			return nil, err
+		}
+		if len(overrides) > 0 {
+			after["overrides"] = overrides
+		}
+		changed = true
+		return []audit.Entry{{Action: "candidate.correct", Entity: "candidate", EntityID: strconv.FormatInt(id, 10),
+			ProvinceID: cur.ProvinceID, Detail: audit.Change{Before: before, After: after}}}, nil
+	})
+	return changed, err
+}
+
+// checkNationalID takes the election's registration lock, then refuses a national ID that another
+// candidate of the election than id (0 for a new registration) has, or that sits on one of the election's
+// boards or pools unless HQ overrode that. A registration and a correction are checked alike.
+func checkNationalID(ctx context.Context, tx pgx.Tx, electionID, id int64, nationalID string, overrides []Override) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidates:' || $1::bigint))`, electionID); err != nil {
+		return err
+	}
+	var dup DuplicateError
+	err := tx.QueryRow(ctx, `SELECT co.name_fa, co.name_en FROM candidates k JOIN counties co ON co.id = k.county_id
+		WHERE k.election_id = $1 AND k.national_id = $2 AND k.id <> $3`, electionID, nationalID, id).Scan(&dup.CountyFa, &dup.CountyEn)
+	if err == nil {
+		return &dup
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if overridden(overrides, "national_id", "board_member") {
+		return nil
+	}
+	var boards BoardConflictError
+	if err := tx.QueryRow(ctx, `
+		SELECT `+boardCountyNames+` FROM boards b JOIN counties co ON co.id = b.county_id
+		WHERE b.election_id = $1 AND (
+		  EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.national_id = $2) OR
+		  EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = $2))`,
+		electionID, nationalID).Scan(&boards.Fa, &boards.En); err != nil {
+		return err
+	}
+	if len(boards.Fa) > 0 {
+		return &boards
+	}
+	return nil
+}
+
+// correctionDiff is what a correction changes of a record: each changed field's value before and after,
+// written as the registration's audit row writes them.
+func correctionDiff(cur Candidate, c NewCandidate) (before, after map[string]any) {
+	day := func(t *time.Time) any {
+		if t == nil {
+			return nil
+		}
+		return t.Format(time.DateOnly)
+	}
+	birth := c.BirthDate
+	was := map[string]any{"full_name": cur.FullName, "father_name": cur.FatherName, "national_id": cur.NationalID,
+		"gender": cur.Gender, "birth_date": day(cur.BirthDate), "education": cur.Education, "occupation": cur.Occupation,
+		"phone": cur.Phone, "tracking_id": cur.TrackingID, "veteran": cur.Veteran, "military_service": cur.MilitaryService,
+		"listed_post": cur.ListedPost, "certificate_date": day(cur.CertificateDate), "resignation_date": day(cur.ResignationDate)}
+	is := map[string]any{"full_name": c.FullName, "father_name": c.FatherName, "national_id": c.NationalID,
+		"gender": c.Gender, "birth_date": day(&birth), "education": c.Education, "occupation": c.Occupation,
+		"phone": c.Phone, "tracking_id": c.TrackingID, "veteran": c.Veteran, "military_service": c.MilitaryService,
+		"listed_post": c.ListedPost, "certificate_date": day(c.CertificateDate), "resignation_date": day(c.ResignationDate)}
+	before, after = map[string]any{}, map[string]any{}
+	for k, v := range is {
+		if was[k] != v {
+			before[k], after[k] = was[k], v
+		}
+	}
+	return before, after
 }
 
 // ChangeCandidateStatus moves a candidate along the lifecycle if nobody changed it since version.

@@ -38,6 +38,15 @@ type NewData struct {
 	Overridable    bool // the form came back with problems HQ may override
 }
 
+// EditData is the correction of a candidate's record.
+type EditData struct {
+	C           store.CandidateDetail
+	Form        components.Form
+	CanOverride bool
+	Overridable bool // the form came back with problems HQ may override
+	Stale       bool // the record changed since the form was opened: C is the record now
+}
+
 // ShowData is one candidate.
 type ShowData struct {
 	C                 store.CandidateDetail
