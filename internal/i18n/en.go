@@ -608,4 +608,6 @@ var en = map[string]string{
 	"candidates.current_record":   "The record as it is now",
 	"candidates.back_to":          "Back to {name}",
 	"action.candidate.correct":    "Candidate record corrected",
+	"err.yes_no":                  "Write yes or no (or 1 and 0).",
+	"err.constituency_ambiguous":  "Several constituencies have this name; write the constituency's code ({codes}).",
 }

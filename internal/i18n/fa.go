@@ -608,4 +608,6 @@ var fa = map[string]string{
 	"candidates.current_record":   "پرونده کنونی",
 	"candidates.back_to":          "بازگشت به {name}",
 	"action.candidate.correct":    "اصلاح پرونده داوطلب",
+	"err.yes_no":                  "«دارد» یا «ندارد» بنویسید (یا ۱ و ۰).",
+	"err.constituency_ambiguous":  "چند حوزه انتخابیه این نام را دارند؛ کد حوزه را بنویسید ({codes}).",
 }

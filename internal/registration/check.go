@@ -68,11 +68,11 @@ func (c Checked) OK() bool { return len(c.Problems) == 0 }
 // the constituencies in the caller's scope, and how the caller types (the language decides the calendar
 // of a typed day).
 type Checker struct {
-	Election       store.Election
-	rule           store.CandidateRule
-	constituencies map[string]store.Constituency // by code
-	lang           i18n.Lang
-	now            time.Time
+	Election store.Election
+	rule     store.CandidateRule
+	places   places // the constituencies in the caller's scope
+	lang     i18n.Lang
+	now      time.Time
 }
 
 // ErrClosed is why a Checker cannot be had: there is no current election, or no rule for its kind. Its
@@ -111,11 +111,7 @@ func (s *Service) Checker(ctx context.Context, sc auth.Scope, lang i18n.Lang) (*
 	if err != nil {
 		return nil, err
 	}
-	c := &Checker{Election: e, rule: rule, constituencies: make(map[string]store.Constituency, len(ks)), lang: lang, now: s.now()}
-	for _, k := range ks {
-		c.constituencies[k.Code] = k
-	}
-	return c, nil
+	return &Checker{Election: e, rule: rule, places: newPlaces(ks), lang: lang, now: s.now()}, nil
 }
 
 var trackingPattern = regexp.MustCompile(`^[0-9A-Za-z/-]{0,40}$`)
@@ -123,10 +119,10 @@ var trackingPattern = regexp.MustCompile(`^[0-9A-Za-z/-]{0,40}$`)
 // Check checks a new registration on the checker's day, in one of its constituencies, putting each
 // problem on its field; HQ's judgement turns the problems the law leaves to it into overrides.
 func (c *Checker) Check(in Input, j Judgement) Checked {
-	k, ok := c.constituencies[strings.ToLower(strings.TrimSpace(in["constituency"]))]
+	k, msg := c.places.find(in["constituency"])
 	var ps Problems
-	if !ok {
-		ps = Problems{"constituency": i18n.M("err.constituency")}
+	if !msg.IsZero() {
+		ps = Problems{"constituency": msg}
 	}
 	return c.check(in, j, k, c.now, ps, nil)
 }
@@ -141,9 +137,16 @@ func (c *Checker) check(in Input, j Judgement, k store.Constituency, registered 
 	r := Checked{Problems: ps}
 	cand := store.NewCandidate{
 		FullName: oneLine(in["full_name"]), FatherName: oneLine(in["father_name"]),
-		Gender: in["gender"], Education: in["education"], Occupation: in["occupation"],
-		TrackingID: persian.ToLatinDigits(in["tracking_id"]), Veteran: yes(in["veteran"]),
-		MilitaryService: in["military_service"], ListedPost: yes(in["listed_post"]), Constituency: k,
+		Gender: genders.code(in["gender"]), Education: levels.code(in["education"]), Occupation: in["occupation"],
+		TrackingID:      strings.TrimSpace(persian.ToLatinDigits(in["tracking_id"])),
+		MilitaryService: services.code(in["military_service"]), Constituency: k,
+	}
+	for name, dst := range map[string]*bool{"veteran": &cand.Veteran, "listed_post": &cand.ListedPost} {
+		v, ok := yesNo(in[name])
+		if !ok {
+			ps[name] = i18n.M("err.yes_no")
+		}
+		*dst = v
 	}
 	for name, v := range map[string]string{"full_name": cand.FullName, "father_name": cand.FatherName} {
 		switch n := utf8.RuneCountInString(v); {
@@ -237,15 +240,6 @@ func (c *Checker) day(in Input, ps Problems, name string, required bool) *time.T
 
 // oneLine is a name with its spaces made single.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// yes reads a checkbox or a spreadsheet's yes: 1, true, yes, بله.
-func yes(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(persian.ToLatinDigits(v))) {
-	case "1", "true", "yes", "بله", "on":
-		return true
-	}
-	return false
-}
 
 // eligibilityMessage says what a failed check of the law asks for. The rules give the value that would
 // pass as text (a number, an education level, a Jalali day); here it becomes an argument of its kind, so

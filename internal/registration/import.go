@@ -35,18 +35,27 @@ func (s *Service) Preview(ctx context.Context, a audit.Actor, c *Checker, provin
 // importBatchRows is how many rows of a file are checked against the database and kept at once.
 const importBatchRows = 1000
 
-// importBatch checks the rows of a file as they are read and keeps them a batch at a time: the rows of a
-// batch that passed are then checked against the election's registrations and boards in two queries,
-// and the batch is written.
+// importBatch checks the rows of a file as they are read and keeps them a batch at a time. Each row is
+// checked whole, so that it reports all its problems at once: the national IDs of a batch are then
+// looked up among the election's registrations and boards in two queries, whatever else is wrong with
+// their rows, and the batch is written, its rows in the file's order.
 type importBatch struct {
 	ctx      context.Context
 	c        *Checker
 	out      *store.ImportRows
 	seen     map[string]int // national ID → the line that had it first
-	ready    []store.ReadyRow
-	cells    []map[string]string // of each ready row, for its reject if it clashes
-	rejected []store.ImportRow
+	rows     []checkedRow
 	ids      []string
+	ready    []store.ReadyRow
+	rejected []store.ImportRow
+}
+
+// checkedRow is a row of a batch, checked but for its national ID's clashes.
+type checkedRow struct {
+	line      int
+	values    map[string]string
+	candidate store.NewCandidate
+	problems  Problems
 }
 
 func (b *importBatch) add(row Row) error {
@@ -66,47 +75,50 @@ func (b *importBatch) add(row Row) error {
 	for _, name := range row.NotUTF8 {
 		ps[name] = i18n.M("err.import_encoding")
 	}
-	if len(ps) == 0 {
-		b.ready = append(b.ready, store.ReadyRow{Line: row.Line, Candidate: r.Candidate})
-		b.cells = append(b.cells, row.Values)
-	} else {
-		b.rejected = append(b.rejected, importRow(row.Line, row.Values, ps))
-	}
-	if len(b.ready)+len(b.rejected) < importBatchRows {
+	b.rows = append(b.rows, checkedRow{line: row.Line, values: row.Values, candidate: r.Candidate, problems: ps})
+	if len(b.rows) < importBatchRows {
 		return nil
 	}
 	return b.flush()
 }
 
-// flush refuses the ready rows that are registered already or sit on a board, and writes the batch.
+// flush adds to each row of the batch whether its national ID is registered already or sits on a board,
+// and writes the batch.
 func (b *importBatch) flush() error {
-	if len(b.ready)+len(b.rejected) == 0 {
+	if len(b.rows) == 0 {
 		return nil
 	}
 	b.ids = b.ids[:0]
-	for _, rr := range b.ready {
-		b.ids = append(b.ids, rr.Candidate.NationalID)
+	for _, r := range b.rows {
+		if r.candidate.NationalID != "" {
+			b.ids = append(b.ids, r.candidate.NationalID)
+		}
 	}
 	dups, boards, err := b.out.Clashes(b.ctx, b.ids)
 	if err != nil {
 		return err
 	}
-	kept := b.ready[:0]
-	for i, rr := range b.ready {
-		id := rr.Candidate.NationalID
-		if d, dup := dups[id]; dup {
-			b.rejected = append(b.rejected, importRow(rr.Line, b.cells[i], Problems{"national_id": duplicateMsg(d)}))
-		} else if bs, on := boards[id]; on {
-			b.rejected = append(b.rejected, importRow(rr.Line, b.cells[i], Problems{"national_id": boardMsg(bs)}))
+	b.ready, b.rejected = b.ready[:0], b.rejected[:0]
+	for _, r := range b.rows {
+		id := r.candidate.NationalID
+		if _, said := r.problems["national_id"]; !said && id != "" {
+			if d, dup := dups[id]; dup {
+				r.problems["national_id"] = duplicateMsg(d)
+			} else if bs, on := boards[id]; on {
+				r.problems["national_id"] = boardMsg(bs)
+			}
+		}
+		if len(r.problems) == 0 {
+			b.ready = append(b.ready, store.ReadyRow{Line: r.line, Candidate: r.candidate})
 		} else {
-			kept = append(kept, rr)
+			b.rejected = append(b.rejected, importRow(r.line, r.values, r.problems))
 		}
 	}
-	if err := b.out.Add(b.ctx, kept, b.rejected); err != nil {
+	if err := b.out.Add(b.ctx, b.ready, b.rejected); err != nil {
 		return err
 	}
-	clear(b.cells) // what the next batch does not overwrite is not kept alive
-	b.ready, b.cells, b.rejected = b.ready[:0], b.cells[:0], b.rejected[:0]
+	clear(b.rows) // what the next batch does not overwrite is not kept alive
+	b.rows = b.rows[:0]
 	return nil
 }
 

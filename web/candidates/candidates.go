@@ -13,6 +13,7 @@ import (
 	"github.com/setad/setad/internal/candidacy"
 	"github.com/setad/setad/internal/eligibility"
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/registration"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
 )
@@ -94,14 +95,10 @@ func constituencyOptions(ctx context.Context, ks []store.Constituency) []compone
 	return opts
 }
 
-// ConstituencyLabel names a constituency: a county's city, or a district's villages with the district's
-// county, since many districts share a name (there are 43 Central districts).
+// ConstituencyLabel names a constituency in the request's language (registration.Label), as a file may
+// name it too.
 func ConstituencyLabel(ctx context.Context, k store.Constituency) string {
-	if k.Kind == eligibility.Village {
-		return i18n.T(ctx, "candidates.constituency_village", i18n.ArgName("district", k.NameFa, k.NameEn),
-			i18n.ArgName("county", k.CountyFa, k.CountyEn))
-	}
-	return i18n.T(ctx, "candidates.constituency_city", i18n.ArgName("city", k.NameFa, k.NameEn))
+	return registration.Label(i18n.From(ctx), k)
 }
 
 // constituencyOf names where a candidate stands, as ConstituencyLabel does.
