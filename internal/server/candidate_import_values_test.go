@@ -111,3 +111,30 @@ func TestImportRowReportsAllProblems(t *testing.T) {
 		}
 	}
 }
+
+// A preview whose rows clash with a registration made since answers 409 without a confirmation button:
+// the file is to be uploaded again.
+func TestStaleImportOffersNoConfirmation(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	file := importHeader + "الف,ب," + nid(221) + ",female,1370/01/15,bachelor,,marvdasht,,,,,,1405/08/20,\n" +
+		"پ,ت," + nid(222) + ",female,1370/01/15,bachelor,,marvdasht,,,,,,1405/08/20,\n"
+	res := a.upload(gov, "stale.csv", []byte(file))
+	m := confirmID.FindStringSubmatch(res.body)
+	if m == nil {
+		t.Fatalf("no preview:\n%s", res.body)
+	}
+	if res := a.post(gov, "/candidates", candidateForm("پ", nid(222), "marvdasht")); res.status != http.StatusSeeOther {
+		t.Fatalf("register meanwhile: %d", res.status)
+	}
+	res = a.upload(gov, "", nil, "import", m[1], "confirm", "yes")
+	if res.status != http.StatusConflict {
+		t.Fatalf("stale confirmation: %d", res.status)
+	}
+	mustContain(t, res.body, "۳", `id="import-form"`)
+	if confirmID.MatchString(res.body) {
+		t.Error("the stale preview still offers its confirmation")
+	}
+}
