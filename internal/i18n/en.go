@@ -610,4 +610,10 @@ var en = map[string]string{
 	"action.candidate.correct":    "Candidate record corrected",
 	"err.yes_no":                  "Write yes or no (or 1 and 0).",
 	"err.constituency_ambiguous":  "Several constituencies have this name; write the constituency's code ({codes}).",
+	"candidates.reasons":          "Reasons for refusal",
+	"candidates.reason":           "Reason",
+	"candidates.reason_rows":      "Rows",
+	"candidates.reason_lines":     "Lines",
+	"candidates.reason_like":      "{reason} (and similar)",
+	"candidates.reason_more":      "and {count} more {count|line|lines}",
 }

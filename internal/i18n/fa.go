@@ -610,4 +610,10 @@ var fa = map[string]string{
 	"action.candidate.correct":    "اصلاح پرونده داوطلب",
 	"err.yes_no":                  "«دارد» یا «ندارد» بنویسید (یا ۱ و ۰).",
 	"err.constituency_ambiguous":  "چند حوزه انتخابیه این نام را دارند؛ کد حوزه را بنویسید ({codes}).",
+	"candidates.reasons":          "دلیل‌های رد",
+	"candidates.reason":           "دلیل",
+	"candidates.reason_rows":      "شمار سطرها",
+	"candidates.reason_lines":     "سطرها",
+	"candidates.reason_like":      "{reason} (و موارد مشابه)",
+	"candidates.reason_more":      "و {count} سطر دیگر",
 }

@@ -318,6 +318,9 @@ func (s *Server) importSlot(ctx context.Context) (release func(), ok bool) {
 // importPageRows is how many rows of each kind a page of the preview shows.
 const importPageRows = 100
 
+// importReasonLines is how many lines the preview lists under each reason rows were refused for.
+const importReasonLines = 20
+
 // renderImport renders the import page: the upload form, and for a previewed file its counts and a page
 // of each kind of row, read from the database (the pages are named by ?ready= and ?rejected=).
 func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, status int, form components.Form, imp *store.CandidateImport) {
@@ -334,6 +337,12 @@ func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, status int
 		if d.Rejected, err = s.store.ImportRejected(ctx, imp.UserID, imp.ID, (d.RejectedPage-1)*importPageRows, importPageRows); err != nil {
 			s.serverError(w, r, err)
 			return
+		}
+		if imp.Rejected > 0 {
+			if d.Reasons, err = s.store.ImportReasons(ctx, imp.UserID, imp.ID, importReasonLines); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
 		}
 	}
 	s.render(w, r, status, candidates.Import(d))

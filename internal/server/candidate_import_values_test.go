@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/csv"
+	"html"
 	"net/http"
 	"regexp"
 	"slices"
@@ -136,5 +137,65 @@ func TestStaleImportOffersNoConfirmation(t *testing.T) {
 	mustContain(t, res.body, "۳", `id="import-form"`)
 	if confirmID.MatchString(res.body) {
 		t.Error("the stale preview still offers its confirmation")
+	}
+}
+
+// reasonsTable is the preview's table of reasons: each row's cells, tags removed.
+func reasonsTable(t *testing.T, body string) [][]string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<table id="reasons">.*?<tbody>(.*?)</tbody>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no table of reasons:\n%s", body)
+	}
+	var rows [][]string
+	for _, tr := range regexp.MustCompile(`(?s)<tr>(.*?)</tr>`).FindAllStringSubmatch(m[1], -1) {
+		var cells []string
+		for _, td := range regexp.MustCompile(`(?s)<td[^>]*>(.*?)</td>`).FindAllStringSubmatch(tr[1], -1) {
+			cells = append(cells, html.UnescapeString(strings.TrimSpace(anyTag.ReplaceAllString(td[1], ""))))
+		}
+		rows = append(rows, cells)
+	}
+	return rows
+}
+
+// A large preview groups its rejected rows by reason, the commonest first, with their count and their
+// first lines; a reason whose rows differ in a detail says so.
+func TestImportPreviewGroupedByReason(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.withElection()
+	gov := a.login("gov.marvdasht")
+	if res := a.post(gov, "/candidates", candidateForm("علی رضایی", nid(230), "marvdasht")); res.status != http.StatusSeeOther {
+		t.Fatalf("register: %d", res.status)
+	}
+	row := func(n int, phone string) string {
+		return "الف,ب," + nid(n) + ",female,1370/01/15,bachelor,,marvdasht," + phone + ",,,,,1405/08/20,\n"
+	}
+	var file strings.Builder
+	file.WriteString(importHeader)
+	file.WriteString(row(230, "")) // line 2: registered already
+	for n := 231; n <= 260; n++ {  // lines 3–32: a bad phone
+		file.WriteString(row(n, "12345"))
+	}
+	for _, n := range []int{261, 262, 263, 261, 262, 263} { // lines 33–38: 36–38 repeat 33–35
+		file.WriteString(row(n, ""))
+	}
+	res := a.upload(gov, "many.csv", []byte(file.String()))
+	mustContain(t, res.body, "۳ ردیف آماده ورود و ۳۴ ردیف رد شده")
+	got := reasonsTable(t, res.body)
+	want := [][]string{
+		{"تلفن: شماره همراه را مانند ۰۹۱۲۳۴۵۶۷۸۹ یا شماره ثابت را با کد شهر مانند ۰۷۱۴۳۲۰۱۲۳۴ وارد کنید.", "۳۰",
+			"۳، ۴، ۵، ۶، ۷، ۸، ۹، ۱۰، ۱۱، ۱۲، ۱۳، ۱۴، ۱۵، ۱۶، ۱۷، ۱۸، ۱۹، ۲۰، ۲۱، ۲۲ و ۱۰ سطر دیگر"},
+		{"کد ملی: این کد ملی در سطر ۳۳ همین فایل هم آمده است. (و موارد مشابه)", "۳", "۳۶، ۳۷، ۳۸"},
+		{"کد ملی: این کد ملی در همین انتخابات پیش‌تر در مرودشت ثبت‌نام کرده است.", "۱", "۲"},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("reasons:\n%q\nwant\n%q", got, want)
+	}
+	a.get(gov, "/lang/en")
+	id := regexp.MustCompile(`/candidates/import/(\d+)/rejected.csv`).FindStringSubmatch(res.body)
+	got = reasonsTable(t, a.get(gov, "/candidates/import/"+id[1]).body)
+	if len(got) != 3 || got[0][1] != "30" || !strings.HasSuffix(got[0][2], "22 and 10 more lines") || !strings.HasSuffix(got[1][0], "(and similar)") {
+		t.Errorf("reasons in English: %q", got)
 	}
 }

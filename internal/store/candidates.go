@@ -524,6 +524,34 @@ func (s *Store) EachImportRejected(ctx context.Context, userID, id int64, offset
 	return err
 }
 
+// ImportReason is one reason rows of a preview were refused: the field (or "" for the whole row) and the
+// message's key, the number of rows it refused, the first of their lines, and the message of the first
+// of them (Same tells whether every row had that very message, arguments included).
+type ImportReason struct {
+	Field string
+	Key   string
+	Rows  int
+	Lines []int
+	First i18n.Msg
+	Same  bool
+}
+
+// ImportReasons groups the rejected rows of one of the user's previewed files by reason (field and
+// message), the commonest first, with at most lines of the lines of each; one query, whatever the size.
+func (s *Store) ImportReasons(ctx context.Context, userID, id int64, lines int) ([]ImportReason, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT p->>'field', p->'msg'->>'key', count(*)::int, (array_agg(j.line ORDER BY j.line))[1:$3],
+		       (array_agg(p->'msg' ORDER BY j.line))[1], count(DISTINCT p->'msg') = 1
+		FROM candidate_import_rejects j JOIN candidate_imports i ON i.id = j.import_id,
+		     jsonb_array_elements(j.problems) p
+		WHERE j.import_id = $1 AND i.user_id = $2 AND jsonb_typeof(p) = 'object' -- not the texts of previews kept before messages were typed
+		GROUP BY 1, 2 ORDER BY 3 DESC, min(j.line)`, id, userID, lines)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[ImportReason])
+}
+
 // ErrImported is returned for a file confirmed before.
 var ErrImported = errors.New("store: this file was imported already")
 

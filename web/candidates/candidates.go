@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 
@@ -191,6 +192,29 @@ func Problem(ctx context.Context, p store.ImportProblem) string {
 		return p.Msg.Text(ctx)
 	}
 	return i18n.T(ctx, "field."+p.Field) + ": " + p.Msg.Text(ctx)
+}
+
+// reasonText says why the rows of a reason were refused, by the message of the first of them; when the
+// others' messages differ in their details (another line, another county), it says so.
+func reasonText(ctx context.Context, rs store.ImportReason) string {
+	text := Problem(ctx, store.ImportProblem{Field: rs.Field, Msg: rs.First})
+	if rs.Same {
+		return text
+	}
+	return i18n.T(ctx, "candidates.reason_like", i18n.ArgText("reason", text))
+}
+
+// reasonLines lists the lines of a reason's rows that the preview holds, and how many more there are.
+func reasonLines(ctx context.Context, rs store.ImportReason) string {
+	nums := make([]string, len(rs.Lines))
+	for i, l := range rs.Lines {
+		nums[i] = i18n.Num(ctx, l)
+	}
+	text := strings.Join(nums, i18n.Pick(ctx, "، ", ", "))
+	if more := rs.Rows - len(rs.Lines); more > 0 {
+		text += " " + i18n.T(ctx, "candidates.reason_more", i18n.ArgNum("count", more))
+	}
+	return text
 }
 
 // ruleFields are the numbers of a candidate rule, in the order the law gives them.
