@@ -13,11 +13,9 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/xuri/excelize/v2"
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
-	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/registration"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/candidates"
@@ -67,110 +65,6 @@ var candidateColumns = []string{"full_name", "father_name", "national_id", "gend
 
 func attachment(name, ext string) string {
 	return mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + ext})
-}
-
-func jalali(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return persian.FromTime(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, i18n.Tehran)).String()
-}
-
-func exportRow(c store.Candidate) []string {
-	yes := func(b bool) string {
-		if b {
-			return "1"
-		}
-		return "0"
-	}
-	return []string{c.FullName, c.FatherName, c.NationalID, c.Gender, jalali(c.BirthDate), c.Education, c.Occupation,
-		c.ConstituencyCode, c.Phone, c.TrackingID, yes(c.Veteran), c.MilitaryService, yes(c.ListedPost),
-		jalali(c.CertificateDate), jalali(c.ResignationDate), c.Status}
-}
-
-// candidateExport writes what the list shows, with the same filters, as CSV or XLSX. The files carry
-// national IDs, birth dates and phones of everyone in scope, so only the roles that register candidates
-// get them.
-func (s *Server) candidateExport(format string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		p := auth.FromContext(ctx)
-		if !p.Can(auth.ExportCandidates) {
-			s.forbidden(w, r)
-			return
-		}
-		e, err := s.store.CurrentElection(ctx)
-		if errors.Is(err, store.ErrNotFound) {
-			s.notFound(w, r)
-			return
-		}
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		q := r.URL.Query()
-		f := store.CandidateFilter{Q: q.Get("q"), County: q.Get("county"), Status: q.Get("status"), Gender: q.Get("gender"),
-			Education: q.Get("education"), Sort: q.Get("sort")}
-		if format == "csv" {
-			// Into a buffer first: a failure half-way shows the error page, not half a file.
-			var buf bytes.Buffer
-			cw := newCSV(&buf)
-			err := cw.Write(candidateColumns)
-			if err == nil {
-				err = s.store.EachCandidate(ctx, p.Scope, e.ID, f, func(c store.Candidate) error { return cw.Write(exportRow(c)) })
-			}
-			if ferr := cw.Flush(); err == nil {
-				err = ferr
-			}
-			if err != nil {
-				s.serverError(w, r, err)
-				return
-			}
-			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-			w.Header().Set("Content-Disposition", attachment("candidates", "csv"))
-			_, _ = buf.WriteTo(w)
-			return
-		}
-		x := excelize.NewFile()
-		defer x.Close()
-		sheet := x.GetSheetName(0)
-		rtl := true
-		sw, err := x.NewStreamWriter(sheet)
-		if err == nil {
-			err = x.SetSheetView(sheet, 0, &excelize.ViewOptions{RightToLeft: &rtl})
-		}
-		row := 1
-		write := func(vals []string) error {
-			// Strings are written as inline strings, never formulas: a name starting with = stays text.
-			cells := make([]any, len(vals))
-			for i, v := range vals {
-				cells[i] = v
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, row)
-			row++
-			return sw.SetRow(cell, cells)
-		}
-		if err == nil {
-			err = write(candidateColumns)
-		}
-		if err == nil {
-			err = s.store.EachCandidate(ctx, p.Scope, e.ID, f, func(c store.Candidate) error { return write(exportRow(c)) })
-		}
-		if err == nil {
-			err = sw.Flush()
-		}
-		var buf bytes.Buffer
-		if err == nil {
-			err = x.Write(&buf)
-		}
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		w.Header().Set("Content-Disposition", attachment("candidates", "xlsx"))
-		_, _ = buf.WriteTo(w)
-	}
 }
 
 func (s *Server) candidateImportPage(w http.ResponseWriter, r *http.Request) {

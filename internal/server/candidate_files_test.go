@@ -155,8 +155,8 @@ func TestCandidateExportRoundTrip(t *testing.T) {
 	gov := a.login("gov.marvdasht")
 	a.post(gov, "/candidates", candidateForm("علی رضایی", nid(31), "marvdasht"))
 	a.post(gov, "/candidates", candidateForm("سارا احمدی", nid(32), "marvdasht-central"))
-	csvFile := a.get(gov, "/candidates.csv?sort=name")
-	if csvFile.status != 200 || !strings.HasPrefix(csvFile.body, "\uFEFFfull_name,") || !strings.Contains(csvFile.header.Get("Content-Disposition"), "candidates.csv") {
+	csvFile := a.get(gov, "/candidates.csv?sort=name&format=import")
+	if csvFile.status != 200 || !strings.HasPrefix(csvFile.body, "\uFEFFfull_name,") || !strings.Contains(csvFile.header.Get("Content-Disposition"), ".csv") {
 		t.Fatalf("csv: %d %q", csvFile.status, csvFile.body[:min(80, len(csvFile.body))])
 	}
 	mustContain(t, csvFile.body, "علی رضایی", nid(31), "marvdasht-central", "1370/01/15")
@@ -168,7 +168,7 @@ func TestCandidateExportRoundTrip(t *testing.T) {
 	res := a.upload(gov, "candidates.csv", []byte(csvFile.body))
 	mustContain(t, res.body, "۰ ردیف آماده ورود و ۲ ردیف رد شده", "پیش‌تر در مرودشت ثبت‌نام کرده است")
 
-	xlsx := a.get(gov, "/candidates.xlsx")
+	xlsx := a.get(gov, "/candidates.xlsx?format=import")
 	if xlsx.status != 200 {
 		t.Fatalf("xlsx: %d", xlsx.status)
 	}
@@ -188,7 +188,7 @@ func TestCandidateExportRoundTrip(t *testing.T) {
 	res = a.upload(gov, "candidates.xlsx", []byte(xlsx.body))
 	mustContain(t, res.body, "۰ ردیف آماده ورود و ۲ ردیف رد شده")
 	// Another county's governor exports nothing of Marvdasht.
-	if body := a.get(a.login("gov.pasargad"), "/candidates.csv").body; strings.Contains(body, nid(31)) {
+	if body := a.get(a.login("gov.pasargad"), "/candidates.csv?format=import").body; strings.Contains(body, nid(31)) {
 		t.Error("the export leaks another county's candidates")
 	}
 }
@@ -255,7 +255,7 @@ func TestCandidateExportPermissions(t *testing.T) {
 	} {
 		c := a.login(tt.user)
 		for _, ext := range []string{"csv", "xlsx"} {
-			res := a.get(c, "/candidates."+ext)
+			res := a.get(c, "/candidates."+ext+"?format=import")
 			if res.status != tt.want {
 				t.Errorf("%s /candidates.%s: %d, want %d", tt.user, ext, res.status, tt.want)
 				continue
@@ -327,7 +327,7 @@ func TestCandidateExportNeutralisesFormulas(t *testing.T) {
 	if res := a.post(gov, "/candidates", candidateForm("－1+1 رضا", nid(62), "marvdasht")); res.status != http.StatusSeeOther {
 		t.Fatalf("register: %d", res.status)
 	}
-	export := a.get(a.login("hq.fars"), "/candidates.csv?sort=name").body
+	export := a.get(a.login("hq.fars"), "/candidates.csv?sort=name&format=import").body
 	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(export, "\uFEFF"))).ReadAll()
 	if err != nil || len(records) != 3 {
 		t.Fatalf("export: %v %v", err, records)

@@ -48,6 +48,8 @@ func (s *Server) Routes() http.Handler {
 			r.Get("/candidates.csv", s.candidateExport("csv"))
 			r.Get("/candidates.xlsx", s.candidateExport("xlsx"))
 			r.Get("/candidates/import", s.candidateImportPage)
+			r.Get("/candidates/import/template.csv", s.candidateImportTemplate("csv"))
+			r.Get("/candidates/import/template.xlsx", s.candidateImportTemplate("xlsx"))
 			r.Post("/candidates/import", s.candidateImport)
 			r.Get("/candidates/import/{id}", s.candidateImportShow)
 			r.Get("/candidates/import/{id}/rejected.csv", s.candidateImportRejected)

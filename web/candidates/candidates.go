@@ -102,8 +102,8 @@ func ConstituencyLabel(ctx context.Context, k store.Constituency) string {
 	return registration.Label(i18n.From(ctx), k)
 }
 
-// constituencyOf names where a candidate stands, as ConstituencyLabel does.
-func constituencyOf(ctx context.Context, c store.Candidate) string {
+// ConstituencyOf names where a candidate stands, as ConstituencyLabel does.
+func ConstituencyOf(ctx context.Context, c store.Candidate) string {
 	k := store.Constituency{Kind: eligibility.City, NameFa: c.ConstituencyFa, NameEn: c.ConstituencyEn, CountyFa: c.CountyFa, CountyEn: c.CountyEn}
 	if c.DistrictID != 0 {
 		k.Kind = eligibility.Village
@@ -184,6 +184,14 @@ func pageHref(f components.Form, n int) templ.SafeURL {
 // exportHref is the list as a file, with the same filters.
 func exportHref(f components.Form, ext string) templ.SafeURL {
 	return templ.SafeURL("/candidates." + ext + "?" + filterValues(f).Encode())
+}
+
+// exportForImportHref is the list as a CSV file that the import reads back as it is: its column names,
+// codes, Jalali days.
+func exportForImportHref(f components.Form) templ.SafeURL {
+	q := filterValues(f)
+	q.Set("format", "import")
+	return templ.SafeURL("/candidates.csv?" + q.Encode())
 }
 
 // Problem renders one problem of an imported row: the field, then what is wrong with it.
