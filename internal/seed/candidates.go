@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/setad/setad/internal/audit"
@@ -27,6 +29,25 @@ var demoCandidates = []struct {
 	{"beyza", []string{"under_review"}},
 	{"shiraz", nil},
 	{"shiraz", []string{"under_review", "exec_approved"}},
+}
+
+// candidateName is the i-th demo candidate's name, of the gender given (the synthetic load's names): a
+// woman's first name for a woman, a man's for a man. Every father gets a man's.
+func candidateName(i int, gender string) string {
+	first := maleNames[(i/2)%len(maleNames)]
+	if gender == "female" {
+		first = femaleNames[(i/2)%len(femaleNames)]
+	}
+	return first + " " + lastNames[(i*7+2)%len(lastNames)]
+}
+
+// genderOf is the gender a demo person's first name says.
+func genderOf(fullName string) string {
+	first, _, _ := strings.Cut(fullName, " ")
+	if slices.Contains(femaleNames, first) {
+		return "female"
+	}
+	return "male"
 }
 
 // demoCandidatesLoad registers the demo candidates as the provincial HQ, once: nothing happens when the
@@ -58,8 +79,9 @@ func demoCandidatesLoad(ctx context.Context, st *store.Store, now time.Time) err
 			return fmt.Errorf("demo candidate in %s: %w", dc.constituency, err)
 		}
 		p := person(50, 200+i)
-		c := store.NewCandidate{FullName: p.FullName, FatherName: p.FatherName, NationalID: p.NationalID, Phone: p.Phone,
-			Gender: []string{"male", "female"}[i%2], MilitaryService: "completed", Education: "bachelor",
+		gender := []string{"male", "female"}[i%2]
+		c := store.NewCandidate{FullName: candidateName(i, gender), FatherName: maleNames[(i*5+3)%len(maleNames)],
+			NationalID: p.NationalID, Phone: p.Phone, Gender: gender, MilitaryService: "completed", Education: "bachelor",
 			Occupation: []string{"معلم", "کشاورز", "پزشک", "کارمند", "مهندس"}[i%5],
 			BirthDate:  time.Date(1975+i, time.Month(1+i%12), 10, 0, 0, 0, 0, time.UTC), TrackingID: fmt.Sprintf("DEMO-%04d", 100+i),
 			CertificateDate: &certificate, Constituency: k}
@@ -98,7 +120,7 @@ func demoCandidatesLoad(ctx context.Context, st *store.Store, now time.Time) err
 		if err != nil {
 			return err
 		}
-		c := store.NewCandidate{FullName: m.FullName, FatherName: m.FatherName, NationalID: m.NationalID, Gender: "male",
+		c := store.NewCandidate{FullName: m.FullName, FatherName: m.FatherName, NationalID: m.NationalID, Gender: genderOf(m.FullName),
 			MilitaryService: "completed", Education: "master", BirthDate: time.Date(1980, 5, 5, 0, 0, 0, 0, time.UTC),
 			CertificateDate: &certificate, Constituency: k, TrackingID: "DEMO-0999"}
 		_, err = st.RegisterCandidate(ctx, hq, e, c, []store.Override{{Field: "national_id", Code: "board_member",
