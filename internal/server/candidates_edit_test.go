@@ -63,7 +63,7 @@ func TestCandidateCorrection(t *testing.T) {
 		if res.status != http.StatusUnprocessableEntity {
 			t.Fatalf("correcting the birth date to %s: %d", tt.birth, res.status)
 		}
-		mustContain(t, res.body, tt.want, `value="`+tt.birth+`"`)
+		mustContain(t, res.body, tt.want, `value="`+tt.birth+`"`, `href="/lang/en?next=%2Fcandidates%2F`+id+`%2Fedit"`)
 	}
 	// A national ID that another candidate has, or that sits on a board, is refused as at registration.
 	board := mustInt(t, a.boardID("kazerun", ""))
