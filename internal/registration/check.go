@@ -75,15 +75,15 @@ type Checker struct {
 	now      time.Time
 }
 
-// ErrClosed is why a Checker cannot be had: there is no current election, or no rule for its kind. Its
+// ClosedError is why a Checker cannot be had: there is no current election, or no rule for its kind. Its
 // message says which.
-type ErrClosed struct{ Msg i18n.Msg }
+type ClosedError struct{ Msg i18n.Msg }
 
-func (e *ErrClosed) Error() string { return "registration: closed: " + e.Msg.Key }
+func (e *ClosedError) Error() string { return "registration: closed: " + e.Msg.Key }
 
-// closed reports the message of an ErrClosed, if err is one.
+// closed reports the message of a ClosedError, if err is one.
 func closed(err error) (i18n.Msg, bool) {
-	var c *ErrClosed
+	var c *ClosedError
 	if errors.As(err, &c) {
 		return c.Msg, true
 	}
@@ -91,18 +91,18 @@ func closed(err error) (i18n.Msg, bool) {
 }
 
 // Checker loads the checks of registrations in the current election for a caller in scope sc who types in
-// lang. When nobody can register (no current election, no rule for its kind) the error is an *ErrClosed.
+// lang. When nobody can register (no current election, no rule for its kind) the error is a *ClosedError.
 func (s *Service) Checker(ctx context.Context, sc auth.Scope, lang i18n.Lang) (*Checker, error) {
 	e, err := s.st.CurrentElection(ctx)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, &ErrClosed{Msg: i18n.M("home.no_election")}
+		return nil, &ClosedError{Msg: i18n.M("home.no_election")}
 	}
 	if err != nil {
 		return nil, err
 	}
 	rule, err := s.st.CandidateRuleFor(ctx, e)
 	if errors.Is(err, store.ErrNoRule) {
-		return nil, &ErrClosed{Msg: i18n.M("err.no_candidate_rules")}
+		return nil, &ClosedError{Msg: i18n.M("err.no_candidate_rules")}
 	}
 	if err != nil {
 		return nil, err

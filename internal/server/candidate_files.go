@@ -159,7 +159,7 @@ func (s *Server) candidateImportPreview(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	checker, err := s.reg.Checker(ctx, p.Scope, i18n.From(ctx))
-	var closed *registration.ErrClosed
+	var closed *registration.ClosedError
 	switch {
 	case errors.As(err, &closed):
 		form.Errors[""] = closed.Msg
