@@ -29,6 +29,7 @@ var demoCandidates = []struct {
 	{"beyza", []string{"under_review"}},
 	{"shiraz", nil},
 	{"shiraz", []string{"under_review", "exec_approved"}},
+	{"seyedan", []string{"under_review"}},
 }
 
 // candidateName is the i-th demo candidate's name, of the gender given (the synthetic load's names): a

@@ -168,8 +168,9 @@ var DemoUsers = []auth.Account{
 
 // Demo loads the reference data, the demo election (current, its election day about three months after
 // the day the demo is first loaded, so some of its preparation lies behind it and some ahead), the demo
-// users (printing the logins to out), executive boards in every state of their review, and candidates
-// along their lifecycle, one of them also on a board.
+// users (printing the logins to out), the constituency sizes of its counties and more cities of
+// Marvdasht, executive boards in every state of their review, and candidates along their lifecycle, one
+// of them also on a board.
 func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Time, out io.Writer) error {
 	if err := Reference(ctx, st); err != nil {
 		return err
@@ -206,6 +207,9 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 			place += "/" + acc.Committee
 		}
 		fmt.Fprintf(out, "  %-22s %-14s %s\n", acc.Username, acc.Role, place)
+	}
+	if err := demoCitiesLoad(ctx, st); err != nil {
+		return err
 	}
 	if err := demoBoardsLoad(ctx, st, now); err != nil {
 		return err

@@ -174,7 +174,7 @@ func syntheticElection(ctx context.Context, st *store.Store, now time.Time) (sto
 var syntheticColumns = []string{"election_id", "province_id", "county_id", "district_id", "full_name", "name_norm",
 	"father_name", "national_id", "gender", "birth_date", "education", "occupation", "phone", "tracking_id", "veteran",
 	"military_service", "listed_post", "certificate_date", "resignation_date", "status", "announced_at", "created_at",
-	"updated_at"}
+	"updated_at", "city_id"}
 
 // Persian names, the common ones first so searches for them match many rows, as they would in real data.
 var (
@@ -274,9 +274,11 @@ func (g *generator) row(seq, i, n int) []any {
 	if i >= len(g.places) {
 		k = g.places[r.IntN(len(g.places))]
 	}
-	var district any
+	var district, city any
 	if k.DistrictID != 0 {
 		district = k.DistrictID
+	} else {
+		city = k.CityID
 	}
 	gender, first := eligibility.Male, maleNames[skewed(r, len(maleNames))]
 	if r.IntN(4) == 0 {
@@ -316,7 +318,7 @@ func (g *generator) row(seq, i, n int) []any {
 	return []any{g.e.ID, k.ProvinceID, k.CountyID, district, full, persian.Normalize(full), father, nid, gender, birth,
 		pick(r, syntheticEducation), occupations[r.IntN(len(occupations))], fmt.Sprintf("09%09d", r.Int64N(1_000_000_000)),
 		fmt.Sprintf("%s%08d", store.SyntheticTrackingPrefix, seq), r.IntN(16) == 0, service, listed, cert, resign, status, announcedAt,
-		created, created}
+		created, created, city}
 }
 
 // skewed draws an index below n that favours the start of the list, as real names favour a few.

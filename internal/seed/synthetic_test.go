@@ -22,6 +22,11 @@ func TestSynthetic(t *testing.T) {
 	if err := Reference(ctx, st); err != nil {
 		t.Fatalf("Reference: %v", err)
 	}
+	// A city besides Marvdasht's seat: a constituency of its own.
+	if _, err := db.Exec(ctx, `INSERT INTO cities (county_id, code, name_fa, name_en)
+		SELECT id, 'seyedan', 'سیدان', 'Seyedan' FROM counties WHERE code = 'marvdasht'`); err != nil {
+		t.Fatal(err)
+	}
 	count := func(q string, args ...any) int {
 		t.Helper()
 		var n int
@@ -64,12 +69,12 @@ func TestSynthetic(t *testing.T) {
 		t.Errorf("%d candidates, want %d", got, n)
 	}
 
-	// Every county and district has candidates; a district's candidate is in the district's county.
+	// Every city and district has candidates; a district's candidate is in the district's county.
 	places, err := st.Constituencies(ctx, auth.Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := count(`SELECT count(DISTINCT (county_id, coalesce(district_id, 0))) FROM candidates`); got != len(places) {
+	if got := count(`SELECT count(DISTINCT (county_id, coalesce(district_id, 0), coalesce(city_id, 0))) FROM candidates`); got != len(places) {
 		t.Errorf("candidates in %d constituencies, want all %d", got, len(places))
 	}
 	if got := count(`SELECT count(*) FROM candidates k JOIN districts d ON d.id = k.district_id WHERE d.county_id <> k.county_id`); got != 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/boardrules"
+	"github.com/setad/setad/internal/citycheck"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/seed"
@@ -155,7 +156,37 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	population, households := 150000, 4200
 	c, _, err := a.st.County(ctx, scope, "marvdasht")
 	must(err)
-	must(a.st.SetSizes(ctx, hq, scope, "marvdasht", c.SizesVersion, &population, map[string]*int{"marvdasht-central": &households}))
+	must(a.st.SetSizes(ctx, hq, scope, "marvdasht", c.SizesVersion, map[string]*int{"marvdasht": &population},
+		map[string]*int{"marvdasht-central": &households}))
+
+	// Cities: one added, renamed and moved, retired and restored; one added by mistake and deleted; a list
+	// previewed and applied.
+	known, err := a.st.CityKnown(ctx, scope)
+	must(err)
+	check := func(in citycheck.Input, mode citycheck.Mode) citycheck.Row {
+		t.Helper()
+		row, problems := known.Check(in, "marvdasht", mode)
+		if len(problems) > 0 {
+			t.Fatalf("%+v: %+v", in, problems)
+		}
+		return row
+	}
+	must(a.st.AddCity(ctx, hq, scope, check(citycheck.Input{Code: "seyedan", NameFa: "سیدان", NameEn: "Seyedan",
+		District: "marvdasht-seyyedan", Population: "6100"}, citycheck.Add)))
+	must(a.st.UpdateCity(ctx, hq, scope, "marvdasht", "seyedan", 1, store.CityNames{NameFa: "سیدان", NameEn: "Sayedan",
+		District: "marvdasht-central"}))
+	must(a.st.RetireCity(ctx, hq, scope, "marvdasht", "seyedan", 2, true))
+	must(a.st.RetireCity(ctx, hq, scope, "marvdasht", "seyedan", 3, false))
+	mistake := check(citycheck.Input{NameFa: "شهر اشتباه"}, citycheck.Add)
+	must(a.st.AddCity(ctx, hq, scope, mistake))
+	must(a.st.DeleteCity(ctx, hq, scope, "marvdasht", mistake.Code, 1))
+	cities, err := a.st.SaveCityImport(ctx, hq, scope, "marvdasht", "cities.csv", fileSHA256, []store.CityImportRow{
+		{Line: 2, City: check(citycheck.Input{City: "مرودشت", Population: "151000"}, citycheck.Load)},
+		{Line: 3, Cells: map[string]string{"city": "؟"}, Problems: []store.ImportProblem{{Field: "name_fa", Msg: i18n.M("err.required")}}}})
+	must(err)
+	_, _, err = a.st.ConfirmCityImport(ctx, hq, scope, cities.ID)
+	must(err)
+
 	rules, err := a.st.BoardRules(ctx)
 	must(err)
 	r := rules[0]
@@ -249,7 +280,8 @@ func TestAuditPageReadable(t *testing.T) {
 
 	// Whatever the code writes, in Latin letters, that is data and not a code: user names, the election's
 	// code and English title, a file's name, a tracking ID.
-	data := []string{"candidates.csv", fileSHA256, "TR-100", "TR-۱۰۰", "nobody", "Ref A-12", "Ref B-7"}
+	data := []string{"candidates.csv", "cities.csv", fileSHA256, "TR-100", "TR-۱۰۰", "nobody", "Ref A-12", "Ref B-7", "Seyedan",
+		"Sayedan", "seyedan", "marvdasht-2"}
 	for _, u := range testUsers {
 		data = append(data, u.Username)
 	}
@@ -334,7 +366,13 @@ func TestAuditPageReadable(t *testing.T) {
 			i18n.ArgName("county", "مرودشت", "Marvdasht")) + " ← " + fa("candidates.constituency_city", i18n.ArgName("city", "مرودشت", "Marvdasht")),
 		fa("field.status") + ": " + fa("cstatus.registered") + " ← " + fa("cstatus.under_review"),
 		fa("candidates.overrides") + ": " + fa("override.size_unknown") + ": اندازه روستاها هنوز ثبت نشده است",
-		fa("counties.population") + ": " + fa("counties.unknown") + " ← ۱۵۰٬۰۰۰",
+		fa("counties.population_of", i18n.ArgName("city", "مرودشت", "Marvdasht")) + ": " + fa("counties.unknown") + " ← ۱۵۰٬۰۰۰",
+		fa("field.name_en") + ": Seyedan ← Sayedan",
+		fa("field.district") + ": " + fa("audit.district", i18n.ArgName("district", "سیدان", "Seyyedan"), i18n.ArgName("county", "مرودشت", "Marvdasht")) +
+			" ← " + fa("audit.district", i18n.ArgName("district", "مرکزی", "Central"), i18n.ArgName("county", "مرودشت", "Marvdasht")),
+		fa("field.retired") + ": " + fa("audit.no") + " ← " + fa("audit.yes"),
+		fa("field.name_fa") + ": شهر اشتباه",
+		fa("audit.field.updated") + ": ۱",
 		fa("counties.households", i18n.ArgName("district", "مرکزی", "Central")) + ": " + fa("counties.unknown") + " ← ۴٬۲۰۰",
 		fa("field.pool_approved_on") + ": ۱۴۰۵/۰۸/۰۱",
 		fa("field.lang") + ": " + fa("language.fa") + " ← " + fa("language.en"),

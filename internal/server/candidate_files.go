@@ -146,7 +146,7 @@ func (s *Server) candidateImportPreview(w http.ResponseWriter, r *http.Request, 
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	form := components.NewForm()
-	up, err := spoolUpload(part)
+	up, err := spoolUpload(part, columnsNamed(candidateColumns))
 	if up != nil {
 		defer up.Close()
 	}

@@ -13,7 +13,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -22,6 +21,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/persian"
 )
 
 // upload is an uploaded file, spooled to a temporary file. Its rows are read from there once it has
@@ -31,6 +31,25 @@ type upload struct {
 	sha256 string // hex, of the bytes as uploaded
 	file   *os.File
 	xlsx   bool
+	cols   importColumns
+}
+
+// importColumns are the columns an import reads: each heading a file may give a column, as
+// persian.Normalize writes it, to the field the column fills. Every import (candidates, cities) reads its
+// file with the same bounded reader and names its own columns.
+type importColumns map[string]string
+
+// columnsNamed are columns headed by their fields' names («full_name»), and by the other headings given
+// in pairs (heading, field), such as a Persian heading.
+func columnsNamed(fields []string, headings ...string) importColumns {
+	cols := importColumns{}
+	for _, f := range fields {
+		cols[persian.Normalize(f)] = f
+	}
+	for i := 0; i+1 < len(headings); i += 2 {
+		cols[persian.Normalize(headings[i])] = headings[i+1]
+	}
+	return cols
 }
 
 // Close removes the temporary file.
@@ -84,14 +103,14 @@ func readProblem(err error) error {
 // is also read row by row on the way, within the limits, so that a file with too many rows or too long a
 // record is refused before the rest of it is read, and before any row is checked, and UTF-16 text is
 // refused by its first KiB; an XLSX, whose zip directory is at its end, is checked when its rows are read
-// (checkXLSX), which takes memory and so waits for an import slot as reading does. The caller closes the
-// upload.
-func spoolUpload(part *multipart.Part) (*upload, error) {
+// (checkXLSX), which takes memory and so waits for an import slot as reading does. The file's header must
+// name one of cols. The caller closes the upload.
+func spoolUpload(part *multipart.Part, cols importColumns) (*upload, error) {
 	tmp, err := os.CreateTemp("", "setad-import-*")
 	if err != nil {
 		return nil, err
 	}
-	u := &upload{name: displayName(part.FileName()), file: tmp}
+	u := &upload{name: displayName(part.FileName()), file: tmp, cols: cols}
 	h := sha256.New()
 	spool := &errWriter{w: tmp}
 	br := bufio.NewReader(io.TeeReader(part, io.MultiWriter(h, spool)))
@@ -103,7 +122,7 @@ func spoolUpload(part *multipart.Part) (*upload, error) {
 	case utf16Text(head):
 		err = problem(i18n.M("err.file_utf16"))
 	default:
-		err = eachImportRow(csvRows(br), nil)
+		err = eachImportRow(csvRows(br), cols, nil)
 	}
 	if spool.err != nil {
 		return u, spool.err // the disk, not the file
@@ -137,7 +156,7 @@ func (u *upload) rows(fn func(importLine) error) error {
 		return err
 	}
 	if !u.xlsx {
-		return eachImportRow(csvRows(bufio.NewReader(u.file)), fn)
+		return eachImportRow(csvRows(bufio.NewReader(u.file)), u.cols, fn)
 	}
 	info, err := u.file.Stat()
 	if err != nil {
@@ -167,7 +186,7 @@ func (u *upload) rows(fn func(importLine) error) error {
 		line++ // Next steps over missing rows one by one, so this is the sheet's row number
 		cells, err := rows.Columns()
 		return cells, line, err
-	}, fn)
+	}, u.cols, fn)
 }
 
 // rowSource gives a file's rows in order with their row numbers, and io.EOF after the last.
@@ -445,11 +464,11 @@ func rowTooBig(row int) error {
 }
 
 // eachImportRow reads rows up to the limits: the first non-blank row is the header, which names the
-// columns; then every non-blank row, cleaned, by column name, goes to fn (if any). Every row read counts
+// columns; then every non-blank row, cleaned, by field, goes to fn (if any). Every row read counts
 // towards the limit, blank ones too, since each costs reading it: a file of blank rows is refused at
-// maxImportRows + 1 like any other. Columns the form does not have are ignored. A file without a header,
+// maxImportRows + 1 like any other. Columns that are not among wanted are ignored. A file without a header,
 // or without a row under it, is refused. An error of fn ends the reading and is returned as it is.
-func eachImportRow(next rowSource, fn func(importLine) error) error {
+func eachImportRow(next rowSource, wanted importColumns, fn func(importLine) error) error {
 	var cols map[string]int // a form field → its cell's index
 	read, rows := 0, 0
 	for {
@@ -472,7 +491,7 @@ func eachImportRow(next rowSource, fn func(importLine) error) error {
 			}
 		}
 		if cols == nil {
-			if cols = header(cells); len(cols) == 0 {
+			if cols = header(cells, wanted); len(cols) == 0 {
 				if strings.TrimSpace(strings.Join(cells, "")) != "" {
 					return unreadable()
 				}
@@ -512,13 +531,13 @@ func eachImportRow(next rowSource, fn func(importLine) error) error {
 	return nil
 }
 
-// header maps the form's fields to the index of the header cell that names them (the first, if two do).
-func header(cells []string) map[string]int {
+// header maps the wanted fields to the index of the header cell that names them (the first, if two do).
+func header(cells []string, wanted importColumns) map[string]int {
 	cols := map[string]int{}
 	for i, c := range cells {
-		name, _ := cleanText(c)
-		name = strings.ToLower(name)
-		if _, dup := cols[name]; !dup && slices.Contains(candidateColumns, name) {
+		heading, _ := cleanText(c)
+		name, ok := wanted[persian.Normalize(heading)]
+		if _, dup := cols[name]; ok && !dup {
 			cols[name] = i
 		}
 	}

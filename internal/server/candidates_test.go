@@ -355,14 +355,14 @@ func TestConstituencySizes(t *testing.T) {
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("unknown size: %d", res.status)
 	}
-	mustContain(t, res.body, "جمعیت این حوزه ثبت نشده است")
-	if res := a.post(gov, "/counties/marvdasht/sizes", url.Values{"population": {"15000"}}); res.status != http.StatusForbidden {
+	mustContain(t, res.body, "ستاد استان اندازه این حوزه (جمعیت شهر یا شمار خانوار روستاها) را ثبت نکرده است")
+	if res := a.post(gov, "/counties/marvdasht/sizes", url.Values{"population_marvdasht": {"15000"}}); res.status != http.StatusForbidden {
 		t.Fatalf("governor setting sizes: %d", res.status)
 	}
-	if res := a.post(hq, "/counties/marvdasht/sizes", url.Values{"version": {"1"}, "population": {"abc"}}); res.status != http.StatusUnprocessableEntity {
+	if res := a.post(hq, "/counties/marvdasht/sizes", url.Values{"version": {"1"}, "population_marvdasht": {"abc"}}); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("bad size: %d", res.status)
 	}
-	if res := a.post(hq, "/counties/marvdasht/sizes", url.Values{"version": {"1"}, "population": {"۱۵۰۰۰"}, "households_marvdasht-central": {"150"}}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/counties/marvdasht/sizes", url.Values{"version": {"1"}, "population_marvdasht": {"۱۵۰۰۰"}, "households_marvdasht-central": {"150"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("sizes: %d", res.status)
 	}
 	mustContain(t, a.get(gov, "/counties/marvdasht").body, "۱۵٬۰۰۰", "۱۵۰")
@@ -397,25 +397,25 @@ func TestConstituencySizesConflict(t *testing.T) {
 	if v1 != "1" || v2 != "1" {
 		t.Fatalf("versions %s and %s, want 1", v1, v2)
 	}
-	if res := a.post(first, "/counties/marvdasht/sizes", url.Values{"version": {v1}, "population": {"15000"},
+	if res := a.post(first, "/counties/marvdasht/sizes", url.Values{"version": {v1}, "population_marvdasht": {"15000"},
 		"households_marvdasht-central": {"150"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("first save: %d\n%s", res.status, res.body)
 	}
-	res := a.post(second, "/counties/marvdasht/sizes", url.Values{"version": {v2}, "population": {"9000"}, "households_marvdasht-central": {"90"}})
+	res := a.post(second, "/counties/marvdasht/sizes", url.Values{"version": {v2}, "population_marvdasht": {"9000"}, "households_marvdasht-central": {"90"}})
 	if res.status != http.StatusConflict {
 		t.Fatalf("second save from the same version: %d", res.status)
 	}
 	mustContain(t, res.body, "کاربر دیگری همین حالا اندازه‌های این شهرستان را ذخیره کرده است", "مقادیری که اکنون ثبت شده است",
 		"<dd>۱۵٬۰۰۰</dd>", "<dd>۱۵۰</dd>", `value="9000"`, `value="90"`, `name="version" value="2"`)
-	if a.count(`SELECT population FROM counties WHERE code = 'marvdasht'`) != 15000 || a.count(`SELECT households FROM districts WHERE code = 'marvdasht-central'`) != 150 {
+	if a.count(`SELECT population FROM cities WHERE code = 'marvdasht'`) != 15000 || a.count(`SELECT households FROM districts WHERE code = 'marvdasht-central'`) != 150 {
 		t.Fatal("the refused save changed the sizes")
 	}
-	if res := a.post(second, "/counties/marvdasht/sizes", url.Values{"population": {"9000"}}); res.status != http.StatusConflict {
+	if res := a.post(second, "/counties/marvdasht/sizes", url.Values{"population_marvdasht": {"9000"}}); res.status != http.StatusConflict {
 		t.Fatalf("a save without a version: %d", res.status)
 	}
 	audited := func() (before, after string) {
 		t.Helper()
-		if err := a.st.Pool().QueryRow(t.Context(), `SELECT coalesce(detail->'before'->>'population', 'unknown'), detail->'after'->>'population'
+		if err := a.st.Pool().QueryRow(t.Context(), `SELECT coalesce(detail->'before'->>'marvdasht', 'unknown'), detail->'after'->>'marvdasht'
 			FROM audit_log WHERE action = 'county.sizes' ORDER BY id DESC LIMIT 1`).Scan(&before, &after); err != nil {
 			t.Fatal(err)
 		}
@@ -428,7 +428,7 @@ func TestConstituencySizesConflict(t *testing.T) {
 		t.Fatalf("first save audited %s → %s, want unknown → 15000", b, af)
 	}
 	// Having seen the recorded values, the second user saves again from the form as it came back.
-	if res := a.post(second, "/counties/marvdasht/sizes", url.Values{"version": {"2"}, "population": {"9000"}}); res.status != http.StatusSeeOther {
+	if res := a.post(second, "/counties/marvdasht/sizes", url.Values{"version": {"2"}, "population_marvdasht": {"9000"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("save from the current version: %d", res.status)
 	}
 	if b, af := audited(); b != "15000" || af != "9000" {

@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/citycheck"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
@@ -25,23 +26,44 @@ func (s *Server) countyList(w http.ResponseWriter, r *http.Request) {
 
 // countyShow answers 404 for a county outside the caller's scope, exactly as for one that does not exist.
 func (s *Server) countyShow(w http.ResponseWriter, r *http.Request) {
-	c, ds, err := s.store.County(r.Context(), auth.FromContext(r.Context()).Scope, chi.URLParam(r, "code"))
+	d, ok := s.countyPage(w, r, chi.URLParam(r, "code"))
+	if !ok {
+		return
+	}
+	d.Sizes = sizesForm(d.County, d.Cities, d.Districts)
+	s.render(w, r, http.StatusOK, counties.Show(d))
+}
+
+// countyPage loads a county's page in the caller's scope (its districts and cities), with empty forms;
+// it answers 404 or 500 itself and returns false.
+func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, code string) (counties.ShowData, bool) {
+	ctx := r.Context()
+	sc := auth.FromContext(ctx).Scope
+	var d counties.ShowData
+	var err error
+	d.County, d.Districts, err = s.store.County(ctx, sc, code)
+	if err == nil {
+		d.Cities, err = s.store.Cities(ctx, sc, code)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
-		return
+		return d, false
 	}
 	if err != nil {
 		s.serverError(w, r, err)
-		return
+		return d, false
 	}
-	s.render(w, r, http.StatusOK, counties.Show(counties.ShowData{County: c, Districts: ds, Sizes: sizesForm(c, ds)}))
+	d.Sizes, d.AddCity = components.NewForm(), components.NewForm()
+	return d, true
 }
 
-func sizesForm(c store.County, ds []store.District) components.Form {
+func sizesForm(c store.County, cs []store.City, ds []store.District) components.Form {
 	f := components.NewForm()
 	f.Values.Set("version", strconv.Itoa(c.SizesVersion))
-	if c.Population != nil {
-		f.Values.Set("population", strconv.Itoa(*c.Population))
+	for _, ci := range cs {
+		if ci.Population != nil && ci.RetiredAt == nil {
+			f.Values.Set("population_"+ci.Code, strconv.Itoa(*ci.Population))
+		}
 	}
 	for _, d := range ds {
 		if d.Households != nil {
@@ -51,9 +73,10 @@ func sizesForm(c store.County, ds []store.District) components.Form {
 	return f
 }
 
-// countySizes records the sizes that decide the education a constituency requires; an empty field is
-// unknown. A save drawn from sizes that someone has saved since is refused (409): the page shows the
-// recorded values and keeps what the user typed, now against the current version.
+// countySizes records the sizes that decide the education a constituency requires: each city's
+// population and each district's village households; an empty field is unknown. A save drawn from sizes
+// that someone has saved since is refused (409): the page shows the recorded values and keeps what the
+// user typed, now against the current version.
 func (s *Server) countySizes(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -61,55 +84,55 @@ func (s *Server) countySizes(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	c, ds, err := s.store.County(ctx, p.Scope, chi.URLParam(r, "code"))
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
-		return
-	}
-	if err != nil {
-		s.serverError(w, r, err)
+	d, ok := s.countyPage(w, r, chi.URLParam(r, "code"))
+	if !ok {
 		return
 	}
 	f, ok := s.parseForm(w, r)
 	if !ok {
 		return
 	}
-	size := func(name string) *int {
-		v := latin(f, name)
-		if v == "" {
+	size := func(name string, people bool) *int {
+		n, ok := citycheck.ParseSize(f.Get(name))
+		switch {
+		case people && (!ok || n != nil && *n == 0):
+			f.Errors[name] = i18n.M("err.city_population")
 			return nil
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 100_000_000 {
+		case !ok:
 			f.Errors[name] = i18n.M("err.size")
 			return nil
 		}
-		return &n
+		return n
 	}
-	population := size("population")
-	households := map[string]*int{}
-	for _, d := range ds {
-		households[d.Code] = size("households_" + d.Code)
+	populations, households := map[string]*int{}, map[string]*int{}
+	for _, c := range d.Cities {
+		if c.RetiredAt == nil {
+			populations[c.Code] = size("population_"+c.Code, true)
+		}
 	}
+	for _, dt := range d.Districts {
+		households[dt.Code] = size("households_"+dt.Code, false)
+	}
+	d.Sizes = f
 	if !f.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, counties.Show(counties.ShowData{County: c, Districts: ds, Sizes: f}))
+		s.render(w, r, http.StatusUnprocessableEntity, counties.Show(d))
 		return
 	}
-	err = s.store.SetSizes(ctx, actor(r), p.Scope, c.Code, formVersion(f), population, households)
+	err := s.store.SetSizes(ctx, actor(r), p.Scope, d.County.Code, formVersion(f), populations, households)
 	switch {
 	case err == nil:
-		s.redirectFlash(w, r, "/counties/"+c.Code, "counties.sizes_saved")
+		s.redirectFlash(w, r, "/counties/"+d.County.Code, "counties.sizes_saved")
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
 	case errors.Is(err, store.ErrConflict):
-		c, ds, err := s.store.County(ctx, p.Scope, c.Code)
-		if err != nil {
-			s.serverError(w, r, err)
+		now, ok := s.countyPage(w, r, d.County.Code)
+		if !ok {
 			return
 		}
-		f.Values.Set("version", strconv.Itoa(c.SizesVersion))
+		f.Values.Set("version", strconv.Itoa(now.County.SizesVersion))
 		f.Errors[""] = i18n.M("counties.sizes_conflict")
-		s.render(w, r, http.StatusConflict, counties.Show(counties.ShowData{County: c, Districts: ds, Sizes: f, Stale: true}))
+		now.Sizes, now.Stale = f, true
+		s.render(w, r, http.StatusConflict, counties.Show(now))
 	default:
 		s.serverError(w, r, err)
 	}

@@ -11,7 +11,12 @@ import (
 	"github.com/setad/setad/web/home"
 )
 
-// home is the role's home page: the current election and its countdown, and the user's scope.
+// missingSizesShown is how many constituencies of each kind HQ's home names among those whose size is
+// missing; the rest are counted.
+const missingSizesShown = 5
+
+// home is the role's home page: the current election and its countdown, and the user's scope; for HQ,
+// the constituencies whose size it has yet to record.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -51,6 +56,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	case !errors.Is(err, store.ErrNotFound):
 		s.serverError(w, r, err)
 		return
+	}
+	if p.Can(auth.EditReference) {
+		m := &home.MissingSizes{}
+		if m.Cities, m.Villages, m.First, err = s.store.MissingSizes(ctx, p.Scope, missingSizesShown); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Missing = m
 	}
 	if p.Scope.CountyID != 0 {
 		if d.Counties, err = s.store.Counties(ctx, p.Scope); err != nil {

@@ -81,14 +81,16 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 	}
 	pages := map[string][]string{
 		"": {"/login"},
-		"hq.fars": {"/", "/counties", "/counties/marvdasht", "/boards", "/boards/" + county, "/boards/" + district,
+		"hq.fars": {"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/counties/marvdasht/cities/import",
+			"/boards", "/boards/" + county, "/boards/" + district,
 			"/boards/rules", "/candidates", "/candidates/" + itoa(candidate), "/candidates/new", "/candidates/import",
 			"/candidates/rules", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(a.ids["gov.marvdasht"]),
 			"/audit", "/profile", "/no-such-page"},
-		"gov.marvdasht": {"/", "/boards/" + county, "/candidates", "/candidates/new", "/candidates/" + itoa(candidate) + "/edit"},
-		"dh.marvdasht":  {"/", "/boards/" + district},
-		"observer":      {"/audit"},
-		"national":      {"/boards/rules", "/candidates/rules"},
+		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county, "/candidates",
+			"/candidates/new", "/candidates/" + itoa(candidate) + "/edit"},
+		"dh.marvdasht": {"/", "/boards/" + district},
+		"observer":     {"/audit"},
+		"national":     {"/boards/rules", "/candidates/rules"},
 	}
 	for user, paths := range pages {
 		for _, lang := range []string{"fa", "en"} {

@@ -134,9 +134,11 @@ func TestCandidatePageShowsEveryField(t *testing.T) {
 	}
 	faCtx := i18n.NewContext(ctx, i18n.Fa)
 	shown := map[string]string{
-		"election_id":          fact(fa("candidates.election"), "انتخابات آزمایشی"),
-		"county_id":            "(مرودشت)",
-		"district_id":          fact(fa("field.constituency"), i18n.Message(i18n.Fa, "candidates.constituency_village", i18n.ArgName("district", "مرکزی", "Central"), i18n.ArgName("county", "مرودشت", "Marvdasht"))),
+		"election_id": fact(fa("candidates.election"), "انتخابات آزمایشی"),
+		"county_id":   "(مرودشت)",
+		"district_id": fact(fa("field.constituency"), i18n.Message(i18n.Fa, "candidates.constituency_village", i18n.ArgName("district", "مرکزی", "Central"), i18n.ArgName("county", "مرودشت", "Marvdasht"))),
+		// a city or a district's villages: one constituency, shown as this one is
+		"city_id":              fact(fa("field.constituency"), i18n.Message(i18n.Fa, "candidates.constituency_village", i18n.ArgName("district", "مرکزی", "Central"), i18n.ArgName("county", "مرودشت", "Marvdasht"))),
 		"full_name":            "<h1>رضا موسوی‌نژاد</h1>",
 		"father_name":          fact(fa("field.father_name"), "کاظم"),
 		"national_id":          fact2(fa("field.national_id"), i18n.Digits(faCtx, nid(702))),

@@ -114,7 +114,7 @@ func TestLanguageSwitchAfterFormError(t *testing.T) {
 		{gov, "/boards/" + board + "/members", "/boards/" + board, url.Values{"full_name": {"x"}}, true},
 		{gov, "/boards/" + board + "/pool", "/boards/" + board, url.Values{"full_name": {"x"}}, true},
 		{hq, "/profile/password", "/profile", url.Values{"current_password": {"wrong"}}, true},
-		{hq, "/counties/marvdasht/sizes", "/counties/marvdasht", url.Values{"population": {"many"}}, true},
+		{hq, "/counties/marvdasht/sizes", "/counties/marvdasht", url.Values{"population_marvdasht": {"many"}}, true},
 	}
 	for _, tt := range tests {
 		res := a.post(tt.c, tt.post, tt.form)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -19,6 +20,8 @@ type AuditRefs struct {
 	ElectionCodes []string
 	Counties      []string
 	Districts     []string
+	Cities        []string // by code, as details name them
+	CityIDs       []int64  // by id, as the log's subjects name them
 	Provinces     []string
 	Committees    []string
 }
@@ -29,11 +32,13 @@ type AuditUser struct {
 	FullName string
 }
 
-// PlaceName is a place (or a committee, an election) in both languages; a district carries its county's
-// names, since many districts share a name.
+// PlaceName is a place (or a committee, an election) in both languages; a district or a city carries its
+// county's names, since many districts share a name, and a city its own code and its county's, which its
+// page's address holds.
 type PlaceName struct {
 	Fa, En             string
 	CountyFa, CountyEn string
+	Code, CountyCode   string
 	InScope            bool // the reader may open it
 }
 
@@ -48,6 +53,8 @@ type AuditNames struct {
 	Elections  map[string]PlaceName // by id, and by code
 	Counties   map[string]PlaceName
 	Districts  map[string]PlaceName
+	Cities     map[string]PlaceName // by code
+	CityIDs    map[int64]PlaceName
 	Provinces  map[string]PlaceName
 	Committees map[string]PlaceName
 }
@@ -55,7 +62,8 @@ type AuditNames struct {
 // AuditNames names what one page of the log mentions, in one query whatever the page holds.
 func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (AuditNames, error) {
 	n := AuditNames{Boards: map[int64]Board{}, Candidates: map[int64]string{}, Users: map[int64]AuditUser{},
-		Elections: map[string]PlaceName{}, Counties: map[string]PlaceName{}, Districts: map[string]PlaceName{},
+		Elections: map[string]PlaceName{}, Counties: map[string]PlaceName{}, Districts: map[string]PlaceName{}, Cities: map[string]PlaceName{},
+		CityIDs:   map[int64]PlaceName{},
 		Provinces: map[string]PlaceName{}, Committees: map[string]PlaceName{}}
 	rows, err := s.pool.Query(ctx, `
 		SELECT 'board', b.id::text, b.level, c.name_fa, c.name_en, coalesce(d.name_fa, ''), coalesce(d.name_en, ''), true
@@ -77,13 +85,20 @@ func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (Aud
 		SELECT 'district', d.code, '', d.name_fa, d.name_en, c.name_fa, c.name_en, $1 = 0 OR c.province_id = $1
 		FROM districts d JOIN counties c ON c.id = d.county_id WHERE d.code = ANY($8)
 		UNION ALL
+		SELECT 'city', ci.code, c.code, ci.name_fa, ci.name_en, c.name_fa, c.name_en, $1 = 0 OR c.province_id = $1
+		FROM cities ci JOIN counties c ON c.id = ci.county_id WHERE ci.code = ANY($11)
+		UNION ALL
+		SELECT 'city_id', ci.id::text, c.code || '/' || ci.code, ci.name_fa, ci.name_en, c.name_fa, c.name_en,
+		       $1 = 0 OR c.province_id = $1
+		FROM cities ci JOIN counties c ON c.id = ci.county_id WHERE ci.id = ANY($12)
+		UNION ALL
 		SELECT 'province', p.code, '', p.name_fa, p.name_en, '', '', $1 = 0 OR p.id = $1
 		FROM provinces p WHERE p.code = ANY($9)
 		UNION ALL
 		SELECT 'committee', k.key, '', k.name_fa, k.name_en, '', '', true
 		FROM committees k WHERE k.key = ANY($10)`,
 		sc.ProvinceID, r.Boards, r.Candidates, r.Users, r.Elections, r.ElectionCodes, r.Counties, r.Districts, r.Provinces,
-		r.Committees)
+		r.Committees, r.Cities, r.CityIDs)
 	if err != nil {
 		return n, err
 	}
@@ -105,6 +120,12 @@ func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (Aud
 			n.Counties[key] = place
 		case "district":
 			n.Districts[key] = place
+		case "city":
+			place.Code, place.CountyCode = key, extra
+			n.Cities[key] = place
+		case "city_id":
+			place.CountyCode, place.Code, _ = strings.Cut(extra, "/")
+			n.CityIDs[id] = place
 		case "province":
 			n.Provinces[key] = place
 		case "committee":

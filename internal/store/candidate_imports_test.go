@@ -150,7 +150,7 @@ func TestImportRowsMigration(t *testing.T) {
 			want := ready[i].Candidate
 			want.Constituency = store.Constituency{Code: want.Constituency.Code, NameFa: want.Constituency.NameFa,
 				NameEn: want.Constituency.NameEn, ProvinceID: want.Constituency.ProvinceID, CountyID: want.Constituency.CountyID,
-				DistrictID: want.Constituency.DistrictID}
+				DistrictID: want.Constituency.DistrictID, CityID: want.Constituency.CityID}
 			g := got[i].Candidate
 			g.BirthDate = g.BirthDate.UTC()
 			if g.CertificateDate != nil {

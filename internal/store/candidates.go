@@ -113,7 +113,7 @@ func (s *Store) CandidateElection(ctx context.Context, electionID int64) (Electi
 	return e, r, err
 }
 
-// Constituency is where a candidate stands: a county (its city) or a district (its villages).
+// Constituency is where a candidate stands: a city of a county, or a district's villages.
 type Constituency struct {
 	Code       string
 	NameFa     string
@@ -121,24 +121,28 @@ type Constituency struct {
 	Kind       string // eligibility.City or eligibility.Village
 	ProvinceID int64
 	CountyID   int64
-	DistrictID int64
+	DistrictID int64 // a village constituency's
+	CityID     int64 // a city constituency's
 	CountyFa   string
 	CountyEn   string
 	Population int // 0 when unknown
 	Households int
 }
 
+// constituencySelect is every constituency in scope: each city in use (not retired) of the counties, and
+// each district's villages. A district head registers nobody, and stands for his district's villages only.
 const constituencySelect = `
-	SELECT c.code, c.name_fa, c.name_en, 'city' AS kind, c.province_id, c.id AS county_id, 0::bigint AS district_id,
-	       c.name_fa AS county_fa, c.name_en AS county_en, coalesce(c.population, 0) AS population, 0 AS households
-	FROM counties c WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND $3 = 0
+	SELECT ci.code, ci.name_fa, ci.name_en, 'city' AS kind, c.province_id, c.id AS county_id, 0::bigint AS district_id,
+	       ci.id AS city_id, c.name_fa AS county_fa, c.name_en AS county_en, coalesce(ci.population, 0) AS population, 0 AS households
+	FROM cities ci JOIN counties c ON c.id = ci.county_id
+	WHERE ci.retired_at IS NULL AND ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND $3 = 0
 	UNION ALL
-	SELECT d.code, d.name_fa, d.name_en, 'village', c.province_id, c.id, d.id, c.name_fa, c.name_en,
+	SELECT d.code, d.name_fa, d.name_en, 'village', c.province_id, c.id, d.id, 0, c.name_fa, c.name_en,
 	       0, coalesce(d.households, 0)
 	FROM districts d JOIN counties c ON c.id = d.county_id
 	WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)`
 
-// Constituencies lists the constituencies in scope: the counties' cities, then the districts' villages by
+// Constituencies lists the constituencies in scope: the cities by county, then the districts' villages by
 // county, each by name in the reader's alphabet.
 func (s *Store) Constituencies(ctx context.Context, sc auth.Scope) ([]Constituency, error) {
 	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+constituencySelect+`) x ORDER BY x.kind, `+
@@ -247,12 +251,14 @@ func insertCandidate(ctx context.Context, tx pgx.Tx, a audit.Actor, e Election, 
 	err := tx.QueryRow(ctx, `
 		INSERT INTO candidates (election_id, province_id, county_id, district_id, full_name, name_norm, father_name,
 		    national_id, gender, birth_date, education, occupation, phone, tracking_id, veteran, military_service,
-		    listed_post, certificate_date, resignation_date, registered_by)
-		VALUES ($1, $2, $3, NULLIF($4, 0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, NULLIF($20, 0))
+		    listed_post, certificate_date, resignation_date, registered_by, city_id)
+		VALUES ($1, $2, $3, NULLIF($4, 0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, NULLIF($20, 0),
+		    NULLIF($21, 0))
 		RETURNING id`,
 		e.ID, c.Constituency.ProvinceID, c.Constituency.CountyID, c.Constituency.DistrictID, c.FullName,
 		persian.Normalize(c.FullName), c.FatherName, c.NationalID, c.Gender, c.BirthDate, c.Education, c.Occupation,
-		c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate, a.ID).Scan(&id)
+		c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate, a.ID,
+		c.Constituency.CityID).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, &DuplicateError{}
 	}
@@ -383,7 +389,8 @@ func (w *ImportRows) Add(ctx context.Context, ready []ReadyRow, rejected []Impor
 		c := r.Candidate
 		w.copyReady = append(w.copyReady, []any{w.id, r.Line, c.Constituency.ProvinceID, c.Constituency.CountyID,
 			nullID(c.Constituency.DistrictID), c.FullName, c.FatherName, c.NationalID, c.Gender, c.BirthDate, c.Education,
-			c.Occupation, c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate})
+			c.Occupation, c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate,
+			nullID(c.Constituency.CityID)})
 	}
 	if len(ready) > 0 {
 		if _, err := w.tx.CopyFrom(ctx, pgx.Identifier{"candidate_import_rows"}, append([]string{"import_id", "line"}, importRowColumns...),
@@ -413,7 +420,7 @@ func (w *ImportRows) Add(ctx context.Context, ready []ReadyRow, rejected []Impor
 // importRowColumns are the columns of a ready row that become a candidate's.
 var importRowColumns = []string{"province_id", "county_id", "district_id", "full_name", "father_name", "national_id", "gender",
 	"birth_date", "education", "occupation", "phone", "tracking_id", "veteran", "military_service", "listed_post",
-	"certificate_date", "resignation_date"}
+	"certificate_date", "resignation_date", "city_id"}
 
 // SaveImport keeps a previewed file, named and with the SHA-256 of its bytes, until its owner confirms it.
 // fill gives its rows to the ImportRows as it reads them; if fill fails (a file refused half-way), nothing
@@ -474,10 +481,10 @@ func readyRows(ctx context.Context, q querier, userID, id int64, afterLine, offs
 	rows, err := q.Query(ctx, `
 		SELECT r.line, r.full_name, r.father_name, r.national_id, r.gender, r.birth_date, r.education, r.occupation, r.phone,
 		       r.tracking_id, r.veteran, r.military_service, r.listed_post, r.certificate_date, r.resignation_date,
-		       coalesce(d.code, c.code), coalesce(d.name_fa, c.name_fa), coalesce(d.name_en, c.name_en),
-		       r.province_id, r.county_id, coalesce(r.district_id, 0)
+		       coalesce(d.code, ci.code), coalesce(d.name_fa, ci.name_fa), coalesce(d.name_en, ci.name_en),
+		       r.province_id, r.county_id, coalesce(r.district_id, 0), coalesce(ci.id, 0)
 		FROM candidate_import_rows r JOIN candidate_imports i ON i.id = r.import_id
-		JOIN counties c ON c.id = r.county_id LEFT JOIN districts d ON d.id = r.district_id
+		LEFT JOIN districts d ON d.id = r.district_id LEFT JOIN cities ci ON ci.id = r.city_id
 		WHERE r.import_id = $1 AND i.user_id = $2 AND r.line > $3
 		ORDER BY r.line OFFSET $4 LIMIT $5`, id, userID, afterLine, offset, limit)
 	if err != nil {
@@ -489,7 +496,7 @@ func readyRows(ctx context.Context, q querier, userID, id int64, afterLine, offs
 		k := &c.Constituency
 		err := row.Scan(&r.Line, &c.FullName, &c.FatherName, &c.NationalID, &c.Gender, &c.BirthDate, &c.Education, &c.Occupation,
 			&c.Phone, &c.TrackingID, &c.Veteran, &c.MilitaryService, &c.ListedPost, &c.CertificateDate, &c.ResignationDate,
-			&k.Code, &k.NameFa, &k.NameEn, &k.ProvinceID, &k.CountyID, &k.DistrictID)
+			&k.Code, &k.NameFa, &k.NameEn, &k.ProvinceID, &k.CountyID, &k.DistrictID, &k.CityID)
 		return r, err
 	})
 }
@@ -600,7 +607,9 @@ func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id
 			    OR EXISTS (SELECT 1 FROM boards b JOIN board_members m ON m.board_id = b.id
 			               WHERE b.election_id = $2 AND m.national_id = r.national_id)
 			    OR EXISTS (SELECT 1 FROM boards b JOIN board_pool p ON p.board_id = b.id
-			               WHERE b.election_id = $2 AND p.national_id = r.national_id))
+			               WHERE b.election_id = $2 AND p.national_id = r.national_id)
+			    -- and a city retired or removed since
+			    OR r.city_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cities ci WHERE ci.id = r.city_id AND ci.retired_at IS NULL))
 			ORDER BY r.line`, pgx.QueryExecModeExec, id, imp.ElectionID)
 		if err != nil {
 			return nil, err
@@ -627,12 +636,12 @@ func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id
 				copyRows = append(copyRows, []any{imp.ElectionID, c.Constituency.ProvinceID, c.Constituency.CountyID,
 					nullID(c.Constituency.DistrictID), c.FullName, persian.Normalize(c.FullName), c.FatherName, c.NationalID,
 					c.Gender, c.BirthDate, c.Education, c.Occupation, c.Phone, c.TrackingID, c.Veteran, c.MilitaryService,
-					c.ListedPost, c.CertificateDate, c.ResignationDate, nullID(a.ID)})
+					c.ListedPost, c.CertificateDate, c.ResignationDate, nullID(a.ID), nullID(c.Constituency.CityID)})
 			}
 			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"candidates"}, []string{"election_id", "province_id", "county_id",
 				"district_id", "full_name", "name_norm", "father_name", "national_id", "gender", "birth_date", "education",
 				"occupation", "phone", "tracking_id", "veteran", "military_service", "listed_post", "certificate_date",
-				"resignation_date", "registered_by"}, pgx.CopyFromRows(copyRows)); err != nil {
+				"resignation_date", "registered_by", "city_id"}, pgx.CopyFromRows(copyRows)); err != nil {
 				return nil, err
 			}
 			n += len(batch)
@@ -711,11 +720,12 @@ type Candidate struct {
 
 const candidateSelect = `
 	SELECT k.id, k.election_id, k.province_id, k.county_id, coalesce(k.district_id, 0),
-	       coalesce(d.code, c.code), coalesce(d.name_fa, c.name_fa), coalesce(d.name_en, c.name_en), c.name_fa, c.name_en,
+	       coalesce(d.code, ci.code), coalesce(d.name_fa, ci.name_fa), coalesce(d.name_en, ci.name_en), c.name_fa, c.name_en,
 	       k.full_name, k.father_name, k.national_id, k.gender, k.birth_date, k.education, k.occupation, k.phone,
 	       k.tracking_id, k.veteran, k.military_service, k.listed_post, k.certificate_date, k.resignation_date, k.status,
 	       k.announced_at, k.constituency_changes, k.version, k.created_at
-	FROM candidates k JOIN counties c ON c.id = k.county_id LEFT JOIN districts d ON d.id = k.district_id`
+	FROM candidates k JOIN counties c ON c.id = k.county_id LEFT JOIN districts d ON d.id = k.district_id
+	LEFT JOIN cities ci ON ci.id = k.city_id`
 
 const candidateScope = ` ($1 = 0 OR k.province_id = $1) AND ($2 = 0 OR k.county_id = $2) AND ($3 = 0 OR k.district_id = $3) `
 
@@ -1103,7 +1113,7 @@ func (s *Store) ChangeConstituency(ctx context.Context, a audit.Actor, sc auth.S
 		var county int64
 		var changes, v int
 		err := tx.QueryRow(ctx, `SELECT k.status, k.county_id, k.constituency_changes, k.version,
-			    coalesce((SELECT code FROM districts WHERE id = k.district_id), (SELECT code FROM counties WHERE id = k.county_id))
+			    coalesce((SELECT code FROM districts WHERE id = k.district_id), (SELECT code FROM cities WHERE id = k.city_id))
 			FROM candidates k WHERE`+candidateScope+`AND k.id = $4 FOR UPDATE`,
 			sc.ProvinceID, sc.CountyID, sc.DistrictID, id).Scan(&status, &county, &changes, &v, &from)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -1121,9 +1131,9 @@ func (s *Store) ChangeConstituency(ctx context.Context, a audit.Actor, sc auth.S
 		if err := candidacy.ConstituencyChange(changes, k.CountyID == county, now, electionDay, rules); err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE candidates SET county_id = $2, district_id = NULLIF($3, 0),
+		if _, err := tx.Exec(ctx, `UPDATE candidates SET county_id = $2, district_id = NULLIF($3, 0), city_id = NULLIF($4, 0),
 			constituency_changes = constituency_changes + 1, version = version + 1, updated_at = now() WHERE id = $1`,
-			id, k.CountyID, k.DistrictID); err != nil {
+			id, k.CountyID, k.DistrictID, k.CityID); err != nil {
 			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status, reason, at)

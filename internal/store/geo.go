@@ -30,8 +30,8 @@ type County struct {
 	ProvinceFa   string
 	ProvinceEn   string
 	Districts    int
-	Population   *int // of the county's city, for the education a city constituency needs; nil when unknown
-	SizesVersion int  // of the population and the districts' households, which are saved together
+	Cities       int // in use (not retired), in the caller's scope
+	SizesVersion int // of its cities' populations and its districts' households, which are saved together
 }
 
 // District is a row of districts with its county's names.
@@ -65,7 +65,9 @@ func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 		SELECT c.id, c.code, c.name_fa, c.name_en, p.code AS province_code, p.name_fa AS province_fa,
 		       p.name_en AS province_en,
 		       (SELECT count(*) FROM districts d WHERE d.county_id = c.id AND ($3 = 0 OR d.id = $3))::int AS districts,
-		       c.population, c.sizes_version
+		       (SELECT count(*) FROM cities ci WHERE ci.county_id = c.id AND ci.retired_at IS NULL
+		          AND ($3 = 0 OR ci.district_id = $3))::int AS cities,
+		       c.sizes_version
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
 		ORDER BY `+byName(ctx, "p.name_fa", "p.name_en")+`, `+byName(ctx, "c.name_fa", "c.name_en"), scopeArgs(sc)...)
@@ -80,7 +82,9 @@ func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County, []District, error) {
 	args := append(scopeArgs(sc), code)
 	rows, err := s.pool.Query(ctx, `
-		SELECT c.id, c.code, c.name_fa, c.name_en, p.code, p.name_fa, p.name_en, c.population, c.sizes_version,
+		SELECT c.id, c.code, c.name_fa, c.name_en, p.code, p.name_fa, p.name_en, c.sizes_version,
+		       (SELECT count(*) FROM cities ci WHERE ci.county_id = c.id AND ci.retired_at IS NULL
+		          AND ($3 = 0 OR ci.district_id = $3))::int,
 		       d.id, d.code, d.name_fa, d.name_en, d.households
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		LEFT JOIN districts d ON d.county_id = c.id AND ($3 = 0 OR d.id = $3)
@@ -101,7 +105,7 @@ func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County,
 			Code, NameFa, NameEn *string
 			Households           *int
 		}
-		if err := rows.Scan(&c.ID, &c.Code, &c.NameFa, &c.NameEn, &c.ProvinceCode, &c.ProvinceFa, &c.ProvinceEn, &c.Population, &c.SizesVersion,
+		if err := rows.Scan(&c.ID, &c.Code, &c.NameFa, &c.NameEn, &c.ProvinceCode, &c.ProvinceFa, &c.ProvinceEn, &c.SizesVersion, &c.Cities,
 			&d.ID, &d.Code, &d.NameFa, &d.NameEn, &d.Households); err != nil {
 			return County{}, nil, err
 		}
@@ -206,7 +210,8 @@ type Reference struct {
 }
 
 // UpsertReference inserts missing reference rows and updates names that changed, in one transaction, and
-// records what it changed in the audit log. Rows never disappear: HQ may have added more.
+// records what it changed in the audit log. Rows never disappear: HQ may have added more. Each county
+// gets its seat city; the other cities are HQ's.
 func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Reference) (changed int, err error) {
 	err = s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		changed = 0
@@ -264,6 +269,10 @@ func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Referenc
 			SELECT coalesce(min(code), '') FROM (
 			  SELECT code FROM counties WHERE code = ANY($1) AND province_id <> $2
 			  UNION ALL
+			  -- a city's code that is not its own county's, or a district's
+			  SELECT ci.code FROM cities ci JOIN counties c ON c.id = ci.county_id
+			  WHERE ci.code <> c.code AND (ci.code = ANY($1) OR ci.code = ANY($3))
+			  UNION ALL
 			  SELECT x.code FROM unnest($3::text[], $4::text[]) AS x(code, county)
 			  LEFT JOIN counties c ON c.code = x.county AND c.province_id = $2
 			  LEFT JOIN districts d ON d.code = x.code
@@ -288,6 +297,18 @@ func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Referenc
 		if err := runBatch(ctx, tx, b, count); err != nil {
 			return nil, err
 		}
+		// Each county has its seat among its cities, with the county's code and names, in its central
+		// district: a county new to the reference gets it here. HQ's renames of a seat are kept.
+		tag, err = tx.Exec(ctx, `
+			INSERT INTO cities (county_id, district_id, code, name_fa, name_en)
+			SELECT c.id, d.id, c.code, c.name_fa, c.name_en
+			FROM counties c LEFT JOIN districts d ON d.county_id = c.id AND d.code = c.code || '-central'
+			WHERE c.province_id = $1 AND NOT EXISTS (SELECT 1 FROM cities ci WHERE ci.code = c.code)
+			ORDER BY c.id`, provinceID)
+		if err != nil {
+			return nil, err
+		}
+		count(tag.RowsAffected())
 		if changed == 0 {
 			return nil, nil
 		}
@@ -328,20 +349,20 @@ func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[District])
 }
 
-// SetSizes records the population of a county's city and the households of its districts' villages (nil:
-// unknown), within the caller's scope, if nobody saved the county's sizes since version; otherwise it
-// returns ErrConflict and changes nothing. What it replaces is read under the county's row lock in the
-// same transaction as the change and its audit row, so two saves never interleave and the audit log's
-// "before" is what the save replaced.
-func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code string, version int, population *int,
+// SetSizes records the populations of a county's cities and the households of its districts' villages
+// (nil: unknown), by code, within the caller's scope, if nobody saved the county's sizes since version;
+// otherwise it returns ErrConflict and changes nothing. A retired city keeps its population. What it
+// replaces is read under the county's row lock in the same transaction as the change and its audit row, so
+// two saves never interleave and the audit log's "before" is what the save replaced. The audit record
+// names each size by its city's or district's code (codes are shared by both, so never ambiguous).
+func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code string, version int, populations,
 	households map[string]*int) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var id, province int64
-		var current *int
 		var v int
-		err := tx.QueryRow(ctx, `SELECT id, province_id, population, sizes_version FROM counties
+		err := tx.QueryRow(ctx, `SELECT id, province_id, sizes_version FROM counties
 			WHERE code = $1 AND ($2 = 0 OR province_id = $2) AND ($3 = 0 OR id = $3) FOR UPDATE`,
-			code, sc.ProvinceID, sc.CountyID).Scan(&id, &province, &current, &v)
+			code, sc.ProvinceID, sc.CountyID).Scan(&id, &province, &v)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -351,35 +372,96 @@ func (s *Store) SetSizes(ctx context.Context, a audit.Actor, sc auth.Scope, code
 		if v != version {
 			return nil, ErrConflict
 		}
-		rows, err := tx.Query(ctx, `SELECT id, code, households FROM districts WHERE county_id = $1 AND ($2 = 0 OR id = $2)
-			ORDER BY id FOR UPDATE`, id, sc.DistrictID)
+		type size struct {
+			table string
+			id    int64
+			code  string
+			n     *int
+			to    map[string]*int
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT 'cities', id, code, population FROM cities
+			WHERE county_id = $1 AND retired_at IS NULL AND ($2 = 0 OR district_id = $2)
+			UNION ALL
+			SELECT 'districts', id, code, households FROM districts WHERE county_id = $1 AND ($2 = 0 OR id = $2)`, id, sc.DistrictID)
 		if err != nil {
 			return nil, err
 		}
-		ds, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (District, error) {
-			var d District
-			err := r.Scan(&d.ID, &d.Code, &d.Households)
-			return d, err
+		sizes, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (size, error) {
+			var z size
+			err := r.Scan(&z.table, &z.id, &z.code, &z.n)
+			return z, err
 		})
 		if err != nil {
 			return nil, err
 		}
-		before := map[string]any{"population": current}
-		after := map[string]any{"population": population}
-		if _, err := tx.Exec(ctx, `UPDATE counties SET population = $2, sizes_version = sizes_version + 1 WHERE id = $1`, id, population); err != nil {
-			return nil, err
-		}
-		for _, d := range ds {
-			h, ok := households[d.Code]
+		before, after := map[string]any{}, map[string]any{}
+		for _, z := range sizes {
+			to, column := populations, "population"
+			if z.table == "districts" {
+				to, column = households, "households"
+			}
+			n, ok := to[z.code]
 			if !ok {
 				continue
 			}
-			before[d.Code], after[d.Code] = d.Households, h
-			if _, err := tx.Exec(ctx, `UPDATE districts SET households = $2 WHERE id = $1`, d.ID, h); err != nil {
+			before[z.code], after[z.code] = z.n, n
+			// table and column are one of two constants each, never input.
+			if _, err := tx.Exec(ctx, `UPDATE `+z.table+` SET `+column+` = $2 WHERE id = $1`, z.id, n); err != nil {
 				return nil, err
 			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE counties SET sizes_version = sizes_version + 1 WHERE id = $1`, id); err != nil {
+			return nil, err
 		}
 		return []audit.Entry{{Action: "county.sizes", Entity: "county", EntityID: code, ProvinceID: province,
 			Detail: audit.Change{Before: before, After: after}}}, nil
 	})
+}
+
+// MissingSize is a constituency whose size HQ has not recorded: a city without its population, or a
+// district without its villages' households.
+type MissingSize struct {
+	Kind       string // "city" or "village"
+	Code       string
+	NameFa     string
+	NameEn     string
+	CountyCode string
+	CountyFa   string
+	CountyEn   string
+}
+
+// MissingSizes counts the constituencies in scope whose size is missing (cities in use without a
+// population, districts without households) and lists the first limit of each kind, by county and name
+// in the reader's alphabet, in one query.
+func (s *Store) MissingSizes(ctx context.Context, sc auth.Scope, limit int) (cities, villages int, first []MissingSize, err error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT kind, code, name_fa, name_en, county_code, county_fa, county_en, total::int FROM (
+		  SELECT x.*, count(*) OVER (PARTITION BY kind) AS total,
+		         row_number() OVER (PARTITION BY kind ORDER BY `+byName(ctx, "county_fa", "county_en")+`, `+byName(ctx, "name_fa", "name_en")+`) AS n
+		  FROM (
+		    SELECT 'city' AS kind, ci.code, ci.name_fa, ci.name_en, c.code AS county_code, c.name_fa AS county_fa, c.name_en AS county_en
+		    FROM cities ci JOIN counties c ON c.id = ci.county_id
+		    WHERE ci.population IS NULL AND ci.retired_at IS NULL AND`+cityScope+`
+		    UNION ALL
+		    SELECT 'village', d.code, d.name_fa, d.name_en, c.code, c.name_fa, c.name_en
+		    FROM districts d JOIN counties c ON c.id = d.county_id
+		    WHERE d.households IS NULL AND ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)
+		  ) x
+		) y WHERE n <= $4 ORDER BY kind, n`, append(scopeArgs(sc), limit)...)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	var m MissingSize
+	var total int
+	_, err = pgx.ForEachRow(rows, []any{&m.Kind, &m.Code, &m.NameFa, &m.NameEn, &m.CountyCode, &m.CountyFa, &m.CountyEn, &total}, func() error {
+		if m.Kind == "city" {
+			cities = total
+		} else {
+			villages = total
+		}
+		first = append(first, m)
+		return nil
+	})
+	return cities, villages, first, err
 }

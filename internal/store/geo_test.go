@@ -305,10 +305,12 @@ func TestUpsertReference(t *testing.T) {
 			r.Districts["marvdasht"][0].NameEn += " (new)"
 		}, 2, `SELECT (SELECT name_fa = 'مرودشت نو' AND name_en = 'Marvdasht County' FROM counties WHERE code = 'marvdasht')
 			AND (SELECT name_en LIKE '% (new)' FROM districts WHERE code = '` + firstMarvDistrict + `')`},
+		// A new county gets its seat, in its central district, as every county has.
 		{"add a county with a district", func(r *store.Reference) {
 			r.Counties = append(r.Counties, store.County{Code: "new-county", NameFa: "شهرستان نو", NameEn: "New County"})
 			r.Districts["new-county"] = []store.District{{Code: "new-county-central", NameFa: "مرکزی", NameEn: "Central"}}
-		}, 2, `SELECT count(*) = 1 FROM districts d JOIN counties c ON c.id = d.county_id JOIN provinces p ON p.id = c.province_id
+		}, 3, `SELECT count(*) = 1 FROM districts d JOIN counties c ON c.id = d.county_id JOIN provinces p ON p.id = c.province_id
+			JOIN cities ci ON ci.county_id = c.id AND ci.district_id = d.id AND ci.code = c.code AND ci.name_fa = c.name_fa
 			WHERE d.code = 'new-county-central' AND c.code = 'new-county' AND p.code = 'fars'`},
 		{"rename a committee and move a kind", func(r *store.Reference) {
 			r.Committees[0].NameEn = "Training"
@@ -445,19 +447,21 @@ func TestSetSizesVersioned(t *testing.T) {
 		}
 		return d.Before
 	}
-	if err := f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 1, n(15000), map[string]*int{"marvdasht-central": n(150)}); err != nil {
+	city := func(v int) map[string]*int { return map[string]*int{"marvdasht": n(v)} }
+	if err := f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 1, city(15000), map[string]*int{"marvdasht-central": n(150)}); err != nil {
 		t.Fatal(err)
 	}
-	if b := before(); b["population"] != nil || b["marvdasht-central"] != nil {
+	if b := before(); len(b) != 2 || b["marvdasht"] != nil || b["marvdasht-central"] != nil {
 		t.Fatalf("first save's before = %v, want unknown sizes", b)
 	}
-	if err := f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 1, n(9000), map[string]*int{"marvdasht-central": n(90)}); !errors.Is(err, store.ErrConflict) {
+	if err := f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 1, city(9000), map[string]*int{"marvdasht-central": n(90)}); !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("a second save from version 1: %v", err)
 	}
-	if err := f.st.SetSizes(f.ctx, hq, f.governor("pasargad"), "marvdasht", 2, n(9000), nil); !errors.Is(err, store.ErrNotFound) {
+	if err := f.st.SetSizes(f.ctx, hq, f.governor("pasargad"), "marvdasht", 2, city(9000), nil); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("a save out of scope: %v", err)
 	}
-	if got := f.count(`SELECT population FROM counties WHERE code = 'marvdasht' AND sizes_version = 2`); got != 15000 ||
+	if got := f.count(`SELECT population FROM cities WHERE code = 'marvdasht'`); got != 15000 ||
+		f.count(`SELECT sizes_version FROM counties WHERE code = 'marvdasht'`) != 2 ||
 		f.count(`SELECT households FROM districts WHERE code = 'marvdasht-central'`) != 150 || f.auditCount("county.sizes") != 1 {
 		t.Fatalf("refused saves changed the sizes (population %d) or the audit log", got)
 	}
@@ -468,11 +472,12 @@ func TestSetSizesVersioned(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback(f.ctx)
-	if _, err := tx.Exec(f.ctx, `UPDATE counties SET population = 16000, sizes_version = 3 WHERE code = 'marvdasht'`); err != nil {
+	if _, err := tx.Exec(f.ctx, `UPDATE counties SET sizes_version = 3 WHERE code = 'marvdasht';
+		UPDATE cities SET population = 16000 WHERE code = 'marvdasht'`); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 2, n(9000), nil) }()
+	go func() { done <- f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 2, city(9000), nil) }()
 	for i := 0; f.count(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`) == 0; i++ {
 		if i == 500 {
 			t.Fatal("the second save did not wait for the county")
@@ -485,10 +490,10 @@ func TestSetSizesVersioned(t *testing.T) {
 	if err := <-done; !errors.Is(err, store.ErrConflict) {
 		t.Fatalf("a save from the version another save replaced: %v", err)
 	}
-	if err := f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 3, n(9000), nil); err != nil {
+	if err := f.st.SetSizes(f.ctx, hq, fars, "marvdasht", 3, city(9000), nil); err != nil {
 		t.Fatal(err)
 	}
-	if b := before(); b["population"] != float64(16000) {
+	if b := before(); b["marvdasht"] != float64(16000) {
 		t.Fatalf("the save's before = %v, want the population it replaced (16000)", b)
 	}
 	f.verifyChain()

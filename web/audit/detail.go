@@ -32,6 +32,9 @@ var fields = []struct{ name, label string }{
 	{"birth_date", "field.birth_date"},
 	{"education", "field.education"},
 	{"constituency", "field.constituency"},
+	{"city", "field.city"},
+	{"name_fa", "field.name_fa"},
+	{"name_en", "field.name_en"},
 	{"occupation", "field.occupation"},
 	{"military_service", "field.military_service"},
 	{"veteran", "field.veteran"},
@@ -80,6 +83,9 @@ var fields = []struct{ name, label string }{
 	{"max_constituency_changes", "crules.max_constituency_changes"},
 	{"uncertain", "field.uncertain"},
 	{"population", "counties.population"},
+	{"retired", "field.retired"},
+	{"added", "audit.field.added"},
+	{"updated", "audit.field.updated"},
 	{"file", "field.file"},
 	{"sha256", "audit.field.sha256"},
 	{"ready", "audit.field.ready"},
@@ -190,6 +196,8 @@ func Refs(rows []audit.Row) store.AuditRefs {
 			addID(&r.Elections, row.EntityID)
 		case "county":
 			add(&r.Counties, row.EntityID)
+		case "city":
+			addID(&r.CityIDs, row.EntityID)
 		case "province":
 			add(&r.Provinces, row.EntityID)
 		}
@@ -197,9 +205,12 @@ func Refs(rows []audit.Row) store.AuditRefs {
 		for _, m := range []map[string]any{d.before, d.after, d.facts} {
 			for k, v := range m {
 				switch {
-				case k == "constituency": // a county's city or a district's villages
+				case k == "constituency": // a city, or a district's villages (a county's code, before the cities)
+					add(&r.Cities, v)
 					add(&r.Counties, v)
 					add(&r.Districts, v)
+				case k == "city":
+					add(&r.Cities, v)
 				case k == "county":
 					add(&r.Counties, v)
 				case k == "district":
@@ -211,7 +222,9 @@ func Refs(rows []audit.Row) store.AuditRefs {
 				case k == "election":
 					add(&r.ElectionCodes, v)
 				case row.Action == "county.sizes" && k != "population":
-					add(&r.Districts, k) // the households of a district's villages, by the district's code
+					// a city's population, or the households of a district's villages, by its code
+					add(&r.Cities, k)
+					add(&r.Districts, k)
 				}
 			}
 		}
@@ -289,10 +302,14 @@ func hidden(r audit.Row, field string) bool {
 	return field == "version" || r.Action == "candidate.synthetic" && field == "note"
 }
 
-// fieldLabel is a field's label; a sizes row names its districts' households by the district.
+// fieldLabel is a field's label; a sizes row names its cities' populations by the city and its districts'
+// households by the district.
 func (v view) fieldLabel(r audit.Row, field string) string {
 	if i, ok := fieldRank[field]; ok {
 		return i18n.T(v.ctx, fields[i].label)
+	}
+	if c, ok := v.names.Cities[field]; ok && r.Action == "county.sizes" {
+		return i18n.T(v.ctx, "counties.population_of", i18n.ArgName("city", c.Fa, c.En))
 	}
 	if d, ok := v.names.Districts[field]; ok && r.Action == "county.sizes" {
 		return i18n.T(v.ctx, "counties.households", i18n.ArgName("district", d.Fa, d.En))
@@ -332,8 +349,15 @@ func (v view) value(r audit.Row, field string, x any) string {
 			if d, ok := v.names.Districts[s]; ok {
 				return i18n.T(ctx, "candidates.constituency_village", i18n.ArgName("district", d.Fa, d.En), i18n.ArgName("county", d.CountyFa, d.CountyEn))
 			}
+			if c, ok := v.names.Cities[s]; ok {
+				return i18n.T(ctx, "candidates.constituency_city", i18n.ArgName("city", c.Fa, c.En))
+			}
 			if c, ok := v.names.Counties[s]; ok {
 				return i18n.T(ctx, "candidates.constituency_city", i18n.ArgName("city", c.Fa, c.En))
+			}
+		case "city":
+			if c, ok := v.names.Cities[s]; ok {
+				return i18n.T(ctx, "counties.city_title", i18n.ArgName("city", c.Fa, c.En), i18n.ArgName("county", c.CountyFa, c.CountyEn))
 			}
 		case "county":
 			if c, ok := v.names.Counties[s]; ok {
@@ -448,6 +472,14 @@ func (v view) subject(r audit.Row) name {
 			n := name{Text: i18n.T(ctx, "counties.county", i18n.ArgName("county", c.Fa, c.En))}
 			if c.InScope {
 				n.Href = templ.SafeURL("/counties/" + r.EntityID)
+			}
+			return n
+		}
+	case "city":
+		if c, ok := v.names.CityIDs[id]; ok {
+			n := name{Text: i18n.T(ctx, "counties.city_title", i18n.ArgName("city", c.Fa, c.En), i18n.ArgName("county", c.CountyFa, c.CountyEn))}
+			if c.InScope {
+				n.Href = templ.SafeURL("/counties/" + c.CountyCode + "/cities/" + c.Code)
 			}
 			return n
 		}

@@ -88,12 +88,38 @@ func sortOptions(ctx context.Context) []components.Option {
 	return options(ctx, "candidates.sort.", []string{"registered", "name", "status"})
 }
 
+// constituencyOptions are the constituencies to choose from; one whose size HQ has not recorded says so,
+// since a candidate there may need more education than he has until HQ records it.
 func constituencyOptions(ctx context.Context, ks []store.Constituency) []components.Option {
 	var opts []components.Option
 	for _, k := range ks {
-		opts = append(opts, components.Option{Value: k.Code, Label: ConstituencyLabel(ctx, k)})
+		label := ConstituencyLabel(ctx, k)
+		if !sizeKnown(k) {
+			label = i18n.T(ctx, "candidates.size_missing_option", i18n.ArgText("constituency", label))
+		}
+		opts = append(opts, components.Option{Value: k.Code, Label: label})
 	}
 	return opts
+}
+
+// sizeKnown reports whether HQ has recorded the size that decides a constituency's education: a city's
+// population, a district's village households (eligibility reads 0 as unknown too).
+func sizeKnown(k store.Constituency) bool {
+	if k.Kind == eligibility.Village {
+		return k.Households > 0
+	}
+	return k.Population > 0
+}
+
+// sizeHint says, under the constituency field, what a constituency marked "size not recorded" means and
+// who records it, when the list has one.
+func sizeHint(ctx context.Context, ks []store.Constituency) []components.FieldOpt {
+	for _, k := range ks {
+		if !sizeKnown(k) {
+			return []components.FieldOpt{components.Hint(i18n.T(ctx, "candidates.size_missing_hint"))}
+		}
+	}
+	return nil
 }
 
 // ConstituencyLabel names a constituency in the request's language (registration.Label), as a file may

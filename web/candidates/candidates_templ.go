@@ -1022,7 +1022,7 @@ func recordFields(f components.Form, constituencies []store.Constituency, withCo
 			return templ_7745c5c3_Err
 		}
 		if withConstituency {
-			templ_7745c5c3_Err = components.Select(f, "constituency", i18n.T(ctx, "field.constituency"), constituencyOptions(ctx, constituencies), true).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Select(f, "constituency", i18n.T(ctx, "field.constituency"), constituencyOptions(ctx, constituencies), true, sizeHint(ctx, constituencies)...).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
