@@ -49,23 +49,17 @@ func days(n int) *int { return &n }
 // Rows already in the database are kept as the national HQ may have edited them.
 var BoardRules = []store.BoardRule{
 	{Kind: "councils", Level: "county", ChairOffice: "governor", ExOfficio: []string{"civil_registration", "judiciary_rep"},
-		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(5),
-		LegalNote: "LAW.md: councils, county board; quorum two thirds (old regulation, uncertain)"},
+		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(5)},
 	{Kind: "councils", Level: "district", ChairOffice: "district_head", ExOfficio: []string{"civil_registration", "judiciary_rep"},
-		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(5), Uncertain: true,
-		LegalNote: "LAW.md: councils, district board, as the county board (uncertain)"},
+		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(5), Uncertain: true},
 	{Kind: "majlis", Level: "county", ChairOffice: "governor", ExOfficio: []string{"jurist", "civil_registration"},
-		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, Uncertain: true,
-		LegalNote: "LAW.md: majlis, constituency centre; elected by secret ballot with at least 20 of the 30 present"},
+		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, Uncertain: true},
 	{Kind: "majlis", Level: "district", ChairOffice: "district_head", ExOfficio: []string{"jurist", "civil_registration"},
-		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, Uncertain: true,
-		LegalNote: "LAW.md: majlis, constituency centre at a district"},
+		TrustedMain: 8, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, Uncertain: true},
 	{Kind: "presidential", Level: "county", ChairOffice: "governor", ExOfficio: []string{"civil_registration", "judiciary_head", "prosecutor"},
-		TrustedMain: 9, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(3), Uncertain: true,
-		LegalNote: "LAW.md: presidential, county board; 9 main trusted members (8 in one text)"},
+		TrustedMain: 9, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(3), Uncertain: true},
 	{Kind: "presidential", Level: "district", ChairOffice: "district_head", ExOfficio: []string{"civil_registration", "judiciary_head", "prosecutor"},
-		TrustedMain: 9, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(3), Uncertain: true,
-		LegalNote: "LAW.md: presidential, district boards ordered by the governor, as the county board (uncertain)"},
+		TrustedMain: 9, Alternates: 5, PoolSize: 30, QuorumNum: 2, QuorumDen: 3, FormedWithinDays: days(3), Uncertain: true},
 }
 
 // CandidateRules are LAW.md's registration and lifecycle numbers. Only the councils' are known; the age

@@ -112,6 +112,14 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	var poolID int64
 	must(a.st.Pool().QueryRow(ctx, `SELECT id FROM board_pool WHERE board_id = $1`, district).Scan(&poolID))
 	must(a.st.DeletePoolMember(ctx, dh, scope, district, poolID))
+	// The district's pool from a file: previewed, then confirmed.
+	poolImport, err := a.st.SavePoolImport(ctx, dh, scope, district, "pool.csv", fileSHA256, func(rows *store.PoolImportRows) error {
+		return rows.Add(ctx, []store.PoolImportRow{{Line: 2, Member: boardrules.Member{FullName: "زهره کیانی", NationalID: nid(500)}}},
+			[]store.ImportRow{{Line: 3, Values: map[string]string{"full_name": "نادرست"}}})
+	})
+	must(err)
+	_, err = a.st.ConfirmPoolImport(ctx, dh, scope, district, poolImport.ID)
+	must(err)
 
 	// The county board composed, submitted, returned, submitted again and approved.
 	boardPath := a.boardID("marvdasht", "")
@@ -121,6 +129,10 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(a.st.ReturnBoard(ctx, hq, scope, board, 1, "submitted", "نام پدر یک عضو را کامل کنید"))
 	must(a.st.SubmitBoard(ctx, gov, scope, board))
 	must(a.st.ApproveBoard(ctx, hq, scope, board, 2))
+	// Reopened for correction, submitted and approved again.
+	must(a.st.ReopenBoard(ctx, hq, scope, board, 2, "approved", "یک معتمد داوطلب شده است"))
+	must(a.st.SubmitBoard(ctx, gov, scope, board))
+	must(a.st.ApproveBoard(ctx, hq, scope, board, 3))
 
 	// Candidates: one registered with HQ's judgement, moved along, moved to the city; a file imported.
 	e, rule, err := a.st.CandidateElection(ctx, electionID)
@@ -280,7 +292,7 @@ func TestAuditPageReadable(t *testing.T) {
 
 	// Whatever the code writes, in Latin letters, that is data and not a code: user names, the election's
 	// code and English title, a file's name, a tracking ID.
-	data := []string{"candidates.csv", "cities.csv", fileSHA256, "TR-100", "TR-۱۰۰", "nobody", "Ref A-12", "Ref B-7", "Seyedan",
+	data := []string{"candidates.csv", "cities.csv", "pool.csv", fileSHA256, "TR-100", "TR-۱۰۰", "nobody", "Ref A-12", "Ref B-7", "Seyedan",
 		"Sayedan", "seyedan", "marvdasht-2"}
 	for _, u := range testUsers {
 		data = append(data, u.Username)

@@ -15,6 +15,7 @@ import (
 	"github.com/setad/setad/internal/dayinput"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
+	boardsvc "github.com/setad/setad/internal/service/boards"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/boards"
 	"github.com/setad/setad/web/components"
@@ -97,9 +98,13 @@ func (s *Server) editableBoard(w http.ResponseWriter, r *http.Request) (store.Bo
 func boardPath(id int64) string { return "/boards/" + strconv.FormatInt(id, 10) }
 
 func newShowData(d store.BoardDetail) boards.ShowData {
-	return boards.ShowData{Board: d, Violations: d.Check(), Member: components.NewForm(), Pool: components.NewForm(),
-		Approval: components.NewForm(), Review: components.NewForm()}
+	return boards.ShowData{Board: d, Violations: d.Check(), Member: components.NewForm(), FromPool: components.NewForm(),
+		Pool: components.NewForm(), Approval: components.NewForm(), Review: components.NewForm(), Reopen: components.NewForm(),
+		MaxMB: maxImportBytes >> 20, MaxRows: maxImportRows}
 }
+
+// boardPeople is the checking path of a board's members and pool entries.
+func (s *Server) boardPeople() *boardsvc.Service { return boardsvc.New(s.store) }
 
 func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) {
 	if d, ok := s.scopedBoard(w, r); ok {
@@ -149,18 +154,14 @@ func (s *Server) boardDoneAt(w http.ResponseWriter, r *http.Request, id int64, e
 	return true
 }
 
-// memberFrom reads a member form. The chair's office follows from the board (a governor chairs a county
-// board, a district head a district board) when the form leaves it empty.
-func memberFrom(f components.Form, d store.BoardDetail) boardrules.Member {
-	m := boardrules.Member{FullName: f.Get("full_name"), FatherName: f.Get("father_name"), NationalID: f.Get("national_id"),
+// memberFrom reads a member form as typed.
+func memberFrom(f components.Form) boardrules.Member {
+	return boardrules.Member{FullName: f.Get("full_name"), FatherName: f.Get("father_name"), NationalID: f.Get("national_id"),
 		Role: f.Get("role"), Office: f.Get("office"), Phone: f.Get("phone"), Notes: f.Get("notes")}
-	if m.Role == boardrules.Chair && m.Office == "" {
-		m.Office = d.Rule.ChairOffice
-	}
-	return m
 }
 
-// memberAdd adds a member; an invalid one comes back filled in with each field's message (422).
+// memberAdd adds a member, typed or, with pool, an entry of the board's approved pool; an invalid one
+// comes back filled in with each field's message (422) on the form it came from.
 func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
 	d, ok := s.editableBoard(w, r)
 	if !ok {
@@ -170,21 +171,37 @@ func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, errs := boardrules.CleanMember(memberFrom(f, d), true)
-	f.Errors = components.KeyErrors(errs)
-	if f.Valid() {
-		_, err := s.store.AddMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
-		if errors.Is(err, store.ErrExists) {
-			f.Errors["national_id"] = i18n.M("err.national_id_on_board")
-		} else if s.boardDoneAt(w, r, d.ID, err, "boards.member_added", "add-member") {
-			return
-		} else {
-			s.serverError(w, r, err)
-			return
-		}
+	ctx, sc := r.Context(), auth.FromContext(r.Context()).Scope
+	fromPool := f.Values.Has("pool")
+	var problems boardsvc.Problems
+	var err error
+	if fromPool {
+		id, _ := pathID(latin(f, "pool")) // a malformed id is no entry of this pool
+		problems, err = s.boardPeople().AddMemberFromPool(ctx, actor(r), sc, d, id, f.Get("role"))
+	} else {
+		problems, err = s.boardPeople().AddMember(ctx, actor(r), sc, d, memberFrom(f))
 	}
+	if err == nil && len(problems) == 0 {
+		form := "add-member"
+		if fromPool {
+			form = "add-from-pool"
+		}
+		s.boardDoneAt(w, r, d.ID, nil, "boards.member_added", form)
+		return
+	}
+	if err != nil {
+		if !s.boardDone(w, r, d.ID, err, "") {
+			s.serverError(w, r, err)
+		}
+		return
+	}
+	f.Errors = problems
 	sd := newShowData(d)
-	sd.Member = f
+	if fromPool {
+		sd.FromPool = f
+	} else {
+		sd.Member = f
+	}
 	s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
 }
 
@@ -244,18 +261,17 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, errs := boardrules.CleanMember(memberFrom(f, d), true)
-	f.Errors = components.KeyErrors(errs)
+	problems, err := s.boardPeople().UpdateMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d, cur.ID, formVersion(f), memberFrom(f))
+	if len(problems) > 0 {
+		f.Errors = problems
+	}
 	if f.Valid() {
-		err := s.store.UpdateMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, cur.ID, formVersion(f), m)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			f = memberForm(cur)
 			f.Errors[""] = i18n.M("err.conflict")
 			s.render(w, r, http.StatusConflict, boards.EditMember(d.Board, cur.ID, f))
 			return
-		case errors.Is(err, store.ErrExists):
-			f.Errors["national_id"] = i18n.M("err.national_id_on_board")
 		case errors.Is(err, store.ErrBoardLocked):
 			f.Errors[""] = i18n.M("boards.not_allowed_now")
 			s.render(w, r, http.StatusConflict, boards.EditMember(d.Board, cur.ID, f))
@@ -299,18 +315,15 @@ func (s *Server) poolAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	m, errs := boardrules.CleanMember(memberFrom(f, d), false)
-	f.Errors = components.KeyErrors(errs)
+	problems, err := s.boardPeople().AddPoolEntry(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d, memberFrom(f))
+	if len(problems) > 0 {
+		f.Errors = problems
+	}
 	if f.Valid() {
-		err := s.store.AddPoolMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, m)
-		if errors.Is(err, store.ErrExists) {
-			f.Errors["national_id"] = i18n.M("err.national_id_in_pool")
-		} else if s.boardDoneAt(w, r, d.ID, err, "boards.pool_added", "add-pool") {
-			return
-		} else {
+		if !s.boardDoneAt(w, r, d.ID, err, "boards.pool_added", "add-pool") {
 			s.serverError(w, r, err)
-			return
 		}
+		return
 	}
 	sd := newShowData(d)
 	sd.Pool = f
@@ -473,6 +486,45 @@ func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !s.boardDone(w, r, d.ID, err, "boards.returned") {
+		s.serverError(w, r, err)
+	}
+}
+
+// boardReopen sends an approved (or submitted) board back to its composer; the reason is required, and
+// HQ is asked first. Like a return it names the submission and status HQ saw; a stale one comes back (409)
+// with the reason kept.
+func (s *Server) boardReopen(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.reviewedBoard(w, r)
+	if !ok {
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	switch n := utf8.RuneCountInString(f.Get("reason")); {
+	case n == 0:
+		f.Errors["reason"] = i18n.M("err.reason_required")
+	case n > 2000:
+		f.Errors["reason"] = i18n.M("err.too_long")
+	}
+	if !f.Valid() {
+		sd := newShowData(d)
+		sd.Reopen = f
+		s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+		return
+	}
+	// Ask only when the reopening can go through; a refusal comes at once.
+	if d.Status != "draft" && formSubmission(f) == d.LatestSubmission() && f.Get("status") == d.Status &&
+		!s.confirmed(w, r, f, boards.ReopenQuestion(r.Context(), d.Board), boardPath(d.ID)) {
+		return
+	}
+	err := s.store.ReopenBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, formSubmission(f), f.Get("status"), f.Get("reason"))
+	if errors.Is(err, store.ErrStaleSubmission) {
+		s.boardRefused(w, r, d.ID, http.StatusConflict, func(sd *boards.ShowData) { sd.Alert, sd.Reopen = "boards.stale_submission", f })
+		return
+	}
+	if !s.boardDone(w, r, d.ID, err, "boards.reopened") {
 		s.serverError(w, r, err)
 	}
 }

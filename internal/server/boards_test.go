@@ -309,8 +309,8 @@ func TestBoardCandidateConflict(t *testing.T) {
 	mustContain(t, page, "معتمد 3 در همین انتخابات داوطلب ثبت‌نام کرده است", "داوطلب همین انتخابات")
 	mustContain(t, a.get(hq, "/").body, "۱ هیئت با عضوی که داوطلب شده است", "/boards?conflict=1")
 	// HQ can send the approved board back for correction.
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {a.seen(hq, board)}, "status": {a.boardStatus(board)}, "note": {"یک معتمد داوطلب شده است"}}); res.status != http.StatusSeeOther {
-		t.Fatalf("return of an approved board: %d", res.status)
+	if res := a.post(hq, "/boards/"+board+"/reopen", url.Values{"submission": {a.seen(hq, board)}, "status": {a.boardStatus(board)}, "reason": {"یک معتمد داوطلب شده است"}, "confirm": {"yes"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("reopening an approved board: %d", res.status)
 	}
 	if a.boardStatus(board) != "draft" {
 		t.Fatal("not back to draft")
@@ -353,8 +353,17 @@ func TestBoardReviewFixes(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A changed pool is no longer the approved pool.
+	// A changed pool is no longer the approved pool. A full pool takes nobody more: one leaves first.
 	a.composeLegal(gov, board)
+	res := a.post(gov, "/boards/"+board+"/pool", url.Values{"full_name": {"تازه"}, "national_id": {nid(700)}})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("add to a full pool: %d", res.status)
+	}
+	mustContain(t, res.body, "فهرست معتمدین این هیئت ۳۰ نفره است و پر شده است", `value="تازه"`)
+	var leaving int64
+	_ = a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_pool WHERE national_id = $1`, nid(29)).Scan(&leaving)
+	a.post(gov, "/boards/"+board+"/pool/"+itoa(leaving)+"/delete", url.Values{"confirm": {"yes"}})
+	a.post(gov, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۳"}})
 	if res := a.post(gov, "/boards/"+board+"/pool", url.Values{"full_name": {"تازه"}, "national_id": {nid(700)}}); res.status != http.StatusSeeOther {
 		t.Fatalf("add to pool: %d", res.status)
 	}
@@ -366,16 +375,11 @@ func TestBoardReviewFixes(t *testing.T) {
 	if res := a.post(gov, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"1390/01/01"}, "reference": {"1"}}); res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("an approval date years ago: %d", res.status)
 	}
-	// 31 people in the pool now: remove the newcomer, which clears the approval again, and re-approve.
-	var newcomer int64
-	_ = a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_pool WHERE national_id = $1`, nid(700)).Scan(&newcomer)
-	a.post(gov, "/boards/"+board+"/pool/"+itoa(newcomer)+"/delete", url.Values{"confirm": {"yes"}})
-	a.post(gov, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۵"}})
 	if res := a.post(gov, "/boards/"+board+"/submit", url.Values{}); res.status != http.StatusSeeOther {
 		t.Fatalf("submit: %d\n%s", res.status, res.body)
 	}
 	// A submitted board refuses changes before their form is read: 409, not a blank 422.
-	res := a.post(gov, "/boards/"+board+"/members", url.Values{"full_name": {""}, "national_id": {"1"}})
+	res = a.post(gov, "/boards/"+board+"/members", url.Values{"full_name": {""}, "national_id": {"1"}})
 	if res.status != http.StatusConflict {
 		t.Fatalf("invalid member on a submitted board: %d", res.status)
 	}
@@ -475,20 +479,27 @@ func TestBoardDecisionOnSeenSubmission(t *testing.T) {
 	if a.boardStatus(board) != "approved" || a.count(`SELECT count(*) FROM board_submissions WHERE board_id = $1 AND number = 2 AND decision = 'approved'`, board) != 1 {
 		t.Fatal("submission 2 is not approved")
 	}
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {"1"}, "status": {"approved"}, "note": {"x"}}); res.status != http.StatusConflict || a.boardStatus(board) != "approved" {
-		t.Fatalf("return of an approved board from submission 1: %d", res.status)
+	if res := a.post(hq, "/boards/"+board+"/reopen", url.Values{"submission": {"1"}, "status": {"approved"}, "reason": {"x"}, "confirm": {"yes"}}); res.status != http.StatusConflict || a.boardStatus(board) != "approved" {
+		t.Fatalf("reopening an approved board from submission 1: %d", res.status)
 	}
-	// A colleague's page opened while submission 2 was awaiting review cannot undo the approval unseen.
+	// A colleague's page opened while submission 2 was awaiting review cannot undo the approval unseen,
+	// by returning it (an approved board is not returned) or by reopening it.
 	if res := a.post(colleague, "/boards/"+board+"/return", url.Values{"submission": {"2"}, "status": {"submitted"}, "note": {"x"}}); res.status != http.StatusConflict || a.boardStatus(board) != "approved" {
 		t.Fatalf("return of an approved board from a page that showed it submitted: %d", res.status)
+	}
+	if res := a.post(colleague, "/boards/"+board+"/reopen", url.Values{"submission": {"2"}, "status": {"submitted"}, "reason": {"x"}, "confirm": {"yes"}}); res.status != http.StatusConflict || a.boardStatus(board) != "approved" {
+		t.Fatalf("reopening an approved board from a page that showed it submitted: %d", res.status)
 	}
 	if !strings.Contains(a.get(hq, "/boards/"+board).body, `name="status" value="approved"`) {
 		t.Fatal("the approved board's page does not carry the status it shows")
 	}
-	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {"2"}, "status": {"approved"}, "note": {"x"}}); res.status != http.StatusSeeOther || a.boardStatus(board) != "draft" {
+	if res := a.post(hq, "/boards/"+board+"/return", url.Values{"submission": {"2"}, "status": {"approved"}, "note": {"x"}}); res.status != http.StatusConflict || a.boardStatus(board) != "approved" {
 		t.Fatalf("return of the approved submission 2: %d", res.status)
 	}
-	for action, want := range map[string]int{"board.approve": 1, "board.return": 2} {
+	if res := a.post(hq, "/boards/"+board+"/reopen", url.Values{"submission": {"2"}, "status": {"approved"}, "reason": {"x"}, "confirm": {"yes"}}); res.status != http.StatusSeeOther || a.boardStatus(board) != "draft" {
+		t.Fatalf("reopening the approved submission 2: %d", res.status)
+	}
+	for action, want := range map[string]int{"board.approve": 1, "board.return": 1, "board.reopen": 1} {
 		if n := a.count(`SELECT count(*) FROM audit_log WHERE action = $1 AND entity_id = $2`, action, board); n != want {
 			t.Errorf("%s audit rows = %d, want %d", action, n, want)
 		}

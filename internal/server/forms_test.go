@@ -142,6 +142,11 @@ func TestConfirmBeforeWhatCannotBeUndone(t *testing.T) {
 		a.post(gov, "/boards/"+board+"/members", member("معتمد 14", nid(14), "alternate", ""))
 	})
 	t.Run("pool", func(t *testing.T) {
+		// The pool is full: a newcomer takes the place of one who leaves it, and is then removed.
+		if _, err := a.st.Pool().Exec(t.Context(), `DELETE FROM board_pool WHERE national_id = $1`, nid(29)); err != nil {
+			t.Fatal(err)
+		}
+		defer a.post(gov, "/boards/"+board+"/pool", url.Values{"full_name": {"معتمد 29"}, "national_id": {nid(29)}})
 		a.post(gov, "/boards/"+board+"/pool", url.Values{"full_name": {"تازه‌وارد"}, "national_id": {nid(40)}})
 		var id int64
 		_ = a.st.Pool().QueryRow(t.Context(), `SELECT id FROM board_pool WHERE national_id = $1`, nid(40)).Scan(&id)

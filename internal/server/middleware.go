@@ -116,10 +116,10 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBodies bounds every request body; the candidate import, which takes files, sets its own bound.
+// limitBodies bounds every request body; the imports, which take files, set their own bound (readsOwnBody).
 func limitBodies(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/candidates/import" {
+		if !readsOwnBody(r.URL.Path) {
 			r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 		}
 		next.ServeHTTP(w, r)

@@ -60,7 +60,16 @@ func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
-	s.renderUserForm(w, r, p, http.StatusOK, components.NewForm())
+	// A link may fill in the account it is for (the board of a district without a head links here with
+	// role=district_head&district=CODE); the form shows the values, nothing more.
+	f := components.NewForm()
+	q := r.URL.Query()
+	for _, k := range []string{"role", "county", "district", "committee"} {
+		if v := q.Get(k); v != "" {
+			f.Values.Set(k, v)
+		}
+	}
+	s.renderUserForm(w, r, p, http.StatusOK, f)
 }
 
 func (s *Server) renderUserForm(w http.ResponseWriter, r *http.Request, p *auth.Principal, status int, f components.Form) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -22,7 +23,15 @@ var (
 	ErrNoRule      = errors.New("store: no composition rule for this kind of board")
 	// ErrStaleSubmission: the reviewer decided on a submission that is no longer the board's latest.
 	ErrStaleSubmission = errors.New("store: the board was submitted again since the reviewer saw it")
+	// ErrPoolFull: the pool holds as many people as the rule asks for.
+	ErrPoolFull = errors.New("store: the pool is full")
 )
+
+// CandidateError refuses a person on a board or in its pool who is a candidate in the board's election,
+// registered in the county named.
+type CandidateError struct{ CountyFa, CountyEn string }
+
+func (e *CandidateError) Error() string { return "store: a candidate in the same election, in " + e.CountyEn }
 
 // BoardRule is a row of board_rules.
 type BoardRule struct {
@@ -37,7 +46,6 @@ type BoardRule struct {
 	QuorumDen        int
 	FormedWithinDays *int
 	Uncertain        bool
-	LegalNote        string
 	Version          int
 }
 
@@ -56,10 +64,10 @@ func (s *Store) AddBoardRules(ctx context.Context, a audit.Actor, rules []BoardR
 		for _, r := range rules {
 			tag, err := tx.Exec(ctx, `
 				INSERT INTO board_rules (kind, level, chair_office, ex_officio, trusted_main, alternates, pool_size,
-				                         quorum_num, quorum_den, formed_within_days, uncertain, legal_note)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING`,
+				                         quorum_num, quorum_den, formed_within_days, uncertain)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
 				r.Kind, r.Level, r.ChairOffice, r.ExOfficio, r.TrustedMain, r.Alternates, r.PoolSize,
-				r.QuorumNum, r.QuorumDen, r.FormedWithinDays, r.Uncertain, r.LegalNote)
+				r.QuorumNum, r.QuorumDen, r.FormedWithinDays, r.Uncertain)
 			if err != nil {
 				return nil, err
 			}
@@ -75,7 +83,7 @@ func (s *Store) AddBoardRules(ctx context.Context, a audit.Actor, rules []BoardR
 }
 
 const ruleCols = `kind, level, chair_office, ex_officio, trusted_main, alternates, pool_size, quorum_num, quorum_den,
-	formed_within_days, uncertain, legal_note, version`
+	formed_within_days, uncertain, version`
 
 // BoardRules lists every rule, by kind and level.
 func (s *Store) BoardRules(ctx context.Context) ([]BoardRule, error) {
@@ -150,7 +158,8 @@ type Board struct {
 	Version        int
 	Members        int
 	PoolSize       int
-	Conflicts      int // members and pool members who are candidates in the same election
+	Conflicts      int  // members and pool members who are candidates in the same election
+	Reopened       bool // a draft again because HQ reopened its approval (ReturnNote is HQ's reason)
 }
 
 const boardSelect = `
@@ -164,7 +173,9 @@ const boardSelect = `
 	       (SELECT count(*) FROM board_pool p WHERE p.board_id = b.id)::int AS pool_size,
 	       (SELECT count(*) FROM candidates k WHERE k.election_id = b.election_id AND k.national_id IN
 	           (SELECT national_id FROM board_members WHERE board_id = b.id
-	            UNION SELECT national_id FROM board_pool WHERE board_id = b.id))::int AS conflicts
+	            UNION SELECT national_id FROM board_pool WHERE board_id = b.id))::int AS conflicts,
+	       b.status = 'draft' AND coalesce((SELECT s.reopened_at IS NOT NULL FROM board_submissions s
+	           WHERE s.board_id = b.id ORDER BY s.number DESC LIMIT 1), false) AS reopened
 	FROM boards b
 	JOIN counties c ON c.id = b.county_id
 	LEFT JOIN districts d ON d.id = b.district_id
@@ -235,6 +246,10 @@ type Submission struct {
 	DecidedAt   *time.Time
 	DecidedBy   string
 	Note        string
+	// An approved submission that HQ reopened: when, by whom and why.
+	ReopenedAt   *time.Time
+	ReopenedBy   string
+	ReopenReason string
 }
 
 // BoardDetail is everything the board page shows.
@@ -245,6 +260,9 @@ type BoardDetail struct {
 	Pool        []PoolMember
 	Candidates  map[string]bool // national IDs on the board or in the pool that are candidates
 	Submissions []Submission    // newest first
+	// Composers are the names of the active accounts that compose the board: the county's governor or the
+	// district's head. None means nobody can compose it until HQ creates that account.
+	Composers []string
 }
 
 // LatestSubmission is the number of the board's latest submission, 0 when it was never submitted.
@@ -296,10 +314,7 @@ func loadBoard(ctx context.Context, q querier, sc auth.Scope, id int64, lock boo
 	if err != nil {
 		return d, err
 	}
-	rows, err = q.Query(ctx, `
-		SELECT kind, level, chair_office, ex_officio, trusted_main, alternates, pool_size, quorum_num, quorum_den,
-		       formed_within_days, uncertain, legal_note, version
-		FROM board_rules WHERE kind = $1 AND level = $2`, d.RuleKind, d.Level)
+	rows, err = q.Query(ctx, `SELECT `+ruleCols+` FROM board_rules WHERE kind = $1 AND level = $2`, d.RuleKind, d.Level)
 	if err != nil {
 		return d, err
 	}
@@ -354,15 +369,28 @@ func loadBoard(ctx context.Context, q querier, sc auth.Scope, id int64, lock boo
 	}
 	rows, err = q.Query(ctx, `
 		SELECT s.id, s.number, s.submitted_at, coalesce(su.full_name, ''), s.members, coalesce(s.decision, ''),
-		       s.decided_at, coalesce(du.full_name, ''), s.note
+		       s.decided_at, coalesce(du.full_name, ''), s.note, s.reopened_at, coalesce(ru.full_name, ''), s.reopen_reason
 		FROM board_submissions s
 		LEFT JOIN users su ON su.id = s.submitted_by
 		LEFT JOIN users du ON du.id = s.decided_by
+		LEFT JOIN users ru ON ru.id = s.reopened_by
 		WHERE s.board_id = $1 ORDER BY s.number DESC`, id)
 	if err != nil {
 		return d, err
 	}
-	d.Submissions, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Submission])
+	if d.Submissions, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Submission]); err != nil || lock {
+		return d, err
+	}
+	// Who composes the board is for its page, not for a change.
+	rows, err = q.Query(ctx, `
+		SELECT u.full_name FROM users u
+		WHERE u.disabled_at IS NULL AND u.province_id = $1 AND u.county_id = $2
+		  AND CASE WHEN $3 = 0 THEN u.role = 'governor' ELSE u.role = 'district_head' AND u.district_id = $3 END
+		ORDER BY `+byName(ctx, "u.full_name", "u.full_name"), d.ProvinceID, d.CountyID, d.DistrictID)
+	if err != nil {
+		return d, err
+	}
+	d.Composers, err = pgx.CollectRows(rows, pgx.RowTo[string])
 	return d, err
 }
 
@@ -402,10 +430,33 @@ func memberAudit(m boardrules.Member) map[string]string {
 		"role": m.Role, "office": m.Office, "phone": m.Phone, "notes": m.Notes}
 }
 
-// AddMember adds a member to a draft board in scope; ErrExists when the national ID is already on it.
+// notCandidate refuses a national ID registered as a candidate in the board's election (CandidateError). It
+// takes the election's registration lock, as a registration does, so that a registration and a new seat
+// for the same person cannot pass each other unseen.
+func notCandidate(ctx context.Context, tx pgx.Tx, d BoardDetail, nationalID string) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('candidates:' || $1::bigint))`, d.ElectionID); err != nil {
+		return err
+	}
+	var e CandidateError
+	err := tx.QueryRow(ctx, `SELECT co.name_fa, co.name_en FROM candidates k JOIN counties co ON co.id = k.county_id
+		WHERE k.election_id = $1 AND k.national_id = $2`, d.ElectionID, nationalID).Scan(&e.CountyFa, &e.CountyEn)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return &e
+}
+
+// AddMember adds a member to a draft board in scope; ErrExists when the national ID is already on it, a
+// CandidateError when that person is a candidate in the same election.
 func (s *Store) AddMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, m boardrules.Member) (int64, error) {
 	var id int64
 	err := s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		if err := notCandidate(ctx, tx, d, m.NationalID); err != nil {
+			return audit.Entry{}, err
+		}
 		err := tx.QueryRow(ctx, `
 			INSERT INTO board_members (board_id, full_name, father_name, national_id, role, office, phone, notes)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -419,7 +470,9 @@ func (s *Store) AddMember(ctx context.Context, a audit.Actor, sc auth.Scope, boa
 	return id, err
 }
 
-// UpdateMember changes a member of a draft board if nobody changed it since version.
+// UpdateMember changes a member of a draft board if nobody changed it since version. A national ID changed
+// to a candidate's is refused (CandidateError); a member who registered since keeps the seat until replaced,
+// flagged by the board's check.
 func (s *Store) UpdateMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID, memberID int64, version int, m boardrules.Member) error {
 	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
 		before, ok := findMember(d, memberID)
@@ -428,6 +481,11 @@ func (s *Store) UpdateMember(ctx context.Context, a audit.Actor, sc auth.Scope, 
 		}
 		if before.Version != version {
 			return audit.Entry{}, ErrConflict
+		}
+		if m.NationalID != before.NationalID {
+			if err := notCandidate(ctx, tx, d, m.NationalID); err != nil {
+				return audit.Entry{}, err
+			}
 		}
 		_, err := tx.Exec(ctx, `
 			UPDATE board_members SET full_name = $2, father_name = $3, national_id = $4, role = $5, office = $6,
@@ -463,10 +521,20 @@ func findMember(d BoardDetail, id int64) (BoardMember, bool) {
 	return BoardMember{}, false
 }
 
-// AddPoolMember adds a person to a draft board's pool; ErrExists when already in it. A changed pool is no
-// longer the pool the supervision board approved, so its approval is cleared.
+// AddPoolMember adds a person to a draft board's pool; ErrExists when already in it, ErrPoolFull when the
+// pool holds as many as the rule asks, a CandidateError for a candidate of the same election. A changed
+// pool is no longer the pool the supervision board approved, so its approval is cleared.
 func (s *Store) AddPoolMember(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, m boardrules.Member) error {
 	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		if slices.ContainsFunc(d.Pool, func(p PoolMember) bool { return p.NationalID == m.NationalID }) {
+			return audit.Entry{}, ErrExists
+		}
+		if len(d.Pool) >= d.Rule.PoolSize {
+			return audit.Entry{}, ErrPoolFull
+		}
+		if err := notCandidate(ctx, tx, d, m.NationalID); err != nil {
+			return audit.Entry{}, err
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO board_pool (board_id, full_name, father_name, national_id, phone)
 			VALUES ($1, $2, $3, $4, $5)`, boardID, m.FullName, m.FatherName, m.NationalID, m.Phone)
 		if isUniqueViolation(err) {
@@ -579,27 +647,70 @@ func (s *Store) ApproveBoard(ctx context.Context, a audit.Actor, sc auth.Scope, 
 	})
 }
 
-// ReturnBoard sends a submitted (or approved) board back to draft with the reviewer's note, if the board
-// is still as the reviewer saw it: the same latest submission, in the same status (seenStatus), so that a
-// page opened before a colleague's approval cannot undo it unseen (else ErrStaleSubmission).
+// ReturnBoard sends a submitted board back to draft with the reviewer's note, if the board is still as the
+// reviewer saw it: the same latest submission, in the same status (seenStatus), so that a page opened
+// before a colleague's approval cannot undo it unseen (else ErrStaleSubmission). An approved board is not
+// returned but reopened, with a reason (ReopenBoard).
 func (s *Store) ReturnBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, submission int, seenStatus, note string) error {
 	return s.changeBoard(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
-		if d.Status == "draft" {
+		if err := seenAsItIs(d, submission, seenStatus); err != nil {
+			return audit.Entry{}, err
+		}
+		if d.Status != "submitted" {
 			return audit.Entry{}, ErrBoardState
 		}
-		if d.LatestSubmission() != submission || d.Status != seenStatus {
-			return audit.Entry{}, ErrStaleSubmission
+		if err := decide(ctx, tx, a, d, "returned", note); err != nil {
+			return audit.Entry{}, err
 		}
-		if d.Status == "submitted" {
-			if err := decide(ctx, tx, a, d, "returned", note); err != nil {
-				return audit.Entry{}, err
-			}
-		}
-		_, err := tx.Exec(ctx, `UPDATE boards SET status = 'draft', return_note = $2, approved_at = NULL, version = version + 1
-			WHERE id = $1`, boardID, note)
 		return audit.Entry{Action: "board.return", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
-			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "submission": submission, "note": note}}}, err
+			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "submission": submission, "note": note}}},
+			backToDraft(ctx, tx, boardID, note)
 	})
+}
+
+// ReopenBoard sends an approved board back to draft, with HQ's reason, so that its composer can correct
+// it (a member who registered as a candidate since it was approved, say): the approved submission keeps
+// when, by whom and why it was reopened, and the composer reads the reason as he reads a return's note.
+// A submitted board may be reopened too, which is returning it with the reason as the note. Like a
+// decision it applies only to the board as HQ saw it (else ErrStaleSubmission).
+func (s *Store) ReopenBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, submission int, seenStatus, reason string) error {
+	return s.changeBoard(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
+		if err := seenAsItIs(d, submission, seenStatus); err != nil {
+			return audit.Entry{}, err
+		}
+		var err error
+		if d.Status == "submitted" {
+			err = decide(ctx, tx, a, d, "returned", reason)
+		} else {
+			_, err = tx.Exec(ctx, `UPDATE board_submissions SET reopened_at = now(), reopened_by = NULLIF($2, 0), reopen_reason = $3
+				WHERE id = $1`, d.Submissions[0].ID, a.ID, reason)
+		}
+		if err != nil {
+			return audit.Entry{}, err
+		}
+		return audit.Entry{Action: "board.reopen", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
+			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "submission": submission, "reason": reason}}},
+			backToDraft(ctx, tx, boardID, reason)
+	})
+}
+
+// seenAsItIs refuses a decision on a draft (ErrBoardState) or on a board that is no longer in the status
+// and at the submission the reviewer's page showed (ErrStaleSubmission).
+func seenAsItIs(d BoardDetail, submission int, seenStatus string) error {
+	if d.Status == "draft" {
+		return ErrBoardState
+	}
+	if d.LatestSubmission() != submission || d.Status != seenStatus {
+		return ErrStaleSubmission
+	}
+	return nil
+}
+
+// backToDraft makes a board a draft again, with the note its composer reads.
+func backToDraft(ctx context.Context, tx pgx.Tx, boardID int64, note string) error {
+	_, err := tx.Exec(ctx, `UPDATE boards SET status = 'draft', return_note = $2, approved_at = NULL, version = version + 1
+		WHERE id = $1`, boardID, note)
+	return err
 }
 
 // decide records HQ's decision on the latest submission.

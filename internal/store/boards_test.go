@@ -152,19 +152,50 @@ func TestBoardDecisionOnSeenSubmission(t *testing.T) {
 	if err := f.st.ApproveBoard(f.ctx, hq, fars, board, 2); err != nil {
 		t.Fatal(err)
 	}
-	// An approved board is returned only by a reviewer who saw it approved: a colleague's page opened
-	// while it was submitted cannot undo the approval unseen.
-	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 1, "approved", "stale"); !errors.Is(err, store.ErrStaleSubmission) {
-		t.Fatalf("returning the approved board from submission 1: %v", err)
+	// An approved board is reopened, not returned, and only by a reviewer who saw it approved: a
+	// colleague's page opened while it was submitted cannot undo the approval unseen.
+	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 2, "approved", "fix"); !errors.Is(err, store.ErrBoardState) {
+		t.Fatalf("returning the approved board: %v", err)
 	}
-	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 2, "submitted", "late"); !errors.Is(err, store.ErrStaleSubmission) {
-		t.Fatalf("returning the approved board from a page that showed it submitted: %v", err)
+	if err := f.st.ReopenBoard(f.ctx, hq, fars, board, 1, "approved", "stale"); !errors.Is(err, store.ErrStaleSubmission) {
+		t.Fatalf("reopening the approved board from submission 1: %v", err)
+	}
+	if err := f.st.ReopenBoard(f.ctx, hq, fars, board, 2, "submitted", "late"); !errors.Is(err, store.ErrStaleSubmission) {
+		t.Fatalf("reopening the approved board from a page that showed it submitted: %v", err)
 	}
 	if n := f.count(`SELECT count(*) FROM boards WHERE id = $1 AND status = 'approved'`, board); n != 1 {
-		t.Fatal("a return from a stale page undid the approval")
+		t.Fatal("a refused return or reopening undid the approval")
 	}
-	if err := f.st.ReturnBoard(f.ctx, hq, fars, board, 2, "approved", "fix"); err != nil {
+	if err := f.st.ReopenBoard(f.ctx, hq, fars, board, 2, "approved", "یک عضو داوطلب شده است"); err != nil {
 		t.Fatal(err)
+	}
+	d, err := f.st.Board(f.ctx, sc, board)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := d.Submissions[0]
+	if d.Status != "draft" || !d.Reopened || d.ReturnNote != "یک عضو داوطلب شده است" || d.ApprovedAt != nil ||
+		s.Decision != "approved" || s.ReopenedAt == nil || s.ReopenedBy != "" || s.ReopenReason != "یک عضو داوطلب شده است" {
+		t.Fatalf("after reopening: %+v, %+v", d.Board, s)
+	}
+	if err := f.st.ReopenBoard(f.ctx, hq, fars, board, 2, "approved", "again"); !errors.Is(err, store.ErrBoardState) {
+		t.Fatalf("reopening a draft: %v", err)
+	}
+	if err := f.st.SubmitBoard(f.ctx, gov, sc, board); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = f.st.Board(f.ctx, sc, board); err != nil || d.Reopened || d.ReturnNote != "" {
+		t.Fatalf("submitted again after reopening: %v %+v", err, d.Board)
+	}
+	// A submitted board reopened is returned, with the reason as the note.
+	if err := f.st.ReopenBoard(f.ctx, hq, fars, board, 3, "submitted", "دلیل"); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(`SELECT count(*) FROM board_submissions WHERE board_id = $1 AND number = 3 AND decision = 'returned' AND note = 'دلیل' AND reopened_at IS NULL`, board); n != 1 {
+		t.Fatal("reopening a submitted board did not return it")
+	}
+	if n := f.count(`SELECT count(*) FROM audit_log WHERE action = 'board.reopen' AND entity_id = $1`, fmt.Sprint(board)); n != 2 {
+		t.Fatalf("%d reopenings audited, want 2", n)
 	}
 	f.verifyChain()
 }
@@ -221,6 +252,129 @@ func TestSubmitRacesAdditions(t *testing.T) {
 		if !errors.As(submitErr, &ve) {
 			t.Fatal(submitErr)
 		}
+	}
+	f.verifyChain()
+}
+
+// registerCandidate registers national ID id as a candidate in Pasargad, in the election of board.
+func registerCandidate(f *fixture, board int64, id string) {
+	f.exec(`INSERT INTO candidates (election_id, province_id, county_id, full_name, national_id, gender, education)
+		SELECT b.election_id, c.province_id, c.id, 'نامزد', $2, 'male', 'diploma' FROM boards b, counties c
+		WHERE b.id = $1 AND c.code = 'pasargad'`, board, id)
+}
+
+// Nobody who is a candidate in the same election takes a seat or a place in the pool; a pool takes no more
+// than its rule asks.
+func TestBoardPeopleNotCandidates(t *testing.T) {
+	f, board, gov := boardFixture(t)
+	sc := f.governor("marvdasht")
+	registerCandidate(f, board, validID(900))
+	var ce *store.CandidateError
+	if _, err := f.st.AddMember(f.ctx, gov, sc, board, boardrules.Member{FullName: "x", NationalID: validID(900), Role: "secretary"}); !errors.As(err, &ce) || ce.CountyEn != "Pasargad" {
+		t.Fatalf("a candidate as a member: %v", err)
+	}
+	if err := f.st.AddPoolMember(f.ctx, gov, sc, board, boardrules.Member{FullName: "x", NationalID: validID(900)}); !errors.As(err, &ce) {
+		t.Fatalf("a candidate in the pool: %v", err)
+	}
+	id, err := f.st.AddMember(f.ctx, gov, sc, board, boardrules.Member{FullName: "y", NationalID: validID(901), Role: "secretary"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.UpdateMember(f.ctx, gov, sc, board, id, 1, boardrules.Member{FullName: "y", NationalID: validID(900), Role: "secretary"}); !errors.As(err, &ce) {
+		t.Fatalf("a member's national ID changed to a candidate's: %v", err)
+	}
+	// A member who registered after taking the seat may still have his phone corrected.
+	registerCandidate(f, board, validID(901))
+	if err := f.st.UpdateMember(f.ctx, gov, sc, board, id, 1, boardrules.Member{FullName: "y", NationalID: validID(901), Role: "secretary", Phone: "0912"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		if err := f.st.AddPoolMember(f.ctx, gov, sc, board, boardrules.Member{FullName: fmt.Sprint("p", i), NationalID: validID(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.st.AddPoolMember(f.ctx, gov, sc, board, boardrules.Member{FullName: "one more", NationalID: validID(31)}); !errors.Is(err, store.ErrPoolFull) {
+		t.Fatalf("a 31st pool entry: %v", err)
+	}
+	if err := f.st.AddPoolMember(f.ctx, gov, sc, board, boardrules.Member{FullName: "again", NationalID: validID(3)}); !errors.Is(err, store.ErrExists) {
+		t.Fatalf("the same person twice in the pool: %v", err)
+	}
+	if n := f.count(`SELECT count(*) FROM board_pool WHERE board_id = $1`, board); n != 30 {
+		t.Fatalf("the pool holds %d", n)
+	}
+	f.verifyChain()
+}
+
+// A previewed pool file is added whole or not at all, once, and only to the board and by the user it was
+// previewed for.
+func TestPoolImportConfirm(t *testing.T) {
+	f, board, gov := boardFixture(t)
+	sc := f.governor("marvdasht")
+	var uid int64
+	f.scan(`INSERT INTO users (username, full_name, role, province_id, county_id, password_hash)
+		SELECT 'gov.m', 'فرماندار', 'governor', province_id, id, 'x' FROM counties WHERE code = 'marvdasht' RETURNING id`, nil, &uid)
+	gov.ID = uid
+	preview := func(ids ...int) store.PoolImport {
+		t.Helper()
+		imp, err := f.st.SavePoolImport(f.ctx, gov, sc, board, "pool.csv", "abc", func(w *store.PoolImportRows) error {
+			var ready []store.PoolImportRow
+			for i, n := range ids {
+				ready = append(ready, store.PoolImportRow{Line: i + 2, Member: boardrules.Member{FullName: fmt.Sprint("p", n), NationalID: validID(n)}})
+			}
+			return w.Add(f.ctx, ready, []store.ImportRow{{Line: 99, Values: map[string]string{"full_name": "bad"}}})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return imp
+	}
+	imp := preview(1, 2, 3)
+	if imp.Ready != 3 || imp.Rejected != 1 {
+		t.Fatalf("preview: %+v", imp)
+	}
+	// Another user, or another board, has no such preview.
+	other := gov
+	other.ID = uid + 1000
+	if _, err := f.st.ConfirmPoolImport(f.ctx, other, sc, board, imp.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("another user's confirmation: %v", err)
+	}
+	var district int64
+	f.scan(`SELECT d.id FROM boards d JOIN boards b ON b.id = $1 AND d.election_id = b.election_id AND d.county_id = b.county_id
+		WHERE d.level = 'district' LIMIT 1`, []any{board}, &district)
+	if _, err := f.st.ConfirmPoolImport(f.ctx, gov, sc, district, imp.ID); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("a confirmation on another board: %v", err)
+	}
+	// A person who registered since refuses the whole file.
+	registerCandidate(f, board, validID(2))
+	var stale *store.StaleImportError
+	if _, err := f.st.ConfirmPoolImport(f.ctx, gov, sc, board, imp.ID); !errors.As(err, &stale) || len(stale.Lines) != 1 || stale.Lines[0] != 3 {
+		t.Fatalf("a stale file: %v", err)
+	}
+	if n := f.count(`SELECT count(*) FROM board_pool WHERE board_id = $1`, board); n != 0 {
+		t.Fatal("a refused file added rows")
+	}
+	imp = preview(4, 5)
+	n, err := f.st.ConfirmPoolImport(f.ctx, gov, sc, board, imp.ID)
+	if err != nil || n != 2 {
+		t.Fatalf("confirm: %d %v", n, err)
+	}
+	if _, err := f.st.ConfirmPoolImport(f.ctx, gov, sc, board, imp.ID); !errors.Is(err, store.ErrImported) {
+		t.Fatalf("a second confirmation: %v", err)
+	}
+	// A file the pool has no room for is refused whole.
+	var ids []int
+	for i := 10; i < 39; i++ {
+		ids = append(ids, i)
+	}
+	imp = preview(ids...)
+	if _, err := f.st.ConfirmPoolImport(f.ctx, gov, sc, board, imp.ID); !errors.Is(err, store.ErrPoolFull) {
+		t.Fatalf("a file beyond the pool's room: %v", err)
+	}
+	if n := f.count(`SELECT count(*) FROM board_pool WHERE board_id = $1`, board); n != 2 {
+		t.Fatalf("the pool holds %d, want 2", n)
+	}
+	if n := f.auditCount("board_pool.import"); n != 1 {
+		t.Fatalf("%d imports audited", n)
 	}
 	f.verifyChain()
 }

@@ -4,6 +4,8 @@ package boards
 
 import (
 	"context"
+	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,11 +32,15 @@ type ShowData struct {
 	Board      store.BoardDetail
 	Violations []boardrules.Violation
 	Member     components.Form // the add-member form, filled in again after an error
+	FromPool   components.Form // the form that makes a pool entry a member
 	Pool       components.Form
 	Approval   components.Form
 	Review     components.Form
+	Reopen     components.Form
 	Submit     []boardrules.Violation // shown when a submit was refused
 	Alert      string                 // message key of why an action was refused
+	MaxMB      int                    // the limits of a pool file, stated on its form
+	MaxRows    int
 }
 
 // Statuses in workflow order; "returned" is a draft that HQ sent back.
@@ -64,6 +70,12 @@ func PoolDeleteQuestion(ctx context.Context, b store.Board, name string) compone
 		Yes: i18n.M("boards.delete"), Danger: true}
 }
 
+// ReopenQuestion asks before HQ reopens board b, approved (or submitted), for its composer to correct.
+func ReopenQuestion(ctx context.Context, b store.Board) components.Question {
+	return components.Question{What: i18n.M("confirm.board_reopen", i18n.ArgText("board", Title(ctx, b)),
+		i18n.ArgKey("composer", composerRole(b))), Yes: i18n.M("boards.reopen"), Danger: true}
+}
+
 // ApproveQuestion asks before HQ approves submission number n of board b, the one its page showed.
 func ApproveQuestion(ctx context.Context, b store.Board, n int) components.Question {
 	return components.Question{What: i18n.M("confirm.board_approve", i18n.ArgText("board", Title(ctx, b)),
@@ -84,6 +96,153 @@ func canEdit(ctx context.Context, b store.Board) bool {
 }
 
 func canReview(ctx context.Context) bool { return auth.FromContext(ctx).Can(auth.ReviewBoards) }
+
+// canAct reports whether what the board's check finds is the reader's to act on: a draft's for its
+// composer, a submitted or approved board's for HQ, which returns or reopens it. Everyone else reads the
+// check as information, not as an alarm.
+func canAct(ctx context.Context, b store.Board) bool {
+	if b.Status == "draft" {
+		return canEdit(ctx, b)
+	}
+	return canReview(ctx)
+}
+
+// composes reports whether the reader is the one who composes the board (the scope decides which).
+func composes(ctx context.Context, b store.Board) bool {
+	return auth.FromContext(ctx).EditsBoardLevel(b.Level)
+}
+
+// composerRole is the catalogue key of who composes the board, as a sentence names him.
+func composerRole(b store.Board) string {
+	if b.Level == "district" {
+		return "boards.composer.district"
+	}
+	return "boards.composer.county"
+}
+
+// newComposerHref is HQ's new-user form, filled in for the account that would compose the board.
+func newComposerHref(b store.Board) templ.SafeURL {
+	q := url.Values{}
+	if b.Level == "district" {
+		q.Set("role", "district_head")
+		q.Set("district", b.DistrictCode)
+	} else {
+		q.Set("role", "governor")
+		q.Set("county", b.CountyCode)
+	}
+	return templ.SafeURL("/admin/users/new?" + q.Encode())
+}
+
+// composers names the accounts that compose the board, in the reader's list style.
+func composers(ctx context.Context, d store.BoardDetail) string {
+	return strings.Join(d.Composers, i18n.Pick(ctx, "، ", ", "))
+}
+
+// ReturnNoteKey is the label of the note a draft carries back from HQ: a reopening's reason or a return's.
+func ReturnNoteKey(b store.Board) string {
+	if b.Reopened {
+		return "boards.reopened_note"
+	}
+	return "boards.returned_note"
+}
+
+// hasCandidate reports whether the check found a member or a pool entry who is a candidate.
+func hasCandidate(vs []boardrules.Violation) bool {
+	return slices.ContainsFunc(vs, func(v boardrules.Violation) bool { return v.Code == "candidate" || v.Code == "pool_candidate" })
+}
+
+// nextStep says, for a board that HQ holds (submitted or approved) and that breaks a rule, who must act
+// and how: the board cannot change until HQ returns or reopens it.
+func nextStep(ctx context.Context, d ShowData) string {
+	b := d.Board.Board
+	if b.Status == "draft" || len(d.Violations) == 0 {
+		return ""
+	}
+	role := composerRole(b)
+	fix := "boards.next.fix"
+	if hasCandidate(d.Violations) {
+		fix = "boards.next.replace"
+	}
+	switch {
+	case b.Status == "approved" && canReview(ctx):
+		return i18n.T(ctx, "boards.next.hq_reopen", i18n.ArgKey("composer", role))
+	case b.Status == "approved" && composes(ctx, b):
+		return i18n.T(ctx, "boards.next.wait_reopen") + " " + i18n.T(ctx, fix)
+	case b.Status == "approved":
+		return i18n.T(ctx, "boards.next.others_reopen", i18n.ArgKey("composer", role))
+	case canReview(ctx):
+		return i18n.T(ctx, "boards.next.hq_return", i18n.ArgKey("composer", role))
+	case composes(ctx, b):
+		return i18n.T(ctx, "boards.next.wait_return") + " " + i18n.T(ctx, fix)
+	}
+	return i18n.T(ctx, "boards.next.others_return", i18n.ArgKey("composer", role))
+}
+
+// fromPoolOptions are the entries of the pool not yet on the board, named with their national IDs.
+func fromPoolOptions(ctx context.Context, d store.BoardDetail) []components.Option {
+	var opts []components.Option
+	for _, p := range d.Pool {
+		if p.Elected == "" {
+			opts = append(opts, components.Option{Value: strconv.FormatInt(p.ID, 10), Label: p.FullName + " · " + i18n.Digits(ctx, p.NationalID)})
+		}
+	}
+	return opts
+}
+
+// poolRoleOptions are the seats a pool entry may take.
+func poolRoleOptions(ctx context.Context) []components.Option {
+	return []components.Option{{Value: boardrules.Trusted, Label: i18n.T(ctx, "board_role."+boardrules.Trusted)},
+		{Value: boardrules.Alternate, Label: i18n.T(ctx, "board_role."+boardrules.Alternate)}}
+}
+
+// picksFromPool reports whether the reader may make pool entries members now: the composer of a draft
+// whose pool the supervision board approved.
+func picksFromPool(ctx context.Context, d store.BoardDetail) bool {
+	return canEdit(ctx, d.Board) && d.PoolApprovedOn != nil
+}
+
+// quorumKeys name the fractions a clerk says in words; any other is said as "n of every d members".
+var quorumKeys = map[[2]int]string{
+	{1, 1}: "rules.quorum_all", {1, 2}: "rules.quorum_half", {1, 3}: "rules.quorum_one_third", {2, 3}: "rules.quorum_two_thirds",
+	{1, 4}: "rules.quorum_one_quarter", {3, 4}: "rules.quorum_three_quarters", {2, 5}: "rules.quorum_two_fifths",
+	{3, 5}: "rules.quorum_three_fifths", {4, 5}: "rules.quorum_four_fifths",
+}
+
+// QuorumText is a quorum fraction in words: «دو سوم اعضا», "two thirds of the members".
+func QuorumText(ctx context.Context, num, den int) string {
+	if num > 0 && den > 0 {
+		g := gcd(num, den)
+		if key, ok := quorumKeys[[2]int{num / g, den / g}]; ok {
+			return i18n.T(ctx, key)
+		}
+	}
+	return i18n.T(ctx, "rules.quorum_fraction", i18n.ArgNum("num", num), i18n.ArgNum("den", den))
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// ruleNotes are the notes for HQ on each rule, by kind and level: what the law leaves open.
+var ruleNotes = map[string]string{
+	"councils/county":       "rules.note.councils_county",
+	"councils/district":     "rules.note.councils_district",
+	"majlis/county":         "rules.note.majlis_county",
+	"majlis/district":       "rules.note.majlis_district",
+	"presidential/county":   "rules.note.presidential_county",
+	"presidential/district": "rules.note.presidential_district",
+}
+
+// ruleNote is the note for HQ on rule r, or "" when there is none.
+func ruleNote(ctx context.Context, r store.BoardRule) string {
+	if key, ok := ruleNotes[RuleKey(r.Kind, r.Level)]; ok {
+		return i18n.T(ctx, key)
+	}
+	return ""
+}
 
 // roleLabel names a member's seat, with the office for the chair and ex-officio members.
 func roleLabel(ctx context.Context, m boardrules.Member) string {
@@ -222,19 +381,44 @@ func offices(ctx context.Context, keys []string) string {
 // RuleKey names a rule in RulesData.Forms.
 func RuleKey(kind, level string) string { return kind + "/" + level }
 
-// ruleForm is the rule's form as it came back, or filled from the rule.
-func ruleForm(d RulesData, r store.BoardRule) components.Form {
+// ruleForm is the rule's form as it came back, or filled from the rule, its numbers in the reader's
+// digits (the form reads any).
+func ruleForm(ctx context.Context, d RulesData, r store.BoardRule) components.Form {
 	if f, ok := d.Forms[RuleKey(r.Kind, r.Level)]; ok {
 		return f.WithPrefix(r.Kind + "-" + r.Level + "-")
 	}
 	f := components.NewForm().WithPrefix(r.Kind + "-" + r.Level + "-")
 	for k, v := range map[string]int{"trusted_main": r.TrustedMain, "alternates": r.Alternates, "pool_size": r.PoolSize,
-		"quorum_num": r.QuorumNum, "quorum_den": r.QuorumDen, "version": r.Version} {
-		f.Values.Set(k, strconv.Itoa(v))
+		"quorum_num": r.QuorumNum, "quorum_den": r.QuorumDen} {
+		f.Values.Set(k, i18n.Digits(ctx, strconv.Itoa(v)))
 	}
+	f.Values.Set("version", strconv.Itoa(r.Version))
 	if r.FormedWithinDays != nil {
-		f.Values.Set("formed_within_days", strconv.Itoa(*r.FormedWithinDays))
+		f.Values.Set("formed_within_days", i18n.Digits(ctx, strconv.Itoa(*r.FormedWithinDays)))
 	}
 	f.Values["ex_officio"] = r.ExOfficio
 	return f
+}
+
+// PoolImportQuestion asks before the ready rows of a preview join board b's pool.
+func PoolImportQuestion(ctx context.Context, b store.Board, p store.PoolImport) components.Question {
+	return components.Question{What: i18n.M("confirm.pool_import", i18n.ArgNum("count", p.Ready), i18n.ArgText("file", p.FileName),
+		i18n.ArgText("board", Title(ctx, b))), Yes: i18n.M("boards.pool_import_yes")}
+}
+
+// problem is one problem of a rejected row: the column, then what is wrong with it.
+func problem(ctx context.Context, p store.ImportProblem) string {
+	if p.Field == "" {
+		return p.Msg.Text(ctx)
+	}
+	return i18n.T(ctx, "form.summary_item", i18n.ArgText("field", i18n.T(ctx, "field."+p.Field)), i18n.ArgText("message", p.Msg.Text(ctx)))
+}
+
+// uploadForm is the upload form's part of d.Form: with a preview shown, the form's own error is the
+// preview's and shows there.
+func uploadForm(d PoolImportData) components.Form {
+	if d.Preview == nil {
+		return d.Form
+	}
+	return d.Form.Without("")
 }

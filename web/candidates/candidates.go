@@ -263,19 +263,32 @@ func RuleValues(r store.CandidateRule) map[string]int {
 		"constituency_change_until_days": r.ConstituencyChangeUntilDays, "max_constituency_changes": r.MaxConstituencyChanges}
 }
 
-func ruleForm(d RulesData, r store.CandidateRule) components.Form {
+// ruleForm is the rule's form as it came back, or filled from the rule, its numbers in the reader's
+// digits (the form reads any).
+func ruleForm(ctx context.Context, d RulesData, r store.CandidateRule) components.Form {
 	if f, ok := d.Forms[r.Kind]; ok {
 		return f.WithPrefix(r.Kind + "-")
 	}
 	f := components.NewForm().WithPrefix(r.Kind + "-")
 	for k, v := range RuleValues(r) {
-		f.Values.Set(k, strconv.Itoa(v))
+		f.Values.Set(k, i18n.Digits(ctx, strconv.Itoa(v)))
 	}
 	f.Values.Set("version", strconv.Itoa(r.Version))
 	if r.AgeOnElectionDay {
 		f.Values.Set("age_on_election_day", "1")
 	}
 	return f
+}
+
+// ruleNotes are the notes for HQ on each kind's rule: what the law leaves open.
+var ruleNotes = map[string]string{"councils": "crules.note.councils"}
+
+// ruleNote is the note for HQ on rule r, or "" when there is none.
+func ruleNote(ctx context.Context, r store.CandidateRule) string {
+	if key, ok := ruleNotes[r.Kind]; ok {
+		return i18n.T(ctx, key)
+	}
+	return ""
 }
 
 // uploadForm is the upload form's part of d.Form: with a preview shown, the form's own error is the

@@ -16,6 +16,7 @@ type Form struct {
 	Values url.Values
 	Errors map[string]i18n.Msg
 	Prefix string // keeps element ids unique when a page has two forms with the same field names
+	Ask    *Question // the question a PostForm asks before it posts (ConfirmAttrs), if its act cannot be undone
 }
 
 // NewForm returns an empty form.
@@ -36,6 +37,10 @@ func (f Form) Get(name string) string { return f.Values.Get(name) }
 
 // WithPrefix returns the form with its element ids prefixed.
 func (f Form) WithPrefix(p string) Form { f.Prefix = p; return f }
+
+// Asking returns the form asking q before it posts: a form whose act cannot be undone and whose fields
+// need their error summary (a reason to give, say), which a bare form with ConfirmAttrs would not have.
+func (f Form) Asking(q Question) Form { f.Ask = &q; return f }
 
 func (f Form) id(name string) string { return "f-" + f.Prefix + name }
 

@@ -65,6 +65,7 @@ type formView struct {
 	restored bool
 	flash    string // message key of the form's own one-time message
 	fields   []fieldRef
+	attrs    templ.Attributes // the question it asks first, if any
 }
 
 func wrapForm(f Form, method string, action templ.SafeURL, id, class, enctype string) templ.Component {
@@ -86,6 +87,9 @@ func wrapForm(f Form, method string, action templ.SafeURL, id, class, enctype st
 		}
 		if info := reqctx.From(ctx); info.FlashForm == id {
 			v.flash = info.Flash
+		}
+		if f.Ask != nil {
+			v.attrs = ConfirmAttrs(ctx, *f.Ask)
 		}
 		return formFrame(v, templ.Raw(body.String())).Render(ctx, w)
 	})
