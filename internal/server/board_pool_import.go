@@ -78,6 +78,16 @@ func (s *Server) poolImportPreview(w http.ResponseWriter, r *http.Request, d sto
 		s.poolImportRefused(w, r, d.Board, err)
 		return
 	}
+	// The file has arrived; its reading and checking wait for one of the slots all imports share.
+	release, ok := s.importSlot(r.Context())
+	if !ok {
+		form := components.NewForm()
+		form.Errors[""] = i18n.M("err.import_busy")
+		w.Header().Set("Retry-After", "60")
+		s.renderPoolImport(w, r, http.StatusServiceUnavailable, d.Board, form, nil)
+		return
+	}
+	defer release()
 	file := boardsvc.File{Name: up.name, SHA256: up.sha256, Rows: func(yield func(boardsvc.FileRow) error) error {
 		return up.rows(func(l importLine) error {
 			return yield(boardsvc.FileRow{Line: l.line, Values: l.values, NotUTF8: l.notUTF8})

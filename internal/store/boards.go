@@ -31,7 +31,9 @@ var (
 // registered in the county named.
 type CandidateError struct{ CountyFa, CountyEn string }
 
-func (e *CandidateError) Error() string { return "store: a candidate in the same election, in " + e.CountyEn }
+func (e *CandidateError) Error() string {
+	return "store: a candidate in the same election, in " + e.CountyEn
+}
 
 // BoardRule is a row of board_rules.
 type BoardRule struct {
@@ -662,9 +664,11 @@ func (s *Store) ReturnBoard(ctx context.Context, a audit.Actor, sc auth.Scope, b
 		if err := decide(ctx, tx, a, d, "returned", note); err != nil {
 			return audit.Entry{}, err
 		}
+		if err := backToDraft(ctx, tx, boardID, note); err != nil {
+			return audit.Entry{}, err
+		}
 		return audit.Entry{Action: "board.return", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
-			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "submission": submission, "note": note}}},
-			backToDraft(ctx, tx, boardID, note)
+			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "submission": submission, "note": note}}}, nil
 	})
 }
 
@@ -688,9 +692,11 @@ func (s *Store) ReopenBoard(ctx context.Context, a audit.Actor, sc auth.Scope, b
 		if err != nil {
 			return audit.Entry{}, err
 		}
+		if err := backToDraft(ctx, tx, boardID, reason); err != nil {
+			return audit.Entry{}, err
+		}
 		return audit.Entry{Action: "board.reopen", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
-			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "submission": submission, "reason": reason}}},
-			backToDraft(ctx, tx, boardID, reason)
+			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "submission": submission, "reason": reason}}}, nil
 	})
 }
 

@@ -15,7 +15,7 @@ import (
 type Form struct {
 	Values url.Values
 	Errors map[string]i18n.Msg
-	Prefix string // keeps element ids unique when a page has two forms with the same field names
+	Prefix string    // keeps element ids unique when a page has two forms with the same field names
 	Ask    *Question // the question a PostForm asks before it posts (ConfirmAttrs), if its act cannot be undone
 }
 
