@@ -191,7 +191,8 @@ func TestCleanMember(t *testing.T) {
 		{"valid", func(*Member) {}, true, FieldErrors{}},
 		{"no name", func(m *Member) { m.FullName = "  " }, true, FieldErrors{"full_name": "err.required"}},
 		{"bad national ID", func(m *Member) { m.NationalID = "0012345670" }, true, FieldErrors{"national_id": "err.national_id"}},
-		{"bad phone", func(m *Member) { m.Phone = "call me" }, true, FieldErrors{"phone": "err.phone"}},
+		{"bad phone", func(m *Member) { m.Phone = "call me" }, true, FieldErrors{"phone": "err.phone_number"}},
+		{"short phone", func(m *Member) { m.Phone = "0912" }, true, FieldErrors{"phone": "err.phone_number"}},
 		{"unknown role", func(m *Member) { m.Role = "king" }, true, FieldErrors{"role": "err.choose"}},
 		{"ex-officio without office", func(m *Member) { m.Role = ExOfficio }, true, FieldErrors{"office": "err.office_required"}},
 		{"ex-officio", func(m *Member) { m.Role, m.Office = ExOfficio, "jurist" }, true, FieldErrors{}},
@@ -208,7 +209,7 @@ func TestCleanMember(t *testing.T) {
 			if !reflect.DeepEqual(errs, tt.want) {
 				t.Fatalf("errors %v, want %v", errs, tt.want)
 			}
-			if len(errs) == 0 && (got.FullName != "علی رضایی" || got.NationalID != "0012345679" || got.Phone != "0912 123 4567") {
+			if len(errs) == 0 && (got.FullName != "علی رضایی" || got.NationalID != "0012345679" || got.Phone != "09121234567") {
 				t.Fatalf("cleaned %+v", got)
 			}
 		})

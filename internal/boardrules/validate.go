@@ -1,22 +1,16 @@
 package boardrules
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/setad/setad/internal/nationalid"
-	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/phonenum"
 )
 
 // FieldErrors maps a form field to the message key of what is wrong with it.
 type FieldErrors map[string]string
-
-var phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 -]{3,19}$`)
-
-// ValidPhone reports whether a phone number (Latin digits) looks like one.
-func ValidPhone(s string) bool { return phonePattern.MatchString(s) }
 
 // chairOffices are the offices a chair may hold; the rule decides which one a board needs.
 var chairOffices = []string{Governor, DistrictHead}
@@ -27,7 +21,7 @@ func CleanMember(m Member, withRole bool) (Member, FieldErrors) {
 	errs := FieldErrors{}
 	m.FullName = strings.Join(strings.Fields(m.FullName), " ")
 	m.FatherName = strings.Join(strings.Fields(m.FatherName), " ")
-	m.Phone = strings.TrimSpace(persian.ToLatinDigits(m.Phone))
+	m.Phone = strings.TrimSpace(m.Phone)
 	m.Notes = strings.TrimSpace(m.Notes)
 	m.Role, m.Office = strings.TrimSpace(m.Role), strings.TrimSpace(m.Office)
 	switch n := utf8.RuneCountInString(m.FullName); {
@@ -44,8 +38,13 @@ func CleanMember(m Member, withRole bool) (Member, FieldErrors) {
 	} else {
 		m.NationalID = id
 	}
-	if m.Phone != "" && !phonePattern.MatchString(m.Phone) {
-		errs["phone"] = "err.phone"
+	if m.Phone != "" {
+		// Stored in its one national form, as a candidate's is, so that the same number compares equal.
+		if p, ok := phonenum.Normalize(m.Phone); ok {
+			m.Phone = p
+		} else {
+			errs["phone"] = "err.phone_number"
+		}
 	}
 	if utf8.RuneCountInString(m.Notes) > 1000 {
 		errs["notes"] = "err.too_long"

@@ -343,7 +343,6 @@ var en = map[string]string{
 	"err.national_id":                       "The national ID is not valid: ten digits with a correct check digit.",
 	"err.national_id_on_board":              "This national ID is already on this board.",
 	"err.national_id_in_pool":               "This national ID is already in the pool.",
-	"err.phone":                             "Type the phone number in digits only.",
 	"err.phone_number":                      "Enter a mobile number such as 09123456789, or a landline with its area code such as 07143201234.",
 	"err.office_chair":                      "Choose the chair's office (governor or district head).",
 	"err.office_required":                   "Choose the ex-officio member's legal seat.",

@@ -210,8 +210,12 @@ func TestBoardMemberFromPool(t *testing.T) {
 		return itoa(id)
 	}
 	for i := range 30 {
+		phone := fmt.Sprintf("0917%07d", i)
+		if i == 1 {
+			phone = "+98 917 000 0001" // stored in its national form
+		}
 		a.post(gov, path+"/pool", url.Values{"full_name": {fmt.Sprintf("معتمد %d", i)}, "father_name": {"پدر " + itoa(int64(i))},
-			"national_id": {nid(i)}, "phone": {fmt.Sprintf("0917%07d", i)}})
+			"national_id": {nid(i)}, "phone": {phone}})
 	}
 	// Before the supervision board's approval nobody is chosen from the pool.
 	res := a.post(gov, path+"/members", url.Values{"pool": {poolID(board, nid(1))}, "role": {"trusted"}})
@@ -297,7 +301,7 @@ func TestBoardPoolImport(t *testing.T) {
 	a.post(gov, path+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۳/ن"}})
 	a.registerCandidate(election, "نامزد", nid(901))
 	file := poolFile(
-		"زهره کیانی,مهدی,"+nid(900)+",09171234567",          // 2: ready
+		"زهره کیانی,مهدی,"+nid(900)+",+98 917 123 4567",     // 2: ready, the phone as people type it
 		"نادرست,,0012345670,",                               // 3: invalid national ID
 		"تکراری,,"+nid(900)+",",                             // 4: twice in the file
 		"در فهرست,,"+nid(3)+",",                             // 5: in the pool already

@@ -61,7 +61,7 @@ func (a *testApp) composeLegal(c *http.Client, board string) {
 	}
 	for i := range 30 {
 		must(a.post(c, "/boards/"+board+"/pool", url.Values{"full_name": {fmt.Sprintf("معتمد %d", i)}, "father_name": {"پدر"},
-			"national_id": {nid(i)}, "phone": {"0912"}}), "pool")
+			"national_id": {nid(i)}, "phone": {fmt.Sprintf("0912%07d", i)}}), "pool")
 	}
 	must(a.post(c, "/boards/"+board+"/pool/approval", url.Values{"approved_on": {"۱۴۰۵/۰۸/۰۱"}, "reference": {"۱۲۳/ن"}}), "approval")
 	must(a.post(c, "/boards/"+board+"/members", member("رئیس", nid(100), "chair", "governor")), "chair")
