@@ -9,8 +9,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/composition"
 	"github.com/setad/setad/internal/i18n"
-	boardsvc "github.com/setad/setad/internal/service/boards"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/boards"
 	"github.com/setad/setad/web/components"
@@ -24,12 +24,12 @@ const poolRejectedShown = 100
 // labels as the portal shows them in either language («کد ملی», "National ID").
 func poolColumns() importColumns {
 	var headings []string
-	for _, f := range boardsvc.PoolColumns {
+	for _, f := range composition.PoolColumns {
 		for _, lang := range []i18n.Lang{i18n.Fa, i18n.En} {
 			headings = append(headings, i18n.Message(lang, "field."+f), f)
 		}
 	}
-	return columnsNamed(boardsvc.PoolColumns, headings...)
+	return columnsNamed(composition.PoolColumns, headings...)
 }
 
 // poolImportPage is the pool's upload form on a page of its own, where the preview also lives.
@@ -88,12 +88,12 @@ func (s *Server) poolImportPreview(w http.ResponseWriter, r *http.Request, d sto
 		return
 	}
 	defer release()
-	file := boardsvc.File{Name: up.name, SHA256: up.sha256, Rows: func(yield func(boardsvc.FileRow) error) error {
+	file := composition.File{Name: up.name, SHA256: up.sha256, Rows: func(yield func(composition.FileRow) error) error {
 		return up.rows(func(l importLine) error {
-			return yield(boardsvc.FileRow{Line: l.line, Values: l.values, NotUTF8: l.notUTF8})
+			return yield(composition.FileRow{Line: l.line, Values: l.values, NotUTF8: l.notUTF8})
 		})
 	}}
-	imp, err := s.boardPeople().PreviewPoolImport(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d, file)
+	imp, err := s.comp.PreviewPoolImport(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d, file)
 	var fp *fileProblem
 	switch {
 	case errors.As(err, &fp):
@@ -127,7 +127,7 @@ func (s *Server) poolImportConfirm(w http.ResponseWriter, r *http.Request, d sto
 		!s.confirmed(w, r, f, boards.PoolImportQuestion(ctx, d.Board, imp), poolImportPath(d.ID, id)) {
 		return
 	}
-	_, problems, err := s.boardPeople().ConfirmPoolImport(ctx, actor(r), p.Scope, d, imp)
+	_, problems, err := s.comp.ConfirmPoolImport(ctx, actor(r), p.Scope, d, imp)
 	switch {
 	case len(problems) > 0:
 		imp, err := s.store.PoolImportByID(ctx, p.ID, d.ID, id)

@@ -12,10 +12,10 @@ import (
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/boardrules"
+	"github.com/setad/setad/internal/composition"
 	"github.com/setad/setad/internal/dayinput"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
-	boardsvc "github.com/setad/setad/internal/service/boards"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/boards"
 	"github.com/setad/setad/web/components"
@@ -103,9 +103,6 @@ func newShowData(d store.BoardDetail) boards.ShowData {
 		MaxMB: maxImportBytes >> 20, MaxRows: maxImportRows}
 }
 
-// boardPeople is the checking path of a board's members and pool entries.
-func (s *Server) boardPeople() *boardsvc.Service { return boardsvc.New(s.store) }
-
 func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) {
 	if d, ok := s.scopedBoard(w, r); ok {
 		s.render(w, r, http.StatusOK, boards.Show(newShowData(d)))
@@ -173,13 +170,13 @@ func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, sc := r.Context(), auth.FromContext(r.Context()).Scope
 	fromPool := f.Values.Has("pool")
-	var problems boardsvc.Problems
+	var problems composition.Problems
 	var err error
 	if fromPool {
 		id, _ := pathID(latin(f, "pool")) // a malformed id is no entry of this pool
-		problems, err = s.boardPeople().AddMemberFromPool(ctx, actor(r), sc, d, id, f.Get("role"))
+		problems, err = s.comp.AddMemberFromPool(ctx, actor(r), sc, d, id, f.Get("role"))
 	} else {
-		problems, err = s.boardPeople().AddMember(ctx, actor(r), sc, d, memberFrom(f))
+		problems, err = s.comp.AddMember(ctx, actor(r), sc, d, memberFrom(f))
 	}
 	if err == nil && len(problems) == 0 {
 		form := "add-member"
@@ -261,7 +258,7 @@ func (s *Server) memberUpdate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	problems, err := s.boardPeople().UpdateMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d, cur.ID, formVersion(f), memberFrom(f))
+	problems, err := s.comp.UpdateMember(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d, cur.ID, formVersion(f), memberFrom(f))
 	if len(problems) > 0 {
 		f.Errors = problems
 	}
@@ -315,7 +312,7 @@ func (s *Server) poolAdd(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	problems, err := s.boardPeople().AddPoolEntry(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d, memberFrom(f))
+	problems, err := s.comp.AddPoolEntry(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d, memberFrom(f))
 	if len(problems) > 0 {
 		f.Errors = problems
 	}

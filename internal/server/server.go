@@ -12,6 +12,7 @@ import (
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/setad/setad/internal/composition"
 	"github.com/setad/setad/internal/config"
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/registration"
@@ -27,6 +28,7 @@ type Server struct {
 	hasher   *password.Hasher
 	now      func() time.Time
 	reg      *registration.Service // the one checking path of candidates' records
+	comp     *composition.Service  // the one checking path of a board's members and pool entries
 	// importSlots holds a token for each import being read: each may hold a few tens of megabytes, so
 	// that importsAtOnce bound the memory of all of them. One more waits importWait for a slot.
 	importSlots chan struct{}
@@ -58,6 +60,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Sto
 	s := &Server{cfg: cfg, log: log, store: st, sessions: sm, hasher: h, now: time.Now,
 		importSlots: make(chan struct{}, importsAtOnce), importWait: importSlotWait}
 	s.reg = registration.New(st, func() time.Time { return s.now() })
+	s.comp = composition.New(st)
 	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	go s.housekeeping(ctx, 10*time.Minute)
 	return s

@@ -1,9 +1,10 @@
-// Package boards is the one checking path of the people of an executive board: a member typed into the
-// form or chosen from the board's pool, a pool entry typed into its form or read from a file. Each is
-// turned into a checked boardrules.Member, or into what is wrong with it field by field, by the same rules
-// and with the same messages, and only a checked one reaches the store. The handlers parse and render, so
-// the pool import cannot drift from the pool form, nor a member taken from the pool from a typed one.
-package boards
+// Package composition is the one checking path of the people who compose an executive board: a member
+// typed into the form or chosen from the board's pool, a pool entry typed into its form or read from a
+// file. Each is turned into a checked boardrules.Member, or into what is wrong with it field by field, by
+// the same rules and with the same messages, and only a checked one reaches the store. The handlers parse
+// and render, so the pool import cannot drift from the pool form, nor a member taken from the pool from a
+// typed one.
+package composition
 
 import (
 	"context"
