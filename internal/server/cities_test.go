@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"fmt"
 	"html"
 	"io"
 	"mime/multipart"
@@ -427,4 +428,22 @@ func TestSizesMissing(t *testing.T) {
 	page := a.get(gov, "/candidates/new").body
 	mustNotContain(t, page, faHTML("candidates.size_missing_hint"), marked)
 	mustContain(t, page, `<option value="marvdasht">`+faHTML("candidates.constituency_city", i18n.ArgName("city", "مرودشت", "Marvdasht"))+"<")
+}
+
+// A list of cities larger than a form's body limit is still read by the import, within its own limit.
+func TestCityImportOverAFormsLimit(t *testing.T) {
+	a := newTestApp(t)
+	hq := a.login("hq.fars")
+	var file strings.Builder
+	file.WriteString("city,county,district,population\n")
+	for i := range 1900 {
+		fmt.Fprintf(&file, "شهر %s %d,marvdasht,,%d\n", strings.Repeat("ا", 350), i, 1000+i)
+	}
+	if file.Len() <= 1<<20 {
+		t.Fatalf("the file is %d bytes, not over a form's limit", file.Len())
+	}
+	res := a.uploadTo(hq, "/counties/marvdasht/cities/import", "cities.csv", []byte(file.String()))
+	if res.status != http.StatusOK || !strings.Contains(res.body, `id="preview-h"`) {
+		t.Fatalf("a %d-byte list: %d\n%.2000s", file.Len(), res.status, res.body)
+	}
 }
