@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -94,49 +93,11 @@ func (s *Server) candidateImport(w http.ResponseWriter, r *http.Request) {
 		form.Errors["file"] = fp.msg
 		s.renderImport(w, r, http.StatusUnprocessableEntity, form, nil)
 	}
-	if r.ContentLength > maxImportBytes {
-		w.Header().Set("Connection", "close") // rather than read what is refused
-		refuse(tooBig())
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes)
-	// Whatever the answer, the rest of the body (within the limit) is read without being kept, so that a
-	// browser still sending gets the answer rather than a broken connection.
-	defer func() { _, _ = io.Copy(io.Discard, r.Body) }()
-	mr, err := r.MultipartReader()
+	err := importPost(w, r, func(part *multipart.Part) { s.candidateImportPreview(w, r, part) },
+		func(id int64, answer string) { s.candidateImportConfirm(w, r, id, answer) })
 	if err != nil {
-		refuse(problem(i18n.M("err.file")))
-		return
+		refuse(err)
 	}
-	var importID, confirm string // a preview's confirmation: its id, and the answer to the question
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			refuse(readProblem(err))
-			return
-		}
-		switch part.FormName() {
-		case "import":
-			v, _ := io.ReadAll(io.LimitReader(part, 20))
-			importID = string(v)
-		case "confirm":
-			v, _ := io.ReadAll(io.LimitReader(part, 20))
-			confirm = string(v)
-		case "file":
-			if part.FileName() != "" { // a form sent without a chosen file has an empty one
-				s.candidateImportPreview(w, r, part)
-				return
-			}
-		}
-	}
-	if id, ok := pathID(importID); ok {
-		s.candidateImportConfirm(w, r, id, confirm)
-		return
-	}
-	refuse(problem(i18n.M("err.file")))
 }
 
 // candidateImportPreview checks every row of an uploaded file and keeps the result for its confirmation.

@@ -2,7 +2,6 @@ package server
 
 import (
 	"errors"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -326,49 +325,11 @@ func (s *Server) cityImport(w http.ResponseWriter, r *http.Request) {
 		form.Errors["file"] = fp.msg
 		s.renderCityImport(w, r, http.StatusUnprocessableEntity, d.County, form, nil)
 	}
-	if r.ContentLength > maxImportBytes {
-		w.Header().Set("Connection", "close") // rather than read what is refused
-		refuse(tooBig())
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes)
-	// The rest of the body (within the limit) is read without being kept, so that a browser still sending
-	// gets the answer rather than a broken connection.
-	defer func() { _, _ = io.Copy(io.Discard, r.Body) }()
-	mr, err := r.MultipartReader()
+	err := importPost(w, r, func(part *multipart.Part) { s.cityImportPreview(w, r, d.County, part) },
+		func(id int64, answer string) { s.cityImportConfirm(w, r, d.County, id, answer) })
 	if err != nil {
-		refuse(problem(i18n.M("err.file")))
-		return
+		refuse(err)
 	}
-	var importID, confirm string
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			refuse(readProblem(err))
-			return
-		}
-		switch part.FormName() {
-		case "import":
-			v, _ := io.ReadAll(io.LimitReader(part, 20))
-			importID = string(v)
-		case "confirm":
-			v, _ := io.ReadAll(io.LimitReader(part, 20))
-			confirm = string(v)
-		case "file":
-			if part.FileName() != "" {
-				s.cityImportPreview(w, r, d.County, part)
-				return
-			}
-		}
-	}
-	if id, ok := pathID(importID); ok {
-		s.cityImportConfirm(w, r, d.County, id, confirm)
-		return
-	}
-	refuse(problem(i18n.M("err.file")))
 }
 
 // cityImportPreview checks every row of an uploaded list and keeps the result for its confirmation.
