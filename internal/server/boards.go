@@ -173,7 +173,10 @@ func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
 	var problems composition.Problems
 	var err error
 	if fromPool {
-		id, _ := pathID(latin(f, "pool")) // a malformed id is no entry of this pool
+		id, ok := pathID(latin(f, "pool"))
+		if !ok {
+			id = 0 // a malformed id is no entry of this pool
+		}
 		problems, err = s.comp.AddMemberFromPool(ctx, actor(r), sc, d, id, f.Get("role"))
 	} else {
 		problems, err = s.comp.AddMember(ctx, actor(r), sc, d, memberFrom(f))

@@ -259,6 +259,7 @@ func TestBoardMemberFromPool(t *testing.T) {
 	refused("the same entry twice", url.Values{"pool": {poolID(board, nid(1))}, "role": {"alternate"}}, "این کد ملی پیش‌تر در همین هیئت ثبت شده است")
 	refused("a chair from the pool", url.Values{"pool": {poolID(board, nid(3))}, "role": {"chair"}}, "از فهرست معتمدین فقط معتمد اصلی یا علی‌البدل انتخاب می‌شود")
 	refused("a malformed entry", url.Values{"pool": {"x"}, "role": {"trusted"}}, "این شخص در فهرست معتمدین همین هیئت نیست")
+	refused("an entry's id written with a leading zero", url.Values{"pool": {"0" + poolID(board, nid(5))}, "role": {"trusted"}}, "این شخص در فهرست معتمدین همین هیئت نیست")
 	// Another board's pool entry, even one the governor could not see.
 	other := a.boardID("pasargad", "")
 	if err := a.st.AddPoolMember(t.Context(), audit.Actor{Name: "gov.pasargad"}, auth.Scope{}, mustInt(t, other),

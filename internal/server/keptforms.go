@@ -34,6 +34,8 @@ func (s *Server) keepForm(w http.ResponseWriter, r *http.Request) {
 		s.toLogin(w, r, back, "login.upload_not_kept")
 		return
 	}
+	// A form is kept within a form's limit, also where an import's own, larger limit let the body through.
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	if err := r.ParseForm(); err != nil || len(r.PostForm) == 0 {
 		s.toLogin(w, r, back, "") // nothing was sent, as by the logout button
 		return

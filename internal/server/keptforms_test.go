@@ -150,3 +150,47 @@ func TestKeptFormLimits(t *testing.T) {
 		t.Fatal("a password was stored with a kept form")
 	}
 }
+
+// A form restored after a login carries the version it was typed on: a change made meanwhile by someone
+// else is not overwritten by submitting it, but refused as a conflict.
+func TestKeptFormKeepsItsVersion(t *testing.T) {
+	a := newTestApp(t)
+	hq, colleague := a.login("hq.fars"), a.login("hq.fars")
+	mustContain(t, a.get(hq, "/counties/marvdasht").body, `name="version" value="1"`)
+	a.endSessions()
+	typed := url.Values{"version": {"1"}, "population_marvdasht": {"9000"}, "form_page": {"/counties/marvdasht"}}
+	if res := a.post(hq, "/counties/marvdasht/sizes", typed); res.status != http.StatusSeeOther ||
+		a.count(`SELECT count(*) FROM pending_forms`) != 1 {
+		t.Fatalf("posted after the session ended: %d", res.status)
+	}
+	colleague = a.login("hq.fars")
+	if res := a.post(colleague, "/counties/marvdasht/sizes", url.Values{"version": {"1"}, "population_marvdasht": {"15000"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("a colleague's save: %d", res.status)
+	}
+	a.post(hq, "/login", url.Values{"username": {"hq.fars"}, "password": {testPassword}, "next": {"/counties/marvdasht"}})
+	page := a.get(hq, "/counties/marvdasht")
+	mustContain(t, page.body, "بازگردانده شد", `value="9000"`, `name="version" value="1"`)
+	mustNotContain(t, page.body, `name="version" value="2"`)
+	typed.Del("form_page")
+	if res := a.post(hq, "/counties/marvdasht/sizes", typed); res.status != http.StatusConflict {
+		t.Fatalf("the restored form, submitted over a colleague's save: %d", res.status)
+	}
+	if n := a.count(`SELECT population FROM cities WHERE code = 'marvdasht'`); n != 15000 {
+		t.Fatalf("population %d: the colleague's save was overwritten", n)
+	}
+}
+
+// A form is kept within a form's body limit, also at an import's address, whose own limit is larger.
+func TestKeptFormWithinAFormsLimit(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	board := a.boardID("marvdasht", "")
+	gov := a.login("gov.marvdasht")
+	a.get(gov, "/boards/"+board)
+	a.endSessions()
+	big := url.Values{"form_page": {"/boards/" + board}, "x": {strings.Repeat("A", 2<<20)}}
+	a.post(gov, "/boards/"+board+"/pool/import", big)
+	if n := a.count(`SELECT count(*) FROM pending_forms`); n != 0 {
+		t.Fatalf("a 2 MB form was kept (%d rows)", n)
+	}
+}

@@ -125,6 +125,17 @@ func field(ctx context.Context, f Form, name, label string) Form {
 	return f
 }
 
+// hiddenValue is what a hidden field of the form being drawn carries: value, or, when the page restores a
+// form kept across a login, the value that form was typed with. A record's version and the submission a
+// reviewer saw must come back as they were, so that a restored edit is checked against the state it was
+// typed on, not applied over a change made meanwhile.
+func hiddenValue(ctx context.Context, name, value string) string {
+	if st, ok := ctx.Value(formStateKey{}).(*formState); ok && st.restored != nil && st.restored.Has(name) {
+		return st.restored.Get(name)
+	}
+	return value
+}
+
 // summaryItem is one line of the error summary: a field's error with a link to it, or the form's own.
 type summaryItem struct {
 	href  string // empty for an error that belongs to no drawn field
