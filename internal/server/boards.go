@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -373,12 +372,7 @@ func (s *Server) poolApproval(w http.ResponseWriter, r *http.Request) {
 		f.Errors["approved_on"] = i18n.M("err.date_old")
 	}
 	ref := f.Get("reference")
-	switch n := utf8.RuneCountInString(ref); {
-	case n == 0:
-		f.Errors["reference"] = i18n.M("err.required")
-	case n > 200:
-		f.Errors["reference"] = i18n.M("err.too_long")
-	}
+	requireText(f, "reference", 200, "err.required")
 	if f.Valid() {
 		err := s.store.SetPoolApproval(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, on, persian.ToLatinDigits(ref))
 		if s.boardDone(w, r, d.ID, err, "boards.pool_approval_saved") {
@@ -468,12 +462,7 @@ func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	switch n := utf8.RuneCountInString(f.Get("note")); {
-	case n == 0:
-		f.Errors["note"] = i18n.M("err.note_required")
-	case n > 2000:
-		f.Errors["note"] = i18n.M("err.too_long")
-	}
+	requireText(f, "note", 2000, "err.note_required")
 	if !f.Valid() {
 		sd := newShowData(d)
 		sd.Review = f
@@ -502,12 +491,7 @@ func (s *Server) boardReopen(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	switch n := utf8.RuneCountInString(f.Get("reason")); {
-	case n == 0:
-		f.Errors["reason"] = i18n.M("err.reason_required")
-	case n > 2000:
-		f.Errors["reason"] = i18n.M("err.too_long")
-	}
+	requireText(f, "reason", 2000, "err.reason_required")
 	if !f.Valid() {
 		sd := newShowData(d)
 		sd.Reopen = f

@@ -6,7 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
+	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/web/components"
 )
@@ -61,6 +63,16 @@ func invisibleMark(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// requireText puts an error on a field that is empty (the missing message) or longer than max characters.
+func requireText(f components.Form, name string, max int, missing string) {
+	switch n := utf8.RuneCountInString(f.Get(name)); {
+	case n == 0:
+		f.Errors[name] = i18n.M(missing)
+	case n > max:
+		f.Errors[name] = i18n.M("err.too_long")
+	}
 }
 
 // latin returns a field with Persian and Arabic-Indic digits made Latin, for codes, numbers and dates.
