@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Batch gathers a page's independent reads so that they travel to PostgreSQL in one round trip. A read
+// that can join a batch has a queueing form, a method on *Batch named like the Store method, which takes
+// where to put its result:
+//
+//	var b store.Batch
+//	b.Summary(sc, &d.Summary)
+//	b.BoardCounts(sc, electionID, &d.Counts)
+//	if err := s.store.Run(ctx, &b); err != nil { … }
+//
+// The results are filled in when Run returns without error; a read served from the process's cache fills
+// its result at once and queues nothing. The Store method of the same name is the batch of one.
+type Batch struct {
+	b   pgx.Batch
+	err error // the first error found while queueing (a cache that could not load)
+}
+
+// queue adds a query whose rows fn reads.
+func (b *Batch) queue(sql string, fn func(pgx.Rows) error, args ...any) {
+	b.b.Queue(sql, args...).Query(func(rows pgx.Rows) error {
+		defer rows.Close()
+		if err := fn(rows); err != nil {
+			return err
+		}
+		return rows.Err()
+	})
+}
+
+// queueRow adds a query of one row, which scan reads; no row is ErrNotFound.
+func (b *Batch) queueRow(sql string, scan func(pgx.Row) error, args ...any) {
+	b.b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
+		err := scan(row)
+		if err == pgx.ErrNoRows {
+			return ErrNotFound
+		}
+		return err
+	})
+}
+
+// Run sends the batch's queries in one round trip and fills their results.
+func (s *Store) Run(ctx context.Context, b *Batch) error {
+	if b.err != nil {
+		return b.err
+	}
+	if b.b.Len() == 0 {
+		return nil
+	}
+	return s.pool.SendBatch(ctx, &b.b).Close()
+}
