@@ -35,10 +35,10 @@ lint:
 	@$(GO) tool templ generate >/dev/null 2>&1
 	@if [[ -n $$(git status --porcelain -- '*_templ.go') ]]; then echo "generated templ code is stale; run make generate and commit:"; git status --short -- '*_templ.go'; exit 1; fi
 
-## bench: the login and home-page benchmarks against a real PostgreSQL
+## bench: wrk against the built binary on the demo and on 300,000 candidates, beside a bare hello-world
+##        (scripts/bench.sh: BENCH_SECONDS, BENCH_PAGES, BENCH_SCALE=0, BENCH_REBUILD=1); table in artifacts/bench.md
 bench:
-	@url=$$(scripts/ensure-postgres.sh test) && \
-	  SETAD_TEST_DATABASE_URL="$$url" $(GO) test -run '^$$' -bench . -benchtime 3s ./internal/server/
+	@GO=$(GO) scripts/bench.sh
 
 clean:
 	rm -rf bin artifacts
