@@ -1,6 +1,6 @@
 // Package audit owns the hash-chained audit log: every write in Setad appends a row, in the same
 // transaction as the change, whose hash covers the row's content and the previous row's hash. Write runs a
-// change and then appends its rows as the transaction's last statements, under a row lock on the single
+// change and then appends its rows as the transaction's last statement, under a row lock on the single
 // audit_head row, so concurrent writers are serialised and the chain cannot fork. Verify walks the chain
 // and names the first row that was altered or removed; a Head kept outside the database lets it notice a
 // chain rewritten with recomputed hashes too.
@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,7 +63,8 @@ type Row struct {
 }
 
 // Hash returns the hex SHA-256 of the row's content and its PrevHash. Each field is length-prefixed so no
-// two different rows encode alike.
+// two different rows encode alike. PostgreSQL's audit_append hashes the rows it appends the same way, which
+// Verify checks here.
 func Hash(r Row) string {
 	h := sha256.New()
 	var n [8]byte
@@ -107,14 +107,18 @@ func Write(ctx context.Context, db Beginner, a Actor, work func(pgx.Tx) ([]Entry
 	})
 }
 
-// appendEntries chains entries by a, in order, under one lock of the head.
+// appendEntries chains entries by a, in order, under one lock of the head. It is one statement, one round
+// trip: audit_append (migration 0016) locks the head, numbers, hashes (as Hash does) and inserts the rows
+// and moves the head, so the lock that every writer waits for is held only while PostgreSQL runs it.
 func appendEntries(ctx context.Context, tx pgx.Tx, a Actor, entries []Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	// Marshalled before the lock, which is then held for the inserts alone.
-	details := make([]string, len(entries))
+	n := len(entries)
+	actions, entities, entityIDs, details := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	provinces := make([]int64, n)
 	for i, e := range entries {
+		actions[i], entities[i], entityIDs[i], provinces[i] = e.Action, e.Entity, e.EntityID, e.ProvinceID
 		details[i] = "{}"
 		if e.Detail != nil {
 			b, err := json.Marshal(e.Detail)
@@ -124,35 +128,8 @@ func appendEntries(ctx context.Context, tx pgx.Tx, a Actor, entries []Entry) err
 			details[i] = string(b)
 		}
 	}
-	var prev string
-	if err := tx.QueryRow(ctx, `SELECT last_hash FROM audit_head FOR UPDATE`).Scan(&prev); err != nil {
-		return fmt.Errorf("audit: lock head: %w", err)
-	}
-	// Numbers drawn under the lock follow the chain's order.
-	rows, err := tx.Query(ctx, `SELECT nextval('audit_log_id_seq') FROM generate_series(1, $1)`, len(entries))
-	if err != nil {
-		return fmt.Errorf("audit: next ids: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return fmt.Errorf("audit: next ids: %w", err)
-	}
-	slices.Sort(ids)
-	// Postgres keeps microseconds; hash what will be stored.
-	at := time.Now().UTC().Truncate(time.Microsecond)
-	b := &pgx.Batch{}
-	for i, e := range entries {
-		r := Row{ID: ids[i], At: at, ActorID: a.ID, Actor: a.Name, Action: e.Action, Entity: e.Entity, EntityID: e.EntityID,
-			ProvinceID: e.ProvinceID, Remote: a.Remote, Detail: details[i], PrevHash: prev}
-		r.Hash = Hash(r)
-		b.Queue(`
-			INSERT INTO audit_log (id, at, actor_id, actor, action, entity, entity_id, province_id, remote, detail, prev_hash, hash)
-			VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, NULLIF($8, 0), $9, $10, $11, $12)`,
-			r.ID, r.At, r.ActorID, r.Actor, r.Action, r.Entity, r.EntityID, r.ProvinceID, r.Remote, r.Detail, r.PrevHash, r.Hash)
-		prev = r.Hash
-	}
-	b.Queue(`UPDATE audit_head SET last_id = $1, last_hash = $2`, ids[len(ids)-1], prev)
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+	if _, err := tx.Exec(ctx, `SELECT audit_append($1, $2, $3, $4, $5, $6, $7, $8)`,
+		a.ID, a.Name, a.Remote, actions, entities, entityIDs, provinces, details); err != nil {
 		return fmt.Errorf("audit: append: %w", err)
 	}
 	return nil
