@@ -40,15 +40,11 @@ func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Election = &e
 	f := store.BoardFilter{County: q.Get("county"), Level: q.Get("level"), Status: q.Get("status"), Conflict: q.Get("conflict") == "1"}
-	if d.Boards, err = s.store.Boards(ctx, p.Scope, e.ID, f); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if d.Counts, err = s.store.BoardCounts(ctx, p.Scope, e.ID); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if d.Counties, err = s.store.Counties(ctx, p.Scope); err != nil {
+	var b store.Batch
+	b.Boards(ctx, p.Scope, e.ID, f, &d.Boards)
+	b.BoardCounts(p.Scope, e.ID, &d.Counts)
+	b.Counties(ctx, p.Scope, &d.Counties)
+	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -90,11 +90,10 @@ func (s *Server) cityPage(w http.ResponseWriter, r *http.Request) (counties.City
 	ctx := r.Context()
 	sc := auth.FromContext(ctx).Scope
 	var d counties.CityData
-	var err error
-	d.County, d.Districts, err = s.store.County(ctx, sc, chi.URLParam(r, "code"))
-	if err == nil {
-		d.City, err = s.store.City(ctx, sc, d.County.Code, chi.URLParam(r, "city"))
-	}
+	var b store.Batch
+	b.County(ctx, sc, chi.URLParam(r, "code"), &d.County, &d.Districts)
+	b.City(sc, chi.URLParam(r, "code"), chi.URLParam(r, "city"), &d.City)
+	err := s.store.Run(ctx, &b)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
 		return d, false

@@ -40,11 +40,10 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, code string)
 	ctx := r.Context()
 	sc := auth.FromContext(ctx).Scope
 	var d counties.ShowData
-	var err error
-	d.County, d.Districts, err = s.store.County(ctx, sc, code)
-	if err == nil {
-		d.Cities, err = s.store.Cities(ctx, sc, code)
-	}
+	var b store.Batch
+	b.County(ctx, sc, code, &d.County, &d.Districts)
+	b.Cities(ctx, sc, code, &d.Cities)
+	err := s.store.Run(ctx, &b)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
 		return d, false

@@ -16,66 +16,47 @@ import (
 const missingSizesShown = 5
 
 // home is the role's home page: the current election and its countdown, and the user's scope; for HQ,
-// the constituencies whose size it has yet to record.
+// the constituencies whose size it has yet to record. Its reads travel as one batch, after the current
+// election which some of them need.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	var d home.Data
-	var err error
-	if d.Summary, err = s.store.Summary(ctx, p.Scope); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	var b store.Batch
+	b.Summary(p.Scope, &d.Summary)
 	e, err := s.store.CurrentElection(ctx)
 	switch {
 	case err == nil:
 		d.Election = &e
 		d.DaysLeft = daysUntil(s.now(), e.ElectionDay)
 		if p.Can(auth.ReviewBoards) {
-			if d.Review, err = s.store.BoardCounts(ctx, p.Scope, e.ID); err != nil {
-				s.serverError(w, r, err)
-				return
-			}
-			conflicted, err := s.store.Boards(ctx, p.Scope, e.ID, store.BoardFilter{Conflict: true})
-			if err != nil {
-				s.serverError(w, r, err)
-				return
-			}
-			d.Conflicts = len(conflicted)
+			b.BoardCounts(p.Scope, e.ID, &d.Review)
+			b.ConflictedBoards(p.Scope, e.ID, &d.Conflicts)
 		}
 		if p.Can(auth.EditBoards) {
 			level := "county"
 			if p.Role == auth.DistrictHead {
 				level = "district"
 			}
-			if d.Boards, err = s.store.Boards(ctx, p.Scope, e.ID, store.BoardFilter{Level: level}); err != nil {
-				s.serverError(w, r, err)
-				return
-			}
+			b.Boards(ctx, p.Scope, e.ID, store.BoardFilter{Level: level}, &d.Boards)
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		s.serverError(w, r, err)
 		return
 	}
 	if p.Can(auth.EditReference) {
-		m := &home.MissingSizes{}
-		if m.Cities, m.Villages, m.First, err = s.store.MissingSizes(ctx, p.Scope, missingSizesShown); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		d.Missing = m
+		d.Missing = &store.Missing{}
+		b.MissingSizes(ctx, p.Scope, missingSizesShown, d.Missing)
 	}
 	if p.Scope.CountyID != 0 {
-		if d.Counties, err = s.store.Counties(ctx, p.Scope); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+		b.Counties(ctx, p.Scope, &d.Counties)
 	}
 	if p.Role == auth.National {
-		if d.Provinces, err = s.store.Provinces(ctx, p.Scope); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
+		b.Provinces(ctx, p.Scope, &d.Provinces)
+	}
+	if err := s.store.Run(ctx, &b); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, home.Page(d))
 }

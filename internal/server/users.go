@@ -41,18 +41,14 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 // creatableRoles are the roles HQ may give: everything inside its province.
 var creatableRoles = []auth.Role{auth.HQ, auth.Governor, auth.DistrictHead, auth.Committee, auth.Observer}
 
+// userChoices reads what the new-user form offers, in one round trip.
 func (s *Server) userChoices(r *http.Request, sc auth.Scope) (users.Choices, error) {
-	var c users.Choices
-	var err error
-	c.Roles = creatableRoles
-	if c.Counties, err = s.store.Counties(r.Context(), sc); err != nil {
-		return c, err
-	}
-	if c.Districts, err = s.store.Districts(r.Context(), sc); err != nil {
-		return c, err
-	}
-	c.Committees, err = s.store.Committees(r.Context())
-	return c, err
+	c := users.Choices{Roles: creatableRoles}
+	var b store.Batch
+	b.Counties(r.Context(), sc, &c.Counties)
+	b.Districts(r.Context(), sc, &c.Districts)
+	b.Committees(&c.Committees)
+	return c, s.store.Run(r.Context(), &b)
 }
 
 func (s *Server) userNew(w http.ResponseWriter, r *http.Request) {

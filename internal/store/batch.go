@@ -16,10 +16,13 @@ import (
 //	if err := s.store.Run(ctx, &b); err != nil { … }
 //
 // The results are filled in when Run returns without error; a read served from the process's cache fills
-// its result at once and queues nothing. The Store method of the same name is the batch of one.
+// its result at once and queues nothing. The Store method of the same name is the batch of one. A form
+// whose order depends on the reader's language takes the request's context first, as its Store method does.
+// A read of one record that finds none makes Run return ErrNotFound, after the batch's other reads.
 type Batch struct {
-	b   pgx.Batch
-	err error // the first error found while queueing (a cache that could not load)
+	b       pgx.Batch
+	err     error // the first error found while queueing (a cache that could not load)
+	missing bool  // a read of one record found none
 }
 
 // queue adds a query whose rows fn reads.
@@ -33,12 +36,14 @@ func (b *Batch) queue(sql string, fn func(pgx.Rows) error, args ...any) {
 	})
 }
 
-// queueRow adds a query of one row, which scan reads; no row is ErrNotFound.
+// queueRow adds a query of one row, which scan reads; no row makes Run return ErrNotFound. It is not an
+// error inside the batch, which would make pgx forget the batch's prepared statements.
 func (b *Batch) queueRow(sql string, scan func(pgx.Row) error, args ...any) {
 	b.b.Queue(sql, args...).QueryRow(func(row pgx.Row) error {
 		err := scan(row)
 		if err == pgx.ErrNoRows {
-			return ErrNotFound
+			b.missing = true
+			return nil
 		}
 		return err
 	})
@@ -46,11 +51,27 @@ func (b *Batch) queueRow(sql string, scan func(pgx.Row) error, args ...any) {
 
 // Run sends the batch's queries in one round trip and fills their results.
 func (s *Store) Run(ctx context.Context, b *Batch) error {
+	return b.run(ctx, s.pool)
+}
+
+// batcher is a pool or a transaction.
+type batcher interface {
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+}
+
+// run sends the batch on q: in a transaction, its queries run in order after the transaction's earlier
+// statements and see their locks.
+func (b *Batch) run(ctx context.Context, q batcher) error {
 	if b.err != nil {
 		return b.err
 	}
-	if b.b.Len() == 0 {
-		return nil
+	if b.b.Len() > 0 {
+		if err := q.SendBatch(ctx, &b.b).Close(); err != nil {
+			return err
+		}
 	}
-	return s.pool.SendBatch(ctx, &b.b).Close()
+	if b.missing {
+		return ErrNotFound
+	}
+	return nil
 }

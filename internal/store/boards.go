@@ -173,15 +173,21 @@ const boardSelect = `
 	       b.return_note, b.pool_approved_on, b.pool_reference, b.approved_at, b.version,
 	       (SELECT count(*) FROM board_members m WHERE m.board_id = b.id)::int AS members,
 	       (SELECT count(*) FROM board_pool p WHERE p.board_id = b.id)::int AS pool_size,
-	       (SELECT count(*) FROM candidates k WHERE k.election_id = b.election_id AND k.national_id IN
-	           (SELECT national_id FROM board_members WHERE board_id = b.id
-	            UNION SELECT national_id FROM board_pool WHERE board_id = b.id))::int AS conflicts,
+	       (SELECT count(*) FROM ` + boardPeople + ` WHERE ` + isCandidate + `)::int AS conflicts,
 	       b.status = 'draft' AND coalesce((SELECT s.reopened_at IS NOT NULL FROM board_submissions s
 	           WHERE s.board_id = b.id ORDER BY s.number DESC LIMIT 1), false) AS reopened
 	FROM boards b
 	JOIN counties c ON c.id = b.county_id
 	LEFT JOIN districts d ON d.id = b.district_id
 	JOIN elections e ON e.id = b.election_id`
+
+// boardPeople are the national IDs of a board's members and pool (n.national_id), for a board b.
+const boardPeople = `(SELECT national_id FROM board_members WHERE board_id = b.id
+	                  UNION SELECT national_id FROM board_pool WHERE board_id = b.id) n`
+
+// isCandidate says whether n.national_id is a candidate in board b's election: one probe of the
+// candidates' unique key per person, however many candidates the election has.
+const isCandidate = `EXISTS (SELECT FROM candidates k WHERE k.election_id = b.election_id AND k.national_id = n.national_id)`
 
 // boardScope filters boards by the caller's scope ($1 province, $2 county, $3 district).
 const boardScope = ` ($1 = 0 OR b.province_id = $1) AND ($2 = 0 OR b.county_id = $2) AND ($3 = 0 OR b.district_id = $3) `
@@ -197,16 +203,23 @@ type BoardFilter struct {
 // Boards lists the boards of an election in scope, county boards first, by county and district name in
 // the reader's alphabet.
 func (s *Store) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter) ([]Board, error) {
-	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+boardSelect+` WHERE `+boardScope+` AND b.election_id = $4
+	var bs []Board
+	var b Batch
+	b.Boards(ctx, sc, electionID, f, &bs)
+	return bs, s.Run(ctx, &b)
+}
+
+// Boards queues the Store method of that name.
+func (b *Batch) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter, out *[]Board) {
+	b.queue(`SELECT * FROM (`+boardSelect+` WHERE `+boardScope+` AND b.election_id = $4
 		  AND ($5 = '' OR c.code = $5) AND ($6 = '' OR b.level = $6) AND ($7 = '' OR `+displayStatus+` = $7)) x
 		WHERE NOT $8 OR x.conflicts > 0
 		ORDER BY x.level, `+byName(ctx, "x.county_fa", "x.county_en")+`, `+byName(ctx, "x.district_fa", "x.district_en"),
+		func(rows pgx.Rows) (err error) {
+			*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Board])
+			return err
+		},
 		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, f.County, f.Level, f.Status, f.Conflict)
-	if err != nil {
-		return nil, err
-	}
-	bs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Board])
-	return bs, err
 }
 
 // displayStatus tells a draft that HQ sent back ("returned") apart from a fresh one.
@@ -214,12 +227,29 @@ const displayStatus = `CASE WHEN b.status = 'draft' AND b.return_note <> '' THEN
 
 // BoardCounts counts the boards of an election in scope by status, returned drafts apart.
 func (s *Store) BoardCounts(ctx context.Context, sc auth.Scope, electionID int64) (map[string]int, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+displayStatus+`, count(*)::int FROM boards b WHERE`+boardScope+
-		`AND b.election_id = $4 GROUP BY 1`, sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
-	if err != nil {
-		return nil, err
-	}
-	return countsByKey(rows)
+	var counts map[string]int
+	var b Batch
+	b.BoardCounts(sc, electionID, &counts)
+	return counts, s.Run(ctx, &b)
+}
+
+// BoardCounts queues the Store method of that name.
+func (b *Batch) BoardCounts(sc auth.Scope, electionID int64, out *map[string]int) {
+	b.queue(`SELECT `+displayStatus+`, count(*)::int FROM boards b WHERE`+boardScope+`AND b.election_id = $4 GROUP BY 1`,
+		func(rows pgx.Rows) (err error) {
+			*out, err = countsByKey(rows)
+			return err
+		},
+		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
+}
+
+// ConflictedBoards counts the boards of an election in scope with a member or pool member who is a
+// candidate in the same election.
+func (b *Batch) ConflictedBoards(sc auth.Scope, electionID int64, out *int) {
+	b.queueRow(`SELECT count(*)::int FROM boards b WHERE`+boardScope+`AND b.election_id = $4
+		  AND EXISTS (SELECT FROM `+boardPeople+` WHERE `+isCandidate+`)`,
+		func(row pgx.Row) error { return row.Scan(out) },
+		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
 }
 
 // BoardMember is a stored member.
@@ -299,101 +329,105 @@ func (s *Store) Board(ctx context.Context, sc auth.Scope, id int64) (BoardDetail
 	return loadBoard(ctx, s.pool, sc, id, false)
 }
 
-func loadBoard(ctx context.Context, q querier, sc auth.Scope, id int64, lock bool) (BoardDetail, error) {
+// Board queues the Store method of that name: Run returns ErrNotFound for a board out of scope.
+func (b *Batch) Board(ctx context.Context, sc auth.Scope, id int64, out *BoardDetail) {
+	b.board(ctx, sc, id, false, out)
+}
+
+// loadBoard reads a board in one round trip; lock, in a transaction, locks it first for a change.
+func loadBoard(ctx context.Context, q batcher, sc auth.Scope, id int64, lock bool) (BoardDetail, error) {
 	var d BoardDetail
+	var b Batch
+	b.board(ctx, sc, id, lock, &d)
+	return d, b.run(ctx, q)
+}
+
+// board queues the reads of one board in scope. Each read names the board by its id within the caller's
+// scope, so none depends on another's answer and none reads a board out of scope.
+func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, lock bool, d *BoardDetail) {
+	args := []any{sc.ProvinceID, sc.CountyID, sc.DistrictID, id}
+	inScope := ` JOIN boards b ON b.id = $4 AND` + boardScope
 	sql := boardSelect + ` WHERE` + boardScope + `AND b.id = $4`
 	if lock {
 		sql += ` FOR UPDATE OF b`
 	}
-	rows, err := q.Query(ctx, sql, sc.ProvinceID, sc.CountyID, sc.DistrictID, id)
-	if err != nil {
-		return d, err
-	}
-	d.Board, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Board])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return d, ErrNotFound
-	}
-	if err != nil {
-		return d, err
-	}
-	rows, err = q.Query(ctx, `SELECT `+ruleCols+` FROM board_rules WHERE kind = $1 AND level = $2`, d.RuleKind, d.Level)
-	if err != nil {
-		return d, err
-	}
-	d.Rule, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[BoardRule])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return d, ErrNoRule
-	}
-	if err != nil {
-		return d, err
-	}
-	rows, err = q.Query(ctx, `
-		SELECT id, version, full_name, father_name, national_id, role, office, phone, notes
-		FROM board_members WHERE board_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return d, err
-	}
-	if d.Members, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (BoardMember, error) {
-		var m BoardMember
-		err := r.Scan(&m.ID, &m.Version, &m.FullName, &m.FatherName, &m.NationalID, &m.Role, &m.Office, &m.Phone, &m.Notes)
-		return m, err
-	}); err != nil {
-		return d, err
-	}
-	rows, err = q.Query(ctx, `
+	b.queue(sql, func(rows pgx.Rows) error {
+		board, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Board])
+		if errors.Is(err, pgx.ErrNoRows) {
+			b.missing = true
+			return nil
+		}
+		d.Board = board
+		return err
+	}, args...)
+	b.queue(`SELECT r.kind, r.level, r.chair_office, r.ex_officio, r.trusted_main, r.alternates, r.pool_size, r.quorum_num,
+		       r.quorum_den, r.formed_within_days, r.uncertain, r.version
+		FROM board_rules r`+inScope+`
+		JOIN elections e ON e.id = b.election_id
+		WHERE r.kind = coalesce(e.parent_kind, e.kind) AND r.level = b.level`, func(rows pgx.Rows) error {
+		rule, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[BoardRule])
+		if errors.Is(err, pgx.ErrNoRows) {
+			if d.ID != 0 {
+				return ErrNoRule
+			}
+			return nil
+		}
+		d.Rule = rule
+		return err
+	}, args...)
+	b.queue(`
+		SELECT m.id, m.version, m.full_name, m.father_name, m.national_id, m.role, m.office, m.phone, m.notes
+		FROM board_members m`+inScope+` WHERE m.board_id = b.id ORDER BY m.id`, func(rows pgx.Rows) (err error) {
+		d.Members, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (BoardMember, error) {
+			var m BoardMember
+			err := r.Scan(&m.ID, &m.Version, &m.FullName, &m.FatherName, &m.NationalID, &m.Role, &m.Office, &m.Phone, &m.Notes)
+			return m, err
+		})
+		return err
+	}, args...)
+	b.queue(`
 		SELECT p.id, coalesce(m.role, ''), p.full_name, p.father_name, p.national_id, p.phone
-		FROM board_pool p LEFT JOIN board_members m ON m.board_id = p.board_id AND m.national_id = p.national_id
-		WHERE p.board_id = $1 ORDER BY p.id`, id)
-	if err != nil {
-		return d, err
-	}
-	if d.Pool, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (PoolMember, error) {
-		var p PoolMember
-		err := r.Scan(&p.ID, &p.Elected, &p.FullName, &p.FatherName, &p.NationalID, &p.Phone)
-		return p, err
-	}); err != nil {
-		return d, err
-	}
-	rows, err = q.Query(ctx, `
-		SELECT national_id FROM candidates WHERE election_id = $1 AND national_id IN
-		  (SELECT national_id FROM board_members WHERE board_id = $2 UNION SELECT national_id FROM board_pool WHERE board_id = $2)`,
-		d.ElectionID, id)
-	if err != nil {
-		return d, err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return d, err
-	}
-	d.Candidates = map[string]bool{}
-	for _, nid := range ids {
-		d.Candidates[nid] = true
-	}
-	rows, err = q.Query(ctx, `
+		FROM board_pool p`+inScope+`
+		LEFT JOIN board_members m ON m.board_id = p.board_id AND m.national_id = p.national_id
+		WHERE p.board_id = b.id ORDER BY p.id`, func(rows pgx.Rows) (err error) {
+		d.Pool, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (PoolMember, error) {
+			var p PoolMember
+			err := r.Scan(&p.ID, &p.Elected, &p.FullName, &p.FatherName, &p.NationalID, &p.Phone)
+			return p, err
+		})
+		return err
+	}, args...)
+	b.queue(`SELECT n.national_id FROM boards b, LATERAL `+boardPeople+` WHERE b.id = $4 AND`+boardScope+`AND `+isCandidate,
+		func(rows pgx.Rows) error {
+			ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			d.Candidates = map[string]bool{}
+			for _, nid := range ids {
+				d.Candidates[nid] = true
+			}
+			return err
+		}, args...)
+	b.queue(`
 		SELECT s.id, s.number, s.submitted_at, coalesce(su.full_name, ''), s.members, coalesce(s.decision, ''),
 		       s.decided_at, coalesce(du.full_name, ''), s.note, s.reopened_at, coalesce(ru.full_name, ''), s.reopen_reason
-		FROM board_submissions s
+		FROM board_submissions s`+inScope+`
 		LEFT JOIN users su ON su.id = s.submitted_by
 		LEFT JOIN users du ON du.id = s.decided_by
 		LEFT JOIN users ru ON ru.id = s.reopened_by
-		WHERE s.board_id = $1 ORDER BY s.number DESC`, id)
-	if err != nil {
-		return d, err
+		WHERE s.board_id = b.id ORDER BY s.number DESC`, func(rows pgx.Rows) (err error) {
+		d.Submissions, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Submission])
+		return err
+	}, args...)
+	if lock {
+		return // who composes the board is for its page, not for a change
 	}
-	if d.Submissions, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Submission]); err != nil || lock {
-		return d, err
-	}
-	// Who composes the board is for its page, not for a change.
-	rows, err = q.Query(ctx, `
-		SELECT u.full_name FROM users u
-		WHERE u.disabled_at IS NULL AND u.province_id = $1 AND u.county_id = $2
-		  AND CASE WHEN $3 = 0 THEN u.role = 'governor' ELSE u.role = 'district_head' AND u.district_id = $3 END
-		ORDER BY `+byName(ctx, "u.full_name", "u.full_name"), d.ProvinceID, d.CountyID, d.DistrictID)
-	if err != nil {
-		return d, err
-	}
-	d.Composers, err = pgx.CollectRows(rows, pgx.RowTo[string])
-	return d, err
+	b.queue(`
+		SELECT u.full_name FROM users u`+inScope+`
+		WHERE u.disabled_at IS NULL AND u.province_id = b.province_id AND u.county_id = b.county_id
+		  AND CASE WHEN b.district_id IS NULL THEN u.role = 'governor' ELSE u.role = 'district_head' AND u.district_id = b.district_id END
+		ORDER BY `+byName(ctx, "u.full_name", "u.full_name"), func(rows pgx.Rows) (err error) {
+		d.Composers, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		return err
+	}, args...)
 }
 
 // changeBoard runs fn on a locked board in scope, then appends the audit entry fn returns.

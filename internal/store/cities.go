@@ -52,12 +52,19 @@ const cityScope = ` ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND
 
 // Cities lists a county's cities in scope, retired ones included, by name in the reader's alphabet.
 func (s *Store) Cities(ctx context.Context, sc auth.Scope, county string) ([]City, error) {
-	rows, err := s.pool.Query(ctx, citySelect+` WHERE`+cityScope+`AND c.code = $4
-		ORDER BY ci.retired_at IS NOT NULL, `+byName(ctx, "ci.name_fa", "ci.name_en"), append(scopeArgs(sc), county)...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[City])
+	var cs []City
+	var b Batch
+	b.Cities(ctx, sc, county, &cs)
+	return cs, s.Run(ctx, &b)
+}
+
+// Cities queues the Store method of that name.
+func (b *Batch) Cities(ctx context.Context, sc auth.Scope, county string, out *[]City) {
+	b.queue(citySelect+` WHERE`+cityScope+`AND c.code = $4
+		ORDER BY ci.retired_at IS NOT NULL, `+byName(ctx, "ci.name_fa", "ci.name_en"), func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[City])
+		return err
+	}, append(scopeArgs(sc), county)...)
 }
 
 // CityInfo is a city with the number of registrations that stand in it, in any election: a city that has
@@ -70,20 +77,19 @@ type CityInfo struct {
 // City returns one city of a county in scope, or ErrNotFound.
 func (s *Store) City(ctx context.Context, sc auth.Scope, county, city string) (CityInfo, error) {
 	var ci CityInfo
-	rows, err := s.pool.Query(ctx, citySelect+` WHERE`+cityScope+`AND c.code = $4 AND ci.code = $5`,
-		append(scopeArgs(sc), county, city)...)
-	if err != nil {
-		return ci, err
-	}
-	ci.City, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[City])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return ci, ErrNotFound
-	}
-	if err != nil {
-		return ci, err
-	}
-	err = s.pool.QueryRow(ctx, `SELECT count(*) FROM candidates WHERE city_id = $1`, ci.ID).Scan(&ci.Candidates)
-	return ci, err
+	var b Batch
+	b.City(sc, county, city, &ci)
+	return ci, s.Run(ctx, &b)
+}
+
+// City queues the Store method of that name: Run returns ErrNotFound for a city out of scope.
+func (b *Batch) City(sc auth.Scope, county, city string, out *CityInfo) {
+	b.queueRow(`SELECT x.*, (SELECT count(*) FROM candidates k WHERE k.city_id = x.id)::int FROM (`+citySelect+`
+		WHERE`+cityScope+`AND c.code = $4 AND ci.code = $5) x`, func(row pgx.Row) error {
+		return row.Scan(&out.ID, &out.Code, &out.NameFa, &out.NameEn, &out.CountyCode, &out.CountyFa, &out.CountyEn,
+			&out.DistrictCode, &out.DistrictFa, &out.DistrictEn, &out.Population, &out.Seat, &out.RetiredAt, &out.Version,
+			&out.Candidates)
+	}, append(scopeArgs(sc), county, city)...)
 }
 
 // CityKnown loads what citycheck reads for a caller who edits cities: the counties of the caller's

@@ -41,11 +41,18 @@ type Election struct {
 
 // Committees lists the committees in display order.
 func (s *Store) Committees(ctx context.Context) ([]Committee, error) {
-	rows, err := s.pool.Query(ctx, `SELECT key, name_fa, name_en, position FROM committees ORDER BY position, key`)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Committee])
+	var cs []Committee
+	var b Batch
+	b.Committees(&cs)
+	return cs, s.Run(ctx, &b)
+}
+
+// Committees queues the Store method of that name.
+func (b *Batch) Committees(out *[]Committee) {
+	b.queue(`SELECT key, name_fa, name_en, position FROM committees ORDER BY position, key`, func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Committee])
+		return err
+	})
 }
 
 const electionCols = `id, code, kind, coalesce(parent_kind, ''), title_fa, title_en, election_day, is_current`

@@ -61,7 +61,15 @@ func scopeArgs(sc auth.Scope) []any { return []any{sc.ProvinceID, sc.CountyID, s
 
 // Counties lists the counties in scope, by province and name in the reader's alphabet.
 func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
-	rows, err := s.pool.Query(ctx, `
+	var cs []County
+	var b Batch
+	b.Counties(ctx, sc, &cs)
+	return cs, s.Run(ctx, &b)
+}
+
+// Counties queues the Store method of that name.
+func (b *Batch) Counties(ctx context.Context, sc auth.Scope, out *[]County) {
+	b.queue(`
 		SELECT c.id, c.code, c.name_fa, c.name_en, p.code AS province_code, p.name_fa AS province_fa,
 		       p.name_en AS province_en,
 		       (SELECT count(*) FROM districts d WHERE d.county_id = c.id AND ($3 = 0 OR d.id = $3))::int AS districts,
@@ -70,18 +78,29 @@ func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 		       c.sizes_version
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
-		ORDER BY `+byName(ctx, "p.name_fa", "p.name_en")+`, `+byName(ctx, "c.name_fa", "c.name_en"), scopeArgs(sc)...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[County])
+		ORDER BY `+byName(ctx, "p.name_fa", "p.name_en")+`, `+byName(ctx, "c.name_fa", "c.name_en"),
+		func(rows pgx.Rows) (err error) {
+			*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[County])
+			return err
+		}, scopeArgs(sc)...)
 }
 
 // County returns one county in scope by code, with the districts in scope by name in the reader's
 // alphabet, or ErrNotFound.
 func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County, []District, error) {
-	args := append(scopeArgs(sc), code)
-	rows, err := s.pool.Query(ctx, `
+	var c County
+	var ds []District
+	var b Batch
+	b.County(ctx, sc, code, &c, &ds)
+	if err := s.Run(ctx, &b); err != nil {
+		return County{}, nil, err
+	}
+	return c, ds, nil
+}
+
+// County queues the Store method of that name: Run returns ErrNotFound for a county out of scope.
+func (b *Batch) County(ctx context.Context, sc auth.Scope, code string, county *County, districts *[]District) {
+	b.queue(`
 		SELECT c.id, c.code, c.name_fa, c.name_en, p.code, p.name_fa, p.name_en, c.sizes_version,
 		       (SELECT count(*) FROM cities ci WHERE ci.county_id = c.id AND ci.retired_at IS NULL
 		          AND ($3 = 0 OR ci.district_id = $3))::int,
@@ -89,11 +108,19 @@ func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County,
 		FROM counties c JOIN provinces p ON p.id = c.province_id
 		LEFT JOIN districts d ON d.county_id = c.id AND ($3 = 0 OR d.id = $3)
 		WHERE c.code = $4 AND ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)
-		ORDER BY `+byName(ctx, "d.name_fa", "d.name_en"), args...)
-	if err != nil {
-		return County{}, nil, err
-	}
-	defer rows.Close()
+		ORDER BY `+byName(ctx, "d.name_fa", "d.name_en"), func(rows pgx.Rows) error {
+		c, ds, err := readCounty(rows)
+		*county, *districts = c, ds
+		if errors.Is(err, ErrNotFound) {
+			b.missing = true
+			return nil
+		}
+		return err
+	}, append(scopeArgs(sc), code)...)
+}
+
+// readCounty reads a county's rows, one per district.
+func readCounty(rows pgx.Rows) (County, []District, error) {
 	var (
 		c     County
 		ds    []District
@@ -127,12 +154,19 @@ func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County,
 
 // Provinces lists the provinces in scope, by name in the reader's alphabet.
 func (s *Store) Provinces(ctx context.Context, sc auth.Scope) ([]Province, error) {
-	rows, err := s.pool.Query(ctx, `
-		SELECT id, code, name_fa, name_en FROM provinces WHERE ($1 = 0 OR id = $1) ORDER BY `+byName(ctx, "name_fa", "name_en"), sc.ProvinceID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Province])
+	var ps []Province
+	var b Batch
+	b.Provinces(ctx, sc, &ps)
+	return ps, s.Run(ctx, &b)
+}
+
+// Provinces queues the Store method of that name.
+func (b *Batch) Provinces(ctx context.Context, sc auth.Scope, out *[]Province) {
+	b.queue(`SELECT id, code, name_fa, name_en FROM provinces WHERE ($1 = 0 OR id = $1) ORDER BY `+byName(ctx, "name_fa", "name_en"),
+		func(rows pgx.Rows) (err error) {
+			*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Province])
+			return err
+		}, sc.ProvinceID)
 }
 
 // Place is a resolved province/county/district, by codes.
@@ -338,15 +372,23 @@ func runBatch(ctx context.Context, tx pgx.Tx, b *pgx.Batch, count func(int64)) e
 
 // Districts lists the districts in scope, by county then name in the reader's alphabet.
 func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error) {
-	rows, err := s.pool.Query(ctx, `
+	var ds []District
+	var b Batch
+	b.Districts(ctx, sc, &ds)
+	return ds, s.Run(ctx, &b)
+}
+
+// Districts queues the Store method of that name.
+func (b *Batch) Districts(ctx context.Context, sc auth.Scope, out *[]District) {
+	b.queue(`
 		SELECT d.id, d.code, d.name_fa, d.name_en, c.name_fa, c.name_en, d.households
 		FROM districts d JOIN counties c ON c.id = d.county_id
 		WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)
-		ORDER BY `+byName(ctx, "c.name_fa", "c.name_en")+`, `+byName(ctx, "d.name_fa", "d.name_en"), scopeArgs(sc)...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[District])
+		ORDER BY `+byName(ctx, "c.name_fa", "c.name_en")+`, `+byName(ctx, "d.name_fa", "d.name_en"),
+		func(rows pgx.Rows) (err error) {
+			*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[District])
+			return err
+		}, scopeArgs(sc)...)
 }
 
 // SetSizes records the populations of a county's cities and the households of its districts' villages
@@ -435,7 +477,23 @@ type MissingSize struct {
 // population, districts without households) and lists the first limit of each kind, by county and name
 // in the reader's alphabet, in one query.
 func (s *Store) MissingSizes(ctx context.Context, sc auth.Scope, limit int) (cities, villages int, first []MissingSize, err error) {
-	rows, err := s.pool.Query(ctx, `
+	var m Missing
+	var b Batch
+	b.MissingSizes(ctx, sc, limit, &m)
+	err = s.Run(ctx, &b)
+	return m.Cities, m.Villages, m.First, err
+}
+
+// Missing is what MissingSizes finds: how many constituencies of each kind lack their size, and the first
+// of them.
+type Missing struct {
+	Cities, Villages int
+	First            []MissingSize
+}
+
+// MissingSizes queues the Store method of that name.
+func (b *Batch) MissingSizes(ctx context.Context, sc auth.Scope, limit int, out *Missing) {
+	b.queue(`
 		SELECT kind, code, name_fa, name_en, county_code, county_fa, county_en, total::int FROM (
 		  SELECT x.*, count(*) OVER (PARTITION BY kind) AS total,
 		         row_number() OVER (PARTITION BY kind ORDER BY `+byName(ctx, "county_fa", "county_en")+`, `+byName(ctx, "name_fa", "name_en")+`) AS n
@@ -448,20 +506,18 @@ func (s *Store) MissingSizes(ctx context.Context, sc auth.Scope, limit int) (cit
 		    FROM districts d JOIN counties c ON c.id = d.county_id
 		    WHERE d.households IS NULL AND ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)
 		  ) x
-		) y WHERE n <= $4 ORDER BY kind, n`, append(scopeArgs(sc), limit)...)
-	if err != nil {
-		return 0, 0, nil, err
-	}
-	var m MissingSize
-	var total int
-	_, err = pgx.ForEachRow(rows, []any{&m.Kind, &m.Code, &m.NameFa, &m.NameEn, &m.CountyCode, &m.CountyFa, &m.CountyEn, &total}, func() error {
-		if m.Kind == "city" {
-			cities = total
-		} else {
-			villages = total
-		}
-		first = append(first, m)
-		return nil
-	})
-	return cities, villages, first, err
+		) y WHERE n <= $4 ORDER BY kind, n`, func(rows pgx.Rows) error {
+		var m MissingSize
+		var total int
+		_, err := pgx.ForEachRow(rows, []any{&m.Kind, &m.Code, &m.NameFa, &m.NameEn, &m.CountyCode, &m.CountyFa, &m.CountyEn, &total}, func() error {
+			if m.Kind == "city" {
+				out.Cities = total
+			} else {
+				out.Villages = total
+			}
+			out.First = append(out.First, m)
+			return nil
+		})
+		return err
+	}, append(scopeArgs(sc), limit)...)
 }

@@ -17,19 +17,11 @@ type Data struct {
 	Boards    []store.Board    // the boards a governor or district head composes
 	Review    map[string]int   // for HQ: boards by status
 	Conflicts int              // for HQ: boards with a member or pool member who is a candidate
-	Missing   *MissingSizes    // for HQ: the constituencies whose size is not recorded
-}
-
-// MissingSizes are the constituencies in HQ's scope whose size is not recorded: counted, and the first of
-// each kind named.
-type MissingSizes struct {
-	Cities   int // without a population
-	Villages int // districts without households
-	First    []store.MissingSize
+	Missing   *store.Missing   // for HQ: the constituencies whose size is not recorded, the first of each kind named
 }
 
 // more is how many of the missing sizes the page does not name.
-func (m MissingSizes) more() int { return m.Cities + m.Villages - len(m.First) }
+func more(m *store.Missing) int { return m.Cities + m.Villages - len(m.First) }
 
 func missingHref(m store.MissingSize) templ.SafeURL {
 	return templ.SafeURL("/counties/" + m.CountyCode + "#sizes-form")

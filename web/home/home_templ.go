@@ -368,7 +368,7 @@ func Page(d Data) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if n := m.more(); n > 0 {
+				if n := more(m); n > 0 {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, "<p><a href=\"/counties\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
