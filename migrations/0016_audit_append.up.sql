@@ -26,7 +26,7 @@ DECLARE
     n    int := coalesce(cardinality(actions), 0);
     prev text;
     id   bigint;
-    t    timestamptz := coalesce(at, clock_timestamp());
+    t    timestamptz;
     tt   text;
 BEGIN
     IF coalesce(cardinality(entities), 0) <> n OR coalesce(cardinality(entity_ids), 0) <> n
@@ -36,8 +36,10 @@ BEGIN
     IF n = 0 THEN
         RETURN;
     END IF;
-    tt := audit_time_text(t);
     SELECT h.last_hash INTO prev FROM audit_head h FOR UPDATE;
+    -- Taken under the lock, so that the rows' times follow the chain's order.
+    t := coalesce(at, clock_timestamp());
+    tt := audit_time_text(t);
     FOR i IN 1 .. n LOOP
         -- Numbers drawn under the lock follow the chain's order.
         id := nextval('audit_log_id_seq');
