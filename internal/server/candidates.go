@@ -50,16 +50,15 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 	d.Election = &e
 	f := store.CandidateFilter{Q: q.Get("q"), County: q.Get("county"), Status: q.Get("status"), Gender: q.Get("gender"),
 		Education: q.Get("education"), Sort: q.Get("sort"), Page: d.Page, PageSize: candidatePageSize}
-	if d.Rows, d.Total, err = s.store.Candidates(ctx, p.Scope, e.ID, f); err != nil {
+	var b store.Batch
+	b.Candidates(p.Scope, e.ID, f, &d.Rows, &d.Total)
+	b.CandidateCounts(p.Scope, e.ID, f.County, &d.Counts)
+	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	d.More = d.Total > store.CountCap
 	d.Pages = (min(d.Total, store.CountCap) + candidatePageSize - 1) / candidatePageSize
-	if d.Counts, err = s.store.CandidateCounts(ctx, p.Scope, e.ID, f.County); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	if d.Counties, err = s.store.Counties(ctx, p.Scope); err != nil {
 		s.serverError(w, r, err)
 		return

@@ -748,7 +748,9 @@ var candidateOrder = map[string]string{
 }
 
 // candidateWhere is the list's condition for a filter. Only the conditions that apply are written, so
-// the planner can use the trigram, national-ID and scope indexes; every value is a parameter.
+// the planner can use the trigram, national-ID and scope indexes; every value is a parameter. A filter by
+// place and status only (summarised) is also a condition on the summary candidate_counts, whose columns
+// have the same names.
 func candidateWhere(sc auth.Scope, electionID int64, f CandidateFilter) (string, []any) {
 	args := []any{electionID}
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
@@ -805,6 +807,17 @@ func scanCandidate(r pgx.CollectableRow, extra ...any) (Candidate, error) {
 // Candidates lists one page of an election's candidates in scope and the number that match, counted up
 // to CountCap + 1.
 func (s *Store) Candidates(ctx context.Context, sc auth.Scope, electionID int64, f CandidateFilter) ([]Candidate, int, error) {
+	var cs []Candidate
+	var total int
+	var b Batch
+	b.Candidates(sc, electionID, f, &cs, &total)
+	return cs, total, s.Run(ctx, &b)
+}
+
+// Candidates queues the Store method of that name. The number that match comes from the summary
+// candidate_counts when the filter is by place and status only; a search, a gender or an education is
+// counted on the rows, stopping past CountCap.
+func (b *Batch) Candidates(sc auth.Scope, electionID int64, f CandidateFilter, out *[]Candidate, total *int) {
 	if f.PageSize <= 0 {
 		f.PageSize = 50
 	}
@@ -813,20 +826,23 @@ func (s *Store) Candidates(ctx context.Context, sc auth.Scope, electionID int64,
 	}
 	sql, args := candidateQuery(sc, electionID, f)
 	n := len(args)
-	rows, err := s.pool.Query(ctx, sql+` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2),
-		append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) { return scanCandidate(r) })
-	if err != nil {
-		return nil, 0, err
-	}
+	b.queue(sql+` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), func(rows pgx.Rows) error {
+		cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) { return scanCandidate(r) })
+		*out = cs
+		return err
+	}, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
 	where, args := candidateWhere(sc, electionID, f)
-	var total int
-	err = s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM candidates k WHERE `+where+` LIMIT `+strconv.Itoa(CountCap+1)+`) x`,
-		args...).Scan(&total)
-	return cs, total, err
+	count := `SELECT count(*)::int FROM (SELECT 1 FROM candidates k WHERE ` + where + ` LIMIT ` + strconv.Itoa(CountCap+1) + `) x`
+	if summarised(f) {
+		count = `SELECT least(coalesce(sum(k.n), 0), ` + strconv.Itoa(CountCap+1) + `)::int FROM candidate_counts k WHERE ` + where
+	}
+	b.queueRow(count, func(row pgx.Row) error { return row.Scan(total) }, args...)
+}
+
+// summarised tells whether the summary candidate_counts, kept by election, place and status, can count
+// a filter's matches.
+func summarised(f CandidateFilter) bool {
+	return strings.TrimSpace(f.Q) == "" && f.Gender == "" && f.Education == ""
 }
 
 // EachCandidate streams every candidate matching the filter, in its order, to fn: an export of any size
@@ -855,15 +871,25 @@ func likeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// CandidateCounts counts an election's candidates in scope, and in one county if given, by status: an
-// index-only scan of the scope index.
+// CandidateCounts counts an election's candidates in scope, and in one county if given, by status.
 func (s *Store) CandidateCounts(ctx context.Context, sc auth.Scope, electionID int64, county string) (map[string]int, error) {
+	var counts map[string]int
+	var b Batch
+	b.CandidateCounts(sc, electionID, county, &counts)
+	return counts, s.Run(ctx, &b)
+}
+
+// CandidateCounts queues the Store method of that name. It reads the summary candidate_counts, kept in
+// the transaction of every write to candidates (migration 0015), so it costs the same at any number of
+// candidates: a few rows per county, district and status.
+func (b *Batch) CandidateCounts(sc auth.Scope, electionID int64, county string, out *map[string]int) {
 	where, args := candidateWhere(sc, electionID, CandidateFilter{County: county})
-	rows, err := s.pool.Query(ctx, `SELECT k.status, count(*)::int FROM candidates k WHERE `+where+` GROUP BY k.status`, args...)
-	if err != nil {
-		return nil, err
-	}
-	return countsByKey(rows)
+	b.queue(`SELECT k.status, sum(k.n)::int FROM candidate_counts k WHERE `+where+` GROUP BY k.status HAVING sum(k.n) > 0`,
+		func(rows pgx.Rows) error {
+			counts, err := countsByKey(rows)
+			*out = counts
+			return err
+		}, args...)
 }
 
 // constituencySep joins the two constituencies' codes in the reason of a change of constituency's event,
