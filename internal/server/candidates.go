@@ -236,16 +236,19 @@ func (s *Server) candidateShowData(r *http.Request, c store.CandidateDetail, f c
 		f.Values.Set("version", strconv.Itoa(c.Version))
 	}
 	d := candidates.ShowData{C: c, Status: f, Constituency: components.NewForm()}
-	var err error
+	var b store.Batch
 	// Only the candidate's own county can receive it.
-	if d.Constituencies, err = s.store.Constituencies(r.Context(), auth.Scope{CountyID: c.CountyID}); err != nil {
+	b.Constituencies(r.Context(), auth.Scope{CountyID: c.CountyID}, &d.Constituencies)
+	var e store.Election
+	var rule store.CandidateRule
+	announced := c.Status == candidacy.PreliminaryAnnounced && c.AnnouncedAt != nil
+	if announced {
+		b.CandidateElection(c.ElectionID, &e, &rule)
+	}
+	if err := s.store.Run(r.Context(), &b); err != nil {
 		return d, err
 	}
-	if c.Status == candidacy.PreliminaryAnnounced && c.AnnouncedAt != nil {
-		_, rule, err := s.store.CandidateElection(r.Context(), c.ElectionID)
-		if err != nil {
-			return d, err
-		}
+	if announced {
 		d.ObjectionDeadline = i18n.DateTime(r.Context(), candidacy.ObjectionDeadline(*c.AnnouncedAt, rule.Lifecycle()).Add(-time.Minute))
 	}
 	return d, nil

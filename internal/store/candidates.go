@@ -98,19 +98,35 @@ func (s *Store) CandidateRuleFor(ctx context.Context, e Election) (CandidateRule
 // kind's): a candidate's lifecycle follows their own election, whichever election is current. ErrNotFound
 // when there is no such election, ErrNoRule when its kind has no rule.
 func (s *Store) CandidateElection(ctx context.Context, electionID int64) (Election, CandidateRule, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+electionCols+` FROM elections WHERE id = $1`, electionID)
-	if err != nil {
-		return Election{}, CandidateRule{}, err
-	}
-	e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Election])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return e, CandidateRule{}, ErrNotFound
-	}
-	if err != nil {
-		return e, CandidateRule{}, err
-	}
-	r, err := s.CandidateRuleFor(ctx, e)
-	return e, r, err
+	var e Election
+	var r CandidateRule
+	var b Batch
+	b.CandidateElection(electionID, &e, &r)
+	return e, r, s.Run(ctx, &b)
+}
+
+// CandidateElection queues the Store method of that name: the election and its rule in one query.
+func (b *Batch) CandidateElection(electionID int64, e *Election, r *CandidateRule) {
+	b.queueRow(`
+		SELECT e.id, e.code, e.kind, coalesce(e.parent_kind, ''), e.title_fa, e.title_en, e.election_day, e.is_current,
+		       r.kind IS NOT NULL, coalesce(r.kind, ''), coalesce(r.min_age, 0), coalesce(r.age_on_election_day, false),
+		       coalesce(r.village_small_households, 0), coalesce(r.city_small_population, 0), coalesce(r.certificate_max_months, 0),
+		       coalesce(r.resignation_min_months, 0), coalesce(r.objection_days, 0), coalesce(r.constituency_change_until_days, 0),
+		       coalesce(r.max_constituency_changes, 0), coalesce(r.uncertain, false), coalesce(r.version, 0)
+		FROM elections e LEFT JOIN candidate_rules r ON r.kind = coalesce(e.parent_kind, e.kind)
+		WHERE e.id = $1`, func(row pgx.Row) error {
+		var ruled bool
+		if err := row.Scan(&e.ID, &e.Code, &e.Kind, &e.ParentKind, &e.TitleFa, &e.TitleEn, &e.ElectionDay, &e.IsCurrent,
+			&ruled, &r.Kind, &r.MinAge, &r.AgeOnElectionDay, &r.VillageSmallHouseholds, &r.CitySmallPopulation,
+			&r.CertificateMaxMonths, &r.ResignationMinMonths, &r.ObjectionDays, &r.ConstituencyChangeUntilDays,
+			&r.MaxConstituencyChanges, &r.Uncertain, &r.Version); err != nil {
+			return err
+		}
+		if !ruled {
+			return ErrNoRule
+		}
+		return nil
+	}, electionID)
 }
 
 // Constituency is where a candidate stands: a city of a county, or a district's villages.
@@ -145,12 +161,20 @@ const constituencySelect = `
 // Constituencies lists the constituencies in scope: the cities by county, then the districts' villages by
 // county, each by name in the reader's alphabet.
 func (s *Store) Constituencies(ctx context.Context, sc auth.Scope) ([]Constituency, error) {
-	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+constituencySelect+`) x ORDER BY x.kind, `+
-		byName(ctx, "x.county_fa", "x.county_en")+`, `+byName(ctx, "x.name_fa", "x.name_en"), scopeArgs(sc)...)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Constituency])
+	var ks []Constituency
+	var b Batch
+	b.Constituencies(ctx, sc, &ks)
+	return ks, s.Run(ctx, &b)
+}
+
+// Constituencies queues the Store method of that name; ctx gives the reader's alphabet.
+func (b *Batch) Constituencies(ctx context.Context, sc auth.Scope, out *[]Constituency) {
+	b.queue(`SELECT * FROM (`+constituencySelect+`) x ORDER BY x.kind, `+
+		byName(ctx, "x.county_fa", "x.county_en")+`, `+byName(ctx, "x.name_fa", "x.name_en"), func(rows pgx.Rows) error {
+		ks, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Constituency])
+		*out = ks
+		return err
+	}, scopeArgs(sc)...)
 }
 
 // ConstituencyByCode returns one constituency in scope, or ErrNotFound.
@@ -718,14 +742,18 @@ type Candidate struct {
 	CreatedAt           time.Time
 }
 
-const candidateSelect = `
-	SELECT k.id, k.election_id, k.province_id, k.county_id, coalesce(k.district_id, 0),
+// candidateCols are a Candidate's columns, in scanCandidate's order, from candidateFrom.
+const candidateCols = `k.id, k.election_id, k.province_id, k.county_id, coalesce(k.district_id, 0),
 	       coalesce(d.code, ci.code), coalesce(d.name_fa, ci.name_fa), coalesce(d.name_en, ci.name_en), c.name_fa, c.name_en,
 	       k.full_name, k.father_name, k.national_id, k.gender, k.birth_date, k.education, k.occupation, k.phone,
 	       k.tracking_id, k.veteran, k.military_service, k.listed_post, k.certificate_date, k.resignation_date, k.status,
-	       k.announced_at, k.constituency_changes, k.version, k.created_at
+	       k.announced_at, k.constituency_changes, k.version, k.created_at`
+
+const candidateFrom = `
 	FROM candidates k JOIN counties c ON c.id = k.county_id LEFT JOIN districts d ON d.id = k.district_id
 	LEFT JOIN cities ci ON ci.id = k.city_id`
+
+const candidateSelect = `SELECT ` + candidateCols + candidateFrom
 
 const candidateScope = ` ($1 = 0 OR k.province_id = $1) AND ($2 = 0 OR k.county_id = $2) AND ($3 = 0 OR k.district_id = $3) `
 
@@ -930,47 +958,49 @@ type CandidateDetail struct {
 // CandidateByID returns one candidate in scope with its history, or ErrNotFound.
 func (s *Store) CandidateByID(ctx context.Context, sc auth.Scope, id int64) (CandidateDetail, error) {
 	var d CandidateDetail
-	rows, err := s.pool.Query(ctx, candidateSelect+` WHERE`+candidateScope+`AND k.id = $4`, sc.ProvinceID, sc.CountyID, sc.DistrictID, id)
-	if err != nil {
-		return d, err
-	}
-	d.Candidate, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Candidate])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return d, ErrNotFound
-	}
-	if err != nil {
-		return d, err
-	}
-	err = s.pool.QueryRow(ctx, `SELECT e.title_fa, e.title_en, coalesce(u.full_name, ''), k.updated_at
-		FROM candidates k JOIN elections e ON e.id = k.election_id LEFT JOIN users u ON u.id = k.registered_by
-		WHERE k.id = $1`, id).Scan(&d.ElectionFa, &d.ElectionEn, &d.RegisteredBy, &d.UpdatedAt)
-	if err != nil {
-		return d, err
-	}
-	rows, err = s.pool.Query(ctx, `SELECT e.at, coalesce(u.full_name, ''), e.from_status, e.to_status, e.reason
-		FROM candidate_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.candidate_id = $1 ORDER BY e.at, e.id`, id)
-	if err != nil {
-		return d, err
-	}
-	if d.Events, err = pgx.CollectRows(rows, pgx.RowToStructByPos[CandidateEvent]); err != nil {
-		return d, err
-	}
-	rows, err = s.pool.Query(ctx, `SELECT field, code, reason FROM candidate_overrides WHERE candidate_id = $1 ORDER BY id`, id)
-	if err != nil {
-		return d, err
-	}
-	if d.Overrides, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Override]); err != nil {
-		return d, err
-	}
+	var b Batch
+	b.CandidateByID(sc, id, &d)
+	return d, s.Run(ctx, &b)
+}
+
+// CandidateByID queues the Store method of that name: the record in scope first, then its election's
+// title, history, overrides and boards, read by the candidate's id alone. A candidate out of scope stops the
+// batch at the first query with ErrNotFound, so nothing of the others is ever read.
+func (b *Batch) CandidateByID(sc auth.Scope, id int64, out *CandidateDetail) {
+	b.queue(`SELECT `+candidateCols+`, e.title_fa, e.title_en, coalesce(u.full_name, ''), k.updated_at`+candidateFrom+`
+		JOIN elections e ON e.id = k.election_id LEFT JOIN users u ON u.id = k.registered_by
+		WHERE`+candidateScope+`AND k.id = $4`, func(rows pgx.Rows) error {
+		c, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Candidate, error) {
+			return scanCandidate(r, &out.ElectionFa, &out.ElectionEn, &out.RegisteredBy, &out.UpdatedAt)
+		})
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrNotFound
+		}
+		out.Candidate = c
+		return err
+	}, sc.ProvinceID, sc.CountyID, sc.DistrictID, id)
+	b.queue(`SELECT e.at, coalesce(u.full_name, ''), e.from_status, e.to_status, e.reason
+		FROM candidate_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.candidate_id = $1 ORDER BY e.at, e.id`,
+		func(rows pgx.Rows) error {
+			var err error
+			out.Events, err = pgx.CollectRows(rows, pgx.RowToStructByPos[CandidateEvent])
+			return err
+		}, id)
+	b.queue(`SELECT field, code, reason FROM candidate_overrides WHERE candidate_id = $1 ORDER BY id`, func(rows pgx.Rows) error {
+		var err error
+		out.Overrides, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Override])
+		return err
+	}, id)
 	// The conflict is shown whatever the reader's scope: the boards are only named, not opened.
-	rows, err = s.pool.Query(ctx, boardSelect+` WHERE b.election_id = $1 AND (
-		EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.national_id = $2) OR
-		EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = $2))`, d.ElectionID, d.NationalID)
-	if err != nil {
-		return d, err
-	}
-	d.Boards, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Board])
-	return d, err
+	b.queue(`WITH k AS (SELECT election_id, national_id FROM candidates WHERE id = $1)`+boardSelect+`
+		WHERE b.election_id = (SELECT election_id FROM k) AND (
+		EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.national_id = (SELECT national_id FROM k)) OR
+		EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = (SELECT national_id FROM k)))`,
+		func(rows pgx.Rows) error {
+			var err error
+			out.Boards, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Board])
+			return err
+		}, id)
 }
 
 // CorrectCandidate corrects the registration's data of a candidate in scope (not its constituency, which
