@@ -84,6 +84,7 @@ CREATE TRIGGER candidate_counts_truncate AFTER TRUNCATE ON candidates
 INSERT INTO candidate_counts (election_id, province_id, county_id, district_id, status, n)
 SELECT election_id, province_id, county_id, coalesce(district_id, 0), status, count(*)
 FROM candidates GROUP BY 1, 2, 3, 4, 5;
+ANALYZE candidate_counts;
 
 -- The counts no longer read the scope index; the list filtered by county and status reads it in name order,
 -- so that a page of a large county's registrations is read from the index, not sorted from all of them.

@@ -28,7 +28,8 @@ import (
 //
 // The rows are written with COPY in batches of syntheticBatch, each batch in its own transaction, and
 // the load as a whole is audited once (action candidate.synthetic); the rows skip RegisterCandidate, so
-// they have no per-candidate audit row, no candidate_events history and no registered_by.
+// they have no per-candidate audit row, no candidate_events history and no registered_by. They are counted
+// in the summary candidate_counts like any others: its triggers see each COPY.
 const (
 	SyntheticElection = "synthetic" // code of the election created when none is current
 	syntheticMaxSeq   = 99_999_999
@@ -134,8 +135,9 @@ func Synthetic(ctx context.Context, st *store.Store, n int, now time.Time, force
 		return res, loadErr
 	}
 	// VACUUM moves the trigram index's pending entries into the index proper and sets the visibility map;
-	// ANALYZE gives the planner the new numbers. Autovacuum would do both, but some time later.
-	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) candidates`); err != nil {
+	// ANALYZE gives the planner the new numbers, of the candidates and of their summary by place and status.
+	// Autovacuum would do both, but some time later.
+	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) candidates, candidate_counts`); err != nil {
 		return res, fmt.Errorf("synthetic: vacuum: %w", err)
 	}
 	return res, nil
