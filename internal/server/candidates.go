@@ -53,16 +53,13 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 	var b store.Batch
 	b.Candidates(p.Scope, e.ID, f, &d.Rows, &d.Total)
 	b.CandidateCounts(p.Scope, e.ID, f.County, &d.Counts)
+	b.Counties(ctx, p.Scope, &d.Counties)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	d.More = d.Total > store.CountCap
 	d.Pages = (min(d.Total, store.CountCap) + candidatePageSize - 1) / candidatePageSize
-	if d.Counties, err = s.store.Counties(ctx, p.Scope); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	s.render(w, r, http.StatusOK, candidates.List(d))
 }
 
