@@ -982,7 +982,7 @@ func TestServe(t *testing.T) {
 	}
 	client.CloseIdleConnections()
 
-	// Hold the next session lookup inside the handler: a cookie makes scs read the sessions table, which
+	// Hold the next session lookup inside the handler: a cookie makes the server read the sessions table, which
 	// this transaction locks.
 	lockConn, err := a.db.Acquire(context.Background())
 	if err != nil {

@@ -257,8 +257,7 @@ func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, 
 	var stale *store.StaleImportError
 	switch {
 	case err == nil:
-		s.sessions.Put(ctx, sessFlash, "candidates.imported")
-		http.Redirect(w, r, "/candidates?sort=registered&imported="+strconv.Itoa(n), http.StatusSeeOther)
+		s.redirectFlash(w, r, "/candidates?sort=registered&imported="+strconv.Itoa(n), "candidates.imported")
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
 	case errors.Is(err, store.ErrImported), errors.Is(err, store.ErrNothingToImport), errors.As(err, &stale):

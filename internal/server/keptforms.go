@@ -17,11 +17,9 @@ import (
 
 // A form posted after its session ended (forms are long, filled on phones, and the idle timeout is half
 // an hour) is not lost: it is kept for the user whose session it was, who finds it filled in on its page
-// after he signs in again on the same browser, and nothing is applied until he submits it.
-const (
-	keptFormCookie = "setad_kept_form"
-	sessKeptForm   = "kept_form" // the token of a kept form the signed-in user is to find on its page
-)
+// after he signs in again on the same browser, and nothing is applied until he submits it. Its token is
+// held by this cookie until the login, then by his new session (store.Session.KeptForm).
+const keptFormCookie = "setad_kept_form"
 
 // keepForm answers a form posted without a live session. A form drawn by components.PostForm (it names
 // its page) whose ended session still names its user is kept for him, under a random token held by a
@@ -99,42 +97,30 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request, next, flash str
 }
 
 // formerUser is the user whose session the request's cookie names, though it has ended, or 0. An ended
-// session's row is kept a while for this (store.EndedSessionKept); one that was destroyed (a logout) or
+// session's row is kept a while for this (store.EndedSessionKept); one that was deleted (a logout) or
 // whose user has since been disabled or changed his password names no one.
 func (s *Server) formerUser(r *http.Request) int64 {
-	c, err := r.Cookie(s.sessions.Cookie.Name)
+	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return 0
 	}
-	data, err := s.store.EndedSession(r.Context(), c.Value)
+	id, err := s.store.FormerSessionUser(r.Context(), tokenHash(c.Value), s.cfg.SessionIdle)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			s.log.Warn("ended session", "request_id", reqctx.From(r.Context()).RequestID, "err", err.Error())
 		}
 		return 0
 	}
-	_, vals, err := s.sessions.Codec.Decode(data)
-	if err != nil {
-		return 0
-	}
-	id, _ := vals[sessUserID].(int64)
-	epoch, _ := vals[sessEpoch].(int)
-	if id == 0 {
-		return 0
-	}
-	u, err := s.store.ActiveUser(r.Context(), id)
-	if err != nil || u.SessionEpoch != epoch {
-		return 0
-	}
 	return id
 }
 
-// claimKeptForm hands the form kept in this browser to the user who has just signed in, if it is his,
-// and returns its page, where he is to go; someone else's sign-in discards it. The cookie goes either way.
-func (s *Server) claimKeptForm(w http.ResponseWriter, r *http.Request, userID int64, next string) string {
+// claimKeptForm hands the form kept in this browser to the user who is signing in, if it is his: it
+// returns its page, where he is to go, and its token, for his new session to hold. Someone else's sign-in
+// discards it, and next and "" are returned. The cookie goes either way.
+func (s *Server) claimKeptForm(w http.ResponseWriter, r *http.Request, userID int64, next string) (page, token string) {
 	c, err := r.Cookie(keptFormCookie)
 	if err != nil {
-		return next
+		return next, ""
 	}
 	http.SetCookie(w, &http.Cookie{Name: keptFormCookie, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
@@ -142,26 +128,32 @@ func (s *Server) claimKeptForm(w http.ResponseWriter, r *http.Request, userID in
 	f, err := s.store.PendingForm(ctx, c.Value)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		return next
+		return next, ""
 	case err != nil:
 		s.log.Warn("kept form", "request_id", reqctx.From(ctx).RequestID, "err", err.Error())
-		return next
+		return next, ""
 	case f.UserID != userID:
 		if err := s.store.DeletePendingForm(ctx, f.Token); err != nil {
 			s.log.Warn("kept form", "request_id", reqctx.From(ctx).RequestID, "err", err.Error())
 		}
-		return next
+		return next, ""
 	}
-	s.sessions.Put(ctx, sessKeptForm, f.Token)
-	return f.Page
+	return f.Page, f.Token
 }
 
 // restoreKeptForm brings back, once, the form kept for the signed-in user when the request is for its
 // page: the page's form that posts where it was posted shows it filled in (components.WithRestored).
 func (s *Server) restoreKeptForm(ctx context.Context, r *http.Request, userID int64) context.Context {
-	token := s.sessions.GetString(ctx, sessKeptForm)
+	sess := sessionFrom(ctx)
+	token := sess.KeptForm
 	if token == "" {
 		return ctx
+	}
+	forget := func() {
+		sess.KeptForm = ""
+		if err := s.store.ClearSessionKeptForm(ctx, sess.hash); err != nil {
+			s.log.Warn("kept form", "request_id", reqctx.From(ctx).RequestID, "err", err.Error())
+		}
 	}
 	f, err := s.store.PendingForm(ctx, token)
 	if err != nil || f.UserID != userID {
@@ -169,13 +161,13 @@ func (s *Server) restoreKeptForm(ctx context.Context, r *http.Request, userID in
 			s.log.Warn("kept form", "request_id", reqctx.From(ctx).RequestID, "err", err.Error())
 			return ctx
 		}
-		s.sessions.Remove(ctx, sessKeptForm)
+		forget()
 		return ctx
 	}
 	if page, _, _ := strings.Cut(f.Page, "?"); page != r.URL.Path {
 		return ctx // another page first: the form waits for its own, within its life
 	}
-	s.sessions.Remove(ctx, sessKeptForm)
+	forget()
 	if err := s.store.DeletePendingForm(ctx, token); err != nil {
 		s.log.Warn("kept form", "request_id", reqctx.From(ctx).RequestID, "err", err.Error())
 	}

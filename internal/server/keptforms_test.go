@@ -10,7 +10,7 @@ import (
 // endSessions makes every session end, as the idle timeout would.
 func (a *testApp) endSessions() {
 	a.t.Helper()
-	if _, err := a.st.Pool().Exec(a.t.Context(), `UPDATE sessions SET expiry = now() - interval '40 minutes'`); err != nil {
+	if _, err := a.st.Pool().Exec(a.t.Context(), `UPDATE sessions SET last_seen = now() - interval '40 minutes'`); err != nil {
 		a.t.Fatal(err)
 	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -17,15 +18,6 @@ import (
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/reqctx"
 	"github.com/setad/setad/internal/store"
-)
-
-// Session keys.
-const (
-	sessUserID = "user_id"
-	sessEpoch  = "session_epoch" // the user's session_epoch at login
-	sessFlash  = "flash"
-	// The form a flash is about (a fragment of the redirect), which shows it where the page lands.
-	sessFlashForm = "flash_form"
 )
 
 const maxBodyBytes = 1 << 20
@@ -129,7 +121,7 @@ func limitBodies(next http.Handler) http.Handler {
 // crossOriginProtection refuses cross-origin state-changing requests with the 403 page.
 func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(s.withUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cop.SetDenyHandler(s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("cross-origin request refused", "request_id", reqctx.From(r.Context()).RequestID,
 			"method", r.Method, "path", r.URL.Path, "origin", r.Header.Get("Origin"))
 		s.errorPage(w, r, http.StatusForbidden)
@@ -137,49 +129,60 @@ func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 	return cop.Handler(next)
 }
 
-// withUser reads the session and the signed-in user for a handler that answers before the routes that do
-// (an error page of the middleware or the router), so that its page keeps the user's header and
-// navigation like every other page.
-func (s *Server) withUser(h http.Handler) http.Handler {
-	return s.sessions.LoadAndSave(s.authenticate(h))
-}
-
-// authenticate puts the signed-in user, if any, into the context, and pops the flash message. A session
-// whose user was disabled, or whose password changed since it began, is ended.
+// authenticate reads the request's session with its user in one query and puts the user, if any, into the
+// context, with the flash message to show. A request without a session cookie costs no query; a page view
+// writes only to take its flash away or, at most once a minute, to renew the session's idle deadline. A
+// session whose user was disabled, or whose password changed since it began, is ended. It also wraps the
+// handlers that answer before the routes (an error page of the middleware or the router), so that their
+// pages keep the user's header and navigation like every other page.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx := r.Context()
-		info := reqctx.From(ctx)
-		info.Flash = s.sessions.PopString(ctx, sessFlash)
-		info.FlashForm = s.sessions.PopString(ctx, sessFlashForm)
-		id := s.sessions.GetInt64(ctx, sessUserID)
-		if id == 0 {
+		sess := &session{}
+		ctx := context.WithValue(r.Context(), sessionKey{}, sess)
+		r = r.WithContext(ctx)
+		c, err := r.Cookie(sessionCookie)
+		if err != nil || c.Value == "" {
 			next.ServeHTTP(w, r)
 			return
 		}
-		u, err := s.store.ActiveUser(ctx, id)
-		if err == nil && u.SessionEpoch != s.sessions.GetInt(ctx, sessEpoch) {
-			err = store.ErrNotFound // the password changed or the account was disabled since this login
-		}
-		if errors.Is(err, store.ErrNotFound) {
-			if err := s.sessions.Destroy(ctx); err != nil {
+		hash := tokenHash(c.Value)
+		read, err := s.store.ReadSession(ctx, hash, s.cfg.SessionIdle)
+		switch {
+		case errors.Is(err, store.ErrNotFound): // unknown or ended: the cookie stays, to tell keepForm whose it was
+			next.ServeHTTP(w, r)
+			return
+		case err != nil:
+			s.serverError(w, r, err)
+			return
+		case read.Refused():
+			if err := s.store.DeleteSession(ctx, hash); err != nil {
 				s.serverError(w, r, err)
 				return
 			}
 			next.ServeHTTP(w, r)
 			return
 		}
-		if err != nil {
-			s.serverError(w, r, err)
+		sess.hash, sess.Session = hash, read.Session
+		info := reqctx.From(ctx)
+		info.Flash, info.FlashForm = read.Flash, read.FlashForm
+		if read.Stale || read.Flash != "" {
+			if err := s.store.TouchSession(ctx, hash, read.Stale, read.Flash); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			sess.Flash, sess.FlashForm = "", ""
+		}
+		if read.User.ID == 0 { // an anonymous session, carrying a flash
+			next.ServeHTTP(w, r)
 			return
 		}
-		info.UserID = u.ID
-		ctx = auth.NewContext(ctx, u.Principal())
+		info.UserID = read.User.ID
+		ctx = auth.NewContext(ctx, read.User.Principal())
 		if r.Method == http.MethodGet {
-			ctx = s.restoreKeptForm(ctx, r, u.ID)
+			ctx = s.restoreKeptForm(ctx, r, read.User.ID)
 		}
 		if _, err := r.Cookie(langCookie); err != nil {
-			lang, _ := i18n.Parse(u.Lang) // the browser has no choice of its own: use the saved one
+			lang, _ := i18n.Parse(read.User.Lang) // the browser has no choice of its own: use the saved one
 			ctx = i18n.NewContext(ctx, lang)
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -289,7 +292,7 @@ func (s *Server) rejectBadText(next http.Handler) http.Handler {
 			}
 		}
 		if !ok {
-			language(s.withUser(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			language(s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				s.errorPage(w, r, http.StatusBadRequest)
 			}))).ServeHTTP(w, r)
 			return

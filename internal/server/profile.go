@@ -66,11 +66,10 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// This session carries on with the new epoch; every other session of the user ends.
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.renewSessionToken(w, r, u.SessionEpoch+1); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch+1)
 	s.redirectFlash(w, r, "/profile", "profile.password_changed")
 }
 

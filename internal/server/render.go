@@ -70,9 +70,10 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 // by its fragment (/boards/7#add-pool), the message is that form's: the page lands there and the form
 // shows it, so that an "add another" form is filled again without scrolling back to it.
 func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, to, flashKey string) {
-	s.sessions.Put(r.Context(), sessFlash, flashKey)
-	if _, form, ok := strings.Cut(to, "#"); ok && form != "" {
-		s.sessions.Put(r.Context(), sessFlashForm, form)
+	_, form, _ := strings.Cut(to, "#")
+	if err := s.setFlash(w, r, flashKey, form); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }

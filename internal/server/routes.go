@@ -17,8 +17,8 @@ func (s *Server) Routes() http.Handler {
 		pg.pageAddress)
 	// A missing page, like every error page, still shows who is signed in, with the navigation, in their
 	// language.
-	r.NotFound(s.withUser(http.HandlerFunc(s.notFound)).ServeHTTP)
-	r.MethodNotAllowed(s.withUser(s.methodNotAllowed(pg)).ServeHTTP)
+	r.NotFound(s.authenticate(http.HandlerFunc(s.notFound)).ServeHTTP)
+	r.MethodNotAllowed(s.authenticate(s.methodNotAllowed(pg)).ServeHTTP)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
@@ -28,7 +28,7 @@ func (s *Server) Routes() http.Handler {
 
 	r.Group(func(r chi.Router) {
 		// A panic in a page is caught here too, where the user is known, so its 500 page keeps the navigation.
-		r.Use(s.sessions.LoadAndSave, s.authenticate, s.recoverPanics)
+		r.Use(s.authenticate, s.recoverPanics)
 		r.Get("/login", s.loginPage)
 		r.Post("/login", s.login)
 		r.Get("/lang/{lang}", s.setLanguage(pg))

@@ -9,9 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
-	"github.com/alexedwards/scs/v2"
-
 	"github.com/setad/setad/internal/composition"
 	"github.com/setad/setad/internal/config"
 	"github.com/setad/setad/internal/password"
@@ -21,14 +18,13 @@ import (
 
 // Server holds what the handlers share; it is built once in run and has no package-level state.
 type Server struct {
-	cfg      config.Config
-	log      *slog.Logger
-	store    *store.Store
-	sessions *scs.SessionManager
-	hasher   *password.Hasher
-	now      func() time.Time
-	reg      *registration.Service // the one checking path of candidates' records
-	comp     *composition.Service  // the one checking path of a board's members and pool entries
+	cfg    config.Config
+	log    *slog.Logger
+	store  *store.Store
+	hasher *password.Hasher
+	now    func() time.Time
+	reg    *registration.Service // the one checking path of candidates' records
+	comp   *composition.Service  // the one checking path of a board's members and pool entries
 	// importSlots holds a token for each import being read: each may hold a few tens of megabytes, so
 	// that importsAtOnce bound the memory of all of them. One more waits importWait for a slot.
 	importSlots chan struct{}
@@ -44,24 +40,10 @@ const (
 // New builds the server and starts its housekeeping (expired sessions and old failed logins), which stops
 // when ctx ends.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store, h *password.Hasher) *Server {
-	sm := scs.New()
-	sm.Store = pgxstore.NewWithCleanupInterval(st.Pool(), 0)
-	sm.IdleTimeout = cfg.SessionIdle
-	sm.Lifetime = cfg.SessionLifetime
-	sm.Cookie.Name = "setad_session"
-	sm.Cookie.HttpOnly = true
-	sm.Cookie.SameSite = http.SameSiteLaxMode
-	sm.Cookie.Secure = cfg.SecureCookies
-	sm.Cookie.Path = "/"
-	// A browser-session cookie, not one that expires with the session: after the idle timeout the browser
-	// still sends it, so that a form posted then can be kept for the user whose session it was (keepForm).
-	// The server alone decides whether a session is live.
-	sm.Cookie.Persist = false
-	s := &Server{cfg: cfg, log: log, store: st, sessions: sm, hasher: h, now: time.Now,
+	s := &Server{cfg: cfg, log: log, store: st, hasher: h, now: time.Now,
 		importSlots: make(chan struct{}, importsAtOnce), importWait: importSlotWait}
 	s.reg = registration.New(st, func() time.Time { return s.now() })
 	s.comp = composition.New(st)
-	sm.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
 	go s.housekeeping(ctx, 10*time.Minute)
 	return s
 }
@@ -74,7 +56,7 @@ func (s *Server) housekeeping(ctx context.Context, every time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.store.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			if err := s.store.DeleteExpired(ctx, s.cfg.SessionIdle); err != nil && ctx.Err() == nil {
 				s.log.Warn("housekeeping", "err", err.Error())
 			}
 		}

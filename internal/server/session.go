@@ -1,6 +1,10 @@
 package server
 
 import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"strings"
@@ -16,6 +20,89 @@ import (
 	"github.com/setad/setad/web/components"
 	"github.com/setad/setad/web/login"
 )
+
+// The session cookie carries a random token, of which the store keeps only the SHA-256 (store.Session).
+// It is a browser-session cookie, not one that expires with the session: after the idle timeout the
+// browser still sends it, so that a form posted then can be kept for the user whose session it was
+// (keepForm). The server alone decides whether a session is live.
+const sessionCookie = "setad_session"
+
+// session is the request's session as authenticate read it. Each change is written at once, in one
+// statement, by the methods below; nothing is saved when the request ends, so that a page view that
+// changes nothing writes nothing.
+type session struct {
+	hash []byte // the SHA-256 of the cookie's token; nil when the request has no live session
+	store.Session
+}
+
+type sessionKey struct{}
+
+// sessionFrom returns the request's session, never nil.
+func sessionFrom(ctx context.Context) *session {
+	if s, ok := ctx.Value(sessionKey{}).(*session); ok {
+		return s
+	}
+	return &session{}
+}
+
+// tokenHash is what the store keeps of a token.
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// startSession gives the browser a new token for sess, in place of the request's session or, when it
+// has none live, of whatever session its cookie names: that one ends, or is forgotten if it had ended.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, sess store.Session) error {
+	cur := sessionFrom(r.Context())
+	old := cur.hash
+	if c, err := r.Cookie(sessionCookie); old == nil && err == nil && c.Value != "" {
+		old = tokenHash(c.Value)
+	}
+	token, hash := newSessionToken()
+	if err := s.store.StartSession(r.Context(), old, hash, sess, s.cfg.SessionLifetime); err != nil {
+		return err
+	}
+	cur.hash, cur.Session = hash, sess
+	s.setSessionCookie(w, token)
+	return nil
+}
+
+// renewSessionToken moves the request's live session to a new token, with the user's new session epoch:
+// his other sessions, on the old epoch, end.
+func (s *Server) renewSessionToken(w http.ResponseWriter, r *http.Request, epoch int) error {
+	cur := sessionFrom(r.Context())
+	token, hash := newSessionToken()
+	if err := s.store.RenewSessionToken(r.Context(), cur.hash, hash, epoch); err != nil {
+		return err
+	}
+	cur.hash, cur.Epoch = hash, epoch
+	s.setSessionCookie(w, token)
+	return nil
+}
+
+// setFlash sets the message the next page shows, in an anonymous session started for it if the request
+// has no live one.
+func (s *Server) setFlash(w http.ResponseWriter, r *http.Request, key, form string) error {
+	cur := sessionFrom(r.Context())
+	if cur.hash == nil {
+		return s.startSession(w, r, store.Session{Flash: key, FlashForm: form})
+	}
+	cur.Flash, cur.FlashForm = key, form
+	return s.store.SetSessionFlash(r.Context(), cur.hash, key, form)
+}
+
+func newSessionToken() (token string, hash []byte) {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, tokenHash(token)
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: s.cfg.SecureCookies,
+		SameSite: http.SameSiteLaxMode})
+}
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	if auth.FromContext(r.Context()) != nil {
@@ -110,19 +197,19 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, login.Page(f, next))
 		return
 	}
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	next, kept := s.claimKeptForm(w, r, user.ID, next)
+	// A new token: whatever token the browser had before the login names nothing any more.
+	if err := s.startSession(w, r, store.Session{UserID: user.ID, Epoch: user.SessionEpoch, KeptForm: kept}); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.sessions.Put(ctx, sessUserID, user.ID)
-	s.sessions.Put(ctx, sessEpoch, user.SessionEpoch)
 	if _, err := r.Cookie(langCookie); err != nil {
 		setLangCookie(w, user.Lang, s.cfg.SecureCookies)
 	}
-	http.Redirect(w, r, s.claimKeptForm(w, r, user.ID, next), http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-// logout ends the session and starts a fresh, anonymous one with a new token.
+// logout ends the session and starts a fresh, anonymous one with a new token, which carries the message.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -130,15 +217,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.sessions.Clear(ctx); err != nil {
+	if err := s.startSession(w, r, store.Session{Flash: "login.logged_out"}); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.sessions.RenewToken(ctx); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.redirectFlash(w, r, "/login", "login.logged_out")
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
 // setLanguage sets the language cookie and returns to the page the link was on, or to its form's page

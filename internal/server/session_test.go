@@ -9,12 +9,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/setad/setad/internal/config"
+	"github.com/setad/setad/internal/dbtest"
+	"github.com/setad/setad/internal/store"
 )
 
 const failedFa = "نام کاربری یا گذرواژه نادرست است"
 
-func sessionCookie(c *http.Client, a *testApp) string {
+func sessionToken(c *http.Client, a *testApp) string {
 	u, _ := url.Parse(a.srv.URL)
 	for _, ck := range c.Jar.Cookies(u) {
 		if ck.Name == "setad_session" {
@@ -28,7 +33,7 @@ func TestLoginSuccessAndLogout(t *testing.T) {
 	a := newTestApp(t)
 	c := a.client()
 	a.get(c, "/login") // an anonymous session may exist before login
-	before := sessionCookie(c, a)
+	before := sessionToken(c, a)
 	res := a.post(c, "/login", url.Values{"username": {"Gov.Marvdasht"}, "password": {testPassword}})
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/" {
 		t.Fatalf("login: %d to %q", res.status, res.header.Get("Location"))
@@ -45,9 +50,17 @@ func TestLoginSuccessAndLogout(t *testing.T) {
 			t.Errorf("session cookie %q lacks %s", cookie, attr)
 		}
 	}
-	after := sessionCookie(c, a)
+	after := sessionToken(c, a)
 	if after == "" || after == before {
 		t.Fatalf("session token not renewed at login: before %q after %q", before, after)
+	}
+	// The database holds a hash of the token, never the token.
+	if n := a.count(`SELECT count(*) FROM sessions WHERE token_hash = sha256(convert_to($1, 'UTF8')) AND user_id = $2`,
+		after, a.ids["gov.marvdasht"]); n != 1 {
+		t.Fatalf("%d sessions stored under the token's hash", n)
+	}
+	if n := a.count(`SELECT count(*) FROM sessions s WHERE strpos(s::text, $1) > 0`, after); n != 0 {
+		t.Fatal("the session token is stored")
 	}
 	home := a.get(c, "/")
 	if home.status != http.StatusOK {
@@ -62,7 +75,7 @@ func TestLoginSuccessAndLogout(t *testing.T) {
 	if out.status != http.StatusSeeOther || out.header.Get("Location") != "/login" {
 		t.Fatalf("logout: %d to %q", out.status, out.header.Get("Location"))
 	}
-	if tok := sessionCookie(c, a); tok == after {
+	if tok := sessionToken(c, a); tok == after {
 		t.Error("session token not renewed at logout")
 	}
 	if res := a.get(c, "/"); res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/login") {
@@ -161,6 +174,9 @@ func TestDisabledUserSessionEnds(t *testing.T) {
 	if res := a.get(gov, "/"); res.status != http.StatusSeeOther {
 		t.Fatalf("a disabled user's session still works: %d", res.status)
 	}
+	if n := a.count(`SELECT count(*) FROM sessions WHERE user_id = $1`, id); n != 0 {
+		t.Fatalf("%d sessions of the disabled user remain after their next request", n)
+	}
 	if res := a.post(a.client(), "/login", url.Values{"username": {"gov.pasargad"}, "password": {testPassword}}); res.status != http.StatusUnauthorized {
 		t.Fatalf("a disabled user logged in: %d", res.status)
 	}
@@ -200,7 +216,7 @@ func TestHousekeeping(t *testing.T) {
 	a.post(a.client(), "/login", url.Values{"username": {"nobody"}, "password": {"x"}})
 	ctx := t.Context()
 	// A session ended 13 hours ago names its user no more; a form kept 3 hours ago is past its life.
-	if _, err := a.st.Pool().Exec(ctx, `UPDATE sessions SET expiry = now() - interval '13 hours'`); err != nil {
+	if _, err := a.st.Pool().Exec(ctx, `UPDATE sessions SET last_seen = now() - interval '14 hours'`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.st.Pool().Exec(ctx, `UPDATE login_failures SET at = now() - interval '2 days'`); err != nil {
@@ -252,5 +268,109 @@ func TestLoginBurstCannotPassTheLock(t *testing.T) {
 		AND id < (SELECT id FROM audit_log WHERE action = 'user.lock')
 		AND id > coalesce((SELECT max(id) FROM audit_log WHERE action = 'login.success'), 0)`); n != 5 {
 		t.Fatalf("%d failures before the lock since the last success, want exactly 5", n)
+	}
+}
+
+// statements records the SQL of every query sent through a pool.
+type statements struct {
+	mu  sync.Mutex
+	sql []string
+}
+
+func (s *statements) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sql = append(s.sql, strings.Join(strings.Fields(d.SQL), " "))
+	return ctx
+}
+
+func (s *statements) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// during returns the statements sent while do ran.
+func (s *statements) during(do func()) []string {
+	s.mu.Lock()
+	n := len(s.sql)
+	s.mu.Unlock()
+	do()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.sql[n:]...)
+}
+
+// A signed-in page view reads its session with the user and his scope in one query and writes nothing. It
+// writes one statement only to renew last_seen once it is more than a minute old, or to take away a flash
+// it shows; a request without a session cookie runs no query at all.
+func TestSessionReadIsOneQuery(t *testing.T) {
+	dbURL := dbtest.NewDatabase(t)
+	pc, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &statements{}
+	pc.ConnConfig.Tracer = log
+	pool, err := pgxpool.NewWithConfig(context.Background(), pc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	a := newTestAppOn(t, store.New(pool), dbURL)
+	hq := a.login("hq.fars")
+	// The profile page runs no query of its own: what it costs is the session's.
+	view := func() (res response, sql []string) {
+		t.Helper()
+		sql = log.during(func() { res = a.get(hq, "/profile") })
+		if res.status != http.StatusOK {
+			t.Fatalf("/profile: %d", res.status)
+		}
+		return res, sql
+	}
+	row := func() string {
+		var s string
+		if err := pool.QueryRow(t.Context(), `SELECT s::text FROM sessions s`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+
+	before := row()
+	for range 3 {
+		res, sql := view()
+		if len(sql) != 1 || !strings.HasPrefix(sql[0], "SELECT") || !strings.Contains(sql[0], "FROM sessions s") {
+			t.Fatalf("a signed-in page view sent %d statements: %q", len(sql), sql)
+		}
+		mustContain(t, res.body, "مریم کریمی")
+	}
+	if after := row(); after != before {
+		t.Errorf("a page view changed the session:\n%s\n%s", before, after)
+	}
+	if sql := log.during(func() { a.get(a.client(), "/login") }); len(sql) != 0 {
+		t.Errorf("the login page without a session cookie sent %q", sql)
+	}
+
+	// Two minutes later, the next view renews last_seen; the one after writes nothing again.
+	if _, err := pool.Exec(t.Context(), `UPDATE sessions SET last_seen = now() - interval '2 minutes'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, sql := view(); len(sql) != 2 || !strings.HasPrefix(sql[1], "UPDATE sessions") {
+		t.Fatalf("a view two minutes after the last sent %q", sql)
+	}
+	if a.count(`SELECT count(*) FROM sessions WHERE last_seen > now() - interval '10 seconds'`) != 1 {
+		t.Fatal("last_seen was not renewed")
+	}
+	if _, sql := view(); len(sql) != 1 {
+		t.Fatalf("a view just after the renewal sent %q", sql)
+	}
+
+	// A flash is shown once and taken away by one statement.
+	a.post(hq, "/profile/lang", url.Values{"lang": {"fa"}})
+	res, sql := view()
+	mustContain(t, res.body, "زبان شما ذخیره شد")
+	if len(sql) != 2 || !strings.HasPrefix(sql[1], "UPDATE sessions") {
+		t.Fatalf("the view showing a flash sent %q", sql)
+	}
+	res, sql = view()
+	mustNotContain(t, res.body, "زبان شما ذخیره شد")
+	if len(sql) != 1 {
+		t.Fatalf("the view after the flash sent %q", sql)
 	}
 }

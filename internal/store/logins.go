@@ -126,10 +126,12 @@ func (s *Store) LoggedOut(ctx context.Context, a audit.Actor, provinceID int64) 
 	})
 }
 
-// DeleteExpired removes sessions ended more than EndedSessionKept ago, forms kept longer than
-// PendingFormLife, and failed logins older than a day, which no limit counts any more.
-func (s *Store) DeleteExpired(ctx context.Context) error {
-	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now() - $1::interval`, EndedSessionKept); err != nil {
+// DeleteExpired removes sessions ended more than EndedSessionKept ago (idle being their idle timeout),
+// forms kept longer than PendingFormLife, and failed logins older than a day, which no limit counts any
+// more.
+func (s *Store) DeleteExpired(ctx context.Context, idle time.Duration) error {
+	if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE last_seen < now() - $1::interval - $2::interval
+		OR expires_at < now() - $2::interval`, idle, EndedSessionKept); err != nil {
 		return err
 	}
 	if _, err := s.pool.Exec(ctx, `DELETE FROM pending_forms WHERE created_at < now() - $1::interval`, PendingFormLife); err != nil {

@@ -269,21 +269,24 @@ func TestLoginSucceededClearsFailures(t *testing.T) {
 func TestDeleteExpired(t *testing.T) {
 	f := newFixture(t)
 	sessions := []struct {
-		token string
-		in    time.Duration // expiry relative to now
-		keep  bool
+		token      string
+		seen, ends time.Duration // last_seen and expires_at relative to now; the idle timeout is 30 minutes
+		keep       bool
 	}{
-		{"expired-long-ago", -48 * time.Hour, false},
-		{"ended-13-hours-ago", -13 * time.Hour, false},
+		{"expired-long-ago", -48 * time.Hour, -36 * time.Hour, false},
+		{"idle-13-hours-ago", -13*time.Hour - 30*time.Minute, time.Hour, false},
+		{"ended-13-hours-ago", -time.Hour, -13 * time.Hour, false},
 		// An ended session still names its user for a while, so that a form posted with it is kept.
-		{"ended-11-hours-ago", -11 * time.Hour, true},
-		{"expired-just-now", -time.Second, true},
-		{"valid-soon", time.Minute, true},
-		{"valid-long", 12 * time.Hour, true},
+		{"idle-11-hours-ago", -11*time.Hour - 30*time.Minute, time.Hour, true},
+		{"ended-11-hours-ago", -time.Hour, -11 * time.Hour, true},
+		{"expired-just-now", -31 * time.Minute, time.Hour, true},
+		{"valid-soon", -time.Minute, time.Minute, true},
+		{"valid-long", 0, 12 * time.Hour, true},
 	}
 	for _, s := range sessions {
-		f.exec(`INSERT INTO sessions (token, data, expiry) VALUES ($1, '\x00'::bytea, now() + make_interval(secs => $2))`,
-			s.token, s.in.Seconds())
+		f.exec(`INSERT INTO sessions (token_hash, last_seen, expires_at)
+			VALUES (sha256(convert_to($1, 'UTF8')), now() + make_interval(secs => $2), now() + make_interval(secs => $3))`,
+			s.token, s.seen.Seconds(), s.ends.Seconds())
 	}
 	forms := []struct {
 		user string
@@ -313,11 +316,11 @@ func TestDeleteExpired(t *testing.T) {
 	for _, fl := range failures {
 		f.addFailures(fl.username, "192.0.2.1", 1, fl.ago)
 	}
-	if err := f.st.DeleteExpired(f.ctx); err != nil {
+	if err := f.st.DeleteExpired(f.ctx, 30*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range sessions {
-		if got := f.count(`SELECT count(*) FROM sessions WHERE token = $1`, s.token) == 1; got != s.keep {
+		if got := f.count(`SELECT count(*) FROM sessions WHERE token_hash = sha256(convert_to($1, 'UTF8'))`, s.token) == 1; got != s.keep {
 			t.Errorf("session %s kept = %v, want %v", s.token, got, s.keep)
 		}
 	}

@@ -12,14 +12,9 @@ import (
 	"github.com/setad/setad/internal/audit"
 )
 
-// Forms kept across a login, and the sessions that tell whose they are.
-const (
-	// PendingFormLife is how long a form posted after its session ended waits for its user to sign in.
-	PendingFormLife = 2 * time.Hour
-	// EndedSessionKept is how long an ended session's row outlives it: as long as it names its user, a
-	// form posted with its cookie can be kept for him.
-	EndedSessionKept = 12 * time.Hour
-)
+// PendingFormLife is how long a form posted after its session ended waits for its user to sign in; whose
+// it is, the ended session tells (FormerSessionUser).
+const PendingFormLife = 2 * time.Hour
 
 // PendingForm is a form posted after its session had ended, kept for the user whose session it was.
 type PendingForm struct {
@@ -28,19 +23,6 @@ type PendingForm struct {
 	Action string // the path it was posted to
 	Page   string // the page that shows the form
 	Values url.Values
-}
-
-// EndedSession returns the data of the session with token, even if it has ended (for at most
-// EndedSessionKept), so that the server can tell whose it was. A session that was destroyed (a logout, a
-// disabled account) is not found.
-func (s *Store) EndedSession(ctx context.Context, token string) ([]byte, error) {
-	var data []byte
-	err := s.pool.QueryRow(ctx, `SELECT data FROM sessions WHERE token = $1 AND expiry > now() - $2::interval`,
-		token, EndedSessionKept).Scan(&data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	return data, err
 }
 
 // KeepPendingForm keeps f for its user, in place of any form kept for him before. Nothing is audited:

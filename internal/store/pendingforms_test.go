@@ -49,23 +49,3 @@ func TestPendingForms(t *testing.T) {
 		t.Error("keeping a form wrote to the audit log: nothing changed")
 	}
 }
-
-// An ended session still tells whose it was for a while; a destroyed one does not.
-func TestEndedSession(t *testing.T) {
-	f := newFixture(t)
-	f.exec(`INSERT INTO sessions (token, data, expiry) VALUES
-		('live', '\x01'::bytea, now() + interval '1 minute'),
-		('ended', '\x02'::bytea, now() - interval '3 hours'),
-		('long-ended', '\x03'::bytea, now() - interval '13 hours')`)
-	for token, want := range map[string]byte{"live": 1, "ended": 2} {
-		data, err := f.st.EndedSession(f.ctx, token)
-		if err != nil || len(data) != 1 || data[0] != want {
-			t.Errorf("session %s: %v, %v", token, data, err)
-		}
-	}
-	for _, token := range []string{"long-ended", "never"} {
-		if _, err := f.st.EndedSession(f.ctx, token); !errors.Is(err, store.ErrNotFound) {
-			t.Errorf("session %s: %v, want not found", token, err)
-		}
-	}
-}

@@ -36,7 +36,7 @@ type Store struct {
 // New returns a Store over pool.
 func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
 
-// Pool returns the underlying pool (for the session store and readiness checks).
+// Pool returns the underlying pool (for the audit verification, bulk loading and tests).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Ping reports whether the database answers.

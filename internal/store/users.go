@@ -94,7 +94,8 @@ func (s *Store) UserByUsername(ctx context.Context, username string) (User, erro
 	return collectUser(rows)
 }
 
-// ActiveUser returns an enabled user by id: the session middleware's one query per request.
+// ActiveUser returns an enabled user by id, with his password hash (a signed-in request reads its user
+// with its session: ReadSession).
 func (s *Store) ActiveUser(ctx context.Context, id int64) (User, error) {
 	rows, err := s.pool.Query(ctx, userSelect+` WHERE u.id = $1 AND u.disabled_at IS NULL`, id)
 	if err != nil {
