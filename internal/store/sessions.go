@@ -95,13 +95,15 @@ func (s *Store) RenewSessionToken(ctx context.Context, old, hash []byte, epoch i
 }
 
 // TouchSession renews the session's last_seen when renew is set, and takes away its flash when it is
-// still shownFlash (a flash set meanwhile by another request stays for the next page).
+// still shownFlash (a flash set meanwhile by another request stays for the next page). Of concurrent
+// requests that all found the session stale, only the first writes.
 func (s *Store) TouchSession(ctx context.Context, hash []byte, renew bool, shownFlash string) error {
 	_, err := s.pool.Exec(ctx, `
 		UPDATE sessions SET last_seen = CASE WHEN $2 THEN now() ELSE last_seen END,
 			flash = CASE WHEN flash = $3 THEN '' ELSE flash END,
 			flash_form = CASE WHEN flash = $3 THEN '' ELSE flash_form END
-		WHERE token_hash = $1`, hash, renew, shownFlash)
+		WHERE token_hash = $1 AND ($2 AND last_seen < now() - $4::interval OR $3 <> '' AND flash = $3)`,
+		hash, renew, shownFlash, SessionRenewAfter)
 	return err
 }
 

@@ -98,6 +98,15 @@ func TestSessionWrites(t *testing.T) {
 	if n := f.count(`SELECT count(*) FROM sessions WHERE flash = '' AND flash_form = '' AND last_seen > now() - interval '1 minute'`); n != 1 {
 		t.Fatal("the touch did not renew last_seen and take the shown flash away")
 	}
+	// A second request that found the session stale at the same time writes nothing.
+	var xmin string
+	f.scan(`SELECT xmin::text FROM sessions`, nil, &xmin)
+	if err := f.st.TouchSession(f.ctx, hashOf("b"), true, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(`SELECT count(*) FROM sessions WHERE xmin::text = $1`, xmin); n != 1 {
+		t.Fatal("a renewal of a session renewed just before wrote again")
+	}
 	if err := f.st.RenewSessionToken(f.ctx, hashOf("b"), hashOf("c"), 2); err != nil {
 		t.Fatal(err)
 	}
