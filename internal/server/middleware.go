@@ -132,7 +132,9 @@ func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 // authenticate reads the request's session with its user in one query and puts the user, if any, into the
 // context, with the flash message to show. A request without a session cookie costs no query; a page view
 // writes only to take its flash away or, at most once a minute, to renew the session's idle deadline. A
-// session whose user was disabled, or whose password changed since it began, is ended. It also wraps the
+// session whose user was disabled, or whose password changed since it began, is ended. The same query
+// reads the generation of the cached reference data, which the store then serves no older
+// (store.SeeGeneration). It also wraps the
 // handlers that answer before the routes (an error page of the middleware or the router), so that their
 // pages keep the user's header and navigation like every other page.
 func (s *Server) authenticate(next http.Handler) http.Handler {
@@ -163,6 +165,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		sess.hash, sess.Session = hash, read.Session
+		ctx = store.SeeGeneration(ctx, read.Generation)
 		info := reqctx.From(ctx)
 		info.Flash, info.FlashForm = read.Flash, read.FlashForm
 		if read.Stale || read.Flash != "" {

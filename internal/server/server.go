@@ -37,14 +37,15 @@ const (
 	importSlotWait = 5 * time.Second
 )
 
-// New builds the server and starts its housekeeping (expired sessions and old failed logins), which stops
-// when ctx ends.
+// New builds the server and starts its housekeeping (expired sessions and old failed logins) and the
+// store's cache notifications (store.Listen), which stop when ctx ends.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store, h *password.Hasher) *Server {
 	s := &Server{cfg: cfg, log: log, store: st, hasher: h, now: time.Now,
 		importSlots: make(chan struct{}, importsAtOnce), importWait: importSlotWait}
 	s.reg = registration.New(st, func() time.Time { return s.now() })
 	s.comp = composition.New(st)
 	go s.housekeeping(ctx, 10*time.Minute)
+	go st.Listen(ctx, func(err error) { log.Warn("cache notifications", "err", err.Error()) })
 	return s
 }
 

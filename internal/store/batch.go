@@ -15,14 +15,15 @@ import (
 //	b.BoardCounts(sc, electionID, &d.Counts)
 //	if err := s.store.Run(ctx, &b); err != nil { … }
 //
-// The results are filled in when Run returns without error; a read served from the process's cache fills
-// its result at once and queues nothing. The Store method of the same name is the batch of one. A form
+// The results are filled in when Run returns without error; a read of reference data served from the
+// process's cache (cache.go) is filled by Run without a query, and one read anew is kept there. The Store method of the same name is the batch of one. A form
 // whose order depends on the reader's language takes the request's context first, as its Store method does.
 // A read of one record that finds none makes Run return ErrNotFound, after the batch's other reads.
 type Batch struct {
 	b       pgx.Batch
 	err     error // the first error found while queueing (a cache that could not load)
 	missing bool  // a read of one record found none
+	cached  []cachedRead
 }
 
 // queue adds a query whose rows fn reads.
@@ -49,9 +50,15 @@ func (b *Batch) queueRow(sql string, scan func(pgx.Row) error, args ...any) {
 	})
 }
 
-// Run sends the batch's queries in one round trip and fills their results.
+// Run sends the batch's queries in one round trip and fills their results; the cache serves what it
+// holds of the reference data and keeps what the batch read of it.
 func (s *Store) Run(ctx context.Context, b *Batch) error {
-	return b.run(ctx, s.pool)
+	keep := s.cache.serveCached(ctx, b)
+	if err := b.run(ctx, s.pool); err != nil {
+		return err
+	}
+	keep()
+	return nil
 }
 
 // batcher is a pool or a transaction.
@@ -65,6 +72,10 @@ func (b *Batch) run(ctx context.Context, q batcher) error {
 	if b.err != nil {
 		return b.err
 	}
+	for _, r := range b.cached { // in a transaction, reference data is read in it, not from the cache
+		r.query(b)
+	}
+	b.cached = nil
 	if b.b.Len() > 0 {
 		if err := q.SendBatch(ctx, &b.b).Close(); err != nil {
 			return err

@@ -89,6 +89,13 @@ const ruleCols = `kind, level, chair_office, ex_officio, trusted_main, alternate
 
 // BoardRules lists every rule, by kind and level.
 func (s *Store) BoardRules(ctx context.Context) ([]BoardRule, error) {
+	return cachedList(ctx, s, readsBoardRules, "board-rules", s.boardRules, func(r BoardRule) BoardRule {
+		r.ExOfficio, r.FormedWithinDays = slices.Clone(r.ExOfficio), clonePtr(r.FormedWithinDays)
+		return r
+	})
+}
+
+func (s *Store) boardRules(ctx context.Context) ([]BoardRule, error) {
 	rows, err := s.pool.Query(ctx, `SELECT `+ruleCols+` FROM board_rules r JOIN election_kinds k ON k.key = r.kind
 		ORDER BY k.position, r.level`)
 	if err != nil {

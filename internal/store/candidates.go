@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -80,18 +81,14 @@ func (s *Store) CandidateRuleFor(ctx context.Context, e Election) (CandidateRule
 	if e.ParentKind != "" {
 		kind = e.ParentKind
 	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT kind, min_age, age_on_election_day, village_small_households, city_small_population, certificate_max_months,
-		       resignation_min_months, objection_days, constituency_change_until_days, max_constituency_changes, uncertain, version
-		FROM candidate_rules WHERE kind = $1`, kind)
+	rules, err := cached(ctx, s, readsCandidateRules, "candidate-rules", s.candidateRules)
 	if err != nil {
 		return CandidateRule{}, err
 	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[CandidateRule])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, ErrNoRule
+	if i := slices.IndexFunc(rules, func(r CandidateRule) bool { return r.Kind == kind }); i >= 0 {
+		return rules[i], nil
 	}
-	return r, err
+	return CandidateRule{}, ErrNoRule
 }
 
 // CandidateElection returns the election a candidate stands in and its rule (a by-election's parent
@@ -107,6 +104,17 @@ func (s *Store) CandidateElection(ctx context.Context, electionID int64) (Electi
 
 // CandidateElection queues the Store method of that name: the election and its rule in one query.
 func (b *Batch) CandidateElection(electionID int64, e *Election, r *CandidateRule) {
+	type ruled struct {
+		e Election
+		r CandidateRule
+	}
+	b.queueCached(readsCandidateElection, "candidate-election|"+strconv.FormatInt(electionID, 10),
+		func(v any) { *e, *r = v.(ruled).e, v.(ruled).r },
+		func(b *Batch) { b.candidateElection(electionID, e, r) },
+		func() any { return ruled{*e, *r} })
+}
+
+func (b *Batch) candidateElection(electionID int64, e *Election, r *CandidateRule) {
 	b.queueRow(`
 		SELECT e.id, e.code, e.kind, coalesce(e.parent_kind, ''), e.title_fa, e.title_en, e.election_day, e.is_current,
 		       r.kind IS NOT NULL, coalesce(r.kind, ''), coalesce(r.min_age, 0), coalesce(r.age_on_election_day, false),
@@ -169,6 +177,10 @@ func (s *Store) Constituencies(ctx context.Context, sc auth.Scope) ([]Constituen
 
 // Constituencies queues the Store method of that name; ctx gives the reader's alphabet.
 func (b *Batch) Constituencies(ctx context.Context, sc auth.Scope, out *[]Constituency) {
+	queueList(b, readsPlaces, cacheKey(ctx, "constituencies", sc), out, nil, func(b *Batch) { b.constituencies(ctx, sc, out) })
+}
+
+func (b *Batch) constituencies(ctx context.Context, sc auth.Scope, out *[]Constituency) {
 	b.queue(`SELECT * FROM (`+constituencySelect+`) x ORDER BY x.kind, `+
 		byName(ctx, "x.county_fa", "x.county_en")+`, `+byName(ctx, "x.name_fa", "x.name_en"), func(rows pgx.Rows) error {
 		ks, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Constituency])
@@ -179,6 +191,16 @@ func (b *Batch) Constituencies(ctx context.Context, sc auth.Scope, out *[]Consti
 
 // ConstituencyByCode returns one constituency in scope, or ErrNotFound.
 func (s *Store) ConstituencyByCode(ctx context.Context, sc auth.Scope, code string) (Constituency, error) {
+	if s.cache.serves(ctx) {
+		ks, err := s.Constituencies(ctx, sc)
+		if err != nil {
+			return Constituency{}, err
+		}
+		if i := slices.IndexFunc(ks, func(k Constituency) bool { return k.Code == code }); i >= 0 {
+			return ks[i], nil
+		}
+		return Constituency{}, ErrNotFound
+	}
 	rows, err := s.pool.Query(ctx, `SELECT * FROM (`+constituencySelect+`) x WHERE x.code = $4`, append(scopeArgs(sc), code)...)
 	if err != nil {
 		return Constituency{}, err
@@ -1204,6 +1226,10 @@ func (s *Store) ChangeConstituency(ctx context.Context, a audit.Actor, sc auth.S
 
 // CandidateRules lists every kind's rule.
 func (s *Store) CandidateRules(ctx context.Context) ([]CandidateRule, error) {
+	return cachedList(ctx, s, readsCandidateRules, "candidate-rules", s.candidateRules, nil)
+}
+
+func (s *Store) candidateRules(ctx context.Context) ([]CandidateRule, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT r.kind, r.min_age, r.age_on_election_day, r.village_small_households, r.city_small_population, r.certificate_max_months,
 		       r.resignation_min_months, r.objection_days, r.constituency_change_until_days, r.max_constituency_changes, r.uncertain, r.version

@@ -60,6 +60,16 @@ func (s *Store) Cities(ctx context.Context, sc auth.Scope, county string) ([]Cit
 
 // Cities queues the Store method of that name.
 func (b *Batch) Cities(ctx context.Context, sc auth.Scope, county string, out *[]City) {
+	queueList(b, readsPlaces, cacheKey(ctx, "cities", sc, county), out, City.copy, func(b *Batch) { b.cities(ctx, sc, county, out) })
+}
+
+// copy is the city with its own population and retirement (a copy of a kept value).
+func (c City) copy() City {
+	c.Population, c.RetiredAt = clonePtr(c.Population), clonePtr(c.RetiredAt)
+	return c
+}
+
+func (b *Batch) cities(ctx context.Context, sc auth.Scope, county string, out *[]City) {
 	b.queue(citySelect+` WHERE`+cityScope+`AND c.code = $4
 		ORDER BY ci.retired_at IS NOT NULL, `+byName(ctx, "ci.name_fa", "ci.name_en"), func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[City])

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -49,6 +50,10 @@ func (s *Store) Committees(ctx context.Context) ([]Committee, error) {
 
 // Committees queues the Store method of that name.
 func (b *Batch) Committees(out *[]Committee) {
+	queueList(b, readsCommittees, "committees", out, nil, func(b *Batch) { b.committees(out) })
+}
+
+func (b *Batch) committees(out *[]Committee) {
 	b.queue(`SELECT key, name_fa, name_en, position FROM committees ORDER BY position, key`, func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Committee])
 		return err
@@ -57,17 +62,33 @@ func (b *Batch) Committees(out *[]Committee) {
 
 const electionCols = `id, code, kind, coalesce(parent_kind, ''), title_fa, title_en, election_day, is_current`
 
+// elections lists every election, from the cache: there are a few. The list is shared: the callers copy
+// out the one they need.
+func (s *Store) elections(ctx context.Context) ([]Election, error) {
+	return cached(ctx, s, readsElections, "elections", func(ctx context.Context) ([]Election, error) {
+		rows, err := s.pool.Query(ctx, `SELECT `+electionCols+` FROM elections ORDER BY id`)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowToStructByPos[Election])
+	})
+}
+
 // CurrentElection returns the election most pages work on, or ErrNotFound when none is current.
 func (s *Store) CurrentElection(ctx context.Context) (Election, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+electionCols+` FROM elections WHERE is_current`)
+	return s.electionWhere(ctx, func(e Election) bool { return e.IsCurrent })
+}
+
+// electionWhere returns the election that is, or ErrNotFound.
+func (s *Store) electionWhere(ctx context.Context, is func(Election) bool) (Election, error) {
+	es, err := s.elections(ctx)
 	if err != nil {
 		return Election{}, err
 	}
-	e, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Election])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return e, ErrNotFound
+	if i := slices.IndexFunc(es, is); i >= 0 {
+		return es[i], nil
 	}
-	return e, err
+	return Election{}, ErrNotFound
 }
 
 // NewElection is what AddElection needs.

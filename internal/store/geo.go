@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 
 	"github.com/jackc/pgx/v5"
 
@@ -69,6 +71,10 @@ func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 
 // Counties queues the Store method of that name.
 func (b *Batch) Counties(ctx context.Context, sc auth.Scope, out *[]County) {
+	queueList(b, readsPlaces, cacheKey(ctx, "counties", sc), out, nil, func(b *Batch) { b.counties(ctx, sc, out) })
+}
+
+func (b *Batch) counties(ctx context.Context, sc auth.Scope, out *[]County) {
 	b.queue(`
 		SELECT c.id, c.code, c.name_fa, c.name_en, p.code AS province_code, p.name_fa AS province_fa,
 		       p.name_en AS province_en,
@@ -100,6 +106,23 @@ func (s *Store) County(ctx context.Context, sc auth.Scope, code string) (County,
 
 // County queues the Store method of that name: Run returns ErrNotFound for a county out of scope.
 func (b *Batch) County(ctx context.Context, sc auth.Scope, code string, county *County, districts *[]District) {
+	type detail struct {
+		c  County
+		ds []District
+	}
+	b.queueCached(readsPlaces, cacheKey(ctx, "county", sc, code),
+		func(v any) { *county, *districts = v.(detail).c, copyList(v.(detail).ds, District.copy) },
+		func(b *Batch) { b.county(ctx, sc, code, county, districts) },
+		func() any { return detail{*county, copyList(*districts, District.copy)} })
+}
+
+// copy is the district with its own households (a copy of a kept value).
+func (d District) copy() District {
+	d.Households = clonePtr(d.Households)
+	return d
+}
+
+func (b *Batch) county(ctx context.Context, sc auth.Scope, code string, county *County, districts *[]District) {
 	b.queue(`
 		SELECT c.id, c.code, c.name_fa, c.name_en, p.code, p.name_fa, p.name_en, c.sizes_version,
 		       (SELECT count(*) FROM cities ci WHERE ci.county_id = c.id AND ci.retired_at IS NULL
@@ -162,6 +185,11 @@ func (s *Store) Provinces(ctx context.Context, sc auth.Scope) ([]Province, error
 
 // Provinces queues the Store method of that name.
 func (b *Batch) Provinces(ctx context.Context, sc auth.Scope, out *[]Province) {
+	queueList(b, readsProvinces, cacheKey(ctx, "provinces", auth.Scope{ProvinceID: sc.ProvinceID}), out, nil,
+		func(b *Batch) { b.provinces(ctx, sc, out) })
+}
+
+func (b *Batch) provinces(ctx context.Context, sc auth.Scope, out *[]Province) {
 	b.queue(`SELECT id, code, name_fa, name_en FROM provinces WHERE ($1 = 0 OR id = $1) ORDER BY `+byName(ctx, "name_fa", "name_en"),
 		func(rows pgx.Rows) (err error) {
 			*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Province])
@@ -380,6 +408,10 @@ func (s *Store) Districts(ctx context.Context, sc auth.Scope) ([]District, error
 
 // Districts queues the Store method of that name.
 func (b *Batch) Districts(ctx context.Context, sc auth.Scope, out *[]District) {
+	queueList(b, readsPlaces, cacheKey(ctx, "districts", sc), out, District.copy, func(b *Batch) { b.districts(ctx, sc, out) })
+}
+
+func (b *Batch) districts(ctx context.Context, sc auth.Scope, out *[]District) {
 	b.queue(`
 		SELECT d.id, d.code, d.name_fa, d.name_en, c.name_fa, c.name_en, d.households
 		FROM districts d JOIN counties c ON c.id = d.county_id
@@ -493,6 +525,18 @@ type Missing struct {
 
 // MissingSizes queues the Store method of that name.
 func (b *Batch) MissingSizes(ctx context.Context, sc auth.Scope, limit int, out *Missing) {
+	b.queueCached(readsPlaces, cacheKey(ctx, "missing-sizes", sc, strconv.Itoa(limit)),
+		func(v any) { *out = v.(Missing).copy() },
+		func(b *Batch) { b.missingSizes(ctx, sc, limit, out) },
+		func() any { return out.copy() })
+}
+
+func (m Missing) copy() Missing {
+	m.First = slices.Clone(m.First)
+	return m
+}
+
+func (b *Batch) missingSizes(ctx context.Context, sc auth.Scope, limit int, out *Missing) {
 	b.queue(`
 		SELECT kind, code, name_fa, name_en, county_code, county_fa, county_en, total::int FROM (
 		  SELECT x.*, count(*) OVER (PARTITION BY kind) AS total,

@@ -39,6 +39,9 @@ type SessionRead struct {
 	// The session's user, or the zero User: anonymous, or refused (disabled, or his password changed since
 	// the login) when Session.UserID is not 0.
 	User
+	// The generation of the cached reference data as this query read it: the request passes it to
+	// SeeGeneration.
+	Generation int64
 }
 
 // Refused reports whether the session names a user who may no longer use it.
@@ -56,7 +59,7 @@ func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration
 		       coalesce(p.code, ''), coalesce(p.name_fa, ''), coalesce(p.name_en, ''),
 		       coalesce(c.code, ''), coalesce(c.name_fa, ''), coalesce(c.name_en, ''),
 		       coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''),
-		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0)
+		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0), `+cacheGeneration+`
 		FROM sessions s
 		LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL AND u.session_epoch = s.epoch
 		LEFT JOIN provinces p ON p.id = u.province_id

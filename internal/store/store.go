@@ -28,13 +28,16 @@ var (
 	ErrExists   = errors.New("store: already exists")     // a unique key is taken
 )
 
-// Store wraps the connection pool.
+// Store wraps the connection pool and the cache of reference data (cache.go).
 type Store struct {
-	pool *pgxpool.Pool
+	pool  *pgxpool.Pool
+	cache cache
 }
 
-// New returns a Store over pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+// New returns a Store over pool. Its cache serves nothing until Listen runs.
+func New(pool *pgxpool.Pool) *Store {
+	return &Store{pool: pool, cache: cache{entries: map[string]*entry{}}}
+}
 
 // Pool returns the underlying pool (for the audit verification, bulk loading and tests).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -44,9 +47,12 @@ func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 
 // write runs work in a transaction, then appends the audit entries work returns as the transaction's last
 // statements and commits (audit.Write). Every write goes through it, so none can lock the audit chain's
-// head before its other locks: two writers can then never wait for each other's locks in a circle.
+// head before its other locks: two writers can then never wait for each other's locks in a circle. The
+// rest of the request then reads past the cache, so that it shows what it wrote.
 func (s *Store) write(ctx context.Context, a audit.Actor, work func(pgx.Tx) ([]audit.Entry, error)) error {
-	return audit.Write(ctx, s.pool, a, work)
+	err := audit.Write(ctx, s.pool, a, work)
+	wrote(ctx)
+	return err
 }
 
 func isUniqueViolation(err error) bool {
