@@ -21,8 +21,7 @@ import (
 // A read of one record that finds none makes Run return ErrNotFound, after the batch's other reads.
 type Batch struct {
 	b       pgx.Batch
-	err     error // the first error found while queueing (a cache that could not load)
-	missing bool  // a read of one record found none
+	missing bool // a read of one record found none
 	cached  []cachedRead
 }
 
@@ -69,9 +68,6 @@ type batcher interface {
 // run sends the batch on q: in a transaction, its queries run in order after the transaction's earlier
 // statements and see their locks.
 func (b *Batch) run(ctx context.Context, q batcher) error {
-	if b.err != nil {
-		return b.err
-	}
 	for _, r := range b.cached { // in a transaction, reference data is read in it, not from the cache
 		r.query(b)
 	}
