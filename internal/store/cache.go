@@ -18,7 +18,7 @@ import (
 // The cache of reference data: the one place where the store keeps what it read for the next request.
 //
 // Each process keeps its own cache; several processes share one database. Triggers on the cached tables
-// (migration 0014) move a generation on in cache_state as each writing transaction commits, once per
+// (migration 0018) move a generation on in cache_state as each writing transaction commits, once per
 // table it changed, and NOTIFY every process of the table and the generation ('setad_cache',
 // "generation table"). So no writer can forget to invalidate: the store's writes, the seed's, the
 // migrations' and SQL typed by hand all fire them.
@@ -35,7 +35,7 @@ import (
 // To cache another table: list it in cachedTables, give it the two triggers in a migration, and read it
 // through cached with the tables the query reads and a key naming its arguments.
 
-// cachedTables are the tables whose rows the cache keeps; each has the triggers of migration 0014.
+// cachedTables are the tables whose rows the cache keeps; each has the triggers of migration 0018.
 var cachedTables = []string{"provinces", "counties", "districts", "cities", "committees", "election_kinds", "elections",
 	"board_rules", "candidate_rules"}
 

@@ -212,7 +212,7 @@ func TestCacheListenerReconnect(t *testing.T) {
 	}
 }
 
-// Every cached table tells the caches of its changes: it has both triggers of migration 0014.
+// Every cached table tells the caches of its changes: it has both triggers of migration 0018.
 func TestCachedTablesHaveTriggers(t *testing.T) {
 	f := bareFixture(t)
 	for _, table := range store.CachedTables {
