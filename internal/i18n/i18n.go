@@ -78,6 +78,9 @@ func Message(lang Lang, key string, args ...Arg) string {
 	if !ok {
 		return key
 	}
+	if !strings.Contains(msg, "{") {
+		return msg // most messages have no placeholder: nothing to build
+	}
 	var b strings.Builder
 	for {
 		p, before, after, ok := nextPlaceholder(msg)

@@ -20,14 +20,33 @@ import (
 	"github.com/setad/setad/web/errorpage"
 )
 
-// render draws c into a buffer first, so a failing template becomes a clean 500 page, not half a page.
+// pageBuffer is a buffer for one page, from the server's pool: a page is not grown from nothing each time.
+func (s *Server) pageBuffer() *bytes.Buffer {
+	if b, ok := s.pageBuffers.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+// putPageBuffer returns buf to the pool unless an unusually large page grew it: those are let go.
+func (s *Server) putPageBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 256<<10 {
+		buf.Reset()
+		s.pageBuffers.Put(buf)
+	}
+}
+
+// render draws c into a buffer first, so a failing template becomes a clean 500 page, not half a page. The
+// page goes out with its length, in one piece.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
-	var buf bytes.Buffer
-	if err := c.Render(r.Context(), &buf); err != nil {
+	buf := s.pageBuffer()
+	defer s.putPageBuffer(buf)
+	if err := c.Render(r.Context(), buf); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }

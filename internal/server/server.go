@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/setad/setad/internal/composition"
@@ -29,6 +30,7 @@ type Server struct {
 	// that importsAtOnce bound the memory of all of them. One more waits importWait for a slot.
 	importSlots chan struct{}
 	importWait  time.Duration
+	pageBuffers sync.Pool // of *bytes.Buffer, for render
 }
 
 // How many imports are read at once, and how long one more waits for its turn before it is refused.

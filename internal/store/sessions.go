@@ -71,11 +71,26 @@ func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration
 	if err != nil {
 		return SessionRead{}, err
 	}
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[SessionRead])
-	if errors.Is(err, pgx.ErrNoRows) {
+	defer rows.Close()
+	var r SessionRead
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return r, err
+		}
 		return r, ErrNotFound
 	}
-	return r, err
+	// Scanned field by field, not by reflection: every signed-in request runs this.
+	u := &r.User
+	err = rows.Scan(&r.Session.UserID, &r.Epoch, &r.Flash, &r.FlashForm, &r.KeptForm, &r.Stale,
+		&u.ID, &u.Username, &u.FullName, &u.Role, &u.ProvinceID, &u.CountyID, &u.DistrictID,
+		&u.Committee, &u.PasswordHash, &u.Lang, &u.LockedUntil, &u.DisabledAt, &u.Version,
+		&u.ProvinceCode, &u.ProvinceFa, &u.ProvinceEn, &u.CountyCode, &u.CountyFa, &u.CountyEn,
+		&u.DistrictCode, &u.DistrictFa, &u.DistrictEn, &u.CommitteeFa, &u.CommitteeEn, &u.SessionEpoch, &r.Generation)
+	if err != nil {
+		return r, err
+	}
+	rows.Close()
+	return r, rows.Err()
 }
 
 // StartSession stores sess under hash, to end after lifetime at the latest, and deletes the session
