@@ -20,14 +20,21 @@ import (
 	"github.com/setad/setad/web/components"
 )
 
-// boardList is the boards of the current election in scope, filterable: HQ's review queue.
+// boardPageSize is the most boards the list shows at once.
+const boardPageSize = 50
+
+// boardList is the boards of the current election in scope, filterable and paginated: HQ's review queue.
+// The counts by status are of every board in scope, whatever the filter and the page.
 func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	q := r.URL.Query()
-	d := boards.ListData{Filter: components.NewForm()}
-	for _, k := range []string{"county", "level", "status", "conflict"} {
+	d := boards.ListData{Filter: components.NewForm(), Page: 1}
+	for _, k := range boards.FilterKeys {
 		d.Filter.Values.Set(k, q.Get(k))
+	}
+	if n, err := strconv.Atoi(persian.ToLatinDigits(q.Get("page"))); err == nil && n > 0 && n < 100000 {
+		d.Page = n
 	}
 	e, err := s.store.CurrentElection(ctx)
 	if errors.Is(err, store.ErrNotFound) {
@@ -39,15 +46,18 @@ func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Election = &e
-	f := store.BoardFilter{County: q.Get("county"), Level: q.Get("level"), Status: q.Get("status"), Conflict: q.Get("conflict") == "1"}
+	f := store.BoardFilter{County: q.Get("county"), Level: q.Get("level"), Status: q.Get("status"), Conflict: q.Get("conflict") == "1",
+		Page: d.Page, PageSize: boardPageSize}
+	var total int
 	var b store.Batch
-	b.Boards(ctx, p.Scope, e.ID, f, &d.Boards)
+	b.Boards(ctx, p.Scope, e.ID, f, &d.Boards, &total)
 	b.BoardCounts(p.Scope, e.ID, &d.Counts)
 	b.Counties(ctx, p.Scope, &d.Counties)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
+	d.Pages = (total + boardPageSize - 1) / boardPageSize
 	s.render(w, r, http.StatusOK, boards.List(d))
 }
 

@@ -317,6 +317,39 @@ func TestBoardCandidateConflict(t *testing.T) {
 	}
 }
 
+// The boards list shows 50 boards a page, counties' boards first, with links to the other pages that keep
+// the filters; the counts by status are of every board in scope whatever the page.
+func TestBoardListPages(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	hq := a.login("hq.fars")
+	rows := regexp.MustCompile(`<td><a href="/boards/[0-9]+">([^<]+)</a></td>`)
+	counties := a.count(`SELECT count(*) FROM boards b JOIN provinces p ON p.id = b.province_id AND p.code = 'fars'
+		JOIN elections e ON e.id = b.election_id AND e.is_current WHERE level = 'county'`)
+	districts := a.count(`SELECT count(*) FROM boards b JOIN provinces p ON p.id = b.province_id AND p.code = 'fars'
+		JOIN elections e ON e.id = b.election_id AND e.is_current WHERE level = 'district'`)
+	if counties != 37 || districts != 43 {
+		t.Fatalf("setup: %d county boards and %d district boards in Fars", counties, districts)
+	}
+	first := a.get(hq, "/boards").body
+	names := rows.FindAllStringSubmatch(first, -1)
+	if len(names) != 50 || !strings.HasPrefix(names[36][1], "هیئت اجرایی شهرستان") || !strings.HasPrefix(names[37][1], "هیئت اجرایی بخش") {
+		t.Fatalf("page 1 lists %d boards, the 37th %q and the 38th %q", len(names), names[36][1], names[37][1])
+	}
+	drafts := fmt.Sprintf(`<dd>%s</dd>`, persian.FormatInt(80, true))
+	mustContain(t, first, drafts, `<nav class="pager" aria-label="صفحه‌های هیئت‌ها">`, "صفحه ۱ از ۲", `<a rel="next" href="/boards?page=2">`)
+	mustNotContain(t, first, `rel="prev"`)
+	second := a.get(hq, "/boards?page=2").body
+	if n := len(rows.FindAllString(second, -1)); n != 30 {
+		t.Errorf("page 2 lists %d boards, want 30", n)
+	}
+	mustContain(t, second, drafts, "صفحه ۲ از ۲", `<a rel="prev" href="/boards?page=1">`)
+	mustNotContain(t, second, `rel="next"`)
+	// The filters go with the page links; a list of one page has no pager.
+	mustContain(t, a.get(hq, "/boards?status=draft").body, `<a rel="next" href="/boards?page=2&amp;status=draft">`)
+	mustNotContain(t, a.get(hq, "/boards?level=district&status=draft").body, `class="pager"`)
+}
+
 // Every county and district has its draft board for every election, and new places get theirs.
 func TestBoardsExistForEveryPlace(t *testing.T) {
 	a := newTestApp(t)

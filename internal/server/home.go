@@ -38,7 +38,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			if p.Role == auth.DistrictHead {
 				level = "district"
 			}
-			b.Boards(ctx, p.Scope, e.ID, store.BoardFilter{Level: level}, &d.Boards)
+			b.Boards(ctx, p.Scope, e.ID, store.BoardFilter{Level: level}, &d.Boards, nil)
 		}
 	case !errors.Is(err, store.ErrNotFound):
 		s.serverError(w, r, err)

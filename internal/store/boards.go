@@ -178,15 +178,23 @@ const boardSelect = `
 	       coalesce(d.code, '') AS district_code,
 	       e.kind, coalesce(e.parent_kind, e.kind), e.title_fa, e.title_en,
 	       b.return_note, b.pool_approved_on, b.pool_reference, b.approved_at, b.version,
-	       (SELECT count(*) FROM board_members m WHERE m.board_id = b.id)::int AS members,
-	       (SELECT count(*) FROM board_pool p WHERE p.board_id = b.id)::int AS pool_size,
-	       (SELECT count(*) FROM ` + boardPeople + ` WHERE ` + isCandidate + `)::int AS conflicts,
-	       b.status = 'draft' AND coalesce((SELECT s.reopened_at IS NOT NULL FROM board_submissions s
-	           WHERE s.board_id = b.id ORDER BY s.number DESC LIMIT 1), false) AS reopened
+	       f.members, f.pool, f.conflicts, b.status = 'draft' AND f.reopened AS reopened
 	FROM boards b
+	JOIN board_figures f ON f.board_id = b.id
 	JOIN counties c ON c.id = b.county_id
 	LEFT JOIN districts d ON d.id = b.district_id
 	JOIN elections e ON e.id = b.election_id`
+
+// scanBoard reads a row of boardSelect.
+func scanBoard(row pgx.CollectableRow) (Board, error) {
+	var b Board
+	err := row.Scan(&b.ID, &b.ElectionID, &b.Level, &b.Status, &b.ProvinceID, &b.CountyID, &b.DistrictID,
+		&b.CountyCode, &b.CountyFa, &b.CountyEn, &b.DistrictFa, &b.DistrictEn, &b.DistrictCode,
+		&b.ElectionKind, &b.RuleKind, &b.ElectionFa, &b.ElectionEn,
+		&b.ReturnNote, &b.PoolApprovedOn, &b.PoolReference, &b.ApprovedAt, &b.Version,
+		&b.Members, &b.PoolSize, &b.Conflicts, &b.Reopened)
+	return b, err
+}
 
 // boardPeople are the national IDs of a board's members and pool (n.national_id), for a board b.
 const boardPeople = `(SELECT national_id FROM board_members WHERE board_id = b.id
@@ -199,12 +207,14 @@ const isCandidate = `EXISTS (SELECT FROM candidates k WHERE k.election_id = b.el
 // boardScope filters boards by the caller's scope ($1 province, $2 county, $3 district).
 const boardScope = ` ($1 = 0 OR b.province_id = $1) AND ($2 = 0 OR b.county_id = $2) AND ($3 = 0 OR b.district_id = $3) `
 
-// BoardFilter narrows the review queue. Zero fields do not filter.
+// BoardFilter narrows the review queue. Zero fields do not filter; a zero PageSize reads every board.
 type BoardFilter struct {
 	County   string
 	Level    string
 	Status   string
 	Conflict bool
+	Page     int // from 1
+	PageSize int
 }
 
 // Boards lists the boards of an election in scope, county boards first, by county and district name in
@@ -212,21 +222,32 @@ type BoardFilter struct {
 func (s *Store) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter) ([]Board, error) {
 	var bs []Board
 	var b Batch
-	b.Boards(ctx, sc, electionID, f, &bs)
+	b.Boards(ctx, sc, electionID, f, &bs, nil)
 	return bs, s.Run(ctx, &b)
 }
 
-// Boards queues the Store method of that name.
-func (b *Batch) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter, out *[]Board) {
-	b.queue(`SELECT * FROM (`+boardSelect+` WHERE `+boardScope+` AND b.election_id = $4
-		  AND ($5 = '' OR c.code = $5) AND ($6 = '' OR b.level = $6) AND ($7 = '' OR `+displayStatus+` = $7)) x
-		WHERE NOT $8 OR x.conflicts > 0
-		ORDER BY x.level, `+byName(ctx, "x.county_fa", "x.county_en")+`, `+byName(ctx, "x.district_fa", "x.district_en"),
-		func(rows pgx.Rows) (err error) {
-			*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Board])
-			return err
-		},
-		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, f.County, f.Level, f.Status, f.Conflict)
+// Boards queues the Store method of that name: one page of the boards when f.PageSize is set, and then,
+// unless total is nil, how many boards the filter finds in all. The figures are read as kept in
+// board_figures.
+func (b *Batch) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter, out *[]Board, total *int) {
+	where := ` WHERE` + boardScope + `AND b.election_id = $4
+		  AND ($5 = '' OR c.code = $5) AND ($6 = '' OR b.level = $6) AND ($7 = '' OR ` + displayStatus + ` = $7)
+		  AND (NOT $8 OR f.conflicts > 0)`
+	args := []any{sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, f.County, f.Level, f.Status, f.Conflict}
+	sql := boardSelect + where + `
+		ORDER BY b.level, ` + byName(ctx, "c.name_fa", "c.name_en") + `, ` + byName(ctx, "coalesce(d.name_fa, '')", "coalesce(d.name_en, '')")
+	if f.PageSize > 0 {
+		sql += ` LIMIT $9 OFFSET $10`
+		args = append(args, f.PageSize, (max(f.Page, 1)-1)*f.PageSize)
+	}
+	b.queue(sql, func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, scanBoard)
+		return err
+	}, args...)
+	if total != nil {
+		b.queueRow(`SELECT count(*)::int FROM boards b JOIN board_figures f ON f.board_id = b.id
+			JOIN counties c ON c.id = b.county_id`+where, func(row pgx.Row) error { return row.Scan(total) }, args[:8]...)
+	}
 }
 
 // displayStatus tells a draft that HQ sent back ("returned") apart from a fresh one.
@@ -253,8 +274,8 @@ func (b *Batch) BoardCounts(sc auth.Scope, electionID int64, out *map[string]int
 // ConflictedBoards counts the boards of an election in scope with a member or pool member who is a
 // candidate in the same election.
 func (b *Batch) ConflictedBoards(sc auth.Scope, electionID int64, out *int) {
-	b.queueRow(`SELECT count(*)::int FROM boards b WHERE`+boardScope+`AND b.election_id = $4
-		  AND EXISTS (SELECT FROM `+boardPeople+` WHERE `+isCandidate+`)`,
+	b.queueRow(`SELECT count(*)::int FROM boards b JOIN board_figures f ON f.board_id = b.id
+		WHERE`+boardScope+`AND b.election_id = $4 AND f.conflicts > 0`,
 		func(row pgx.Row) error { return row.Scan(out) },
 		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
 }
@@ -359,7 +380,7 @@ func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, lock bool, d
 		sql += ` FOR UPDATE OF b`
 	}
 	b.queue(sql, func(rows pgx.Rows) error {
-		board, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Board])
+		board, err := pgx.CollectExactlyOneRow(rows, scanBoard)
 		if errors.Is(err, pgx.ErrNoRows) {
 			b.missing = true
 			return nil
@@ -404,7 +425,9 @@ func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, lock bool, d
 		})
 		return err
 	}, args...)
-	b.queue(`SELECT n.national_id FROM boards b, LATERAL `+boardPeople+` WHERE b.id = $4 AND`+boardScope+`AND `+isCandidate,
+	// The kept count of conflicts spares the probe of each person on a board that has none.
+	b.queue(`SELECT n.national_id FROM boards b JOIN board_figures f ON f.board_id = b.id AND f.conflicts > 0,
+		LATERAL `+boardPeople+` WHERE b.id = $4 AND`+boardScope+`AND `+isCandidate,
 		func(rows pgx.Rows) error {
 			ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
 			d.Candidates = map[string]bool{}

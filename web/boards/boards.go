@@ -25,6 +25,8 @@ type ListData struct {
 	Counts   map[string]int
 	Filter   components.Form
 	Counties []store.County
+	Page     int
+	Pages    int
 }
 
 // ShowData is one board's page.
@@ -80,6 +82,40 @@ func ReopenQuestion(ctx context.Context, b store.Board) components.Question {
 func ApproveQuestion(ctx context.Context, b store.Board, n int) components.Question {
 	return components.Question{What: i18n.M("confirm.board_approve", i18n.ArgText("board", Title(ctx, b)),
 		i18n.ArgNum("submission", n)), Yes: i18n.M("boards.approve")}
+}
+
+// statusTone is the colour of each status of Statuses.
+var statusTone = map[string]components.Tone{"draft": components.ToneDraft, "returned": components.ToneReturned,
+	"submitted": components.ToneSubmitted, "approved": components.ToneApproved}
+
+// statusLabels names each status of Statuses in the reader's language, looked up once for a whole list.
+func statusLabels(ctx context.Context) map[string]string {
+	m := make(map[string]string, len(Statuses))
+	for _, s := range Statuses {
+		m[s] = i18n.T(ctx, "board_status."+s)
+	}
+	return m
+}
+
+// statusBadge is the board's status, in words on its colour.
+func statusBadge(ctx context.Context, b store.Board) templ.Component {
+	k := StatusKey(b)
+	return components.Badge(statusTone[k], i18n.T(ctx, "board_status."+k))
+}
+
+// FilterKeys are the list's filters, kept in its page links.
+var FilterKeys = []string{"county", "level", "status", "conflict"}
+
+// pageHref keeps the filters and moves to page n.
+func pageHref(f components.Form, n int) templ.SafeURL {
+	q := url.Values{}
+	for _, k := range FilterKeys {
+		if v := f.Get(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	q.Set("page", strconv.Itoa(n))
+	return templ.SafeURL("/boards?" + q.Encode())
 }
 
 // StatusKey is the board's status for display: a draft that HQ sent back is "returned".
