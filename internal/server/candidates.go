@@ -58,8 +58,9 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	d.More = d.Total > store.CountCap
-	d.Pages = (min(d.Total, store.CountCap) + candidatePageSize - 1) / candidatePageSize
+	d.Cap = f.Cap()
+	d.More = d.Total > d.Cap
+	d.Pages = (min(d.Total, d.Cap) + candidatePageSize - 1) / candidatePageSize
 	s.render(w, r, http.StatusOK, candidates.List(d))
 }
 

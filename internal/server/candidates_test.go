@@ -269,7 +269,8 @@ func TestCandidateOwnElectionRules(t *testing.T) {
 	}
 }
 
-// A broad search says "more than" the cap instead of counting every match.
+// A broad search says "more than" its cap (200) instead of counting every match, and pages through the
+// first 200; the list without a search counts to its own cap (1,000).
 func TestCandidateCountCap(t *testing.T) {
 	a := newTestApp(t)
 	election := a.withElection()
@@ -281,10 +282,16 @@ func TestCandidateCountCap(t *testing.T) {
 	}
 	hq := a.login("hq.fars")
 	page := a.get(hq, "/candidates?q="+url.QueryEscape("علي")).body
-	mustContain(t, page, "بیش از ۱٬۰۰۰ داوطلب یافت شد", "صفحه ۱ از ۲۰")
-	last := a.get(hq, "/candidates?page=20&q="+url.QueryEscape("علی")).body
-	mustNotContain(t, last, `rel="next"`)
+	mustContain(t, page, "بیش از ۲۰۰ داوطلب یافت شد؛ برای دیدن همه، جست‌وجو را دقیق‌تر کنید.", "صفحه ۱ از ۴", "علی 1100")
+	last := a.get(hq, "/candidates?page=4&q="+url.QueryEscape("علی")).body
+	mustContain(t, last, "صفحه ۴ از ۴", "علی 901")
+	mustNotContain(t, last, `rel="next"`, "علی 900<")
 	mustContain(t, a.get(hq, "/candidates?q="+url.QueryEscape("علی 1099")).body, "۱ داوطلب یافت شد")
+	mustContain(t, a.get(hq, "/candidates?q="+url.QueryEscape("علی 10")).body, "۱۱۱ داوطلب یافت شد", "صفحه ۱ از ۳")
+	mustContain(t, a.get(hq, "/candidates").body, "بیش از ۱٬۰۰۰ داوطلب یافت شد", "صفحه ۱ از ۲۰")
+	a.get(hq, "/lang/en")
+	mustContain(t, a.get(hq, "/candidates?q="+url.QueryEscape("علی")).body,
+		"More than 200 candidates found; narrow the search to see them all.", "Page 1 of 4")
 }
 
 // The law is national: only the national HQ changes the candidate rules; every other role, a province's

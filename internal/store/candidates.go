@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -771,9 +772,13 @@ const candidateCols = `k.id, k.election_id, k.province_id, k.county_id, coalesce
 	       k.tracking_id, k.veteran, k.military_service, k.listed_post, k.certificate_date, k.resignation_date, k.status,
 	       k.announced_at, k.constituency_changes, k.version, k.created_at`
 
-const candidateFrom = `
-	FROM candidates k JOIN counties c ON c.id = k.county_id LEFT JOIN districts d ON d.id = k.district_id
+// candidateJoins join a candidate k to its place names.
+const candidateJoins = `
+	JOIN counties c ON c.id = k.county_id LEFT JOIN districts d ON d.id = k.district_id
 	LEFT JOIN cities ci ON ci.id = k.city_id`
+
+const candidateFrom = `
+	FROM candidates k` + candidateJoins
 
 const candidateSelect = `SELECT ` + candidateCols + candidateFrom
 
@@ -815,9 +820,7 @@ func candidateWhere(sc auth.Scope, electionID int64, f CandidateFilter) (string,
 		conds = append(conds, "k.district_id = "+arg(sc.DistrictID))
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
-		exact := arg(persian.ToLatinDigits(q))
-		conds = append(conds, "(k.name_norm LIKE '%' || "+arg(likeEscape(persian.Normalize(q)))+" || '%' OR k.national_id = "+exact+
-			" OR k.tracking_id = "+exact+")")
+		conds = append(conds, searchCond(q, arg))
 	}
 	if f.County != "" {
 		conds = append(conds, "k.county_id = (SELECT id FROM counties WHERE code = "+arg(f.County)+")")
@@ -830,19 +833,58 @@ func candidateWhere(sc auth.Scope, electionID int64, f CandidateFilter) (string,
 	return strings.Join(conds, " AND "), args
 }
 
-// candidateQuery is the list's query for a filter, in its order.
-func candidateQuery(sc auth.Scope, electionID int64, f CandidateFilter) (string, []any) {
-	order, ok := candidateOrder[f.Sort]
-	if !ok {
-		order = candidateOrder["registered"]
+// searchCond is the condition of a search q, each kind on its own index: digits alone are a national or
+// a tracking ID, looked up exactly; letters are a name, matched anywhere in the normalised name (the
+// trigram index); a tracking ID's form with letters (Latin letters, digits, '-', '/') may be either.
+func searchCond(q string, arg func(any) string) string {
+	id := persian.ToLatinDigits(q)
+	if strings.Trim(id, "0123456789") == "" {
+		p := arg(id)
+		return "(k.national_id = " + p + " OR k.tracking_id = " + p + ")"
 	}
-	where, args := candidateWhere(sc, electionID, f)
-	return candidateSelect + ` WHERE ` + where + ` ORDER BY ` + order, args
+	name := "k.name_norm LIKE '%' || " + arg(likeEscape(persian.Normalize(q))) + " || '%'"
+	if trackingForm.MatchString(id) {
+		return "(" + name + " OR k.tracking_id = " + arg(id) + ")"
+	}
+	return name
 }
 
-// CountCap bounds how far the list counts matches: past it, a search is too broad to page through and
-// the list says "more than" instead of spending time on an exact number.
+// trackingForm is the form of a tracking ID that is not digits alone (registration.Check holds new ones
+// to it).
+var trackingForm = regexp.MustCompile(`^[0-9A-Za-z/-]*[0-9][0-9A-Za-z/-]*$`)
+
+// candidateOrderOf is the list's order for a filter: newest first unless another is asked for.
+func candidateOrderOf(f CandidateFilter) string {
+	if order, ok := candidateOrder[f.Sort]; ok {
+		return order
+	}
+	return candidateOrder["registered"]
+}
+
+// candidateQuery is the list's query for a filter, in its order.
+func candidateQuery(sc auth.Scope, electionID int64, f CandidateFilter) (string, []any) {
+	where, args := candidateWhere(sc, electionID, f)
+	return candidateSelect + ` WHERE ` + where + ` ORDER BY ` + candidateOrderOf(f), args
+}
+
+// CountCap bounds how far the list counts matches by place, status, gender or education: past it, the
+// list is too long to page through and says "more than" instead of spending time on an exact number.
 const CountCap = 1000
+
+// SearchCap bounds how far a search counts its matches. A name is matched anywhere, so a common one
+// (علی) matches thousands: counting 201 of them stops early, on a scan that may read the rows in any
+// order, where counting 1,001 gathered every match from the trigram index first (a bitmap scan cannot
+// stop early) and cost most of the page's time at 300,000 candidates. Past it, the list says "more than"
+// and asks for a narrower search.
+const SearchCap = 200
+
+// Cap is how far the list counts the filter's matches: SearchCap for a search, CountCap otherwise.
+func (f CandidateFilter) Cap() int {
+	if strings.TrimSpace(f.Q) != "" {
+		return SearchCap
+	}
+	return CountCap
+}
 
 func scanCandidate(r pgx.CollectableRow, extra ...any) (Candidate, error) {
 	var c Candidate
@@ -855,7 +897,7 @@ func scanCandidate(r pgx.CollectableRow, extra ...any) (Candidate, error) {
 }
 
 // Candidates lists one page of an election's candidates in scope and the number that match, counted up
-// to CountCap + 1.
+// to the filter's Cap() + 1.
 func (s *Store) Candidates(ctx context.Context, sc auth.Scope, electionID int64, f CandidateFilter) ([]Candidate, int, error) {
 	var cs []Candidate
 	var total int
@@ -864,9 +906,14 @@ func (s *Store) Candidates(ctx context.Context, sc auth.Scope, electionID int64,
 	return cs, total, s.Run(ctx, &b)
 }
 
-// Candidates queues the Store method of that name. The number that match comes from the summary
-// candidate_counts when the filter is by place and status only; a search, a gender or an education is
-// counted on the rows, stopping past CountCap.
+// Candidates queues the Store method of that name. A filter by place and status only (summarised) reads
+// its page, and counts its matches in the summary candidate_counts. Any other filter (a search, a gender,
+// an education) is counted on the rows, and only as far as the list pages: one statement reads the first
+// Cap() + 1 matches in the list's order, counts them, and returns the page's rows among them. That read
+// stops at the cap: a common name (علی) walks the list's index until it has found 201 matches, a rare one
+// is gathered from the trigram index and sorted. Its plan is made for the value searched, as PostgreSQL
+// does for each execution while that costs less than a plan made for any value (for a search it always
+// does: a generic plan costs more than either a common name's or a rare one's).
 func (b *Batch) Candidates(sc auth.Scope, electionID int64, f CandidateFilter, out *[]Candidate, total *int) {
 	if f.PageSize <= 0 {
 		f.PageSize = 50
@@ -874,19 +921,50 @@ func (b *Batch) Candidates(sc auth.Scope, electionID int64, f CandidateFilter, o
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	sql, args := candidateQuery(sc, electionID, f)
-	n := len(args)
-	b.queue(sql+` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), func(rows pgx.Rows) error {
-		cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) { return scanCandidate(r) })
-		*out = cs
-		return err
-	}, append(args, f.PageSize, (f.Page-1)*f.PageSize)...)
-	where, args := candidateWhere(sc, electionID, f)
-	count := `SELECT count(*)::int FROM (SELECT 1 FROM candidates k WHERE ` + where + ` LIMIT ` + strconv.Itoa(CountCap+1) + `) x`
+	limit := strconv.Itoa(f.Cap() + 1)
+	offset := (f.Page - 1) * f.PageSize
 	if summarised(f) {
-		count = `SELECT least(coalesce(sum(k.n), 0), ` + strconv.Itoa(CountCap+1) + `)::int FROM candidate_counts k WHERE ` + where
+		sql, args := candidateQuery(sc, electionID, f)
+		n := len(args)
+		b.queue(sql+` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), func(rows pgx.Rows) error {
+			cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) { return scanCandidate(r) })
+			*out = cs
+			return err
+		}, append(args, f.PageSize, offset)...)
+		where, args := candidateWhere(sc, electionID, f)
+		b.queueRow(`SELECT least(coalesce(sum(k.n), 0), `+limit+`)::int FROM candidate_counts k WHERE `+where,
+			func(row pgx.Row) error { return row.Scan(total) }, args...)
+		return
 	}
-	b.queueRow(count, func(row pgx.Row) error { return row.Scan(total) }, args...)
+	order := candidateOrderOf(f)
+	where, args := candidateWhere(sc, electionID, f)
+	n := len(args)
+	off, lim := `$`+strconv.Itoa(n+1), `$`+strconv.Itoa(n+2)
+	// m holds the first matches, numbered in the list's order. The page is those numbered past the
+	// offset; a page past the last match returns the last match alone (numbered at most the offset), so
+	// that the count still comes back.
+	sql := `WITH m AS (SELECT k.id, row_number() OVER (ORDER BY ` + order + `) AS r FROM candidates k WHERE ` + where +
+		` ORDER BY ` + order + ` LIMIT ` + limit + `)
+	SELECT ` + candidateCols + `, (SELECT count(*) FROM m)::int, m.r
+	FROM m JOIN candidates k ON k.id = m.id` + candidateJoins + `
+	WHERE m.r > ` + off + ` AND m.r <= ` + off + ` + ` + lim + ` OR m.r = (SELECT count(*) FROM m) AND m.r <= ` + off + `
+	ORDER BY m.r`
+	b.queue(sql, func(rows pgx.Rows) error {
+		var cs []Candidate
+		*total = 0
+		for rows.Next() {
+			var r int64
+			c, err := scanCandidate(rows, total, &r)
+			if err != nil {
+				return err
+			}
+			if r > int64(offset) {
+				cs = append(cs, c)
+			}
+		}
+		*out = cs
+		return nil
+	}, append(args, offset, f.PageSize)...)
 }
 
 // summarised tells whether the summary candidate_counts, kept by election, place and status, can count

@@ -107,3 +107,112 @@ func TestMigrationRecomputesNormalisedNames(t *testing.T) {
 		t.Fatalf("%d candidates", n)
 	}
 }
+
+// addNamed adds n candidates of Marvdasht to election e, named prefix and their number (1 to n), with
+// national IDs from first on; returns nothing, the names are what a search finds.
+func (f *fixture) addNamed(e store.Election, prefix string, n, first int) {
+	f.t.Helper()
+	f.exec(`INSERT INTO candidates (election_id, province_id, county_id, full_name, name_norm, national_id, tracking_id,
+		gender, education)
+		SELECT $1, $2, $3, $4 || ' ' || g, $5 || g, lpad(($6 + g)::text, 10, '0'), 'T-' || ($6 + g), 'male', 'diploma'
+		FROM generate_series(1, $7::int) g`,
+		e.ID, f.province["fars"], f.county["marvdasht"], prefix, persian.Normalize(prefix), first, n)
+}
+
+// A search counts its matches as far as SearchCap + 1 and pages through the first SearchCap of them in
+// the list's order; a page past the last match still carries the count.
+func TestCandidateSearchCountsToItsCap(t *testing.T) {
+	f := newFixture(t)
+	e := f.currentElection()
+	f.addNamed(e, "علی رضایی", 150, 0)
+	f.addNamed(e, "زهرا کریمی", 120, 1000)
+	hq := f.hq("fars")
+	search := func(q, sort string, page int) ([]store.Candidate, int) {
+		t.Helper()
+		rows, total, err := f.st.Candidates(f.ctx, hq, e.ID, store.CandidateFilter{Q: q, Sort: sort, Page: page, PageSize: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows, total
+	}
+	names := func(rows []store.Candidate) []string {
+		var ns []string
+		for _, r := range rows {
+			ns = append(ns, r.FullName)
+		}
+		return ns
+	}
+	// Below the cap: the exact number, and every page of it in order; «علي» with an Arabic yeh finds the same.
+	for _, q := range []string{"علی", "علي", "  عَلی "} {
+		rows, total := search(q, "name", 1)
+		if total != 150 || len(rows) != 50 || rows[0].FullName != "علی رضایی 1" || rows[1].FullName != "علی رضایی 10" {
+			t.Errorf("search %q: total %d, %d rows, first %v", q, total, len(rows), names(rows[:min(len(rows), 2)]))
+		}
+	}
+	if rows, total := search("علی", "", 3); total != 150 || len(rows) != 50 || rows[0].FullName != "علی رضایی 50" ||
+		rows[49].FullName != "علی رضایی 1" {
+		t.Errorf("page 3, newest first: total %d, %d rows %v", total, len(rows), names(rows))
+	}
+	if rows, total := search("علی", "", 4); total != 150 || len(rows) != 0 {
+		t.Errorf("page 4 of 3: total %d, %d rows", total, len(rows))
+	}
+	// Above the cap: counted to SearchCap + 1, paged through the first SearchCap in the list's order.
+	f.addNamed(e, "محمدعلی کاظمی", 100, 2000)
+	rows, total := search("علی", "", 1)
+	if total != store.SearchCap+1 || len(rows) != 50 || rows[0].FullName != "محمدعلی کاظمی 100" {
+		t.Errorf("above the cap: total %d, want %d; %d rows, first %v", total, store.SearchCap+1, len(rows), names(rows[:1]))
+	}
+	rows, total = search("علی", "", 4)
+	if total != store.SearchCap+1 || len(rows) != 50 || rows[0].FullName != "علی رضایی 100" || rows[49].FullName != "علی رضایی 51" {
+		t.Errorf("page 4 above the cap: total %d, %d rows %v", total, len(rows), names(rows))
+	}
+	if rows, total := search("علی", "", 6); total != store.SearchCap+1 || len(rows) != 0 {
+		t.Errorf("page 6 above the cap: total %d, %d rows", total, len(rows))
+	}
+	if rows, total := search("رضایی 7", "name", 1); total != 11 || len(rows) != 11 || rows[0].FullName != "علی رضایی 7" {
+		t.Errorf("«رضایی 7»: total %d, %v", total, names(rows))
+	}
+	// The list without a search counts to CountCap, from the summary.
+	if _, total, err := f.st.Candidates(f.ctx, hq, e.ID, store.CandidateFilter{}); err != nil || total != 370 {
+		t.Errorf("the whole list: total %d, %v", total, err)
+	}
+	if got := (store.CandidateFilter{Q: "علی"}).Cap(); got != store.SearchCap {
+		t.Errorf("a search's cap: %d", got)
+	}
+	if got := (store.CandidateFilter{Gender: "female"}).Cap(); got != store.CountCap {
+		t.Errorf("a filter's cap: %d", got)
+	}
+}
+
+// Digits are a national or a tracking ID, matched whole, in Persian or Latin digits; a tracking ID with
+// letters is found as typed, beside the names that contain it.
+func TestCandidateSearchByID(t *testing.T) {
+	f := newFixture(t)
+	e := f.currentElection()
+	f.addNamed(e, "علی رضایی", 30, 0)
+	hq := f.hq("fars")
+	for _, c := range []struct {
+		q     string
+		names []string
+	}{
+		{"0000000012", []string{"علی رضایی 12"}},
+		{"۰۰۰۰۰۰۰۰۱۲", []string{"علی رضایی 12"}},
+		{" 0000000012 ", []string{"علی رضایی 12"}},
+		{"000000001", nil}, // a part of a national ID is not one
+		{"12", nil},        // nor is a number in a name
+		{"T-7", []string{"علی رضایی 7"}},
+		{"t-7", nil},
+	} {
+		rows, total, err := f.st.Candidates(f.ctx, hq, e.ID, store.CandidateFilter{Q: c.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, r.FullName)
+		}
+		if total != len(c.names) || strings.Join(got, ",") != strings.Join(c.names, ",") {
+			t.Errorf("search %q: total %d, %v; want %v", c.q, total, got, c.names)
+		}
+	}
+}

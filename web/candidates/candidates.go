@@ -24,7 +24,8 @@ type ListData struct {
 	Election *store.Election
 	Rows     []store.Candidate
 	Total    int
-	More     bool // more than store.CountCap match: the list pages through the first ones
+	Cap      int  // how far the matches were counted (CandidateFilter.Cap)
+	More     bool // more than Cap match: the list pages through the first Cap
 	Counts   map[string]int
 	Filter   components.Form
 	Counties []store.County

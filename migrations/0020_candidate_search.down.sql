@@ -1,0 +1,1 @@
+DROP INDEX candidates_province_recent_idx;
