@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	auditlog "github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/dayinput"
 	"github.com/setad/setad/internal/i18n"
@@ -57,7 +56,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {
 		filter.Before = b
 	}
 	status := http.StatusOK
-	var rows []auditlog.Row
+	var rows []store.AuditRow
 	var err error
 	if f.Valid() {
 		if rows, err = s.store.AuditRows(ctx, p.Scope, filter); err != nil {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
@@ -55,9 +55,10 @@ type AuditFilter struct {
 	Limit  int
 }
 
+// auditSelect reads what the list shows of a row: not its hashes, which only the chain's verification reads.
 const auditSelect = `
 	SELECT id, at, coalesce(actor_id, 0), actor, action, entity, entity_id, coalesce(province_id, 0),
-	       remote, detail::text, prev_hash, hash
+	       remote, detail::text
 	FROM audit_log`
 
 // auditQuery is the audit list's query for a scope and a filter. Only the conditions that apply are
@@ -111,16 +112,43 @@ func auditQuery(sc auth.Scope, f AuditFilter) (string, []any) {
 	return "(" + own + ") UNION ALL (" + national + ")" + limit, args
 }
 
+// AuditRow is a row of the audit list: the row without its hashes, and its detail read back.
+type AuditRow struct {
+	ID         int64
+	At         time.Time
+	ActorID    int64 // 0: none
+	Actor      string
+	Action     string
+	Entity     string
+	EntityID   string
+	ProvinceID int64 // 0: none
+	Remote     string
+	Detail     *AuditDetail // shared with every other reader of the row: read only
+}
+
 // AuditRows lists audit rows in scope, newest first. A province-scoped caller sees its province's rows and
 // the national entities' rows; only a national caller sees the other rows that belong to no province. It
-// returns one row more than Limit when there is a next page.
-func (s *Store) AuditRows(ctx context.Context, sc auth.Scope, f AuditFilter) ([]audit.Row, error) {
+// returns one row more than Limit when there is a next page. A row's detail is read once per process
+// (auditDetails).
+func (s *Store) AuditRows(ctx context.Context, sc auth.Scope, f AuditFilter) ([]AuditRow, error) {
 	q, args := auditQuery(sc, f)
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[audit.Row])
+	defer rows.Close()
+	list := make([]AuditRow, 0, f.Limit+1)
+	var r AuditRow
+	var detail pgtype.DriverBytes // the connection's buffer, valid until the next row: read back or dropped
+	for rows.Next() {
+		if err := rows.Scan(&r.ID, &r.At, &r.ActorID, &r.Actor, &r.Action, &r.Entity, &r.EntityID, &r.ProvinceID,
+			&r.Remote, &detail); err != nil {
+			return nil, err
+		}
+		r.Detail = s.auditDetails.read(r.ID, detail)
+		list = append(list, r)
+	}
+	return list, rows.Err()
 }
 
 // AuditHead returns the audit chain's head: its last row and that row's hash.

@@ -140,7 +140,7 @@ func TestAuditRowsNationalRulesInEveryProvince(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.ContainsFunc(rows, func(x audit.Row) bool { return x.ID == row.ID }) {
+		if !slices.ContainsFunc(rows, func(x store.AuditRow) bool { return x.ID == row.ID }) {
 			t.Errorf("%s's audit list lacks the national rule change %d", p, row.ID)
 		}
 		// The seed's reference load (province Fars) and the fixture's users stay each in their province.

@@ -28,10 +28,12 @@ var (
 	ErrExists   = errors.New("store: already exists")     // a unique key is taken
 )
 
-// Store wraps the connection pool and the cache of reference data (cache.go).
+// Store wraps the connection pool, the cache of reference data (cache.go) and the audit rows' details
+// read back (audit_details.go).
 type Store struct {
-	pool  *pgxpool.Pool
-	cache cache
+	pool         *pgxpool.Pool
+	cache        cache
+	auditDetails auditDetails
 }
 
 // New returns a Store over pool. Its cache serves nothing until Listen runs.

@@ -2,16 +2,13 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/a-h/templ"
 
-	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/store"
@@ -125,51 +122,8 @@ type view struct {
 	names store.AuditNames
 }
 
-// detail is a row's JSON detail read back: a before/after change, or the facts recorded with an event.
-type detail struct {
-	before, after map[string]any
-	change        bool
-	facts         map[string]any
-}
-
-func parseDetail(s string) detail {
-	var m map[string]any
-	if err := json.Unmarshal([]byte(s), &m); err != nil || len(m) == 0 {
-		return detail{}
-	}
-	before, hasBefore := m["before"].(map[string]any)
-	after, hasAfter := m["after"].(map[string]any)
-	if hasBefore || hasAfter {
-		return detail{before: snakeKeys(before), after: snakeKeys(after), change: true}
-	}
-	return detail{facts: snakeKeys(m)}
-}
-
-// snakeKeys writes the keys of a record marshalled from a Go struct (MinAge) as the other details write
-// theirs (min_age).
-func snakeKeys(m map[string]any) map[string]any {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		var b strings.Builder
-		for i, r := range k {
-			if unicode.IsUpper(r) {
-				if i > 0 {
-					b.WriteByte('_')
-				}
-				r = unicode.ToLower(r)
-			}
-			b.WriteRune(r)
-		}
-		out[b.String()] = v
-	}
-	return out
-}
-
 // Refs are what the rows mention, for the store to name.
-func Refs(rows []audit.Row) store.AuditRefs {
+func Refs(rows []store.AuditRow) store.AuditRefs {
 	var r store.AuditRefs
 	addID := func(list *[]int64, s string) {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil && !slices.Contains(*list, id) {
@@ -201,8 +155,8 @@ func Refs(rows []audit.Row) store.AuditRefs {
 		case "province":
 			add(&r.Provinces, row.EntityID)
 		}
-		d := parseDetail(row.Detail)
-		for _, m := range []map[string]any{d.before, d.after, d.facts} {
+		d := row.Detail
+		for _, m := range []map[string]any{d.Before, d.After, d.Facts} {
 			for k, v := range m {
 				switch {
 				case k == "constituency": // a city, or a district's villages (a county's code, before the cities)
@@ -235,9 +189,9 @@ func Refs(rows []audit.Row) store.AuditRefs {
 // changes are a row's detail as labelled fields: for a change, each field that changed, before and after,
 // and what was recorded with it (a reason, a submission's number); for a record created or removed, and
 // for an event, its fields. A field without a value in a record created or removed is left out.
-func (v view) changes(r audit.Row) []components.Change {
-	d := parseDetail(r.Detail)
-	var cs []components.Change
+func (v view) changes(r store.AuditRow) []components.Change {
+	d := r.Detail
+	cs := make([]components.Change, 0, max(len(d.Facts), len(d.Before), len(d.After)))
 	one := func(k string, x any, removed bool) {
 		if x == nil || x == "" {
 			return
@@ -248,15 +202,15 @@ func (v view) changes(r audit.Row) []components.Change {
 			cs = append(cs, components.Set(v.fieldLabel(r, k), v.value(r, k, x)))
 		}
 	}
-	if !d.change {
-		for _, k := range v.order(r, d.facts) {
-			one(k, d.facts[k], false)
+	if !d.Change {
+		for _, k := range v.order(r, d.Facts) {
+			one(k, d.Facts[k], false)
 		}
 		return cs
 	}
-	for _, k := range v.order(r, d.before, d.after) {
-		b, inB := d.before[k]
-		a, inA := d.after[k]
+	for _, k := range v.order(r, d.Before, d.After) {
+		b, inB := d.Before[k]
+		a, inA := d.After[k]
 		switch {
 		case inB && inA:
 			if before, after := v.value(r, k, b), v.value(r, k, a); before != after {
@@ -265,46 +219,63 @@ func (v view) changes(r audit.Row) []components.Change {
 		case inA:
 			one(k, a, false)
 		default:
-			one(k, b, d.after == nil)
+			one(k, b, d.After == nil)
 		}
 	}
 	return cs
 }
 
 // order is the fields of ms that a row shows, in the order of fields; one that fields lacks comes last.
-func (v view) order(r audit.Row, ms ...map[string]any) []string {
-	var ks []string
+func (v view) order(r store.AuditRow, ms ...map[string]any) []string {
+	type ranked struct {
+		rank int
+		name string
+	}
+	n := 0
 	for _, m := range ms {
+		n += len(m)
+	}
+	ks := make([]ranked, 0, n)
+	for i, m := range ms {
+	keys:
 		for k := range m {
-			if !slices.Contains(ks, k) && !hidden(r, k) {
-				ks = append(ks, k)
+			if hidden(r, k) {
+				continue
 			}
+			for _, earlier := range ms[:i] {
+				if _, ok := earlier[k]; ok {
+					continue keys
+				}
+			}
+			rank, ok := fieldRank[k]
+			if !ok {
+				rank = len(fields)
+			}
+			ks = append(ks, ranked{rank, k})
 		}
 	}
-	rank := func(k string) int {
-		if i, ok := fieldRank[k]; ok {
-			return i
+	slices.SortFunc(ks, func(a, b ranked) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
 		}
-		return len(fields)
-	}
-	slices.SortFunc(ks, func(a, b string) int {
-		if ra, rb := rank(a), rank(b); ra != rb {
-			return ra - rb
-		}
-		return strings.Compare(a, b)
+		return strings.Compare(a.name, b.name)
 	})
-	return ks
+	names := make([]string, len(ks))
+	for i, k := range ks {
+		names[i] = k.name
+	}
+	return names
 }
 
 // hidden are the fields kept for the machine: a record's version, and the note with which the synthetic
 // load marks its row (its action's label says the same in the reader's language).
-func hidden(r audit.Row, field string) bool {
+func hidden(r store.AuditRow, field string) bool {
 	return field == "version" || r.Action == "candidate.synthetic" && field == "note"
 }
 
 // fieldLabel is a field's label; a sizes row names its cities' populations by the city and its districts'
 // households by the district.
-func (v view) fieldLabel(r audit.Row, field string) string {
+func (v view) fieldLabel(r store.AuditRow, field string) string {
 	if i, ok := fieldRank[field]; ok {
 		return i18n.T(v.ctx, fields[i].label)
 	}
@@ -319,7 +290,7 @@ func (v view) fieldLabel(r audit.Row, field string) string {
 
 // value writes a field's value for the reader: a code as its label, a place by its name, a day in the
 // reader's calendar, numbers and digits in the reader's script.
-func (v view) value(r audit.Row, field string, x any) string {
+func (v view) value(r store.AuditRow, field string, x any) string {
 	ctx := v.ctx
 	if x == nil {
 		if field == "population" || r.Action == "county.sizes" {
@@ -387,8 +358,10 @@ func (v view) value(r audit.Row, field string, x any) string {
 				return i18n.T(ctx, "audit.quorum", i18n.ArgNum("num", n), i18n.ArgNum("den", d))
 			}
 		}
-		if d, err := time.Parse(time.DateOnly, s); err == nil {
-			return i18n.Day(ctx, d)
+		if isDay(s) {
+			if d, err := time.Parse(time.DateOnly, s); err == nil {
+				return i18n.Day(ctx, d)
+			}
 		}
 		if digitFields[field] {
 			return i18n.Digits(ctx, s)
@@ -429,6 +402,9 @@ func (v view) value(r audit.Row, field string, x any) string {
 	return "—"
 }
 
+// isDay reports whether s has the shape of a day (2006-01-02), before it is parsed as one.
+func isDay(s string) bool { return len(s) == len(time.DateOnly) && s[4] == '-' && s[7] == '-' }
+
 // override is one of HQ's recorded judgements: what the law let it decide, and why.
 func (v view) override(o any) string {
 	m, _ := o.(map[string]any)
@@ -447,7 +423,7 @@ type name struct {
 
 // subject names what a row is about, with a link to its page when it still exists and the reader may
 // open it.
-func (v view) subject(r audit.Row) name {
+func (v view) subject(r store.AuditRow) name {
 	ctx := v.ctx
 	id, _ := strconv.ParseInt(r.EntityID, 10, 64)
 	switch r.Entity {
@@ -512,7 +488,7 @@ func (v view) subject(r audit.Row) name {
 }
 
 // actor names who acted: a user by name, the system and an unknown visitor in the reader's language.
-func (v view) actor(r audit.Row) name {
+func (v view) actor(r store.AuditRow) name {
 	if u, ok := v.names.Users[r.ActorID]; ok && r.ActorID != 0 {
 		return name{Text: u.FullName, Login: u.Username}
 	}
