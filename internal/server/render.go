@@ -45,6 +45,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		s.serverError(w, r, err)
 		return
 	}
+	sendPage(w, status, buf)
+}
+
+// sendPage sends a drawn page with its status, type and length, in one piece.
+func sendPage(w http.ResponseWriter, status int, buf *bytes.Buffer) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
@@ -59,9 +64,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	sendPage(w, status, &buf)
 }
 
 // serverError logs err with the request id, user and path, and shows the generic 500 page (503 when

@@ -16,8 +16,9 @@ import (
 //	if err := s.store.Run(ctx, &b); err != nil { … }
 //
 // The results are filled in when Run returns without error; a read of reference data served from the
-// process's cache (cache.go) is filled by Run without a query, and one read anew is kept there. The Store method of the same name is the batch of one. A form
-// whose order depends on the reader's language takes the request's context first, as its Store method does.
+// process's cache (cache.go) is filled by Run without a query, and one read anew is kept there. The Store
+// method of the same name is the batch of one. A form whose order depends on the reader's language takes
+// the request's context first, as its Store method does.
 // A read of one record that finds none makes Run return ErrNotFound, after the batch's other reads.
 type Batch struct {
 	b       pgx.Batch

@@ -51,7 +51,10 @@ func (r SessionRead) Refused() bool { return r.Session.UserID != 0 && r.User.ID 
 // outlived its absolute end, else ErrNotFound. The user's columns are userSelect's, empty when no user
 // is joined; the password hash is never read here.
 func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration) (SessionRead, error) {
-	rows, err := s.pool.Query(ctx, `
+	var r SessionRead
+	u := &r.User
+	// Scanned field by field, not by reflection: every signed-in request runs this.
+	err := s.pool.QueryRow(ctx, `
 		SELECT coalesce(s.user_id, 0), s.epoch, s.flash, s.flash_form, s.kept_form, s.last_seen < now() - $3::interval,
 		       coalesce(u.id, 0), coalesce(u.username, ''), coalesce(u.full_name, ''), coalesce(u.role, ''),
 		       coalesce(u.province_id, 0), coalesce(u.county_id, 0), coalesce(u.district_id, 0),
@@ -67,30 +70,15 @@ func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration
 		LEFT JOIN districts d ON d.id = u.district_id
 		LEFT JOIN committees k ON k.key = u.committee_key
 		WHERE s.token_hash = $1 AND s.last_seen > now() - $2::interval AND s.expires_at > now()`,
-		hash, idle, SessionRenewAfter)
-	if err != nil {
-		return SessionRead{}, err
-	}
-	defer rows.Close()
-	var r SessionRead
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return r, err
-		}
-		return r, ErrNotFound
-	}
-	// Scanned field by field, not by reflection: every signed-in request runs this.
-	u := &r.User
-	err = rows.Scan(&r.Session.UserID, &r.Epoch, &r.Flash, &r.FlashForm, &r.KeptForm, &r.Stale,
+		hash, idle, SessionRenewAfter).Scan(&r.Session.UserID, &r.Epoch, &r.Flash, &r.FlashForm, &r.KeptForm, &r.Stale,
 		&u.ID, &u.Username, &u.FullName, &u.Role, &u.ProvinceID, &u.CountyID, &u.DistrictID,
 		&u.Committee, &u.PasswordHash, &u.Lang, &u.LockedUntil, &u.DisabledAt, &u.Version,
 		&u.ProvinceCode, &u.ProvinceFa, &u.ProvinceEn, &u.CountyCode, &u.CountyFa, &u.CountyEn,
 		&u.DistrictCode, &u.DistrictFa, &u.DistrictEn, &u.CommitteeFa, &u.CommitteeEn, &u.SessionEpoch, &r.Generation)
-	if err != nil {
-		return r, err
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, ErrNotFound
 	}
-	rows.Close()
-	return r, rows.Err()
+	return r, err
 }
 
 // StartSession stores sess under hash, to end after lifetime at the latest, and deletes the session
