@@ -25,6 +25,7 @@ type Config struct {
 	ShutdownTimeout time.Duration // SETAD_SHUTDOWN_TIMEOUT, default 20s
 	AuditHeadEvery  time.Duration // SETAD_AUDIT_HEAD_EVERY: how often serve logs the audit chain's head, default 1h
 	LoginIPLimit    int           // SETAD_LOGIN_IP_LIMIT: failed logins per address per 15 minutes, default 50
+	PageCacheMB     int           // SETAD_PAGE_CACHE_MB: megabytes of drawn pages kept for the next view, default 32; 0 keeps none
 	Password        password.Params
 	LogLevel        string // SETAD_LOG_LEVEL: debug, info (default), warn, error
 	// SETAD_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of reverse proxies whose
@@ -89,6 +90,14 @@ func Parse(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SETAD_LOGIN_IP_LIMIT: want a positive integer, got %q", v))
 		}
 		c.LoginIPLimit = x
+	}
+	c.PageCacheMB = 32
+	if v := getenv("SETAD_PAGE_CACHE_MB"); v != "" {
+		x, err := strconv.Atoi(v)
+		if err != nil || x < 0 || x > 4096 {
+			errs = append(errs, fmt.Errorf("SETAD_PAGE_CACHE_MB: want megabytes from 0 to 4096, got %q", v))
+		}
+		c.PageCacheMB = x
 	}
 	if v := getenv("SETAD_SECURE_COOKIES"); v != "" {
 		b, err := strconv.ParseBool(v)

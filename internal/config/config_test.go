@@ -24,6 +24,7 @@ func defaults() config.Config {
 		ShutdownTimeout: 20 * time.Second,
 		AuditHeadEvery:  time.Hour,
 		LoginIPLimit:    50,
+		PageCacheMB:     32,
 		Password:        password.DefaultParams,
 		LogLevel:        "info",
 	}
@@ -39,7 +40,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	// Spelled out, so a change to the defaults() helper cannot hide a change of default.
 	if c.Addr != ":8080" || c.SessionIdle != 30*time.Minute || c.SessionLifetime != 12*time.Hour ||
-		c.ShutdownTimeout != 20*time.Second || c.AuditHeadEvery != time.Hour || c.LoginIPLimit != 50 || c.Password != password.DefaultParams ||
+		c.ShutdownTimeout != 20*time.Second || c.AuditHeadEvery != time.Hour || c.LoginIPLimit != 50 || c.PageCacheMB != 32 || c.Password != password.DefaultParams ||
 		c.LogLevel != "info" || c.SecureCookies || c.DatabaseURL != "" || c.TLSCert != "" || c.TLSKey != "" ||
 		len(c.TrustedProxies) != 0 {
 		t.Fatalf("Parse(empty) = %+v", c)
@@ -62,6 +63,8 @@ func TestParseEachVariable(t *testing.T) {
 		{"shutdown timeout", map[string]string{"SETAD_SHUTDOWN_TIMEOUT": "5s"}, func(c *config.Config) { c.ShutdownTimeout = 5 * time.Second }},
 		{"audit head every", map[string]string{"SETAD_AUDIT_HEAD_EVERY": "15m"}, func(c *config.Config) { c.AuditHeadEvery = 15 * time.Minute }},
 		{"login ip limit", map[string]string{"SETAD_LOGIN_IP_LIMIT": "7"}, func(c *config.Config) { c.LoginIPLimit = 7 }},
+		{"page cache", map[string]string{"SETAD_PAGE_CACHE_MB": "128"}, func(c *config.Config) { c.PageCacheMB = 128 }},
+		{"page cache off", map[string]string{"SETAD_PAGE_CACHE_MB": "0"}, func(c *config.Config) { c.PageCacheMB = 0 }},
 		{"argon2 time", map[string]string{"SETAD_ARGON2_TIME": "4"}, func(c *config.Config) { c.Password.Time = 4 }},
 		{"argon2 memory", map[string]string{"SETAD_ARGON2_MEMORY_KIB": "19456"}, func(c *config.Config) { c.Password.MemoryKiB = 19456 }},
 		{"argon2 memory max", map[string]string{"SETAD_ARGON2_MEMORY_KIB": "4294967295"}, func(c *config.Config) { c.Password.MemoryKiB = 1<<32 - 1 }},
@@ -134,6 +137,9 @@ func TestParseBadValues(t *testing.T) {
 		{map[string]string{"SETAD_LOGIN_IP_LIMIT": "-3"}, []string{"SETAD_LOGIN_IP_LIMIT"}},
 		{map[string]string{"SETAD_LOGIN_IP_LIMIT": "fifty"}, []string{"SETAD_LOGIN_IP_LIMIT"}},
 		{map[string]string{"SETAD_LOGIN_IP_LIMIT": "2.5"}, []string{"SETAD_LOGIN_IP_LIMIT"}},
+		{map[string]string{"SETAD_PAGE_CACHE_MB": "-1"}, []string{"SETAD_PAGE_CACHE_MB"}},
+		{map[string]string{"SETAD_PAGE_CACHE_MB": "4097"}, []string{"SETAD_PAGE_CACHE_MB"}},
+		{map[string]string{"SETAD_PAGE_CACHE_MB": "32MB"}, []string{"SETAD_PAGE_CACHE_MB"}},
 		{map[string]string{"SETAD_SECURE_COOKIES": "yes"}, []string{"SETAD_SECURE_COOKIES"}},
 		{map[string]string{"SETAD_LOG_LEVEL": "verbose"}, []string{"SETAD_LOG_LEVEL"}},
 		{map[string]string{"SETAD_LOG_LEVEL": "INFO"}, []string{"SETAD_LOG_LEVEL"}},

@@ -48,9 +48,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	sendPage(w, status, buf)
 }
 
+// htmlType is the type of every page.
+const htmlType = "text/html; charset=utf-8"
+
 // sendPage sends a drawn page with its status, type and length, in one piece.
 func sendPage(w http.ResponseWriter, status int, buf *bytes.Buffer) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Type", htmlType)
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)

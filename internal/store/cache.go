@@ -104,9 +104,6 @@ type seen struct {
 
 type seenKey struct{}
 
-// cacheGeneration is the column that a request's first query adds to read the generation (SeeGeneration).
-const cacheGeneration = `(SELECT generation FROM cache_state)`
-
 // SeeGeneration returns a context in which the store serves cached reference data that is current as of
 // generation: the one read by the request's first query (ReadSession). Without it, the store reads the
 // database every time.

@@ -42,6 +42,9 @@ type SessionRead struct {
 	// The generation of the cached reference data as this query read it: the request passes it to
 	// SeeGeneration.
 	Generation int64
+	// The version of everything the pages show (migration 0021) as this query read it: a page kept at
+	// this version is current for this request (pagecache).
+	DataVersion int64
 }
 
 // Refused reports whether the session names a user who may no longer use it.
@@ -62,8 +65,8 @@ func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration
 		       coalesce(p.code, ''), coalesce(p.name_fa, ''), coalesce(p.name_en, ''),
 		       coalesce(c.code, ''), coalesce(c.name_fa, ''), coalesce(c.name_en, ''),
 		       coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''),
-		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0), `+cacheGeneration+`
-		FROM sessions s
+		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0), cs.generation, cs.data_version
+		FROM sessions s CROSS JOIN cache_state cs
 		LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL AND u.session_epoch = s.epoch
 		LEFT JOIN provinces p ON p.id = u.province_id
 		LEFT JOIN counties c ON c.id = u.county_id
@@ -74,7 +77,7 @@ func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration
 		&u.ID, &u.Username, &u.FullName, &u.Role, &u.ProvinceID, &u.CountyID, &u.DistrictID,
 		&u.Committee, &u.PasswordHash, &u.Lang, &u.LockedUntil, &u.DisabledAt, &u.Version,
 		&u.ProvinceCode, &u.ProvinceFa, &u.ProvinceEn, &u.CountyCode, &u.CountyFa, &u.CountyEn,
-		&u.DistrictCode, &u.DistrictFa, &u.DistrictEn, &u.CommitteeFa, &u.CommitteeEn, &u.SessionEpoch, &r.Generation)
+		&u.DistrictCode, &u.DistrictFa, &u.DistrictEn, &u.CommitteeFa, &u.CommitteeEn, &u.SessionEpoch, &r.Generation, &r.DataVersion)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, ErrNotFound
 	}

@@ -39,8 +39,14 @@ func placeOf(ctx context.Context, u store.User) string {
 	return i18n.Pick(ctx, u.Principal().PlaceFa, u.Principal().PlaceEn)
 }
 
+// isLocked reports whether u's account is locked out now; the page changes by itself when the lock ends.
 func isLocked(ctx context.Context, u store.User) bool {
-	return u.LockedUntil != nil && u.LockedUntil.After(reqctx.From(ctx).Now)
+	info := reqctx.From(ctx)
+	if u.LockedUntil == nil || !u.LockedUntil.After(info.Now) {
+		return false
+	}
+	info.ChangesAt(*u.LockedUntil)
+	return true
 }
 
 // DisableQuestion asks before HQ disables u's account.

@@ -1,0 +1,101 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/pagecache"
+	"github.com/setad/setad/internal/reqctx"
+)
+
+// keepPages serves a page that only reads from the page cache (package pagecache) when the same user
+// drew it at the same data version, in the same language, on the same day, at the same address; else it
+// draws it and keeps it. A page with a flash or a restored form is drawn every time and not kept; so is
+// every answer but a 200 HTML page without cookies. Only routes whose GET handler writes nothing are
+// wrapped (Routes). A page for someone signed out (the login page) shows no data: it is kept apart, by
+// language, day and address.
+func (s *Server) keepPages(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info := reqctx.From(r.Context())
+		if r.Method != http.MethodGet || info.OnlyOnce {
+			next.ServeHTTP(w, r)
+			return
+		}
+		pages, user, version := s.openPages, int64(0), int64(0)
+		if p := auth.FromContext(r.Context()); p != nil {
+			if info.DataVersion == 0 {
+				next.ServeHTTP(w, r)
+				return
+			}
+			pages, user, version = s.pages, p.ID, info.DataVersion
+		}
+		key := pageKey(user, i18n.From(r.Context()), info, r.URL.RequestURI())
+		if body, ok := pages.Get(key, version, info.Now); ok {
+			h := w.Header()
+			h.Set("Content-Type", htmlType)
+			h.Set("Content-Length", strconv.Itoa(len(body)))
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(body)
+			return
+		}
+		kw := &keepWriter{ResponseWriter: w}
+		next.ServeHTTP(kw, r)
+		h := w.Header()
+		if kw.status == http.StatusOK && !kw.tooBig && h.Get("Content-Type") == htmlType && len(h.Values("Set-Cookie")) == 0 &&
+			!info.OnlyOnce {
+			pages.Put(key, version, kw.body.Bytes(), info.Until())
+		}
+	})
+}
+
+// pageKey names what a page is drawn for besides the data: the user, the language, the day in Tehran
+// (pages show today's date) and the address with its query.
+func pageKey(user int64, lang i18n.Lang, info *reqctx.Info, uri string) string {
+	y, m, d := info.Now.In(i18n.Tehran).Date()
+	var b strings.Builder
+	b.Grow(40 + len(uri))
+	b.WriteString(strconv.FormatInt(user, 10))
+	b.WriteByte(' ')
+	b.WriteString(string(lang))
+	b.WriteByte(' ')
+	b.WriteString(strconv.Itoa((y*100+int(m))*100 + d))
+	b.WriteByte(' ')
+	b.WriteString(uri)
+	return b.String()
+}
+
+// keepWriter passes a page through and keeps a copy of it, up to pagecache.MaxPage.
+type keepWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+	tooBig bool
+}
+
+func (w *keepWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *keepWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if !w.tooBig {
+		if w.body.Len()+len(b) > pagecache.MaxPage {
+			w.tooBig = true
+			w.body = bytes.Buffer{}
+		} else {
+			w.body.Write(b)
+		}
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *keepWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
