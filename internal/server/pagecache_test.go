@@ -8,7 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/setad/setad/internal/config"
+	"github.com/setad/setad/internal/dbtest"
+	"github.com/setad/setad/internal/store"
 )
 
 // exec changes the database by hand, as an administrator's SQL would: the triggers fire.
@@ -119,5 +123,42 @@ func TestPageCacheOff(t *testing.T) {
 	mustContain(t, a.get(hq, path).body, "نام پنهان")
 	if b, n := a.s.pages.Size(); b != 0 || n != 0 {
 		t.Fatalf("kept %d pages (%d bytes) with the cache off", n, b)
+	}
+}
+
+// A page served again costs the request's one query, for its session, user and version, and nothing else.
+func TestKeptPageCostsOneQuery(t *testing.T) {
+	dbURL := dbtest.NewDatabase(t)
+	pc, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trips := &roundTrips{}
+	pc.ConnConfig.Tracer = trips
+	pool, err := pgxpool.NewWithConfig(context.Background(), pc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	a := newTestAppOn(t, store.New(pool), dbURL)
+	a.withElection()
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	hq := a.login("hq.fars")
+	for _, p := range []string{"/", "/boards", "/candidates", "/audit", "/counties/marvdasht", "/admin/users", "/profile"} {
+		first := a.get(hq, p)
+		before := trips.n.Load()
+		again := a.get(hq, p)
+		if n := trips.n.Load() - before; n != 1 {
+			t.Errorf("%s served again: %d round trips, want 1", p, n)
+		}
+		if again.status != http.StatusOK || again.body != first.body {
+			t.Errorf("%s served again: %d, the same page: %v", p, again.status, again.body == first.body)
+		}
+	}
+	anon := a.client()
+	a.get(anon, "/login")
+	before := trips.n.Load()
+	if res := a.get(anon, "/login"); res.status != http.StatusOK || trips.n.Load() != before {
+		t.Errorf("the login page served again: %d, %d round trips", res.status, trips.n.Load()-before)
 	}
 }
