@@ -316,7 +316,7 @@ func (s *Server) candidateImportRejected(w http.ResponseWriter, r *http.Request)
 			}
 			msgs = msgs[:0]
 			for _, pr := range row.Problems {
-				msgs = append(msgs, candidates.Problem(ctx, pr))
+				msgs = append(msgs, components.ProblemText(ctx, pr))
 			}
 			vals[len(candidateColumns)] = strings.Join(msgs, "؛ ")
 			return cw.Write(vals)

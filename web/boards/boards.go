@@ -442,14 +442,6 @@ func PoolImportQuestion(ctx context.Context, b store.Board, p store.PoolImport) 
 		i18n.ArgText("board", Title(ctx, b))), Yes: i18n.M("boards.pool_import_yes")}
 }
 
-// problem is one problem of a rejected row: the column, then what is wrong with it.
-func problem(ctx context.Context, p store.ImportProblem) string {
-	if p.Field == "" {
-		return p.Msg.Text(ctx)
-	}
-	return i18n.T(ctx, "form.summary_item", i18n.ArgText("field", i18n.T(ctx, "field."+p.Field)), i18n.ArgText("message", p.Msg.Text(ctx)))
-}
-
 // uploadForm is the upload form's part of d.Form: with a preview shown, the form's own error is the
 // preview's and shows there.
 func uploadForm(d PoolImportData) components.Form {

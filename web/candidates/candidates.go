@@ -221,18 +221,10 @@ func exportForImportHref(f components.Form) templ.SafeURL {
 	return templ.SafeURL("/candidates.csv?" + q.Encode())
 }
 
-// Problem renders one problem of an imported row: the field, then what is wrong with it.
-func Problem(ctx context.Context, p store.ImportProblem) string {
-	if p.Field == "" {
-		return p.Msg.Text(ctx)
-	}
-	return i18n.T(ctx, "field."+p.Field) + ": " + p.Msg.Text(ctx)
-}
-
 // reasonText says why the rows of a reason were refused, by the message of the first of them; when the
 // others' messages differ in their details (another line, another county), it says so.
 func reasonText(ctx context.Context, rs store.ImportReason) string {
-	text := Problem(ctx, store.ImportProblem{Field: rs.Field, Msg: rs.First})
+	text := components.ProblemText(ctx, store.ImportProblem{Field: rs.Field, Msg: rs.First})
 	if rs.Same {
 		return text
 	}

@@ -2,12 +2,14 @@ package components
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/a-h/templ"
 
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/store"
 )
 
 func render(t *testing.T, lang i18n.Lang, c templ.Component) string {
@@ -77,5 +79,104 @@ func TestTableWrap(t *testing.T) {
 	want := `<div class="table-wrap" role="region" aria-label="داوطلبان" tabindex="0"><table></table></div>`
 	if b.String() != want {
 		t.Errorf("TableWrap = %s, want %s", b.String(), want)
+	}
+}
+
+// An import's preview: its card says what the page gives it and offers the confirmation only when given
+// one; its tables show rows of any type, each with its line, the page's cells (text or markup, as figures
+// or left to right) and, for rejected rows, every problem, under their fixed ids.
+func TestImportPreview(t *testing.T) {
+	type member struct {
+		Line  int
+		Name  string
+		Count int
+		New   bool
+	}
+	rejected := RowTable[store.ImportRow]{
+		Caption: "Rejected rows",
+		Line:    "Line",
+		LineOf:  func(r store.ImportRow) int { return r.Line },
+		Columns: []Column[store.ImportRow]{
+			{Heading: "Full name", Text: func(r store.ImportRow) string { return r.Values["full_name"] }},
+			{Heading: "National ID", LTR: true, Text: func(r store.ImportRow) string { return r.Values["national_id"] }},
+		},
+		Rows: []store.ImportRow{
+			{Line: 3, Values: map[string]string{"full_name": "Ali <b>", "national_id": "123"}, Problems: []store.ImportProblem{
+				{Field: "national_id", Msg: i18n.M("err.required")}, {Msg: i18n.M("err.import_encoding")}}},
+			{Line: 1200, Values: map[string]string{"full_name": "Reza"}},
+		},
+		Problems:   "Problems",
+		ProblemsOf: func(r store.ImportRow) []store.ImportProblem { return r.Problems },
+		Page:       1,
+		Pages:      2,
+		Href:       func(n int) templ.SafeURL { return templ.SafeURL("/x?rejected=" + strconv.Itoa(n) + "#rejected-rows") },
+	}
+	ready := RowTable[member]{
+		Caption: "Ready rows",
+		Line:    "Row",
+		LineOf:  func(m member) int { return m.Line },
+		Columns: []Column[member]{
+			{Heading: "Name", Cell: func(m member) templ.Component {
+				if m.New {
+					return Badge(ToneOK, m.Name)
+				}
+				return templ.Raw(templ.EscapeString(m.Name))
+			}},
+			{Heading: "Count", Num: true, Text: func(m member) string { return strconv.Itoa(m.Count) }},
+		},
+		Rows: []member{{Line: 2, Name: "Sara", Count: 7, New: true}, {Line: 4, Name: "Omid", Count: 9}},
+	}
+	tables := templ.Join(RejectedRows(rejected), ReadyRows(ready))
+	card := Preview{Title: "Preview of «a.csv»", Counts: "2 ready, 2 rejected",
+		Confirm: &PreviewConfirm{Action: "/things/import", ID: 42, Button: "Import 2 rows",
+			Question: Question{What: i18n.M("confirm.cancel"), Yes: i18n.M("pager.next")}}}
+	done := card
+	done.Done, done.Err = "Imported.", i18n.M("err.required")
+	none := card
+	none.Confirm = nil
+
+	tests := []struct {
+		name        string
+		p           Preview
+		wants, nots []string
+	}{
+		{"confirmable", card, []string{
+			`<section class="card" aria-labelledby="preview-h"><h2 id="preview-h">Preview of «a.csv»</h2><p>2 ready, 2 rejected</p>`,
+			`<form method="post" action="/things/import" enctype="multipart/form-data" data-confirm="Cancel" data-confirm-no="Cancel" data-confirm-yes="Next page">` +
+				`<input type="hidden" name="import" value="42"> <button type="submit">Import 2 rows</button></form>`,
+			`<div class="table-wrap" role="region" aria-label="Rejected rows" tabindex="0"><table id="rejected-rows"><caption>Rejected rows</caption> ` +
+				`<thead><tr><th scope="col">Line</th><th scope="col">Full name</th><th scope="col">National ID</th><th scope="col">Problems</th></tr></thead> `,
+			`<tr><td class="num">3</td><td>Ali &lt;b&gt;</td><td dir="ltr">123</td><td><ul class="violations">` +
+				`<li>National ID: Fill in this field.</li><li>This cell is not UTF-8 text; save the file as UTF-8.</li></ul></td></tr>`,
+			`<tr><td class="num">1,200</td><td>Reza</td><td dir="ltr"></td><td><ul class="violations"></ul></td></tr></tbody></table></div>`,
+			`<nav class="pager" aria-label="Rejected rows"><span>Page 1 of 2</span> <a rel="next" href="/x?rejected=2#rejected-rows">Next page</a></nav>`,
+			`<div class="table-wrap" role="region" aria-label="Ready rows" tabindex="0"><table id="ready-rows"><caption>Ready rows</caption> ` +
+				`<thead><tr><th scope="col">Row</th><th scope="col">Name</th><th scope="col">Count</th></tr></thead> <tbody>` +
+				`<tr><td class="num">2</td><td><span class="badge badge-ok">Sara</span></td><td class="num">7</td></tr>` +
+				`<tr><td class="num">4</td><td>Omid</td><td class="num">9</td></tr></tbody></table></div></section>`,
+		}, []string{`role="alert"`, `<p>Imported.</p>`, `aria-label="Ready rows"><span>`}},
+		{"imported, with an error", done, []string{
+			`<p>2 ready, 2 rejected</p><div class="alert alert-error" role="alert">Fill in this field.</div><p>Imported.</p>`,
+			`id="rejected-rows"`, `id="ready-rows"`,
+		}, []string{`<form`, `name="import"`}},
+		{"nothing to confirm", none, []string{`<p>2 ready, 2 rejected</p><div class="table-wrap"`}, []string{`<form`, `role="alert"`}},
+	}
+	for _, tt := range tests {
+		var b strings.Builder
+		ctx := templ.WithChildren(i18n.NewContext(context.Background(), i18n.En), tables)
+		if err := ImportPreview(tt.p).Render(ctx, &b); err != nil {
+			t.Fatal(err)
+		}
+		html := b.String()
+		for _, w := range tt.wants {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s: lacks %q in %s", tt.name, w, html)
+			}
+		}
+		for _, n := range tt.nots {
+			if strings.Contains(html, n) {
+				t.Errorf("%s: has %q in %s", tt.name, n, html)
+			}
+		}
 	}
 }

@@ -1,5 +1,6 @@
 // Package components holds the templ pieces that several pages share: form fields that show their
-// value and their localised error, and the form state they read; the box that lets a wide table scroll.
+// value and their localised error, and the form state they read; the box that lets a wide table scroll;
+// the preview of an imported file with its tables of rejected and ready rows.
 package components
 
 import (
