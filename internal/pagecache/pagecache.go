@@ -6,7 +6,9 @@
 // request that read the same version, so never older than a write acknowledged before that request
 // began, whichever process made the write; and never after the instant it was kept until (a page that
 // changes by itself when a lock ends). Once a newer version is seen, every page of the older ones is let
-// go. Past its bound in bytes, pages are let go at random until the new one fits.
+// go; so is every page once a version of another copy of the database is seen (Version.Origin), whose
+// numbers say nothing of this one's. Past its bound in bytes, pages are let go at random until the new
+// one fits.
 package pagecache
 
 import (
@@ -17,12 +19,20 @@ import (
 // MaxPage is the largest page kept; larger ones are drawn every time.
 const MaxPage = 512 << 10
 
+// Version is the data version a request read (migration 0021) with the copy of the database it counts in.
+// A restored backup, or a standby that took over, counts again through numbers that the lost data had
+// already reached: the same number there names other data.
+type Version struct {
+	Origin string // names the copy of the database (store.SessionRead.Origin)
+	N      int64
+}
+
 // Cache is the pages of one process; the zero value and a nil Cache keep nothing.
 type Cache struct {
 	mu      sync.Mutex
-	max     int   // bytes of all pages together
-	size    int   // bytes kept now
-	version int64 // the newest data version seen; pages of older ones are gone
+	max     int     // bytes of all pages together
+	size    int     // bytes kept now
+	version Version // the newest data version seen, of the copy last seen; pages of others are gone
 	pages   map[string]page
 }
 
@@ -37,7 +47,7 @@ func New(maxBytes int) *Cache {
 }
 
 // Get returns the page kept under key at version, if it is still current at now.
-func (c *Cache) Get(key string, version int64, now time.Time) ([]byte, bool) {
+func (c *Cache) Get(key string, version Version, now time.Time) ([]byte, bool) {
 	if c == nil || c.max <= 0 {
 		return nil, false
 	}
@@ -54,7 +64,7 @@ func (c *Cache) Get(key string, version int64, now time.Time) ([]byte, bool) {
 // Put keeps body under key at version, until the instant until (zero: as long as the version holds); the
 // caller gives body up. A page of a version older than one already seen is not kept, nor one larger than
 // MaxPage or the whole bound.
-func (c *Cache) Put(key string, version int64, body []byte, until time.Time) {
+func (c *Cache) Put(key string, version Version, body []byte, until time.Time) {
 	if c == nil || c.max <= 0 || len(body) > MaxPage || len(body) > c.max {
 		return
 	}
@@ -80,9 +90,10 @@ func (c *Cache) Put(key string, version int64, body []byte, until time.Time) {
 	c.size += len(b)
 }
 
-// see moves the cache on to version when it is newer, letting every older page go. Under c.mu.
-func (c *Cache) see(version int64) {
-	if version > c.version {
+// see moves the cache on to version when it is newer, or of another copy of the database, letting every
+// page go. Under c.mu.
+func (c *Cache) see(version Version) {
+	if version.Origin != c.version.Origin || version.N > c.version.N {
 		c.version = version
 		clear(c.pages)
 		c.size = 0

@@ -12,6 +12,7 @@ func TestCache(t *testing.T) {
 	type op struct {
 		put     bool
 		key     string
+		origin  string // the copy of the database, "" for the first
 		version int64
 		body    string
 		until   time.Time
@@ -42,6 +43,19 @@ func TestCache(t *testing.T) {
 			{key: "a", version: 6, want: ""},
 			{key: "a", version: 7, want: "A7"},
 		}},
+		{"another copy of the database lets every page go, though its version is not newer", 1 << 20, []op{
+			{put: true, key: "a", version: 7, body: "A7"},
+			{key: "a", origin: "restored", version: 5, want: ""},
+			{put: true, key: "b", origin: "restored", version: 5, body: "B5"},
+			{key: "b", origin: "restored", version: 5, want: "B5"},
+			// Its version comes round to the one the first copy had: the page of the first is not served.
+			{key: "a", origin: "restored", version: 7, want: ""},
+			{put: true, key: "a", origin: "restored", version: 7, body: "A7 restored"},
+			{key: "a", origin: "restored", version: 7, want: "A7 restored"},
+			// A request that read the first copy before it was replaced is served nothing of the second.
+			{key: "a", version: 7, want: ""},
+			{key: "a", origin: "restored", version: 7, want: ""},
+		}},
 		{"a page kept until an instant", 1 << 20, []op{
 			{put: true, key: "a", version: 1, body: "A", until: t0.Add(time.Minute)},
 			{key: "a", version: 1, now: t0.Add(59 * time.Second), want: "A"},
@@ -69,13 +83,14 @@ func TestCache(t *testing.T) {
 				if now.IsZero() {
 					now = t0
 				}
+				v := Version{Origin: o.origin, N: o.version}
 				if o.put {
-					c.Put(o.key, o.version, []byte(o.body), o.until)
+					c.Put(o.key, v, []byte(o.body), o.until)
 					continue
 				}
-				got, ok := c.Get(o.key, o.version, now)
+				got, ok := c.Get(o.key, v, now)
 				if string(got) != o.want || ok != (o.want != "") {
-					t.Fatalf("op %d: Get(%q, %d) = %q, %v; want %q", i, o.key, o.version, got, ok, o.want)
+					t.Fatalf("op %d: Get(%q, %v) = %q, %v; want %q", i, o.key, v, got, ok, o.want)
 				}
 			}
 		})
@@ -86,7 +101,7 @@ func TestCacheBounded(t *testing.T) {
 	c := New(10 << 10)
 	body := bytes.Repeat([]byte("x"), 1000)
 	for i := range 1000 {
-		c.Put(fmt.Sprint("page", i), 1, body, time.Time{})
+		c.Put(fmt.Sprint("page", i), Version{N: 1}, body, time.Time{})
 		if size, pages := c.Size(); size > 10<<10 || size != pages*len(body) {
 			t.Fatalf("after %d pages: %d bytes in %d pages, bound %d", i+1, size, pages, 10<<10)
 		}
@@ -94,14 +109,14 @@ func TestCacheBounded(t *testing.T) {
 	if _, pages := c.Size(); pages != 10 {
 		t.Fatalf("kept %d pages of 1000 bytes under a bound of 10 KiB, want 10", pages)
 	}
-	last, ok := c.Get("page999", 1, time.Now())
+	last, ok := c.Get("page999", Version{N: 1}, time.Now())
 	if !ok || !bytes.Equal(last, body) {
 		t.Fatal("the newest page was let go")
 	}
 	big := bytes.Repeat([]byte("y"), MaxPage+1)
 	huge := New(4 * MaxPage)
-	huge.Put("big", 1, big, time.Time{})
-	if _, ok := huge.Get("big", 1, time.Now()); ok {
+	huge.Put("big", Version{N: 1}, big, time.Time{})
+	if _, ok := huge.Get("big", Version{N: 1}, time.Now()); ok {
 		t.Fatal("a page above MaxPage was kept")
 	}
 }

@@ -21,6 +21,7 @@ type Info struct {
 	// DataVersion is the version of what pages show as the request's first query read it (0: not read);
 	// a page drawn for the request may be kept at it (package pagecache).
 	DataVersion int64
+	DataOrigin  string // the copy of the database DataVersion counts in (store.SessionRead.Origin)
 	// OnlyOnce marks a page that shows what is for this request alone, such as a flash or a restored
 	// form: it is not kept.
 	OnlyOnce  bool

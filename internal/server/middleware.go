@@ -168,7 +168,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx = store.SeeGeneration(ctx, read.Generation)
 		info := reqctx.From(ctx)
 		info.Flash, info.FlashForm = read.Flash, read.FlashForm
-		info.DataVersion, info.OnlyOnce = read.DataVersion, read.Flash != "" || read.KeptForm != ""
+		info.DataVersion, info.DataOrigin, info.OnlyOnce = read.DataVersion, read.Origin, read.Flash != "" || read.KeptForm != ""
 		if read.Stale || read.Flash != "" {
 			if err := s.store.TouchSession(ctx, hash, read.Stale, read.Flash); err != nil {
 				s.serverError(w, r, err)

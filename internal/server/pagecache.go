@@ -13,11 +13,11 @@ import (
 )
 
 // keepPages serves a page that only reads from the page cache (package pagecache) when the same user
-// drew it at the same data version, in the same language, on the same day, at the same address; else it
-// draws it and keeps it. A page with a flash or a restored form is drawn every time and not kept; so is
-// every answer but a 200 HTML page without cookies. Only routes whose GET handler writes nothing are
-// wrapped (Routes). A page for someone signed out (the login page) shows no data: it is kept apart, by
-// language, day and address.
+// drew it at the same data version of the same copy of the database, in the same language, on the same
+// day, at the same address; else it draws it and keeps it. A page with a flash or a restored form is drawn
+// every time and not kept; so is every answer but a 200 HTML page without cookies. Only routes whose GET
+// handler writes nothing are wrapped (Routes). A page for someone signed out (the login page) shows no
+// data: it is kept apart, by language, day and address.
 func (s *Server) keepPages(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		info := reqctx.From(r.Context())
@@ -25,13 +25,13 @@ func (s *Server) keepPages(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		pages, user, version := s.openPages, int64(0), int64(0)
+		pages, user, version := s.openPages, int64(0), pagecache.Version{}
 		if p := auth.FromContext(r.Context()); p != nil {
 			if info.DataVersion == 0 {
 				next.ServeHTTP(w, r)
 				return
 			}
-			pages, user, version = s.pages, p.ID, info.DataVersion
+			pages, user, version = s.pages, p.ID, pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}
 		}
 		key := pageKey(user, i18n.From(r.Context()), info, r.URL.RequestURI())
 		if body, ok := pages.Get(key, version, info.Now); ok {

@@ -45,6 +45,11 @@ type SessionRead struct {
 	// The version of everything the pages show (migration 0021) as this query read it: a page kept at
 	// this version is current for this request (pagecache).
 	DataVersion int64
+	// Origin names the copy of the database that DataVersion counts in: the storage of cache_state, which a
+	// restore (pg_restore, which makes the table anew, or one that empties it) replaces, and the start of
+	// the database server, which a standby taking over, or a recovery to an earlier point, changes. Such a
+	// copy counts again through versions the lost data had already reached, with other data.
+	Origin string
 }
 
 // Refused reports whether the session names a user who may no longer use it.
@@ -65,7 +70,8 @@ func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration
 		       coalesce(p.code, ''), coalesce(p.name_fa, ''), coalesce(p.name_en, ''),
 		       coalesce(c.code, ''), coalesce(c.name_fa, ''), coalesce(c.name_en, ''),
 		       coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''),
-		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0), cs.generation, cs.data_version
+		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0), cs.generation, cs.data_version,
+		       pg_relation_filenode(cs.tableoid) || ' ' || extract(epoch FROM pg_postmaster_start_time())
 		FROM sessions s CROSS JOIN cache_state cs
 		LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL AND u.session_epoch = s.epoch
 		LEFT JOIN provinces p ON p.id = u.province_id
@@ -77,7 +83,8 @@ func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration
 		&u.ID, &u.Username, &u.FullName, &u.Role, &u.ProvinceID, &u.CountyID, &u.DistrictID,
 		&u.Committee, &u.PasswordHash, &u.Lang, &u.LockedUntil, &u.DisabledAt, &u.Version,
 		&u.ProvinceCode, &u.ProvinceFa, &u.ProvinceEn, &u.CountyCode, &u.CountyFa, &u.CountyEn,
-		&u.DistrictCode, &u.DistrictFa, &u.DistrictEn, &u.CommitteeFa, &u.CommitteeEn, &u.SessionEpoch, &r.Generation, &r.DataVersion)
+		&u.DistrictCode, &u.DistrictFa, &u.DistrictEn, &u.CommitteeFa, &u.CommitteeEn, &u.SessionEpoch, &r.Generation, &r.DataVersion,
+		&r.Origin)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, ErrNotFound
 	}

@@ -67,6 +67,34 @@ func TestReadSession(t *testing.T) {
 	}
 }
 
+// The session's query names the copy of the database its data version counts in: the same through every
+// write, another once cache_state is made anew, as a restore makes it.
+func TestReadSessionOrigin(t *testing.T) {
+	f := newFixture(t)
+	f.exec(`INSERT INTO sessions (token_hash, user_id, epoch, expires_at) VALUES (sha256('live'), $1, 1, now() + interval '1 hour')`,
+		f.user["gov.marvdasht"])
+	read := func() store.SessionRead {
+		t.Helper()
+		r, err := f.st.ReadSession(f.ctx, hashOf("live"), time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	first := read()
+	f.exec(`UPDATE provinces SET name_en = name_en`)
+	written := read()
+	if first.Origin == "" || written.Origin != first.Origin || written.DataVersion != first.DataVersion+1 {
+		t.Fatalf("after a write: origin %q, version %d; before: %q, %d", written.Origin, written.DataVersion, first.Origin, first.DataVersion)
+	}
+	f.behindTheCache(`CREATE TEMP TABLE kept ON COMMIT DROP AS SELECT * FROM cache_state; TRUNCATE cache_state;
+		INSERT INTO cache_state SELECT * FROM kept`)
+	if restored := read(); restored.Origin == first.Origin || restored.DataVersion != written.DataVersion {
+		t.Fatalf("cache_state made anew: origin %q (was %q), version %d (was %d)", restored.Origin, first.Origin,
+			restored.DataVersion, written.DataVersion)
+	}
+}
+
 // Starting a session deletes the one it replaces; touching it renews last_seen only when asked and takes
 // away only the flash that was shown.
 func TestSessionWrites(t *testing.T) {
