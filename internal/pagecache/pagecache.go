@@ -7,8 +7,8 @@
 // began, whichever process made the write; and never after the instant it was kept until (a page that
 // changes by itself when a lock ends). Once a newer version is seen, every page of the older ones is let
 // go; so is every page once a version of another copy of the database is seen (Version.Origin), whose
-// numbers say nothing of this one's. Past its bound in bytes, pages are let go at random until the new
-// one fits.
+// numbers say nothing of this one's. Past its bound in bytes (the pages with their keys), pages are let go
+// at random until the new one fits.
 package pagecache
 
 import (
@@ -30,7 +30,7 @@ type Version struct {
 // Cache is the pages of one process; the zero value and a nil Cache keep nothing.
 type Cache struct {
 	mu      sync.Mutex
-	max     int     // bytes of all pages together
+	max     int     // bytes of all pages together, with their keys
 	size    int     // bytes kept now
 	version Version // the newest data version seen, of the copy last seen; pages of others are gone
 	pages   map[string]page
@@ -41,7 +41,7 @@ type page struct {
 	until time.Time // zero: as long as the version holds
 }
 
-// New returns a cache of at most maxBytes of pages; 0 keeps nothing.
+// New returns a cache of at most maxBytes of pages and their keys; 0 keeps nothing.
 func New(maxBytes int) *Cache {
 	return &Cache{max: maxBytes, pages: map[string]page{}}
 }
@@ -63,12 +63,12 @@ func (c *Cache) Get(key string, version Version, now time.Time) ([]byte, bool) {
 
 // Put keeps body under key at version, until the instant until (zero: as long as the version holds); the
 // caller gives body up. A page of a version older than one already seen is not kept, nor one larger than
-// MaxPage or the whole bound.
+// MaxPage, nor one that does not fit the whole bound with its key.
 func (c *Cache) Put(key string, version Version, body []byte, until time.Time) {
-	if c == nil || c.max <= 0 || len(body) > MaxPage || len(body) > c.max {
+	n := held(key, body)
+	if c == nil || c.max <= 0 || len(body) > MaxPage || n > c.max {
 		return
 	}
-	b := body
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.see(version)
@@ -76,19 +76,22 @@ func (c *Cache) Put(key string, version Version, body []byte, until time.Time) {
 		return
 	}
 	if old, ok := c.pages[key]; ok {
-		c.size -= len(old.body)
+		c.size -= held(key, old.body)
 		delete(c.pages, key)
 	}
 	for k, p := range c.pages { // map order is random: so is the page let go
-		if c.size+len(b) <= c.max {
+		if c.size+n <= c.max {
 			break
 		}
-		c.size -= len(p.body)
+		c.size -= held(k, p.body)
 		delete(c.pages, k)
 	}
-	c.pages[key] = page{body: b, until: until}
-	c.size += len(b)
+	c.pages[key] = page{body: body, until: until}
+	c.size += n
 }
+
+// held is what a page holds against the bound: its body and its key, which names its address.
+func held(key string, body []byte) int { return len(key) + len(body) }
 
 // see moves the cache on to version when it is newer, or of another copy of the database, letting every
 // page go. Under c.mu.
@@ -100,7 +103,7 @@ func (c *Cache) see(version Version) {
 	}
 }
 
-// Size returns the bytes kept and the number of pages, for the tests and the log.
+// Size returns the bytes kept (pages and keys) and the number of pages, for the tests and the log.
 func (c *Cache) Size() (bytes, pages int) {
 	if c == nil {
 		return 0, 0

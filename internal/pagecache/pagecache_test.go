@@ -102,8 +102,8 @@ func TestCacheBounded(t *testing.T) {
 	body := bytes.Repeat([]byte("x"), 1000)
 	for i := range 1000 {
 		c.Put(fmt.Sprint("page", i), Version{N: 1}, body, time.Time{})
-		if size, pages := c.Size(); size > 10<<10 || size != pages*len(body) {
-			t.Fatalf("after %d pages: %d bytes in %d pages, bound %d", i+1, size, pages, 10<<10)
+		if size, pages := c.Size(); size > 10<<10 || size != heldIn(c) {
+			t.Fatalf("after %d pages: %d bytes in %d pages (%d held), bound %d", i+1, size, pages, heldIn(c), 10<<10)
 		}
 	}
 	if _, pages := c.Size(); pages != 10 {
@@ -119,4 +119,32 @@ func TestCacheBounded(t *testing.T) {
 	if _, ok := huge.Get("big", Version{N: 1}, time.Now()); ok {
 		t.Fatal("a page above MaxPage was kept")
 	}
+}
+
+// The bound counts the keys too: a page's key holds its address, which a visitor makes as long as a request
+// line may be, beside a page that may be short.
+func TestCacheBoundCountsKeys(t *testing.T) {
+	const bound = 64 << 10
+	c := New(bound)
+	body := bytes.Repeat([]byte("x"), 1000)
+	for i := range 100 {
+		key := fmt.Sprintf("7 fa 14050905 /profile?%d=%s", i, bytes.Repeat([]byte("a"), 16<<10))
+		c.Put(key, Version{N: 1}, body, time.Time{})
+		held := heldIn(c)
+		if size, _ := c.Size(); held > bound || size != held {
+			t.Fatalf("after %d pages: %d bytes held in keys and pages, %d counted, bound %d", i+1, held, size, bound)
+		}
+	}
+	if _, ok := c.Get(fmt.Sprintf("7 fa 14050905 /profile?%d=%s", 99, bytes.Repeat([]byte("a"), 16<<10)), Version{N: 1}, time.Now()); !ok {
+		t.Fatal("the newest page was let go")
+	}
+}
+
+// heldIn is what c's pages hold, counted apart from c.size: their bodies and their keys.
+func heldIn(c *Cache) int {
+	n := 0
+	for k, p := range c.pages {
+		n += len(k) + len(p.body)
+	}
+	return n
 }
