@@ -165,7 +165,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		sess.hash, sess.Session = hash, read.Session
-		ctx = store.SeeGeneration(ctx, read.Generation)
+		ctx = store.SeeGeneration(ctx, read.Generation, read.Origin)
 		info := reqctx.From(ctx)
 		info.Flash, info.FlashForm = read.Flash, read.FlashForm
 		info.DataVersion, info.DataOrigin, info.OnlyOnce = read.DataVersion, read.Origin, read.Flash != "" || read.KeptForm != ""

@@ -29,6 +29,10 @@ import (
 // before it began; a value older than that is read again, even when the notification of the write has not
 // arrived yet. A request that writes reads its own write: after a write, it reads past the cache.
 //
+// The same query reads which copy of the database the generation counts in (cacheOrigin): a restored
+// backup or a standby that took over counts again through generations the lost data had reached, so a
+// request that sees another copy empties the cache first.
+//
 // The notifications come over a connection of their own (Listen). While it is down, a notification may be
 // lost, so nothing is kept: the cache is emptied when the connection drops and again when it is back.
 //
@@ -77,7 +81,8 @@ const maxCacheEntries = 20000
 // cache is the reference data a process keeps, by key (reader, arguments, language).
 type cache struct {
 	mu        sync.Mutex
-	listening bool // the notifications arrive: values may be kept
+	listening bool   // the notifications arrive: values may be kept
+	origin    string // the copy of the database the values were read from (cacheOrigin)
 	entries   map[string]*entry
 	loads     atomic.Int64  // values read to be kept, for the tests
 	running   atomic.Bool   // a Listen runs
@@ -95,20 +100,28 @@ type entry struct {
 	through int64 // the generation through which val is current; under cache.mu
 }
 
-// seen is what a request knows of the cached data: the generation as its first query read it, and
-// whether the request has written since (then it reads past the cache).
+// seen is what a request knows of the cached data: the generation as its first query read it, the copy of
+// the database it counts in, and whether the request has written since (then it reads past the cache).
 type seen struct {
 	generation int64
+	origin     string
 	wrote      atomic.Bool
 }
+
+// cacheOrigin names the copy of the database that cache_state's numbers count in (alias cs): the storage of
+// cache_state, which a restore (pg_restore, which makes the table anew, or one that empties it) replaces,
+// and the start of the database server, which a standby taking over, or a recovery to an earlier point,
+// changes. Such a copy counts again through numbers the lost data had already reached, with other data.
+const cacheOrigin = `pg_relation_filenode(cs.tableoid) || ' ' || extract(epoch FROM pg_postmaster_start_time())`
 
 type seenKey struct{}
 
 // SeeGeneration returns a context in which the store serves cached reference data that is current as of
-// generation: the one read by the request's first query (ReadSession). Without it, the store reads the
-// database every time.
-func SeeGeneration(ctx context.Context, generation int64) context.Context {
-	return context.WithValue(ctx, seenKey{}, &seen{generation: generation})
+// generation in the copy of the database origin names: both read by the request's first query
+// (ReadSession). A request that sees another copy than the cache's empties the cache. Without it, the
+// store reads the database every time.
+func SeeGeneration(ctx context.Context, generation int64, origin string) context.Context {
+	return context.WithValue(ctx, seenKey{}, &seen{generation: generation, origin: origin})
 }
 
 func seenFrom(ctx context.Context) *seen {
@@ -134,6 +147,15 @@ func (c *cache) serves(ctx context.Context) bool {
 	return c.listening
 }
 
+// meet moves the cache to the copy of the database that a request saw, letting every value of another go.
+// Under c.mu.
+func (c *cache) meet(origin string) {
+	if origin != c.origin {
+		clear(c.entries)
+		c.origin = origin
+	}
+}
+
 // fresh returns the value kept under key if it is current as of the request's generation. Under c.mu.
 func (c *cache) fresh(sn *seen, key string) (*entry, bool) {
 	e := c.entries[key]
@@ -148,8 +170,12 @@ func (c *cache) fresh(sn *seen, key string) (*entry, bool) {
 	}
 }
 
-// keep keeps v under key, read at generation g, unless a value as new is kept or being read. Under c.mu.
-func (c *cache) keep(key string, reads tables, g int64, v any) {
+// keep keeps v under key, read at generation g of the copy origin, unless a value as new is kept or being
+// read, or the cache has met another copy since. Under c.mu.
+func (c *cache) keep(key string, reads tables, g int64, origin string, v any) {
+	if origin != c.origin {
+		return
+	}
 	if e, ok := c.fresh(&seen{generation: g}, key); ok || e != nil && !isDone(e) {
 		return
 	}
@@ -186,6 +212,7 @@ func cached[T any](ctx context.Context, s *Store, reads tables, key string, load
 			c.mu.Unlock()
 			return load(ctx)
 		}
+		c.meet(sn.origin)
 		e, ok := c.fresh(sn, key)
 		if ok {
 			c.mu.Unlock()
@@ -212,14 +239,15 @@ func cached[T any](ctx context.Context, s *Store, reads tables, key string, load
 		// The generation first, then the value: the value is at least as new as the generation it is kept
 		// with, never older.
 		var g int64
-		err := s.pool.QueryRow(ctx, `SELECT generation FROM cache_state`).Scan(&g)
+		var origin string
+		err := s.pool.QueryRow(ctx, `SELECT generation, `+cacheOrigin+` FROM cache_state cs`).Scan(&g, &origin)
 		var v T
 		if err == nil {
 			v, err = load(ctx)
 		}
 		c.mu.Lock()
 		e.val, e.err, e.through = v, err, g
-		if err != nil && c.entries[key] == e {
+		if (err != nil || origin != c.origin) && c.entries[key] == e { // the readers waiting take it, no one else
 			delete(c.entries, key)
 		}
 		close(e.done)
@@ -285,6 +313,7 @@ func (c *cache) serveCached(ctx context.Context, b *Batch) (keep func()) {
 	var missed []cachedRead
 	c.mu.Lock()
 	listening := c.listening
+	c.meet(sn.origin)
 	for _, r := range reads {
 		if e, ok := c.fresh(sn, r.key); listening && ok {
 			r.serve(e.val)
@@ -300,7 +329,8 @@ func (c *cache) serveCached(ctx context.Context, b *Batch) (keep func()) {
 		return func() {}
 	}
 	var g int64
-	b.queueRow(`SELECT generation FROM cache_state`, func(row pgx.Row) error { return row.Scan(&g) })
+	var origin string
+	b.queueRow(`SELECT generation, `+cacheOrigin+` FROM cache_state cs`, func(row pgx.Row) error { return row.Scan(&g, &origin) })
 	for _, r := range missed {
 		r.query(b)
 	}
@@ -312,7 +342,7 @@ func (c *cache) serveCached(ctx context.Context, b *Batch) (keep func()) {
 			return
 		}
 		for _, r := range missed {
-			c.keep(r.key, r.reads, g, r.kept())
+			c.keep(r.key, r.reads, g, origin, r.kept())
 		}
 	}
 }

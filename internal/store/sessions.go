@@ -70,8 +70,7 @@ func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration
 		       coalesce(p.code, ''), coalesce(p.name_fa, ''), coalesce(p.name_en, ''),
 		       coalesce(c.code, ''), coalesce(c.name_fa, ''), coalesce(c.name_en, ''),
 		       coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''),
-		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0), cs.generation, cs.data_version,
-		       pg_relation_filenode(cs.tableoid) || ' ' || extract(epoch FROM pg_postmaster_start_time())
+		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0), cs.generation, cs.data_version, `+cacheOrigin+`
 		FROM sessions s CROSS JOIN cache_state cs
 		LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL AND u.session_epoch = s.epoch
 		LEFT JOIN provinces p ON p.id = u.province_id
