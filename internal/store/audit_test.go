@@ -176,6 +176,8 @@ type planNode struct {
 	RelationName string     `json:"Relation Name"`
 	IndexName    string     `json:"Index Name"`
 	IndexCond    string     `json:"Index Cond"`
+	PlanRows     float64    `json:"Plan Rows"`   // estimated, per loop
+	ActualRows   float64    `json:"Actual Rows"` // found, per loop (genericRun)
 	Plans        []planNode `json:"Plans"`
 }
 
@@ -189,6 +191,17 @@ func (n planNode) walk(fn func(planNode)) {
 // genericPlan explains the generic plan of query with args, as a prepared statement gets it once
 // PostgreSQL stops planning it for each set of values.
 func (f *fixture) genericPlan(t *testing.T, query string, args []any) planNode {
+	t.Helper()
+	return f.explainGeneric(t, "FORMAT JSON", query, args)
+}
+
+// genericRun runs query with args by its generic plan and explains it with the rows each node found.
+func (f *fixture) genericRun(t *testing.T, query string, args []any) planNode {
+	t.Helper()
+	return f.explainGeneric(t, "ANALYZE, FORMAT JSON", query, args)
+}
+
+func (f *fixture) explainGeneric(t *testing.T, options, query string, args []any) planNode {
 	t.Helper()
 	conn, err := f.st.Pool().Acquire(f.ctx)
 	if err != nil {
@@ -204,6 +217,8 @@ func (f *fixture) genericPlan(t *testing.T, query string, args []any) planNode {
 			types, values = append(types, "int"), append(values, strconv.Itoa(v))
 		case string:
 			types, values = append(types, "text"), append(values, "'"+strings.ReplaceAll(v, "'", "''")+"'")
+		case bool:
+			types, values = append(types, "boolean"), append(values, strconv.FormatBool(v))
 		case *time.Time:
 			if v == nil {
 				types, values = append(types, "timestamptz"), append(values, "NULL")
@@ -231,7 +246,7 @@ func (f *fixture) genericPlan(t *testing.T, query string, args []any) planNode {
 		params = "(" + strings.Join(values, ", ") + ")"
 	}
 	var out []struct{ Plan planNode }
-	if err := conn.QueryRow(f.ctx, `EXPLAIN (FORMAT JSON) EXECUTE audit_list`+params).Scan(&out); err != nil {
+	if err := conn.QueryRow(f.ctx, `EXPLAIN (`+options+`) EXECUTE audit_list`+params).Scan(&out); err != nil {
 		t.Fatal(err)
 	}
 	return out[0].Plan

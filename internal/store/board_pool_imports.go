@@ -99,7 +99,7 @@ func (s *Store) SavePoolImport(ctx context.Context, a audit.Actor, sc auth.Scope
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var electionID, provinceID int64
 		var status string
-		err := tx.QueryRow(ctx, `SELECT b.election_id, b.province_id, b.status FROM boards b WHERE`+boardScope+`AND b.id = $4`,
+		err := tx.QueryRow(ctx, `SELECT b.election_id, b.province_id, b.status FROM boards b WHERE`+boardScope(sc)+`AND b.id = $4`,
 			sc.ProvinceID, sc.CountyID, sc.DistrictID, boardID).Scan(&electionID, &provinceID, &status)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrNotFound

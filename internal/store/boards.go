@@ -205,7 +205,9 @@ const boardPeople = `(SELECT national_id FROM board_members WHERE board_id = b.i
 const isCandidate = `EXISTS (SELECT FROM candidates k WHERE k.election_id = b.election_id AND k.national_id = n.national_id)`
 
 // boardScope filters boards by the caller's scope ($1 province, $2 county, $3 district).
-const boardScope = ` ($1 = 0 OR b.province_id = $1) AND ($2 = 0 OR b.county_id = $2) AND ($3 = 0 OR b.district_id = $3) `
+func boardScope(sc auth.Scope) string {
+	return scopeOn(sc, "b.province_id", "b.county_id", "b.district_id")
+}
 
 // BoardFilter narrows the review queue. Zero fields do not filter; a zero PageSize reads every board.
 type BoardFilter struct {
@@ -230,9 +232,9 @@ func (s *Store) Boards(ctx context.Context, sc auth.Scope, electionID int64, f B
 // unless total is nil, how many boards the filter finds in all. The figures are read as kept in
 // board_figures.
 func (b *Batch) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter, out *[]Board, total *int) {
-	where := ` WHERE` + boardScope + `AND b.election_id = $4
-		  AND ($5 = '' OR c.code = $5) AND ($6 = '' OR b.level = $6) AND ($7 = '' OR ` + displayStatus + ` = $7)
-		  AND (NOT $8 OR f.conflicts > 0)`
+	where := ` WHERE` + boardScope(sc) + `AND b.election_id = $4
+		  AND ` + optional(f.County != "", "c.code = $5", "$5 = ''") + ` AND ` + optional(f.Level != "", "b.level = $6", "$6 = ''") + `
+		  AND ` + optional(f.Status != "", displayStatus+" = $7", "$7 = ''") + ` AND ` + optional(f.Conflict, "$8 AND f.conflicts > 0", "NOT $8")
 	args := []any{sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, f.County, f.Level, f.Status, f.Conflict}
 	sql := boardSelect + where + `
 		ORDER BY b.level, ` + byName(ctx, "c.name_fa", "c.name_en") + `, ` + byName(ctx, "coalesce(d.name_fa, '')", "coalesce(d.name_en, '')")
@@ -263,7 +265,7 @@ func (s *Store) BoardCounts(ctx context.Context, sc auth.Scope, electionID int64
 
 // BoardCounts queues the Store method of that name.
 func (b *Batch) BoardCounts(sc auth.Scope, electionID int64, out *map[string]int) {
-	b.queue(`SELECT `+displayStatus+`, count(*)::int FROM boards b WHERE`+boardScope+`AND b.election_id = $4 GROUP BY 1`,
+	b.queue(`SELECT `+displayStatus+`, count(*)::int FROM boards b WHERE`+boardScope(sc)+`AND b.election_id = $4 GROUP BY 1`,
 		func(rows pgx.Rows) (err error) {
 			*out, err = countsByKey(rows)
 			return err
@@ -275,7 +277,7 @@ func (b *Batch) BoardCounts(sc auth.Scope, electionID int64, out *map[string]int
 // candidate in the same election.
 func (b *Batch) ConflictedBoards(sc auth.Scope, electionID int64, out *int) {
 	b.queueRow(`SELECT count(*)::int FROM boards b JOIN board_figures f ON f.board_id = b.id
-		WHERE`+boardScope+`AND b.election_id = $4 AND f.conflicts > 0`,
+		WHERE`+boardScope(sc)+`AND b.election_id = $4 AND f.conflicts > 0`,
 		func(row pgx.Row) error { return row.Scan(out) },
 		sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID)
 }
@@ -374,8 +376,8 @@ func loadBoard(ctx context.Context, q batcher, sc auth.Scope, id int64, lock boo
 // scope, so none depends on another's answer and none reads a board out of scope.
 func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, lock bool, d *BoardDetail) {
 	args := []any{sc.ProvinceID, sc.CountyID, sc.DistrictID, id}
-	inScope := ` JOIN boards b ON b.id = $4 AND` + boardScope
-	sql := boardSelect + ` WHERE` + boardScope + `AND b.id = $4`
+	inScope := ` JOIN boards b ON b.id = $4 AND` + boardScope(sc)
+	sql := boardSelect + ` WHERE` + boardScope(sc) + `AND b.id = $4`
 	if lock {
 		sql += ` FOR UPDATE OF b`
 	}
@@ -427,7 +429,7 @@ func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, lock bool, d
 	}, args...)
 	// The kept count of conflicts spares the probe of each person on a board that has none.
 	b.queue(`SELECT n.national_id FROM boards b JOIN board_figures f ON f.board_id = b.id AND f.conflicts > 0,
-		LATERAL `+boardPeople+` WHERE b.id = $4 AND`+boardScope+`AND `+isCandidate,
+		LATERAL `+boardPeople+` WHERE b.id = $4 AND`+boardScope(sc)+`AND `+isCandidate,
 		func(rows pgx.Rows) error {
 			ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
 			d.Candidates = map[string]bool{}

@@ -782,7 +782,10 @@ const candidateFrom = `
 
 const candidateSelect = `SELECT ` + candidateCols + candidateFrom
 
-const candidateScope = ` ($1 = 0 OR k.province_id = $1) AND ($2 = 0 OR k.county_id = $2) AND ($3 = 0 OR k.district_id = $3) `
+// candidateScope filters candidates by the caller's scope ($1 province, $2 county, $3 district).
+func candidateScope(sc auth.Scope) string {
+	return scopeOn(sc, "k.province_id", "k.county_id", "k.district_id")
+}
 
 // CandidateFilter narrows and orders the candidate list.
 type CandidateFilter struct {
@@ -1069,7 +1072,7 @@ func (s *Store) CandidateByID(ctx context.Context, sc auth.Scope, id int64) (Can
 func (b *Batch) CandidateByID(sc auth.Scope, id int64, out *CandidateDetail) {
 	b.queue(`SELECT `+candidateCols+`, e.title_fa, e.title_en, coalesce(u.full_name, ''), k.updated_at`+candidateFrom+`
 		JOIN elections e ON e.id = k.election_id LEFT JOIN users u ON u.id = k.registered_by
-		WHERE`+candidateScope+`AND k.id = $4`, func(rows pgx.Rows) error {
+		WHERE`+candidateScope(sc)+`AND k.id = $4`, func(rows pgx.Rows) error {
 		c, err := pgx.CollectExactlyOneRow(rows, func(r pgx.CollectableRow) (Candidate, error) {
 			return scanCandidate(r, &out.ElectionFa, &out.ElectionEn, &out.RegisteredBy, &out.UpdatedAt)
 		})
@@ -1114,7 +1117,7 @@ func (s *Store) CorrectCandidate(ctx context.Context, a audit.Actor, sc auth.Sco
 	changed := false
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		changed = false
-		rows, err := tx.Query(ctx, candidateSelect+` WHERE`+candidateScope+`AND k.id = $4 FOR UPDATE OF k`,
+		rows, err := tx.Query(ctx, candidateSelect+` WHERE`+candidateScope(sc)+`AND k.id = $4 FOR UPDATE OF k`,
 			sc.ProvinceID, sc.CountyID, sc.DistrictID, id)
 		if err != nil {
 			return nil, err
@@ -1233,7 +1236,7 @@ func (s *Store) ChangeCandidateStatus(ctx context.Context, a audit.Actor, sc aut
 		var cur, province int64
 		var v int
 		err := tx.QueryRow(ctx, `SELECT k.id, k.status, k.announced_at, k.version, k.province_id FROM candidates k
-			WHERE`+candidateScope+`AND k.id = $4 FOR UPDATE`, sc.ProvinceID, sc.CountyID, sc.DistrictID, id).Scan(&cur, &from, &announced, &v, &province)
+			WHERE`+candidateScope(sc)+`AND k.id = $4 FOR UPDATE`, sc.ProvinceID, sc.CountyID, sc.DistrictID, id).Scan(&cur, &from, &announced, &v, &province)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -1270,7 +1273,7 @@ func (s *Store) ChangeConstituency(ctx context.Context, a audit.Actor, sc auth.S
 		var changes, v int
 		err := tx.QueryRow(ctx, `SELECT k.status, k.county_id, k.constituency_changes, k.version,
 			    coalesce((SELECT code FROM districts WHERE id = k.district_id), (SELECT code FROM cities WHERE id = k.city_id))
-			FROM candidates k WHERE`+candidateScope+`AND k.id = $4 FOR UPDATE`,
+			FROM candidates k WHERE`+candidateScope(sc)+`AND k.id = $4 FOR UPDATE`,
 			sc.ProvinceID, sc.CountyID, sc.DistrictID, id).Scan(&status, &county, &changes, &v, &from)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrNotFound

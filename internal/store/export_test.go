@@ -20,3 +20,11 @@ func (s *Store) CacheEntries() int {
 func (s *Store) CacheListener() (pid uint32, connects int64) {
 	return s.cache.listener.Load(), s.cache.connects.Load()
 }
+
+// Queued lists the statements a batch would send, with their arguments, for the tests to explain.
+func (b *Batch) Queued() (sqls []string, args [][]any) {
+	for _, q := range b.b.QueuedQueries {
+		sqls, args = append(sqls, q.SQL), append(args, q.Arguments)
+	}
+	return sqls, args
+}

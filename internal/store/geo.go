@@ -61,6 +61,27 @@ func byName(ctx context.Context, fa, en string) string {
 // scopeArgs is the common argument list of scoped queries: $1 province, $2 county, $3 district (0 = any).
 func scopeArgs(sc auth.Scope) []any { return []any{sc.ProvinceID, sc.CountyID, sc.DistrictID} }
 
+// scopeOn writes the conditions of the caller's scope ($1 province, $2 county, $3 district) on the columns
+// that hold them, as the query for that shape of scope (optional).
+func scopeOn(sc auth.Scope, province, county, district string) string {
+	return " " + optional(sc.ProvinceID != 0, province+" = $1", "$1 = 0") +
+		" AND " + optional(sc.CountyID != 0, county+" = $2", "$2 = 0") +
+		" AND " + optional(sc.DistrictID != 0, district+" = $3", "$3 = 0") + " "
+}
+
+// optional writes an optional filter for the request at hand: its condition when it applies, and when it
+// does not, its parameter compared with the value that means "any" ($2 = 0), which the planner evaluates
+// once, as a whole, before it reads a row. A filter written for both cases, ($2 = 0 OR county_id = $2), is
+// estimated in a prepared statement's generic plan to match almost no row, and the joins planned on that
+// estimate loop over the table once for each of its rows. Each combination of filters is then a statement
+// of its own, planned for the rows it finds.
+func optional(applies bool, condition, none string) string {
+	if applies {
+		return condition
+	}
+	return none
+}
+
 // Counties lists the counties in scope, by province and name in the reader's alphabet.
 func (s *Store) Counties(ctx context.Context, sc auth.Scope) ([]County, error) {
 	var cs []County

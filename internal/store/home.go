@@ -28,12 +28,12 @@ func (s *Store) Summary(ctx context.Context, sc auth.Scope) (Summary, error) {
 func (b *Batch) Summary(sc auth.Scope, out *Summary) {
 	b.queueRow(`
 		SELECT
-		  (SELECT count(*) FROM provinces p WHERE ($1 = 0 OR p.id = $1)),
-		  (SELECT count(*) FROM counties c WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2)),
+		  (SELECT count(*) FROM provinces p WHERE `+optional(sc.ProvinceID != 0, "p.id = $1", "$1 = 0")+`),
+		  (SELECT count(*) FROM counties c WHERE `+optional(sc.ProvinceID != 0, "c.province_id = $1", "$1 = 0")+`
+		     AND `+optional(sc.CountyID != 0, "c.id = $2", "$2 = 0")+`),
 		  (SELECT count(*) FROM districts d JOIN counties c ON c.id = d.county_id
-		     WHERE ($1 = 0 OR c.province_id = $1) AND ($2 = 0 OR c.id = $2) AND ($3 = 0 OR d.id = $3)),
-		  (SELECT count(*) FROM users u WHERE u.disabled_at IS NULL AND ($1 = 0 OR u.province_id = $1)
-		     AND ($2 = 0 OR u.county_id = $2) AND ($3 = 0 OR u.district_id = $3))`,
+		     WHERE`+scopeOn(sc, "c.province_id", "c.id", "d.id")+`),
+		  (SELECT count(*) FROM users u WHERE u.disabled_at IS NULL AND`+scopeOn(sc, "u.province_id", "u.county_id", "u.district_id")+`)`,
 		func(row pgx.Row) error { return row.Scan(&out.Provinces, &out.Counties, &out.Districts, &out.Users) },
 		scopeArgs(sc)...)
 }
