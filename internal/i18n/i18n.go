@@ -6,7 +6,6 @@ package i18n
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 	_ "time/tzdata" // Asia/Tehran must not depend on the host's zone files
@@ -128,7 +127,7 @@ func Date(ctx context.Context, t time.Time) string { return dateIn(From(ctx), t)
 func dateIn(lang Lang, t time.Time) string {
 	t = t.In(Tehran)
 	if lang == Fa {
-		return persian.ToPersianDigits(persian.FromTime(t).String())
+		return persian.FromTime(t).Persian()
 	}
 	return t.Format(time.DateOnly)
 }
@@ -140,9 +139,17 @@ func dayIn(lang Lang, d time.Time) string {
 	return dateIn(lang, time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, Tehran))
 }
 
-// DateTime formats an instant in Tehran with its time of day.
+// DateTime formats an instant in Tehran with its time of day: ۱۴۰۵/۰۲/۱۱ ۰۰:۳۰ in fa, 2026-05-01 00:30 in en.
 func DateTime(ctx context.Context, t time.Time) string {
-	return Date(ctx, t) + " " + Digits(ctx, t.In(Tehran).Format("15:04"))
+	t = t.In(Tehran)
+	if From(ctx) == En {
+		return t.Format("2006-01-02 15:04")
+	}
+	b := persian.FromTime(t).Append(make([]byte, 0, 48), true)
+	b = append(b, ' ')
+	b = persian.AppendPadded(b, t.Hour(), 2, true)
+	b = append(b, ':')
+	return string(persian.AppendPadded(b, t.Minute(), 2, true))
 }
 
 // LongDate is the date for a page header: "پنجشنبه ۵ آذر ۱۴۰۵" in fa, "Thursday 26 November 2026" in en.
@@ -152,8 +159,10 @@ func LongDate(ctx context.Context, t time.Time) string {
 		return t.Format("Monday 2 January 2006")
 	}
 	d := persian.FromTime(t)
-	return fmt.Sprintf("%s %s %s %s", weekdaysFa[t.Weekday()], persian.ToPersianDigits(fmt.Sprint(d.Day)),
-		persian.MonthName(d.Month), persian.ToPersianDigits(fmt.Sprint(d.Year)))
+	b := append(make([]byte, 0, 64), weekdaysFa[t.Weekday()]...)
+	b = persian.AppendPadded(append(b, ' '), d.Day, 1, true)
+	b = append(append(append(b, ' '), persian.MonthName(d.Month)...), ' ')
+	return string(persian.AppendPadded(b, d.Year, 1, true))
 }
 
 var weekdaysFa = [...]string{"یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه"}

@@ -3,6 +3,7 @@ package i18n
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/setad/setad/internal/persian"
 )
 
 func TestCataloguesComplete(t *testing.T) {
@@ -252,5 +255,30 @@ func TestFormatting(t *testing.T) {
 	}
 	if l, ok := Parse("de"); ok || l != Fa {
 		t.Error("Parse(de) should fall back to Fa")
+	}
+}
+
+// The dates and times are written as they were by formatting them through fmt and converting their digits
+// after: every hour and a half of three years in Tehran, across its old daylight-saving changes.
+func TestDateFormattingAsFmt(t *testing.T) {
+	faCtx := NewContext(context.Background(), Fa)
+	enCtx := NewContext(context.Background(), En)
+	for at := time.Date(2020, 1, 1, 0, 7, 0, 0, time.UTC); at.Year() < 2023; at = at.Add(90*time.Minute + 17*time.Second) {
+		tt := at.In(Tehran)
+		d := persian.FromTime(tt)
+		date := persian.ToPersianDigits(fmt.Sprintf("%04d/%02d/%02d", d.Year, d.Month, d.Day))
+		checks := []struct{ name, got, want string }{
+			{"fa date", Date(faCtx, at), date},
+			{"en date", Date(enCtx, at), tt.Format(time.DateOnly)},
+			{"fa date time", DateTime(faCtx, at), date + " " + persian.ToPersianDigits(tt.Format("15:04"))},
+			{"en date time", DateTime(enCtx, at), tt.Format(time.DateOnly) + " " + tt.Format("15:04")},
+			{"fa long date", LongDate(faCtx, at), fmt.Sprintf("%s %s %s %s", weekdaysFa[tt.Weekday()],
+				persian.ToPersianDigits(fmt.Sprint(d.Day)), persian.MonthName(d.Month), persian.ToPersianDigits(fmt.Sprint(d.Year)))},
+		}
+		for _, c := range checks {
+			if c.got != c.want {
+				t.Fatalf("%s of %s: %q, want %q", c.name, at, c.got, c.want)
+			}
+		}
 	}
 }

@@ -100,3 +100,29 @@ func FormatInt(n int64, persian bool) string {
 	}
 	return b.String()
 }
+
+// AppendPadded appends n (not negative) in decimal to b, with zeros in front up to width digits, as
+// fmt's %0*d writes it: in Persian digits when persianDigits is set, else in Latin ones.
+func AppendPadded(b []byte, n, width int, persianDigits bool) []byte {
+	var digits [20]byte
+	i := len(digits)
+	for u := uint64(n); u > 0 || i == len(digits); u /= 10 {
+		i--
+		digits[i] = byte('0' + u%10)
+	}
+	for range width - (len(digits) - i) {
+		b = appendDigit(b, 0, persianDigits)
+	}
+	for _, c := range digits[i:] {
+		b = appendDigit(b, c-'0', persianDigits)
+	}
+	return b
+}
+
+// appendDigit appends the digit v.
+func appendDigit(b []byte, v byte, persianDigits bool) []byte {
+	if !persianDigits {
+		return append(b, '0'+v)
+	}
+	return utf8.AppendRune(b, persianZero+rune(v))
+}

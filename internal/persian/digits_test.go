@@ -1,6 +1,7 @@
 package persian
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -76,6 +77,34 @@ func TestFormatInt(t *testing.T) {
 		}
 		if got := FormatInt(tt.n, true); got != tt.persian {
 			t.Errorf("FormatInt(%d, true) = %q, want %q", tt.n, got, tt.persian)
+		}
+	}
+}
+
+func TestAppendPadded(t *testing.T) {
+	tests := []struct {
+		n, width     int
+		latin, perso string
+	}{
+		{0, 1, "0", "۰"},
+		{0, 2, "00", "۰۰"},
+		{7, 2, "07", "۰۷"},
+		{31, 2, "31", "۳۱"},
+		{1405, 4, "1405", "۱۴۰۵"},
+		{999, 4, "0999", "۰۹۹۹"},
+		{12345, 4, "12345", "۱۲۳۴۵"},
+		{5, 0, "5", "۵"},
+		{9223372036854775807, 1, "9223372036854775807", "۹۲۲۳۳۷۲۰۳۶۸۵۴۷۷۵۸۰۷"},
+	}
+	for _, tt := range tests {
+		if got := string(AppendPadded([]byte("x"), tt.n, tt.width, false)); got != "x"+tt.latin {
+			t.Errorf("AppendPadded(%d, %d, latin) = %q, want %q", tt.n, tt.width, got, "x"+tt.latin)
+		}
+		if got := string(AppendPadded(nil, tt.n, tt.width, true)); got != tt.perso {
+			t.Errorf("AppendPadded(%d, %d, persian) = %q, want %q", tt.n, tt.width, got, tt.perso)
+		}
+		if want := fmt.Sprintf("%0*d", tt.width, tt.n); want != tt.latin {
+			t.Errorf("the case of %d is not what fmt writes: %q", tt.n, want)
 		}
 	}
 }

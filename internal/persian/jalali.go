@@ -78,7 +78,29 @@ func (d Date) Valid() bool {
 // String formats d as "1405/02/11" with Latin digits. The year is padded to four digits too, so
 // that strings of dates sort in date order.
 func (d Date) String() string {
-	return fmt.Sprintf("%04d/%02d/%02d", d.Year, d.Month, d.Day)
+	return string(d.Append(make([]byte, 0, 10), false))
+}
+
+// Persian formats d as String does, with Persian digits: "۱۴۰۵/۰۲/۱۱".
+func (d Date) Persian() string {
+	return string(d.Append(make([]byte, 0, 28), true))
+}
+
+// Append appends d as String writes it, with Persian digits when persianDigits is set, to b: a list of
+// dates is written without formatting each through fmt and converting its digits after.
+func (d Date) Append(b []byte, persianDigits bool) []byte {
+	if d.Year < 0 || d.Month < 0 || d.Day < 0 { // not a date; fmt writes its signs
+		s := fmt.Sprintf("%04d/%02d/%02d", d.Year, d.Month, d.Day)
+		if persianDigits {
+			s = ToPersianDigits(s)
+		}
+		return append(b, s...)
+	}
+	b = AppendPadded(b, d.Year, 4, persianDigits)
+	b = append(b, '/')
+	b = AppendPadded(b, d.Month, 2, persianDigits)
+	b = append(b, '/')
+	return AppendPadded(b, d.Day, 2, persianDigits)
 }
 
 // ParseDate parses a year/month/day Jalali date such as "1405/02/11", "1405-2-11" or

@@ -2,6 +2,7 @@ package persian
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -166,10 +167,26 @@ func TestString(t *testing.T) {
 		{Date{1405, 2, 11}, "1405/02/11"},
 		{Date{1403, 12, 30}, "1403/12/30"},
 		{Date{999, 1, 1}, "0999/01/01"},
+		{Date{}, "0000/00/00"},
+		{Date{-1, 2, 3}, "-001/02/03"},
 	}
 	for _, tt := range tests {
 		if got := tt.d.String(); got != tt.want {
 			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
+		if got, want := tt.d.Persian(), ToPersianDigits(tt.want); got != want {
+			t.Errorf("Persian() = %q, want %q", got, want)
+		}
+	}
+	// Every day of a century reads as fmt writes it.
+	for g := gregorian(1990, time.January, 1); g.Year() < 2090; g = g.AddDate(0, 0, 1) {
+		d := FromTime(g)
+		want := fmt.Sprintf("%04d/%02d/%02d", d.Year, d.Month, d.Day)
+		if got := d.String(); got != want {
+			t.Fatalf("%v.String() = %q, want %q", d, got, want)
+		}
+		if got := d.Persian(); got != ToPersianDigits(want) {
+			t.Fatalf("%v.Persian() = %q, want %q", d, got, ToPersianDigits(want))
 		}
 	}
 }
