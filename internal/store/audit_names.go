@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -59,79 +58,166 @@ type AuditNames struct {
 	Committees map[string]PlaceName
 }
 
-// AuditNames names what one page of the log mentions, in one query whatever the page holds.
+// AuditNames names what one page of the log mentions: its boards, candidates and users in one query, its
+// places, committees and elections from the cache of reference data (auditDirectory), in one round trip.
 func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (AuditNames, error) {
 	n := AuditNames{Boards: map[int64]Board{}, Candidates: map[int64]string{}, Users: map[int64]AuditUser{},
 		Elections: map[string]PlaceName{}, Counties: map[string]PlaceName{}, Districts: map[string]PlaceName{}, Cities: map[string]PlaceName{},
 		CityIDs:   map[int64]PlaceName{},
 		Provinces: map[string]PlaceName{}, Committees: map[string]PlaceName{}}
-	rows, err := s.pool.Query(ctx, `
-		SELECT 'board', b.id::text, b.level, c.name_fa, c.name_en, coalesce(d.name_fa, ''), coalesce(d.name_en, ''), true
-		FROM boards b JOIN counties c ON c.id = b.county_id LEFT JOIN districts d ON d.id = b.district_id
-		WHERE b.id = ANY($2) AND ($1 = 0 OR b.province_id = $1)
-		UNION ALL
-		SELECT 'candidate', k.id::text, '', k.full_name, k.full_name, '', '', true
-		FROM candidates k WHERE k.id = ANY($3) AND ($1 = 0 OR k.province_id = $1)
-		UNION ALL
-		SELECT 'user', u.id::text, u.username, u.full_name, u.full_name, '', '', true
-		FROM users u WHERE u.id = ANY($4) AND ($1 = 0 OR u.province_id = $1)
-		UNION ALL
-		SELECT 'election', e.id::text, e.code, e.title_fa, e.title_en, '', '', true
-		FROM elections e WHERE e.id = ANY($5) OR e.code = ANY($6)
-		UNION ALL
-		SELECT 'county', c.code, '', c.name_fa, c.name_en, '', '', $1 = 0 OR c.province_id = $1
-		FROM counties c WHERE c.code = ANY($7)
-		UNION ALL
-		SELECT 'district', d.code, '', d.name_fa, d.name_en, c.name_fa, c.name_en, $1 = 0 OR c.province_id = $1
-		FROM districts d JOIN counties c ON c.id = d.county_id WHERE d.code = ANY($8)
-		UNION ALL
-		SELECT 'city', ci.code, c.code, ci.name_fa, ci.name_en, c.name_fa, c.name_en, $1 = 0 OR c.province_id = $1
-		FROM cities ci JOIN counties c ON c.id = ci.county_id WHERE ci.code = ANY($11)
-		UNION ALL
-		SELECT 'city_id', ci.id::text, c.code || '/' || ci.code, ci.name_fa, ci.name_en, c.name_fa, c.name_en,
-		       $1 = 0 OR c.province_id = $1
-		FROM cities ci JOIN counties c ON c.id = ci.county_id WHERE ci.id = ANY($12)
-		UNION ALL
-		SELECT 'province', p.code, '', p.name_fa, p.name_en, '', '', $1 = 0 OR p.id = $1
-		FROM provinces p WHERE p.code = ANY($9)
-		UNION ALL
-		SELECT 'committee', k.key, '', k.name_fa, k.name_en, '', '', true
-		FROM committees k WHERE k.key = ANY($10)`,
-		sc.ProvinceID, r.Boards, r.Candidates, r.Users, r.Elections, r.ElectionCodes, r.Counties, r.Districts, r.Provinces,
-		r.Committees, r.Cities, r.CityIDs)
-	if err != nil {
+	var dir *auditDirectory
+	var b Batch
+	b.queueCached(readsAuditDirectory, "audit-directory", func(v any) { dir = v.(*auditDirectory) },
+		func(b *Batch) { b.auditDirectory(&dir) }, func() any { return dir })
+	if len(r.Boards)+len(r.Candidates)+len(r.Users) > 0 {
+		b.queue(`
+			SELECT 'board', b.id, b.level, c.name_fa, c.name_en, coalesce(d.name_fa, ''), coalesce(d.name_en, '')
+			FROM boards b JOIN counties c ON c.id = b.county_id LEFT JOIN districts d ON d.id = b.district_id
+			WHERE b.id = ANY($2) AND `+optional(sc.ProvinceID != 0, "b.province_id = $1", "$1 = 0")+`
+			UNION ALL
+			SELECT 'candidate', k.id, '', k.full_name, k.full_name, '', ''
+			FROM candidates k WHERE k.id = ANY($3) AND `+optional(sc.ProvinceID != 0, "k.province_id = $1", "$1 = 0")+`
+			UNION ALL
+			SELECT 'user', u.id, u.username, u.full_name, u.full_name, '', ''
+			FROM users u WHERE u.id = ANY($4) AND `+optional(sc.ProvinceID != 0, "u.province_id = $1", "$1 = 0"),
+			func(rows pgx.Rows) error {
+				var kind, extra, fa, en, parentFa, parentEn string
+				var id int64
+				_, err := pgx.ForEachRow(rows, []any{&kind, &id, &extra, &fa, &en, &parentFa, &parentEn}, func() error {
+					switch kind {
+					case "board":
+						n.Boards[id] = Board{ID: id, Level: extra, CountyFa: fa, CountyEn: en, DistrictFa: parentFa, DistrictEn: parentEn}
+					case "candidate":
+						n.Candidates[id] = fa
+					case "user":
+						n.Users[id] = AuditUser{Username: extra, FullName: fa}
+					}
+					return nil
+				})
+				return err
+			}, sc.ProvinceID, r.Boards, r.Candidates, r.Users)
+	}
+	if err := s.Run(ctx, &b); err != nil {
 		return n, err
 	}
-	var kind, key, extra, fa, en, parentFa, parentEn string
-	var inScope bool
-	_, err = pgx.ForEachRow(rows, []any{&kind, &key, &extra, &fa, &en, &parentFa, &parentEn, &inScope}, func() error {
-		id, _ := strconv.ParseInt(key, 10, 64)
-		place := PlaceName{Fa: fa, En: en, CountyFa: parentFa, CountyEn: parentEn, InScope: inScope}
-		switch kind {
-		case "board":
-			n.Boards[id] = Board{ID: id, Level: extra, CountyFa: fa, CountyEn: en, DistrictFa: parentFa, DistrictEn: parentEn}
-		case "candidate":
-			n.Candidates[id] = fa
-		case "user":
-			n.Users[id] = AuditUser{Username: extra, FullName: fa}
-		case "election":
-			n.Elections[key], n.Elections[extra] = place, place
-		case "county":
-			n.Counties[key] = place
-		case "district":
-			n.Districts[key] = place
-		case "city":
-			place.Code, place.CountyCode = key, extra
-			n.Cities[key] = place
-		case "city_id":
-			place.CountyCode, place.Code, _ = strings.Cut(extra, "/")
-			n.CityIDs[id] = place
-		case "province":
-			n.Provinces[key] = place
-		case "committee":
-			n.Committees[key] = place
+	inScope := func(province int64) bool { return sc.ProvinceID == 0 || province == sc.ProvinceID }
+	named := func(p dirPlace) PlaceName {
+		name := p.PlaceName
+		name.InScope = inScope(p.province)
+		return name
+	}
+	for _, id := range r.Elections {
+		if e, ok := dir.electionIDs[id]; ok {
+			n.Elections[e.id], n.Elections[e.code] = e.name, e.name
 		}
-		return nil
-	})
-	return n, err
+	}
+	for _, code := range r.ElectionCodes {
+		if e, ok := dir.elections[code]; ok {
+			n.Elections[e.id], n.Elections[e.code] = e.name, e.name
+		}
+	}
+	for _, code := range r.Counties {
+		if c, ok := dir.counties[code]; ok {
+			n.Counties[code] = named(c)
+		}
+	}
+	for _, code := range r.Districts {
+		if d, ok := dir.districts[code]; ok {
+			n.Districts[code] = named(d)
+		}
+	}
+	for _, code := range r.Cities {
+		if c, ok := dir.cities[code]; ok {
+			n.Cities[code] = named(c)
+		}
+	}
+	for _, id := range r.CityIDs {
+		if c, ok := dir.cities[dir.cityCodes[id]]; ok {
+			n.CityIDs[id] = named(c)
+		}
+	}
+	for _, code := range r.Provinces {
+		if p, ok := dir.provinces[code]; ok {
+			n.Provinces[code] = named(p)
+		}
+	}
+	for _, key := range r.Committees {
+		if k, ok := dir.committees[key]; ok {
+			n.Committees[key] = k
+		}
+	}
+	return n, nil
+}
+
+// readsAuditDirectory are the tables of auditDirectory.
+var readsAuditDirectory = readsPlaces | readsCommittees | readsElections
+
+// auditDirectory is every place, committee and election by the code that the log's details name it by: reference
+// data, kept by the cache, which a page of the log looks its names up in. It is shared by every request
+// and never changed once read.
+type auditDirectory struct {
+	provinces, counties, districts, cities map[string]dirPlace // by code
+	cityCodes                              map[int64]string    // a city's code by its id
+	committees                             map[string]PlaceName
+	elections                              map[string]dirElection // by code
+	electionIDs                            map[int64]dirElection
+}
+
+// dirPlace is a place's names, a district's and a city's with its county's, and the province it is in.
+type dirPlace struct {
+	PlaceName
+	province int64
+}
+
+// dirElection is an election's title, with its id and its code, the two keys that the log names it by.
+type dirElection struct {
+	id, code string
+	name     PlaceName
+}
+
+func (b *Batch) auditDirectory(out **auditDirectory) {
+	b.queue(`
+		SELECT 'province', p.code, '', p.name_fa, p.name_en, '', '', p.id, 0::bigint FROM provinces p
+		UNION ALL
+		SELECT 'county', c.code, '', c.name_fa, c.name_en, '', '', c.province_id, 0 FROM counties c
+		UNION ALL
+		SELECT 'district', d.code, '', d.name_fa, d.name_en, c.name_fa, c.name_en, c.province_id, 0
+		FROM districts d JOIN counties c ON c.id = d.county_id
+		UNION ALL
+		SELECT 'city', ci.code, c.code, ci.name_fa, ci.name_en, c.name_fa, c.name_en, c.province_id, ci.id
+		FROM cities ci JOIN counties c ON c.id = ci.county_id
+		UNION ALL
+		SELECT 'committee', k.key, '', k.name_fa, k.name_en, '', '', 0, 0 FROM committees k
+		UNION ALL
+		SELECT 'election', e.code, '', e.title_fa, e.title_en, '', '', 0, e.id FROM elections e`,
+		func(rows pgx.Rows) error {
+			d := &auditDirectory{provinces: map[string]dirPlace{}, counties: map[string]dirPlace{}, districts: map[string]dirPlace{},
+				cities: map[string]dirPlace{}, cityCodes: map[int64]string{}, committees: map[string]PlaceName{},
+				elections: map[string]dirElection{}, electionIDs: map[int64]dirElection{}}
+			var kind, code, extra, fa, en, parentFa, parentEn string
+			var province, id int64
+			_, err := pgx.ForEachRow(rows, []any{&kind, &code, &extra, &fa, &en, &parentFa, &parentEn, &province, &id}, func() error {
+				p := dirPlace{PlaceName{Fa: fa, En: en, CountyFa: parentFa, CountyEn: parentEn}, province}
+				switch kind {
+				case "province":
+					d.provinces[code] = p
+				case "county":
+					d.counties[code] = p
+				case "district":
+					d.districts[code] = p
+				case "city":
+					p.Code, p.CountyCode = code, extra
+					d.cities[code] = p
+					d.cityCodes[id] = code
+				case "committee":
+					d.committees[code] = PlaceName{Fa: fa, En: en, InScope: true}
+				case "election":
+					e := dirElection{id: strconv.FormatInt(id, 10), code: code, name: PlaceName{Fa: fa, En: en, InScope: true}}
+					d.elections[code], d.electionIDs[id] = e, e
+				}
+				return nil
+			})
+			*out = d
+			return err
+		})
 }

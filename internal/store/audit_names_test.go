@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/setad/setad/internal/store"
@@ -76,5 +77,64 @@ func TestAuditNamesScoped(t *testing.T) {
 		if el, ok := n.Elections["search"]; !ok || el.Fa != "آزمایشی" || n.Elections[itoa(e.ID)] != el {
 			t.Errorf("%s: election %+v", tt.scope, el)
 		}
+	}
+}
+
+// The places, committees and elections a page of the log names come from the cache of reference data: a
+// second page reads none of them again; a change of any of them drops them, and the next page names them
+// as changed, cities by their code and by their id alike.
+func TestAuditNamesFromTheCache(t *testing.T) {
+	f := newFixture(t)
+	f.listening()
+	e := f.currentElection()
+	var cityID int64
+	f.scan(`SELECT id FROM cities WHERE code = 'marvdasht'`, nil, &cityID)
+	refs := store.AuditRefs{Elections: []int64{e.ID}, Counties: []string{"marvdasht"}, Districts: []string{"rey-central"},
+		Cities: []string{"marvdasht"}, CityIDs: []int64{cityID}, Provinces: []string{"tehran"}, Committees: []string{"technology"},
+		Users: []int64{f.user["gov.marvdasht"]}}
+	names := func() store.AuditNames {
+		t.Helper()
+		n, err := f.st.AuditNames(f.seen(), f.hq("fars"), refs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	first := names()
+	loads := f.st.CacheLoads()
+	second := names()
+	if f.st.CacheLoads() != loads {
+		t.Errorf("the second page read the reference data again")
+	}
+	if !reflect.DeepEqual(first, second) {
+		t.Errorf("served from the cache: %+v, read: %+v", second, first)
+	}
+	want := store.PlaceName{Fa: "مرودشت", En: "Marvdasht", CountyFa: "مرودشت", CountyEn: "Marvdasht", Code: "marvdasht",
+		CountyCode: "marvdasht", InScope: true}
+	if first.Cities["marvdasht"] != want || first.CityIDs[cityID] != want {
+		t.Errorf("city %+v and by id %+v, want %+v", first.Cities["marvdasht"], first.CityIDs[cityID], want)
+	}
+	if p := first.Provinces["tehran"]; p.En != "Tehran" || p.InScope {
+		t.Errorf("province %+v", p)
+	}
+	if u := first.Users[f.user["gov.marvdasht"]]; u.Username != "gov.marvdasht" {
+		t.Errorf("user %+v", u)
+	}
+	renamed := func(sql string, args ...any) {
+		t.Helper()
+		f.exec(sql, args...)
+		f.until("the reference data dropped", func() bool { return f.st.CacheEntries() == 0 })
+	}
+	renamed(`UPDATE elections SET title_en = 'Renamed' WHERE id = $1`, e.ID)
+	if el := names().Elections[itoa(e.ID)]; el.En != "Renamed" {
+		t.Errorf("after a rename: election %+v", el)
+	}
+	renamed(`UPDATE committees SET name_en = 'Renamed' WHERE key = 'technology'`)
+	if k := names().Committees["technology"]; k.En != "Renamed" {
+		t.Errorf("after a rename: committee %+v", k)
+	}
+	renamed(`UPDATE cities SET name_en = 'Marvdasht City' WHERE code = 'marvdasht'`)
+	if c := names().CityIDs[cityID]; c.En != "Marvdasht City" {
+		t.Errorf("after a rename: city %+v", c)
 	}
 }
