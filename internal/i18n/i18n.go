@@ -103,19 +103,28 @@ func Message(lang Lang, key string, args ...Arg) string {
 	return b.String()
 }
 
+// The functions below write in the request's language, which each finds in the request's context. A page
+// that writes many texts (a long list's cells) takes the language once, with From, and writes them with
+// Message and the methods of Lang of the same names: the context of a component deep in a page is a long
+// chain to walk.
+
 // T is Message in the request's language.
 func T(ctx context.Context, key string, args ...Arg) string {
 	return Message(From(ctx), key, args...)
 }
 
 // Num formats an integer with the request's digits and thousands separator.
-func Num(ctx context.Context, n int) string {
-	return persian.FormatInt(int64(n), From(ctx) == Fa)
-}
+func Num(ctx context.Context, n int) string { return From(ctx).Num(n) }
+
+// Num formats an integer with l's digits and thousands separator.
+func (l Lang) Num(n int) string { return persian.FormatInt(int64(n), l == Fa) }
 
 // Digits turns Latin digits in s into Persian ones in fa.
-func Digits(ctx context.Context, s string) string {
-	if From(ctx) == Fa {
+func Digits(ctx context.Context, s string) string { return From(ctx).Digits(s) }
+
+// Digits turns Latin digits in s into Persian ones when l is fa.
+func (l Lang) Digits(s string) string {
+	if l == Fa {
 		return persian.ToPersianDigits(s)
 	}
 	return s
@@ -123,6 +132,9 @@ func Digits(ctx context.Context, s string) string {
 
 // Date formats t's day in Tehran: ۱۴۰۵/۰۲/۱۱ in fa, 2026-05-01 in en.
 func Date(ctx context.Context, t time.Time) string { return dateIn(From(ctx), t) }
+
+// Date is Date in l.
+func (l Lang) Date(t time.Time) string { return dateIn(l, t) }
 
 func dateIn(lang Lang, t time.Time) string {
 	t = t.In(Tehran)
@@ -135,14 +147,20 @@ func dateIn(lang Lang, t time.Time) string {
 // Day formats a calendar date (a Postgres date, read as midnight UTC) without shifting it between zones.
 func Day(ctx context.Context, d time.Time) string { return dayIn(From(ctx), d) }
 
+// Day is Day in l.
+func (l Lang) Day(d time.Time) string { return dayIn(l, d) }
+
 func dayIn(lang Lang, d time.Time) string {
 	return dateIn(lang, time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, Tehran))
 }
 
 // DateTime formats an instant in Tehran with its time of day: ۱۴۰۵/۰۲/۱۱ ۰۰:۳۰ in fa, 2026-05-01 00:30 in en.
-func DateTime(ctx context.Context, t time.Time) string {
+func DateTime(ctx context.Context, t time.Time) string { return From(ctx).DateTime(t) }
+
+// DateTime is DateTime in l.
+func (l Lang) DateTime(t time.Time) string {
 	t = t.In(Tehran)
-	if From(ctx) == En {
+	if l == En {
 		return t.Format("2006-01-02 15:04")
 	}
 	b := persian.FromTime(t).Append(make([]byte, 0, 48), true)
@@ -168,8 +186,11 @@ func LongDate(ctx context.Context, t time.Time) string {
 var weekdaysFa = [...]string{"یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه"}
 
 // Pick returns the Persian or the English form of a name stored in both.
-func Pick(ctx context.Context, fa, en string) string {
-	if From(ctx) == En {
+func Pick(ctx context.Context, fa, en string) string { return From(ctx).Pick(fa, en) }
+
+// Pick is Pick in l.
+func (l Lang) Pick(fa, en string) string {
+	if l == En {
 		return en
 	}
 	return fa

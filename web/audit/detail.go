@@ -119,6 +119,7 @@ var digitFields = map[string]bool{"national_id": true, "national_ids": true, "ph
 // view writes the rows of one page for their reader: the names come from the store, in the reader's scope.
 type view struct {
 	ctx   context.Context
+	lang  i18n.Lang // the reader's, looked up once
 	names store.AuditNames
 }
 
@@ -184,6 +185,20 @@ func Refs(rows []store.AuditRow) store.AuditRefs {
 		}
 	}
 	return r
+}
+
+// line is a row of the list as the page writes it.
+type line struct {
+	number, at, action, remote components.Text
+	datetime                   string // the time's machine-readable form
+	actor, subject             name
+	changes                    []components.Change
+}
+
+func (v view) line(r store.AuditRow) line {
+	return line{number: components.Text(v.lang.Num(int(r.ID))), at: components.Text(v.lang.DateTime(r.At)),
+		action: components.Text(label(v.lang, "action.", r.Action)), remote: components.Text(label(v.lang, "audit.by.", r.Remote)),
+		datetime: r.At.Format("2006-01-02T15:04:05Z07:00"), actor: v.actor(r), subject: v.subject(r), changes: v.changes(r)}
 }
 
 // changes are a row's detail as labelled fields: for a change, each field that changed, before and after,
@@ -277,13 +292,13 @@ func hidden(r store.AuditRow, field string) bool {
 // households by the district.
 func (v view) fieldLabel(r store.AuditRow, field string) string {
 	if i, ok := fieldRank[field]; ok {
-		return i18n.T(v.ctx, fields[i].label)
+		return i18n.Message(v.lang, fields[i].label)
 	}
 	if c, ok := v.names.Cities[field]; ok && r.Action == "county.sizes" {
-		return i18n.T(v.ctx, "counties.population_of", i18n.ArgName("city", c.Fa, c.En))
+		return i18n.Message(v.lang, "counties.population_of", i18n.ArgName("city", c.Fa, c.En))
 	}
 	if d, ok := v.names.Districts[field]; ok && r.Action == "county.sizes" {
-		return i18n.T(v.ctx, "counties.households", i18n.ArgName("district", d.Fa, d.En))
+		return i18n.Message(v.lang, "counties.households", i18n.ArgName("district", d.Fa, d.En))
 	}
 	return field // a field without a label shows itself, as an unknown catalogue key does
 }
@@ -291,10 +306,9 @@ func (v view) fieldLabel(r store.AuditRow, field string) string {
 // value writes a field's value for the reader: a code as its label, a place by its name, a day in the
 // reader's calendar, numbers and digits in the reader's script.
 func (v view) value(r store.AuditRow, field string, x any) string {
-	ctx := v.ctx
 	if x == nil {
 		if field == "population" || r.Action == "county.sizes" {
-			return i18n.T(ctx, "counties.unknown")
+			return i18n.Message(v.lang, "counties.unknown")
 		}
 		return "—"
 	}
@@ -303,86 +317,86 @@ func (v view) value(r store.AuditRow, field string, x any) string {
 			return "—"
 		}
 		if prefix, ok := codeLabels[field]; ok {
-			return i18n.T(ctx, prefix+s)
+			return i18n.Message(v.lang, prefix+s)
 		}
 		switch field {
 		case "role":
 			if strings.HasPrefix(r.Action, "board_") {
-				return i18n.T(ctx, "board_role."+s) // a member's seat
+				return i18n.Message(v.lang, "board_role."+s) // a member's seat
 			}
-			return i18n.T(ctx, "role."+s)
+			return i18n.Message(v.lang, "role."+s)
 		case "status":
 			if strings.HasPrefix(r.Action, "board.") {
-				return i18n.T(ctx, "board_status."+s)
+				return i18n.Message(v.lang, "board_status."+s)
 			}
-			return i18n.T(ctx, "cstatus."+s)
+			return i18n.Message(v.lang, "cstatus."+s)
 		case "constituency":
 			if d, ok := v.names.Districts[s]; ok {
-				return i18n.T(ctx, "candidates.constituency_village", i18n.ArgName("district", d.Fa, d.En), i18n.ArgName("county", d.CountyFa, d.CountyEn))
+				return i18n.Message(v.lang, "candidates.constituency_village", i18n.ArgName("district", d.Fa, d.En), i18n.ArgName("county", d.CountyFa, d.CountyEn))
 			}
 			if c, ok := v.names.Cities[s]; ok {
-				return i18n.T(ctx, "candidates.constituency_city", i18n.ArgName("city", c.Fa, c.En))
+				return i18n.Message(v.lang, "candidates.constituency_city", i18n.ArgName("city", c.Fa, c.En))
 			}
 			if c, ok := v.names.Counties[s]; ok {
-				return i18n.T(ctx, "candidates.constituency_city", i18n.ArgName("city", c.Fa, c.En))
+				return i18n.Message(v.lang, "candidates.constituency_city", i18n.ArgName("city", c.Fa, c.En))
 			}
 		case "city":
 			if c, ok := v.names.Cities[s]; ok {
-				return i18n.T(ctx, "counties.city_title", i18n.ArgName("city", c.Fa, c.En), i18n.ArgName("county", c.CountyFa, c.CountyEn))
+				return i18n.Message(v.lang, "counties.city_title", i18n.ArgName("city", c.Fa, c.En), i18n.ArgName("county", c.CountyFa, c.CountyEn))
 			}
 		case "county":
 			if c, ok := v.names.Counties[s]; ok {
-				return i18n.Pick(ctx, c.Fa, c.En)
+				return v.lang.Pick(c.Fa, c.En)
 			}
 		case "district":
 			if d, ok := v.names.Districts[s]; ok {
-				return i18n.T(ctx, "audit.district", i18n.ArgName("district", d.Fa, d.En), i18n.ArgName("county", d.CountyFa, d.CountyEn))
+				return i18n.Message(v.lang, "audit.district", i18n.ArgName("district", d.Fa, d.En), i18n.ArgName("county", d.CountyFa, d.CountyEn))
 			}
 		case "province":
 			if p, ok := v.names.Provinces[s]; ok {
-				return i18n.Pick(ctx, p.Fa, p.En)
+				return v.lang.Pick(p.Fa, p.En)
 			}
 		case "committee":
 			if k, ok := v.names.Committees[s]; ok {
-				return i18n.Pick(ctx, k.Fa, k.En)
+				return v.lang.Pick(k.Fa, k.En)
 			}
 		case "election":
 			if e, ok := v.names.Elections[s]; ok {
-				return i18n.Pick(ctx, e.Fa, e.En)
+				return v.lang.Pick(e.Fa, e.En)
 			}
 		case "quorum":
 			num, den, ok := strings.Cut(s, "/")
 			n, err1 := strconv.Atoi(num)
 			d, err2 := strconv.Atoi(den)
 			if ok && err1 == nil && err2 == nil {
-				return i18n.T(ctx, "audit.quorum", i18n.ArgNum("num", n), i18n.ArgNum("den", d))
+				return i18n.Message(v.lang, "audit.quorum", i18n.ArgNum("num", n), i18n.ArgNum("den", d))
 			}
 		}
 		if isDay(s) {
 			if d, err := time.Parse(time.DateOnly, s); err == nil {
-				return i18n.Day(ctx, d)
+				return v.lang.Day(d)
 			}
 		}
 		if digitFields[field] {
-			return i18n.Digits(ctx, s)
+			return v.lang.Digits(s)
 		}
 		return s // text as it was typed: a name, a note, an English title, a code
 	}
 	switch x := x.(type) {
 	case bool:
 		if x {
-			return i18n.T(ctx, "audit.yes")
+			return i18n.Message(v.lang, "audit.yes")
 		}
-		return i18n.T(ctx, "audit.no")
+		return i18n.Message(v.lang, "audit.no")
 	case float64:
-		return i18n.Num(ctx, int(x))
+		return v.lang.Num(int(x))
 	case []any:
 		if field == "overrides" {
 			var parts []string
 			for _, o := range x {
 				parts = append(parts, v.override(o))
 			}
-			return strings.Join(parts, i18n.Pick(ctx, "؛ ", "; "))
+			return strings.Join(parts, v.lang.Pick("؛ ", "; "))
 		}
 		parts := make([]string, len(x))
 		for i, item := range x {
@@ -391,13 +405,13 @@ func (v view) value(r store.AuditRow, field string, x any) string {
 		if len(parts) == 0 {
 			return "—"
 		}
-		return strings.Join(parts, i18n.Pick(ctx, "، ", ", "))
+		return strings.Join(parts, v.lang.Pick("، ", ", "))
 	case map[string]any:
 		var parts []string
 		for _, k := range v.order(r, x) {
 			parts = append(parts, v.fieldLabel(r, k)+": "+v.value(r, k, x[k]))
 		}
-		return strings.Join(parts, i18n.Pick(ctx, "، ", ", "))
+		return strings.Join(parts, v.lang.Pick("، ", ", "))
 	}
 	return "—"
 }
@@ -410,7 +424,7 @@ func (v view) override(o any) string {
 	m, _ := o.(map[string]any)
 	code, _ := m["Code"].(string)
 	reason, _ := m["Reason"].(string)
-	return i18n.T(v.ctx, "audit.override", i18n.ArgKey("what", "override."+code), i18n.ArgText("reason", reason))
+	return i18n.Message(v.lang, "audit.override", i18n.ArgKey("what", "override."+code), i18n.ArgText("reason", reason))
 }
 
 // name is how the page names a subject or an actor: a text, the user name of a user (kept apart, in its
@@ -445,7 +459,7 @@ func (v view) subject(r store.AuditRow) name {
 		}
 	case "county":
 		if c, ok := v.names.Counties[r.EntityID]; ok {
-			n := name{Text: i18n.T(ctx, "counties.county", i18n.ArgName("county", c.Fa, c.En))}
+			n := name{Text: i18n.Message(v.lang, "counties.county", i18n.ArgName("county", c.Fa, c.En))}
 			if c.InScope {
 				n.Href = templ.SafeURL("/counties/" + r.EntityID)
 			}
@@ -453,7 +467,7 @@ func (v view) subject(r store.AuditRow) name {
 		}
 	case "city":
 		if c, ok := v.names.CityIDs[id]; ok {
-			n := name{Text: i18n.T(ctx, "counties.city_title", i18n.ArgName("city", c.Fa, c.En), i18n.ArgName("county", c.CountyFa, c.CountyEn))}
+			n := name{Text: i18n.Message(v.lang, "counties.city_title", i18n.ArgName("city", c.Fa, c.En), i18n.ArgName("county", c.CountyFa, c.CountyEn))}
 			if c.InScope {
 				n.Href = templ.SafeURL("/counties/" + c.CountyCode + "/cities/" + c.Code)
 			}
@@ -461,28 +475,28 @@ func (v view) subject(r store.AuditRow) name {
 		}
 	case "province":
 		if p, ok := v.names.Provinces[r.EntityID]; ok {
-			return name{Text: i18n.Pick(ctx, p.Fa, p.En)}
+			return name{Text: v.lang.Pick(p.Fa, p.En)}
 		}
 	case "election":
 		if e, ok := v.names.Elections[r.EntityID]; ok {
-			return name{Text: i18n.Pick(ctx, e.Fa, e.En)}
+			return name{Text: v.lang.Pick(e.Fa, e.En)}
 		}
 	case "board_rules":
 		if kind, level, ok := strings.Cut(r.EntityID, "/"); ok {
-			return name{Text: i18n.T(ctx, "audit.subject.board_rules", i18n.ArgKey("kind", "kind."+kind), i18n.ArgKey("level", "boards.level."+level)),
+			return name{Text: i18n.Message(v.lang, "audit.subject.board_rules", i18n.ArgKey("kind", "kind."+kind), i18n.ArgKey("level", "boards.level."+level)),
 				Href: "/boards/rules"}
 		}
-		return name{Text: i18n.T(ctx, "entity.board_rules"), Href: "/boards/rules"}
+		return name{Text: i18n.Message(v.lang, "entity.board_rules"), Href: "/boards/rules"}
 	case "candidate_rules":
 		if r.EntityID != "" {
-			return name{Text: i18n.T(ctx, "audit.subject.candidate_rules", i18n.ArgKey("kind", "kind."+r.EntityID)), Href: "/candidates/rules"}
+			return name{Text: i18n.Message(v.lang, "audit.subject.candidate_rules", i18n.ArgKey("kind", "kind."+r.EntityID)), Href: "/candidates/rules"}
 		}
-		return name{Text: i18n.T(ctx, "entity.candidate_rules"), Href: "/candidates/rules"}
+		return name{Text: i18n.Message(v.lang, "entity.candidate_rules"), Href: "/candidates/rules"}
 	}
 	// Removed, outside the reader's scope, or without a page of its own: its kind and number.
-	s := label(ctx, "entity.", r.Entity)
+	s := label(v.lang, "entity.", r.Entity)
 	if r.EntityID != "" {
-		s += " " + i18n.Digits(ctx, "#"+r.EntityID)
+		s += " " + v.lang.Digits("#"+r.EntityID)
 	}
 	return name{Text: s}
 }
@@ -493,28 +507,27 @@ func (v view) actor(r store.AuditRow) name {
 		return name{Text: u.FullName, Login: u.Username}
 	}
 	if r.Actor == "" {
-		return name{Text: i18n.T(v.ctx, "audit.by.anonymous")}
+		return name{Text: i18n.Message(v.lang, "audit.by.anonymous")}
 	}
-	if l := label(v.ctx, "audit.by.", r.Actor); l != r.Actor {
+	if l := label(v.lang, "audit.by.", r.Actor); l != r.Actor {
 		return name{Text: l}
 	}
 	return name{Login: r.Actor} // a user outside the reader's scope, or one the seed named
 }
 
 // label returns the catalogue's text for prefix+key, or key itself when the catalogue has none.
-func label(ctx context.Context, prefix, key string) string {
-	if msg := i18n.T(ctx, prefix+key); msg != prefix+key {
+func label(lang i18n.Lang, prefix, key string) string {
+	k := prefix + key
+	if msg := i18n.Message(lang, k); msg != k {
 		return msg
 	}
 	return key
 }
 
-func actionLabel(ctx context.Context, action string) string { return label(ctx, "action.", action) }
-
 func entityOptions(ctx context.Context, entities []string) []components.Option {
 	var opts []components.Option
 	for _, e := range entities {
-		opts = append(opts, components.Option{Value: e, Label: label(ctx, "entity.", e)})
+		opts = append(opts, components.Option{Value: e, Label: label(i18n.From(ctx), "entity.", e)})
 	}
 	return opts
 }

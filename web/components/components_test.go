@@ -180,3 +180,12 @@ func TestImportPreview(t *testing.T) {
 		}
 	}
 }
+
+// Text writes what a templ expression writes: the text, escaped.
+func TestText(t *testing.T) {
+	for _, s := range []string{"", "مریم کریمی", `<b>"a" & 'b'</b>`, "۱۴۰۵/۰۲/۱۱ ۰۰:۳۰", "a\u200cb"} {
+		if got, want := render(t, i18n.Fa, Text(s)), templ.EscapeString(s); got != want {
+			t.Errorf("Text(%q) wrote %q, want %q", s, got, want)
+		}
+	}
+}
