@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -196,6 +197,33 @@ func scanBoard(row pgx.CollectableRow) (Board, error) {
 	return b, err
 }
 
+// boardListSelect reads what a list of boards shows of each: its place, status and figures; not its
+// election, which the list is of, nor its pool's approval, which its own page shows.
+const boardListSelect = `
+	SELECT b.id, b.election_id, b.level, b.status, b.province_id, b.county_id, coalesce(b.district_id, 0),
+	       c.code, c.name_fa, c.name_en, coalesce(d.name_fa, ''), coalesce(d.name_en, ''), coalesce(d.code, ''),
+	       b.return_note, b.version, f.members, f.pool, f.conflicts, b.status = 'draft' AND f.reopened
+	FROM boards b
+	JOIN board_figures f ON f.board_id = b.id
+	JOIN counties c ON c.id = b.county_id
+	LEFT JOIN districts d ON d.id = b.district_id`
+
+// scanBoardList reads the rows of boardListSelect, each into its place in a list made for about n of them:
+// a board is a large record, which a list grown a row at a time would copy again and again.
+func scanBoardList(rows pgx.Rows, n int) ([]Board, error) {
+	bs := make([]Board, 0, n)
+	for rows.Next() {
+		bs = append(bs, Board{})
+		b := &bs[len(bs)-1]
+		if err := rows.Scan(&b.ID, &b.ElectionID, &b.Level, &b.Status, &b.ProvinceID, &b.CountyID, &b.DistrictID,
+			&b.CountyCode, &b.CountyFa, &b.CountyEn, &b.DistrictFa, &b.DistrictEn, &b.DistrictCode,
+			&b.ReturnNote, &b.Version, &b.Members, &b.PoolSize, &b.Conflicts, &b.Reopened); err != nil {
+			return nil, err
+		}
+	}
+	return bs, rows.Err()
+}
+
 // boardPeople are the national IDs of a board's members and pool (n.national_id), for a board b.
 const boardPeople = `(SELECT national_id FROM board_members WHERE board_id = b.id
 	                  UNION SELECT national_id FROM board_pool WHERE board_id = b.id) n`
@@ -220,7 +248,7 @@ type BoardFilter struct {
 }
 
 // Boards lists the boards of an election in scope, county boards first, by county and district name in
-// the reader's alphabet.
+// the reader's alphabet. A board of the list has what a list shows (boardListSelect).
 func (s *Store) Boards(ctx context.Context, sc auth.Scope, electionID int64, f BoardFilter) ([]Board, error) {
 	var bs []Board
 	var b Batch
@@ -236,14 +264,14 @@ func (b *Batch) Boards(ctx context.Context, sc auth.Scope, electionID int64, f B
 		  AND ` + optional(f.County != "", "c.code = $5", "$5 = ''") + ` AND ` + optional(f.Level != "", "b.level = $6", "$6 = ''") + `
 		  AND ` + optional(f.Status != "", displayStatus+" = $7", "$7 = ''") + ` AND ` + optional(f.Conflict, "$8 AND f.conflicts > 0", "NOT $8")
 	args := []any{sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, f.County, f.Level, f.Status, f.Conflict}
-	sql := boardSelect + where + `
+	sql := boardListSelect + where + `
 		ORDER BY b.level, ` + byName(ctx, "c.name_fa", "c.name_en") + `, ` + byName(ctx, "coalesce(d.name_fa, '')", "coalesce(d.name_en, '')")
 	if f.PageSize > 0 {
 		sql += ` LIMIT $9 OFFSET $10`
 		args = append(args, f.PageSize, (max(f.Page, 1)-1)*f.PageSize)
 	}
 	b.queue(sql, func(rows pgx.Rows) (err error) {
-		*out, err = pgx.CollectRows(rows, scanBoard)
+		*out, err = scanBoardList(rows, cmp.Or(f.PageSize, 16))
 		return err
 	}, args...)
 	if total != nil {

@@ -53,11 +53,14 @@ func href(b store.Board, tail string) templ.SafeURL {
 }
 
 // Title names a board: "Executive board of Marvdasht County" or of a district.
-func Title(ctx context.Context, b store.Board) string {
+func Title(ctx context.Context, b store.Board) string { return TitleIn(i18n.From(ctx), b) }
+
+// TitleIn is Title in lang.
+func TitleIn(lang i18n.Lang, b store.Board) string {
 	if b.Level == "district" {
-		return i18n.T(ctx, "boards.title_district", i18n.ArgName("district", b.DistrictFa, b.DistrictEn), i18n.ArgName("county", b.CountyFa, b.CountyEn))
+		return i18n.Message(lang, "boards.title_district", i18n.ArgName("district", b.DistrictFa, b.DistrictEn), i18n.ArgName("county", b.CountyFa, b.CountyEn))
 	}
-	return i18n.T(ctx, "boards.title_county", i18n.ArgName("county", b.CountyFa, b.CountyEn))
+	return i18n.Message(lang, "boards.title_county", i18n.ArgName("county", b.CountyFa, b.CountyEn))
 }
 
 // MemberDeleteQuestion asks before a member named name leaves board b.
@@ -89,10 +92,10 @@ var statusTone = map[string]components.Tone{"draft": components.ToneDraft, "retu
 	"submitted": components.ToneSubmitted, "approved": components.ToneApproved}
 
 // statusLabels names each status of Statuses in the reader's language, looked up once for a whole list.
-func statusLabels(ctx context.Context) map[string]string {
+func statusLabels(lang i18n.Lang) map[string]string {
 	m := make(map[string]string, len(Statuses))
 	for _, s := range Statuses {
-		m[s] = i18n.T(ctx, "board_status."+s)
+		m[s] = i18n.Message(lang, "board_status."+s)
 	}
 	return m
 }

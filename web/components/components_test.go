@@ -189,3 +189,20 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+// A badge is its text on its tone's class.
+func TestBadge(t *testing.T) {
+	for _, c := range []struct {
+		tone Tone
+		text string
+		want string
+	}{
+		{ToneApproved, "تأیید شده", `<span class="badge badge-approved">تأیید شده</span>`},
+		{ToneBad, `2 "conflicts" <b>`, `<span class="badge badge-bad">2 &#34;conflicts&#34; &lt;b&gt;</span>`},
+		{Tone(`x"y`), "t", `<span class="badge badge-x&#34;y">t</span>`},
+	} {
+		if got := render(t, i18n.En, Badge(c.tone, c.text)); got != c.want {
+			t.Errorf("Badge(%q, %q) wrote %q, want %q", c.tone, c.text, got, c.want)
+		}
+	}
+}
