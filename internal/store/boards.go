@@ -267,8 +267,7 @@ func (b *Batch) Boards(ctx context.Context, sc auth.Scope, electionID int64, f B
 	sql := boardListSelect + where + `
 		ORDER BY b.level, ` + byName(ctx, "c.name_fa", "c.name_en") + `, ` + byName(ctx, "coalesce(d.name_fa, '')", "coalesce(d.name_en, '')")
 	if f.PageSize > 0 {
-		sql += ` LIMIT $9 OFFSET $10`
-		args = append(args, f.PageSize, (max(f.Page, 1)-1)*f.PageSize)
+		sql += pageOf(f.PageSize, (max(f.Page, 1)-1)*f.PageSize, &args)
 	}
 	b.queue(sql, func(rows pgx.Rows) (err error) {
 		*out, err = scanBoardList(rows, cmp.Or(f.PageSize, 16))

@@ -891,12 +891,33 @@ func (f CandidateFilter) Cap() int {
 
 func scanCandidate(r pgx.CollectableRow, extra ...any) (Candidate, error) {
 	var c Candidate
-	err := r.Scan(append([]any{&c.ID, &c.ElectionID, &c.ProvinceID, &c.CountyID, &c.DistrictID, &c.ConstituencyCode, &c.ConstituencyFa,
+	err := r.Scan(append(candidateFields(&c), extra...)...)
+	return c, err
+}
+
+// candidateFields are where scanCandidate reads a row into c.
+func candidateFields(c *Candidate) []any {
+	return []any{&c.ID, &c.ElectionID, &c.ProvinceID, &c.CountyID, &c.DistrictID, &c.ConstituencyCode, &c.ConstituencyFa,
 		&c.ConstituencyEn, &c.CountyFa, &c.CountyEn, &c.FullName, &c.FatherName, &c.NationalID, &c.Gender, &c.BirthDate,
 		&c.Education, &c.Occupation, &c.Phone, &c.TrackingID, &c.Veteran, &c.MilitaryService, &c.ListedPost,
 		&c.CertificateDate, &c.ResignationDate, &c.Status, &c.AnnouncedAt, &c.ConstituencyChanges, &c.Version,
-		&c.CreatedAt}, extra...)...)
-	return c, err
+		&c.CreatedAt}
+}
+
+// scanCandidates reads rows of candidateCols into a list made for about n of them, each row through the
+// same fields: a page of a list is not a row's allocations fifty times over.
+func scanCandidates(rows pgx.Rows, n int) ([]Candidate, error) {
+	cs := make([]Candidate, 0, n)
+	var c Candidate
+	fields := candidateFields(&c)
+	for rows.Next() {
+		c = Candidate{}
+		if err := rows.Scan(fields...); err != nil {
+			return nil, err
+		}
+		cs = append(cs, c)
+	}
+	return cs, rows.Err()
 }
 
 // Candidates lists one page of an election's candidates in scope and the number that match, counted up
@@ -928,12 +949,11 @@ func (b *Batch) Candidates(sc auth.Scope, electionID int64, f CandidateFilter, o
 	offset := (f.Page - 1) * f.PageSize
 	if summarised(f) {
 		sql, args := candidateQuery(sc, electionID, f)
-		n := len(args)
-		b.queue(sql+` LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), func(rows pgx.Rows) error {
-			cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Candidate, error) { return scanCandidate(r) })
+		b.queue(sql+pageOf(f.PageSize, offset, &args), func(rows pgx.Rows) error {
+			cs, err := scanCandidates(rows, f.PageSize)
 			*out = cs
 			return err
-		}, append(args, f.PageSize, offset)...)
+		}, args...)
 		where, args := candidateWhere(sc, electionID, f)
 		b.queueRow(`SELECT least(coalesce(sum(k.n), 0), `+limit+`)::int FROM candidate_counts k WHERE `+where,
 			func(row pgx.Row) error { return row.Scan(total) }, args...)

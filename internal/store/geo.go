@@ -69,6 +69,19 @@ func scopeOn(sc auth.Scope, province, county, district string) string {
 		" AND " + optional(sc.DistrictID != 0, district+" = $3", "$3 = 0") + " "
 }
 
+// pageOf writes the LIMIT and OFFSET of a page of size rows from offset, adding the offset to args. The
+// size is the program's own number, written as a literal; so is the first page's offset, none: the generic
+// plan of a prepared statement takes a parameter's LIMIT for a tenth of the table and a parameter's OFFSET for
+// rows to skip, and, planned dearer than the first page's plans, it would never be chosen: every first page
+// would be planned anew.
+func pageOf(size, offset int, args *[]any) string {
+	if offset == 0 {
+		return ` LIMIT ` + strconv.Itoa(size)
+	}
+	*args = append(*args, offset)
+	return ` LIMIT ` + strconv.Itoa(size) + ` OFFSET $` + strconv.Itoa(len(*args))
+}
+
 // optional writes an optional filter for the request at hand: its condition when it applies, and when it
 // does not, its parameter compared with the value that means "any" ($2 = 0), which the planner evaluates
 // once, as a whole, before it reads a row. A filter written for both cases, ($2 = 0 OR county_id = $2), is

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/setad/setad/internal/auth"
@@ -29,5 +30,22 @@ func TestScopeOn(t *testing.T) {
 	}
 	if got := optional(false, "c.code = $5", "$5 = ''"); got != "$5 = ''" {
 		t.Errorf("a filter that does not apply: %q", got)
+	}
+}
+
+// A page's size is written as a literal, and its offset as a parameter past the first page only.
+func TestPageOf(t *testing.T) {
+	for _, c := range []struct {
+		size, offset int
+		want         string
+		args         []any
+	}{
+		{50, 0, " LIMIT 50", []any{"a"}},
+		{50, 100, " LIMIT 50 OFFSET $2", []any{"a", 100}},
+	} {
+		args := []any{"a"}
+		if got := pageOf(c.size, c.offset, &args); got != c.want || !slices.Equal(args, c.args) {
+			t.Errorf("pageOf(%d, %d) = %q with %v, want %q with %v", c.size, c.offset, got, args, c.want, c.args)
+		}
 	}
 }

@@ -131,11 +131,16 @@ func ConstituencyLabel(ctx context.Context, k store.Constituency) string {
 
 // ConstituencyOf names where a candidate stands, as ConstituencyLabel does.
 func ConstituencyOf(ctx context.Context, c store.Candidate) string {
+	return constituencyIn(i18n.From(ctx), c)
+}
+
+// constituencyIn is ConstituencyOf in lang.
+func constituencyIn(lang i18n.Lang, c store.Candidate) string {
 	k := store.Constituency{Kind: eligibility.City, NameFa: c.ConstituencyFa, NameEn: c.ConstituencyEn, CountyFa: c.CountyFa, CountyEn: c.CountyEn}
 	if c.DistrictID != 0 {
 		k.Kind = eligibility.Village
 	}
-	return ConstituencyLabel(ctx, k)
+	return registration.Label(lang, k)
 }
 
 // eventChange is the event of a change of constituency as a labelled change between the constituencies'
