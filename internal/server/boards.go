@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -63,12 +64,18 @@ func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
 
 // scopedBoard loads the board named in the path within the caller's scope, answering 404 itself.
 func (s *Server) scopedBoard(w http.ResponseWriter, r *http.Request) (store.BoardDetail, bool) {
+	return s.scopedBoardBy(w, r, s.store.Board)
+}
+
+// scopedBoardBy is scopedBoard reading the board with load.
+func (s *Server) scopedBoardBy(w http.ResponseWriter, r *http.Request,
+	load func(context.Context, auth.Scope, int64) (store.BoardDetail, error)) (store.BoardDetail, bool) {
 	id, ok := pathID(chi.URLParam(r, "id"))
 	if !ok {
 		s.notFound(w, r)
 		return store.BoardDetail{}, false
 	}
-	d, err := s.store.Board(r.Context(), auth.FromContext(r.Context()).Scope, id)
+	d, err := load(r.Context(), auth.FromContext(r.Context()).Scope, id)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
 		return d, false
@@ -521,7 +528,7 @@ func (s *Server) boardReopen(w http.ResponseWriter, r *http.Request) {
 
 // boardPrint is the official list; only an approved board has one.
 func (s *Server) boardPrint(w http.ResponseWriter, r *http.Request) {
-	d, ok := s.scopedBoard(w, r)
+	d, ok := s.scopedBoardBy(w, r, s.store.BoardSheet)
 	if !ok {
 		return
 	}

@@ -383,25 +383,41 @@ type querier interface {
 
 // Board returns one board in scope with its rule, members, pool, conflicts and submissions.
 func (s *Store) Board(ctx context.Context, sc auth.Scope, id int64) (BoardDetail, error) {
-	return loadBoard(ctx, s.pool, sc, id, false)
+	return loadBoard(ctx, s.pool, sc, id, boardPage)
 }
 
 // Board queues the Store method of that name: Run returns ErrNotFound for a board out of scope.
 func (b *Batch) Board(ctx context.Context, sc auth.Scope, id int64, out *BoardDetail) {
-	b.board(ctx, sc, id, false, out)
+	b.board(ctx, sc, id, boardPage, out)
 }
 
-// loadBoard reads a board in one round trip; lock, in a transaction, locks it first for a change.
-func loadBoard(ctx context.Context, q batcher, sc auth.Scope, id int64, lock bool) (BoardDetail, error) {
+// BoardSheet returns one board in scope with its rule and members, what its official list shows: not its
+// pool, conflicts, submissions or composers.
+func (s *Store) BoardSheet(ctx context.Context, sc auth.Scope, id int64) (BoardDetail, error) {
+	return loadBoard(ctx, s.pool, sc, id, boardSheet)
+}
+
+// boardReads are the reads of a board that a caller needs.
+type boardReads int
+
+const (
+	boardPage   boardReads = iota // all that the board's page shows
+	boardChange                   // all but who composes it, the board locked first for a change
+	boardSheet                    // the board, its rule and its members
+)
+
+// loadBoard reads a board in one round trip.
+func loadBoard(ctx context.Context, q batcher, sc auth.Scope, id int64, reads boardReads) (BoardDetail, error) {
 	var d BoardDetail
 	var b Batch
-	b.board(ctx, sc, id, lock, &d)
+	b.board(ctx, sc, id, reads, &d)
 	return d, b.run(ctx, q)
 }
 
 // board queues the reads of one board in scope. Each read names the board by its id within the caller's
 // scope, so none depends on another's answer and none reads a board out of scope.
-func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, lock bool, d *BoardDetail) {
+func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, reads boardReads, d *BoardDetail) {
+	lock := reads == boardChange
 	args := []any{sc.ProvinceID, sc.CountyID, sc.DistrictID, id}
 	inScope := ` JOIN boards b ON b.id = $4 AND` + boardScope(sc)
 	sql := boardSelect + ` WHERE` + boardScope(sc) + `AND b.id = $4`
@@ -442,6 +458,9 @@ func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, lock bool, d
 		})
 		return err
 	}, args...)
+	if reads == boardSheet {
+		return
+	}
 	b.queue(`
 		SELECT p.id, coalesce(m.role, ''), p.full_name, p.father_name, p.national_id, p.phone
 		FROM board_pool p`+inScope+`
@@ -476,7 +495,7 @@ func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, lock bool, d
 		d.Submissions, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Submission])
 		return err
 	}, args...)
-	if lock {
+	if reads == boardChange {
 		return // who composes the board is for its page, not for a change
 	}
 	b.queue(`
@@ -493,7 +512,7 @@ func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, lock bool, d
 func (s *Store) changeBoard(ctx context.Context, a audit.Actor, sc auth.Scope, id int64,
 	fn func(tx pgx.Tx, d BoardDetail) (audit.Entry, error)) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		d, err := loadBoard(ctx, tx, sc, id, true)
+		d, err := loadBoard(ctx, tx, sc, id, boardChange)
 		if err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -410,5 +411,36 @@ func TestBoardQueriesPlanForTheirRows(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// The official list's read has the board, its rule and its members as the board's page reads them, and
+// nothing that the list does not show; a board out of scope is not found.
+func TestBoardSheet(t *testing.T) {
+	f, board, gov := boardFixture(t)
+	sc := f.governor("marvdasht")
+	composeLegal(t, f, board, gov)
+	if err := f.st.SubmitBoard(f.ctx, gov, sc, board); err != nil {
+		t.Fatal(err)
+	}
+	full, err := f.st.Board(f.ctx, sc, board)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := f.st.BoardSheet(f.ctx, sc, board)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(sheet.Board, full.Board) || !reflect.DeepEqual(sheet.Rule, full.Rule) || !reflect.DeepEqual(sheet.Members, full.Members) ||
+		len(sheet.Members) != 16 {
+		t.Errorf("sheet %+v, rule %+v, %d members; want %+v, rule %+v, %d members", sheet.Board, sheet.Rule, len(sheet.Members),
+			full.Board, full.Rule, len(full.Members))
+	}
+	if sheet.Pool != nil || sheet.Submissions != nil || sheet.Composers != nil || sheet.Candidates != nil {
+		t.Errorf("the sheet read more than it shows: %d in the pool, %d submissions, composers %v, candidates %v",
+			len(sheet.Pool), len(sheet.Submissions), sheet.Composers, sheet.Candidates)
+	}
+	if _, err := f.st.BoardSheet(f.ctx, f.governor("pasargad"), board); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("out of scope: %v", err)
 	}
 }

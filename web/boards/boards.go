@@ -284,10 +284,10 @@ func ruleNote(ctx context.Context, r store.BoardRule) string {
 }
 
 // roleLabel names a member's seat, with the office for the chair and ex-officio members.
-func roleLabel(ctx context.Context, m boardrules.Member) string {
-	s := i18n.T(ctx, "board_role."+m.Role)
+func roleLabel(lang i18n.Lang, m boardrules.Member) string {
+	s := i18n.Message(lang, "board_role."+m.Role)
 	if m.Office != "" {
-		s += " (" + i18n.T(ctx, "office."+m.Office) + ")"
+		s += " (" + i18n.Message(lang, "office."+m.Office) + ")"
 	}
 	return s
 }
