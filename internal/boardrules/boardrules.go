@@ -7,8 +7,9 @@
 package boardrules
 
 import (
+	"cmp"
 	"slices"
-	"sort"
+	"strings"
 
 	"github.com/setad/setad/internal/nationalid"
 )
@@ -173,7 +174,13 @@ func Quorum(members int, r Rule) int {
 // InLegalOrder sorts members as the official list shows them: the chair, the ex-officio members in the
 // law's order of offices, the main trusted members, the alternates, the secretary; by name within each.
 func InLegalOrder(ms []Member, r Rule) []Member {
-	out := append([]Member(nil), ms...)
+	out := slices.Clone(ms)
+	slices.SortStableFunc(out, LegalOrder(r))
+	return out
+}
+
+// LegalOrder compares two members as InLegalOrder orders them, for a list of records that hold members.
+func LegalOrder(r Rule) func(a, b Member) int {
 	rank := func(m Member) (int, int) {
 		role := len(Roles)
 		for i, x := range Roles {
@@ -189,16 +196,9 @@ func InLegalOrder(ms []Member, r Rule) []Member {
 		}
 		return role, office
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		ri, oi := rank(out[i])
-		rj, oj := rank(out[j])
-		if ri != rj {
-			return ri < rj
-		}
-		if oi != oj {
-			return oi < oj
-		}
-		return out[i].FullName < out[j].FullName
-	})
-	return out
+	return func(a, b Member) int {
+		ra, oa := rank(a)
+		rb, ob := rank(b)
+		return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(oa, ob), strings.Compare(a.FullName, b.FullName))
+	}
 }

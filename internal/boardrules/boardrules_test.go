@@ -154,6 +154,20 @@ func TestInLegalOrder(t *testing.T) {
 	if want := []string{"c", "r", "j", "t", "a", "b", "s"}; !reflect.DeepEqual(names, want) {
 		t.Fatalf("order %v, want %v", names, want)
 	}
+	// Members alike in role, office and name keep their order; a role or an office the law does not name
+	// comes after those it names.
+	ms = []Member{
+		{FullName: "x", Role: "unknown", NationalID: "1"}, {FullName: "a", Role: Trusted, NationalID: "2"},
+		{FullName: "a", Role: Trusted, NationalID: "3"}, {FullName: "e", Role: ExOfficio, Office: "other"},
+		{FullName: "f", Role: ExOfficio, Office: "judiciary_rep"}, {FullName: "a", Role: Trusted, NationalID: "4"},
+	}
+	var keys []string
+	for _, m := range InLegalOrder(ms, councilsCounty) {
+		keys = append(keys, m.FullName+m.NationalID)
+	}
+	if want := []string{"f", "e", "a2", "a3", "a4", "x1"}; !reflect.DeepEqual(keys, want) {
+		t.Fatalf("order %v, want %v", keys, want)
+	}
 }
 
 func TestDiff(t *testing.T) {

@@ -365,12 +365,12 @@ func (d BoardDetail) LatestSubmission() int {
 // Check runs the composition rules on the board as it stands.
 func (d BoardDetail) Check() []boardrules.Violation {
 	b := boardrules.Board{Rule: d.Rule.Rule(), PoolApproved: d.PoolApprovedOn != nil && d.PoolReference != "",
-		Candidates: d.Candidates}
-	for _, m := range d.Members {
-		b.Members = append(b.Members, m.Member)
+		Candidates: d.Candidates, Members: make([]boardrules.Member, len(d.Members)), Pool: make([]boardrules.Member, len(d.Pool))}
+	for i, m := range d.Members {
+		b.Members[i] = m.Member
 	}
-	for _, p := range d.Pool {
-		b.Pool = append(b.Pool, p.Member)
+	for i, p := range d.Pool {
+		b.Pool[i] = p.Member
 	}
 	return boardrules.Check(b)
 }
@@ -451,7 +451,8 @@ func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, reads boardR
 	b.queue(`
 		SELECT m.id, m.version, m.full_name, m.father_name, m.national_id, m.role, m.office, m.phone, m.notes
 		FROM board_members m`+inScope+` WHERE m.board_id = b.id ORDER BY m.id`, func(rows pgx.Rows) (err error) {
-		d.Members, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (BoardMember, error) {
+		// The board's row, read first, says how many members and pool entries it has.
+		d.Members, err = pgx.AppendRows(make([]BoardMember, 0, d.Board.Members), rows, func(r pgx.CollectableRow) (BoardMember, error) {
 			var m BoardMember
 			err := r.Scan(&m.ID, &m.Version, &m.FullName, &m.FatherName, &m.NationalID, &m.Role, &m.Office, &m.Phone, &m.Notes)
 			return m, err
@@ -466,7 +467,7 @@ func (b *Batch) board(ctx context.Context, sc auth.Scope, id int64, reads boardR
 		FROM board_pool p`+inScope+`
 		LEFT JOIN board_members m ON m.board_id = p.board_id AND m.national_id = p.national_id
 		WHERE p.board_id = b.id ORDER BY p.id`, func(rows pgx.Rows) (err error) {
-		d.Pool, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (PoolMember, error) {
+		d.Pool, err = pgx.AppendRows(make([]PoolMember, 0, d.Board.PoolSize), rows, func(r pgx.CollectableRow) (PoolMember, error) {
 			var p PoolMember
 			err := r.Scan(&p.ID, &p.Elected, &p.FullName, &p.FatherName, &p.NationalID, &p.Phone)
 			return p, err

@@ -394,18 +394,12 @@ func fieldValue(ctx context.Context, f boardrules.FieldChange, v string) string 
 
 func quorum(d store.BoardDetail) int { return boardrules.Quorum(len(d.Members), d.Rule.Rule()) }
 
+// legalOrder is the board's members in the law's order (boardrules.InLegalOrder).
 func legalOrder(d store.BoardDetail) []store.BoardMember {
-	var ms []boardrules.Member
-	byID := map[string]store.BoardMember{}
-	for _, m := range d.Members {
-		ms = append(ms, m.Member)
-		byID[m.NationalID] = m
-	}
-	var out []store.BoardMember
-	for _, m := range boardrules.InLegalOrder(ms, d.Rule.Rule()) {
-		out = append(out, byID[m.NationalID])
-	}
-	return out
+	ms := slices.Clone(d.Members)
+	order := boardrules.LegalOrder(d.Rule.Rule())
+	slices.SortStableFunc(ms, func(a, b store.BoardMember) int { return order(a.Member, b.Member) })
+	return ms
 }
 
 // offices names a rule's ex-officio offices in the reader's language.
