@@ -51,12 +51,24 @@ func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
 		Page: d.Page, PageSize: boardPageSize}
 	var total int
 	var b store.Batch
-	b.Boards(ctx, p.Scope, e.ID, f, &d.Boards, &total)
+	// Unfiltered, the list holds every board that the counts by status count: their sum is its length, and
+	// no count of its own is read.
+	unfiltered := f.County == "" && f.Level == "" && f.Status == "" && !f.Conflict
+	if unfiltered {
+		b.Boards(ctx, p.Scope, e.ID, f, &d.Boards, nil)
+	} else {
+		b.Boards(ctx, p.Scope, e.ID, f, &d.Boards, &total)
+	}
 	b.BoardCounts(p.Scope, e.ID, &d.Counts)
 	b.Counties(ctx, p.Scope, &d.Counties)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	if unfiltered {
+		for _, n := range d.Counts {
+			total += n
+		}
 	}
 	d.Pages = (total + boardPageSize - 1) / boardPageSize
 	s.render(w, r, http.StatusOK, boards.List(d))
