@@ -206,3 +206,26 @@ func TestBadge(t *testing.T) {
 		}
 	}
 }
+
+// A change list's line is ChangeLine's, for a change, a record created and a record removed, in both
+// languages.
+func TestChangeListLines(t *testing.T) {
+	cs := []Change{Changed("Name", "Ali <b>", "Reza"), Set("Phone", "0912"), Removed("Role", "chair")}
+	for _, lang := range []i18n.Lang{i18n.Fa, i18n.En} {
+		want := `<ul class="change-list">`
+		for _, c := range cs {
+			want += "<li>" + render(t, lang, ChangeLine(c)) + "</li>"
+		}
+		want += "</ul>"
+		if got := render(t, lang, ChangeList(cs)); got != want {
+			t.Errorf("%s: list\n%s\nwant\n%s", lang, got, want)
+		}
+	}
+	if got, want := render(t, i18n.En, ChangeLine(cs[0])), `<span class="change-label">Name:</span> <bdi class="change-before">Ali &lt;b&gt;</bdi> `+
+		`<span class="change-arrow" aria-hidden="true">→</span> <span class="visually-hidden">changed to</span> <bdi class="change-after">Reza</bdi>`; got != want {
+		t.Errorf("line %s, want %s", got, want)
+	}
+	if got := render(t, i18n.Fa, ChangeList(nil)); got != "" {
+		t.Errorf("an empty list wrote %q", got)
+	}
+}
