@@ -1,9 +1,11 @@
 package store_test
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -442,5 +444,55 @@ func TestBoardSheet(t *testing.T) {
 	}
 	if _, err := f.st.BoardSheet(f.ctx, f.governor("pasargad"), board); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("out of scope: %v", err)
+	}
+}
+
+// A candidate's record names the boards of the same election that hold the same person, as a member or in
+// the pool, with what their titles need.
+func TestCandidateBoards(t *testing.T) {
+	f, _, gov := boardFixture(t)
+	e, err := f.st.CurrentElection(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var county, district int64
+	f.scan(`SELECT b.id FROM boards b JOIN counties c ON c.id = b.county_id WHERE c.code = 'marvdasht' AND b.level = 'county'
+		AND b.election_id = $1`, []any{e.ID}, &county)
+	f.scan(`SELECT b.id FROM boards b JOIN districts d ON d.id = b.district_id WHERE d.code = 'marvdasht-central'
+		AND b.election_id = $1`, []any{e.ID}, &district)
+	person := boardrules.Member{FullName: "امین", NationalID: validID(5), Role: "trusted"}
+	if _, err := f.st.AddMember(f.ctx, gov, f.governor("marvdasht"), county, person); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.AddPoolMember(f.ctx, audit.Actor{Name: "dh", Remote: "test"}, f.districtHead("marvdasht-central"), district,
+		boardrules.Member{FullName: "امین", NationalID: validID(5)}); err != nil {
+		t.Fatal(err)
+	}
+	k, err := f.st.ConstituencyByCode(f.ctx, f.national(), "marvdasht")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := f.st.RegisterCandidate(f.ctx, audit.System, e, store.NewCandidate{FullName: "امین", FatherName: "حسن",
+		NationalID: validID(5), Gender: "male", BirthDate: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC), Education: "master",
+		Constituency: k}, []store.Override{{Field: "national_id", Code: "board_member", Reason: "HQ knows"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := f.st.CandidateByID(f.ctx, f.national(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(d.Boards, func(a, b store.Board) int { return cmp.Compare(a.ID, b.ID) })
+	type named struct {
+		ID                                                int64
+		Level, CountyFa, CountyEn, DistrictFa, DistrictEn string
+	}
+	var got []named
+	for _, b := range d.Boards {
+		got = append(got, named{b.ID, b.Level, b.CountyFa, b.CountyEn, b.DistrictFa, b.DistrictEn})
+	}
+	want := []named{{county, "county", "مرودشت", "Marvdasht", "", ""}, {district, "district", "مرودشت", "Marvdasht", "مرکزی", "Central"}}
+	if !slices.Equal(got, want) {
+		t.Errorf("boards %+v, want %+v", got, want)
 	}
 }

@@ -1075,7 +1075,7 @@ type CandidateDetail struct {
 	UpdatedAt    time.Time
 	Events       []CandidateEvent
 	Overrides    []Override
-	Boards       []Board // boards of the same election with this person as member or in the pool
+	Boards       []Board // boards of the same election with this person as member or in the pool, as a list has them
 }
 
 // CandidateByID returns one candidate in scope with its history, or ErrNotFound.
@@ -1115,13 +1115,13 @@ func (b *Batch) CandidateByID(sc auth.Scope, id int64, out *CandidateDetail) {
 		return err
 	}, id)
 	// The conflict is shown whatever the reader's scope: the boards are only named, not opened.
-	b.queue(`WITH k AS (SELECT election_id, national_id FROM candidates WHERE id = $1)`+boardSelect+`
+	b.queue(`WITH k AS (SELECT election_id, national_id FROM candidates WHERE id = $1)`+boardListSelect+`
 		WHERE b.election_id = (SELECT election_id FROM k) AND (
 		EXISTS (SELECT 1 FROM board_members m WHERE m.board_id = b.id AND m.national_id = (SELECT national_id FROM k)) OR
 		EXISTS (SELECT 1 FROM board_pool p WHERE p.board_id = b.id AND p.national_id = (SELECT national_id FROM k)))`,
 		func(rows pgx.Rows) error {
 			var err error
-			out.Boards, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Board])
+			out.Boards, err = scanBoardList(rows, 1)
 			return err
 		}, id)
 }
