@@ -101,3 +101,10 @@ func countsByKey(rows pgx.Rows) (map[string]int, error) {
 	_, err := pgx.ForEachRow(rows, []any{&key, &n}, func() error { counts[key] = n; return nil })
 	return counts, err
 }
+
+// Analyze refreshes the planner's statistics of every table, after a load of many rows (the seed), so that
+// the next queries are planned for the rows they will find, not for the empty tables of the migrations.
+func (s *Store) Analyze(ctx context.Context) error {
+	_, err := s.pool.Exec(ctx, `ANALYZE`)
+	return err
+}
