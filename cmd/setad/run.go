@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -103,9 +102,6 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // taking connections and drains the requests in flight before returning.
 func serve(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	log := newLogger(cfg, stdout)
-	if cfg.GCPercent > 0 {
-		debug.SetGCPercent(cfg.GCPercent)
-	}
 	for wait := time.Second; ; wait = min(2*wait, 15*time.Second) {
 		err := store.MigrateUp(cfg.DatabaseURL)
 		if err == nil {

@@ -26,12 +26,8 @@ type Config struct {
 	AuditHeadEvery  time.Duration // SETAD_AUDIT_HEAD_EVERY: how often serve logs the audit chain's head, default 1h
 	LoginIPLimit    int           // SETAD_LOGIN_IP_LIMIT: failed logins per address per 15 minutes, default 50
 	PageCacheMB     int           // SETAD_PAGE_CACHE_MB: megabytes of drawn pages kept for the next view, default 32; 0 keeps none
-	// GCPercent is what serve sets the garbage collector's target to: 400 unless GOGC is set, which the Go
-	// runtime then follows (0 here). A server's live heap is a few megabytes; collected at every
-	// doubling, it costs more processor than the memory it saves.
-	GCPercent int
-	Password  password.Params
-	LogLevel  string // SETAD_LOG_LEVEL: debug, info (default), warn, error
+	Password        password.Params
+	LogLevel        string // SETAD_LOG_LEVEL: debug, info (default), warn, error
 	// SETAD_TRUSTED_PROXIES: comma-separated addresses or CIDR ranges of reverse proxies whose
 	// X-Forwarded-For names the client; empty trusts none.
 	TrustedProxies []netip.Prefix
@@ -94,9 +90,6 @@ func Parse(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("SETAD_LOGIN_IP_LIMIT: want a positive integer, got %q", v))
 		}
 		c.LoginIPLimit = x
-	}
-	if getenv("GOGC") == "" {
-		c.GCPercent = 400
 	}
 	c.PageCacheMB = 32
 	if v := getenv("SETAD_PAGE_CACHE_MB"); v != "" {

@@ -25,7 +25,6 @@ func defaults() config.Config {
 		AuditHeadEvery:  time.Hour,
 		LoginIPLimit:    50,
 		PageCacheMB:     32,
-		GCPercent:       400,
 		Password:        password.DefaultParams,
 		LogLevel:        "info",
 	}
@@ -41,7 +40,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	// Spelled out, so a change to the defaults() helper cannot hide a change of default.
 	if c.Addr != ":8080" || c.SessionIdle != 30*time.Minute || c.SessionLifetime != 12*time.Hour ||
-		c.ShutdownTimeout != 20*time.Second || c.AuditHeadEvery != time.Hour || c.LoginIPLimit != 50 || c.PageCacheMB != 32 || c.GCPercent != 400 || c.Password != password.DefaultParams ||
+		c.ShutdownTimeout != 20*time.Second || c.AuditHeadEvery != time.Hour || c.LoginIPLimit != 50 || c.PageCacheMB != 32 || c.Password != password.DefaultParams ||
 		c.LogLevel != "info" || c.SecureCookies || c.DatabaseURL != "" || c.TLSCert != "" || c.TLSKey != "" ||
 		len(c.TrustedProxies) != 0 {
 		t.Fatalf("Parse(empty) = %+v", c)
@@ -65,7 +64,6 @@ func TestParseEachVariable(t *testing.T) {
 		{"audit head every", map[string]string{"SETAD_AUDIT_HEAD_EVERY": "15m"}, func(c *config.Config) { c.AuditHeadEvery = 15 * time.Minute }},
 		{"login ip limit", map[string]string{"SETAD_LOGIN_IP_LIMIT": "7"}, func(c *config.Config) { c.LoginIPLimit = 7 }},
 		{"page cache", map[string]string{"SETAD_PAGE_CACHE_MB": "128"}, func(c *config.Config) { c.PageCacheMB = 128 }},
-		{"gogc", map[string]string{"GOGC": "100"}, func(c *config.Config) { c.GCPercent = 0 }},
 		{"page cache off", map[string]string{"SETAD_PAGE_CACHE_MB": "0"}, func(c *config.Config) { c.PageCacheMB = 0 }},
 		{"argon2 time", map[string]string{"SETAD_ARGON2_TIME": "4"}, func(c *config.Config) { c.Password.Time = 4 }},
 		{"argon2 memory", map[string]string{"SETAD_ARGON2_MEMORY_KIB": "19456"}, func(c *config.Config) { c.Password.MemoryKiB = 19456 }},
