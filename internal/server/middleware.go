@@ -134,9 +134,9 @@ func (s *Server) crossOriginProtection(next http.Handler) http.Handler {
 // writes only to take its flash away or, at most once a minute, to renew the session's idle deadline. A
 // session whose user was disabled, or whose password changed since it began, is ended. The same query
 // reads the generation of the cached reference data, which the store then serves no older
-// (store.SeeGeneration). It also wraps the
-// handlers that answer before the routes (an error page of the middleware or the router), so that their
-// pages keep the user's header and navigation like every other page.
+// (store.SeeGeneration), and the data version that kept pages are served at (keepPages). It also wraps
+// the handlers that answer before the routes (an error page of the middleware or the router), so that
+// their pages keep the user's header and navigation like every other page.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		sess := &session{}

@@ -35,18 +35,13 @@ func (s *Server) keepPages(next http.Handler) http.Handler {
 		}
 		key := pageKey(user, i18n.From(r.Context()), info, r.URL.RequestURI())
 		if body, ok := pages.Get(key, version, info.Now); ok {
-			h := w.Header()
-			h.Set("Content-Type", htmlType)
-			h.Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(http.StatusOK)
-			_, _ = w.Write(body)
+			sendPage(w, http.StatusOK, body)
 			return
 		}
-		kw := &keepWriter{ResponseWriter: w}
+		kw := &keepWriter{statusWriter: statusWriter{ResponseWriter: w}}
 		next.ServeHTTP(kw, r)
 		h := w.Header()
-		if kw.status == http.StatusOK && !kw.tooBig && h.Get("Content-Type") == htmlType && len(h.Values("Set-Cookie")) == 0 &&
-			!info.OnlyOnce {
+		if kw.status == http.StatusOK && !kw.tooBig && h.Get("Content-Type") == htmlType && len(h.Values("Set-Cookie")) == 0 {
 			pages.Put(key, version, kw.body.Bytes(), info.Until())
 		}
 	})
@@ -68,25 +63,15 @@ func pageKey(user int64, lang i18n.Lang, info *reqctx.Info, uri string) string {
 	return b.String()
 }
 
-// keepWriter passes a page through and keeps a copy of it, up to pagecache.MaxPage.
+// keepWriter passes a page through and keeps a copy of it, up to pagecache.MaxPage; its statusWriter
+// notes the status.
 type keepWriter struct {
-	http.ResponseWriter
-	status int
+	statusWriter
 	body   bytes.Buffer
 	tooBig bool
 }
 
-func (w *keepWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
 func (w *keepWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
 	if !w.tooBig {
 		if w.body.Len()+len(b) > pagecache.MaxPage {
 			w.tooBig = true
@@ -95,7 +80,5 @@ func (w *keepWriter) Write(b []byte) (int, error) {
 			w.body.Write(b)
 		}
 	}
-	return w.ResponseWriter.Write(b)
+	return w.statusWriter.Write(b)
 }
-
-func (w *keepWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

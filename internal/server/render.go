@@ -45,18 +45,19 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		s.serverError(w, r, err)
 		return
 	}
-	sendPage(w, status, buf)
+	sendPage(w, status, buf.Bytes())
 }
 
 // htmlType is the type of every page.
 const htmlType = "text/html; charset=utf-8"
 
 // sendPage sends a drawn page with its status, type and length, in one piece.
-func sendPage(w http.ResponseWriter, status int, buf *bytes.Buffer) {
-	w.Header().Set("Content-Type", htmlType)
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+func sendPage(w http.ResponseWriter, status int, page []byte) {
+	h := w.Header()
+	h.Set("Content-Type", htmlType)
+	h.Set("Content-Length", strconv.Itoa(len(page)))
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	_, _ = w.Write(page)
 }
 
 // errorPage answers with the localised page for status.
@@ -67,7 +68,7 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int) {
 		http.Error(w, http.StatusText(status), status)
 		return
 	}
-	sendPage(w, status, &buf)
+	sendPage(w, status, buf.Bytes())
 }
 
 // serverError logs err with the request id, user and path, and shows the generic 500 page (503 when
