@@ -348,6 +348,17 @@ func TestCityImport(t *testing.T) {
 	}
 	mustContain(t, res.body, faHTML("candidates.preview_counts", i18n.ArgNum("ready", 2), i18n.ArgNum("rejected", 0)), "۱۵۰٬۰۰۰")
 	id = confirmID.FindStringSubmatch(res.body)
+	// A city retired since the preview refuses the list, which is to be loaded again: no confirmation is offered.
+	a.exec(`UPDATE cities SET retired_at = now() WHERE code = 'pasargad-2'`)
+	res = a.uploadTo(hq, "/counties/marvdasht/cities/import", "", nil, "import", id[1], "confirm", "yes")
+	if res.status != http.StatusConflict {
+		t.Fatalf("a stale list confirmed: %d", res.status)
+	}
+	mustContain(t, res.body, faHTML("err.city_import_stale", i18n.ArgText("lines", "۳")))
+	if confirmID.MatchString(res.body) {
+		t.Error("a stale list is offered for confirmation beside its error")
+	}
+	a.exec(`UPDATE cities SET retired_at = NULL WHERE code = 'pasargad-2'`)
 	if res := a.uploadTo(hq, "/counties/marvdasht/cities/import", "", nil, "import", id[1], "confirm", "yes"); res.status != http.StatusSeeOther {
 		t.Fatalf("xlsx confirm: %d", res.status)
 	}
