@@ -1,8 +1,8 @@
 // Package seed loads Setad's reference data (Fars geography from the embedded CSV files, the committees,
-// the election kinds of LAW.md with their board compositions, and the 7th councils election) and, on
-// request, the demo: a current
-// election mid-way through its preparation and one user per role. Both are idempotent: running them again
-// changes nothing that is already there.
+// the election kinds of LAW.md with their board compositions, candidate rules and the councils timeline,
+// and the 7th councils election) and, on request, the demo: a current election mid-way through its
+// preparation and one user per role. Both are idempotent: running them again changes nothing that is
+// already there.
 package seed
 
 import (
@@ -87,6 +87,9 @@ func Reference(ctx context.Context, st *store.Store) error {
 	if _, err := st.AddCandidateRules(ctx, audit.System, CandidateRules); err != nil {
 		return fmt.Errorf("seed candidate rules: %w", err)
 	}
+	if _, err := st.AddLegalMilestones(ctx, audit.System, CouncilsTimeline); err != nil {
+		return fmt.Errorf("seed timeline: %w", err)
+	}
 	_, err = st.AddElection(ctx, audit.System, store.NewElection{
 		Code: "councils-7", Kind: "councils",
 		TitleFa:     "هفتمین دوره انتخابات شوراهای اسلامی شهر و روستا",
@@ -163,8 +166,9 @@ var DemoUsers = []auth.Account{
 // Demo loads the reference data, the demo election (current, its election day about three months after
 // the day the demo is first loaded, so some of its preparation lies behind it and some ahead), the demo
 // users (printing the logins to out), the constituency sizes of its counties and more cities of
-// Marvdasht, executive boards in every state of their review, and candidates along their lifecycle, one
-// of them also on a board.
+// Marvdasht, executive boards in every state of their review, the Fars HQ's own milestones and marks
+// that show every status of the timeline at once, and candidates along their lifecycle, one of them also
+// on a board.
 func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Time, out io.Writer) error {
 	if err := Reference(ctx, st); err != nil {
 		return err
@@ -206,6 +210,9 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 		return err
 	}
 	if err := demoBoardsLoad(ctx, st, now); err != nil {
+		return err
+	}
+	if err := demoTimelineLoad(ctx, st, now); err != nil {
 		return err
 	}
 	return demoCandidatesLoad(ctx, st, now)

@@ -22,7 +22,8 @@ const auditPageSize = 50
 var auditFilters = []string{"actor", "entity", "day", "group"}
 
 // auditEntities are the kinds of record the log names, offered in the filter.
-var auditEntities = []string{"board", "board_rules", "candidate", "candidate_import", "candidate_rules", "city", "county", "election", "province", "user"}
+var auditEntities = []string{"board", "board_rules", "candidate", "candidate_import", "candidate_rules", "city", "county", "election",
+	"milestone", "province", "user"}
 
 // auditList shows the log newest first; filters come from the query string and pages go by id.
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request) {

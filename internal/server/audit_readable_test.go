@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"html"
 	"net/http"
@@ -211,6 +212,34 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(a.st.UpdateCandidateRule(ctx, as("national"), cr))
 	_, err = seed.Synthetic(ctx, a.st, 2, now, true)
 	must(err)
+
+	// The timeline: a milestone of the law corrected by the national HQ; one of Fars added, changed,
+	// retired and restored by HQ; a county's milestone marked done by its governor and taken back; the
+	// election day moved; a calendar feed link made.
+	national, nationwide := as("national"), auth.Scope{}
+	var legalID int64
+	must(a.st.Pool().QueryRow(ctx, `SELECT id FROM milestones WHERE code = 'boards-county'`).Scan(&legalID))
+	legal, err := a.st.Milestone(ctx, nationwide, legalID)
+	must(err)
+	must(a.st.UpdateMilestone(ctx, national, nationwide, legalID, legal.Version, store.MilestoneInput{TitleFa: "تشکیل هیئت",
+		TitleEn: legal.TitleEn, DescriptionFa: legal.DescriptionFa, DescriptionEn: legal.DescriptionEn, LegalRef: legal.LegalRef,
+		Level: legal.Level, StartOffset: legal.StartOffset, EndOffset: legal.EndOffset - 1, Gate: legal.Gate, Position: legal.Position}))
+	stations := store.MilestoneInput{Kind: "councils", TitleFa: "فهرست شعب", TitleEn: "Polling stations listed",
+		DescriptionFa: "با نشانی هر شعبه", DescriptionEn: "With each station's address", Level: "county", StartOffset: -30, EndOffset: -20}
+	milestone, err := a.st.AddMilestone(ctx, hq, scope, stations)
+	must(err)
+	stations.Level, stations.EndOffset = "district", -18
+	must(a.st.UpdateMilestone(ctx, hq, scope, milestone, 1, stations))
+	must(a.st.RetireMilestone(ctx, hq, scope, milestone, 2, true))
+	must(a.st.RetireMilestone(ctx, hq, scope, milestone, 3, false))
+	var marvdasht int64
+	must(a.st.Pool().QueryRow(ctx, `SELECT id FROM counties WHERE code = 'marvdasht'`).Scan(&marvdasht))
+	governor := auth.Scope{ProvinceID: fars, CountyID: marvdasht}
+	must(a.st.MarkDone(ctx, gov, governor, electionID, legalID, marvdasht, 0, "صورت‌جلسه تشکیل ارسال شد"))
+	must(a.st.MarkUndone(ctx, gov, governor, electionID, legalID, marvdasht, 0, "صورت‌جلسه امضا نشده بود"))
+	must(a.st.MoveElectionDay(ctx, national, electionID, time.Date(2027, 3, 5, 0, 0, 0, 0, time.UTC), "تعویق به دستور وزیر کشور"))
+	token := sha256.Sum256([]byte("a calendar feed token"))
+	must(a.st.SetICSToken(ctx, gov, a.ids["gov.marvdasht"], token[:]))
 	return board, candidate
 }
 
@@ -297,7 +326,8 @@ func TestAuditPageReadable(t *testing.T) {
 	for _, u := range testUsers {
 		data = append(data, u.Username)
 	}
-	elections, err := a.st.Pool().Query(t.Context(), `SELECT code FROM elections UNION ALL SELECT title_en FROM elections`)
+	elections, err := a.st.Pool().Query(t.Context(), `SELECT code FROM elections UNION ALL SELECT title_en FROM elections
+		UNION ALL SELECT title_en FROM milestones UNION ALL SELECT description_en FROM milestones`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -396,6 +426,13 @@ func TestAuditPageReadable(t *testing.T) {
 		fa("audit.field.sha256") + ": " + fileSHA256,
 		fa("field.username") + ": nobody",
 		fa("field.failures") + ": ۵",
+		fa("field.done") + ": " + fa("audit.no") + " ← " + fa("audit.yes"),
+		fa("field.done") + ": " + fa("audit.yes") + " ← " + fa("audit.no"),
+		fa("field.reason") + ": صورت‌جلسه امضا نشده بود",
+		fa("field.level") + ": " + fa("milestone.level.county") + " ← " + fa("milestone.level.district"),
+		fa("field.end_offset") + ": ۲۰ روز پیش از روز رأی‌گیری ← ۱۸ روز پیش از روز رأی‌گیری",
+		fa("field.election_day") + ": ۱۴۰۵/۱۲/۰۷ ← ۱۴۰۵/۱۲/۱۴",
+		fa("audit.field.replaced") + ": " + fa("audit.no"),
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the log lacks the line %q", want)

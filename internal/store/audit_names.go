@@ -15,6 +15,7 @@ type AuditRefs struct {
 	Boards        []int64
 	Candidates    []int64
 	Users         []int64
+	Milestones    []int64
 	Elections     []int64
 	ElectionCodes []string
 	Counties      []string
@@ -41,14 +42,16 @@ type PlaceName struct {
 	InScope            bool // the reader may open it
 }
 
-// AuditNames are the names of AuditRefs. Boards, candidates and users are found only in the reader's
-// scope, so that a page names nothing the reader may not see: one missing was removed or is outside the
-// scope, and the page shows its number only. Places, committees and elections are reference data and are
-// named whatever the scope; InScope says whether a county's page is the reader's to open.
+// AuditNames are the names of AuditRefs. Boards, candidates, users and milestones are found only in the
+// reader's scope (a milestone: the law's and the reader's province's), so that a page names nothing the
+// reader may not see: one missing was removed or is outside the scope, and the page shows its number
+// only. Places, committees and elections are reference data and are named whatever the scope; InScope
+// says whether a county's page is the reader's to open.
 type AuditNames struct {
 	Boards     map[int64]Board // with the fields a board's title needs
 	Candidates map[int64]string
 	Users      map[int64]AuditUser
+	Milestones map[int64]PlaceName  // by their titles
 	Elections  map[string]PlaceName // by id, and by code
 	Counties   map[string]PlaceName
 	Districts  map[string]PlaceName
@@ -58,10 +61,11 @@ type AuditNames struct {
 	Committees map[string]PlaceName
 }
 
-// AuditNames names what one page of the log mentions: its boards, candidates and users in one query, its
-// places, committees and elections from the cache of reference data (auditDirectory), in one round trip.
+// AuditNames names what one page of the log mentions: its boards, candidates, users and milestones in one
+// query, its places, committees and elections from the cache of reference data (auditDirectory), in one
+// round trip.
 func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (AuditNames, error) {
-	n := AuditNames{Boards: map[int64]Board{}, Candidates: map[int64]string{}, Users: map[int64]AuditUser{},
+	n := AuditNames{Boards: map[int64]Board{}, Candidates: map[int64]string{}, Users: map[int64]AuditUser{}, Milestones: map[int64]PlaceName{},
 		Elections: map[string]PlaceName{}, Counties: map[string]PlaceName{}, Districts: map[string]PlaceName{}, Cities: map[string]PlaceName{},
 		CityIDs:   map[int64]PlaceName{},
 		Provinces: map[string]PlaceName{}, Committees: map[string]PlaceName{}}
@@ -69,7 +73,7 @@ func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (Aud
 	var b Batch
 	b.queueCached(readsAuditDirectory, "audit-directory", func(v any) { dir = v.(*auditDirectory) },
 		func(b *Batch) { b.auditDirectory(&dir) }, func() any { return dir })
-	if len(r.Boards)+len(r.Candidates)+len(r.Users) > 0 {
+	if len(r.Boards)+len(r.Candidates)+len(r.Users)+len(r.Milestones) > 0 {
 		b.queue(`
 			SELECT 'board', b.id, b.level, c.name_fa, c.name_en, coalesce(d.name_fa, ''), coalesce(d.name_en, '')
 			FROM boards b JOIN counties c ON c.id = b.county_id LEFT JOIN districts d ON d.id = b.district_id
@@ -79,7 +83,10 @@ func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (Aud
 			FROM candidates k WHERE k.id = ANY($3) AND `+optional(sc.ProvinceID != 0, "k.province_id = $1", "$1 = 0")+`
 			UNION ALL
 			SELECT 'user', u.id, u.username, u.full_name, u.full_name, '', ''
-			FROM users u WHERE u.id = ANY($4) AND `+optional(sc.ProvinceID != 0, "u.province_id = $1", "$1 = 0"),
+			FROM users u WHERE u.id = ANY($4) AND `+optional(sc.ProvinceID != 0, "u.province_id = $1", "$1 = 0")+`
+			UNION ALL
+			SELECT 'milestone', m.id, '', m.title_fa, m.title_en, '', ''
+			FROM milestones m WHERE m.id = ANY($5) AND `+optional(sc.ProvinceID != 0, "(m.province_id IS NULL OR m.province_id = $1)", "$1 = 0"),
 			func(rows pgx.Rows) error {
 				var kind, extra, fa, en, parentFa, parentEn string
 				var id int64
@@ -91,11 +98,13 @@ func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (Aud
 						n.Candidates[id] = fa
 					case "user":
 						n.Users[id] = AuditUser{Username: extra, FullName: fa}
+					case "milestone":
+						n.Milestones[id] = PlaceName{Fa: fa, En: en, InScope: true}
 					}
 					return nil
 				})
 				return err
-			}, sc.ProvinceID, r.Boards, r.Candidates, r.Users)
+			}, sc.ProvinceID, r.Boards, r.Candidates, r.Users, r.Milestones)
 	}
 	if err := s.Run(ctx, &b); err != nil {
 		return n, err

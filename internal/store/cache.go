@@ -39,9 +39,10 @@ import (
 // To cache another table: list it in cachedTables, give it the two triggers in a migration, and read it
 // through cached with the tables the query reads and a key naming its arguments.
 
-// cachedTables are the tables whose rows the cache keeps; each has the triggers of migration 0018.
+// cachedTables are the tables whose rows the cache keeps; each has the triggers of migration 0018 (the
+// milestones those of migration 0022).
 var cachedTables = []string{"provinces", "counties", "districts", "cities", "committees", "election_kinds", "elections",
-	"board_rules", "candidate_rules"}
+	"board_rules", "candidate_rules", "milestones"}
 
 // tables is a set of cachedTables, one bit each.
 type tables uint64
@@ -69,6 +70,9 @@ var (
 	readsCandidateRules = tablesOf("candidate_rules", "election_kinds")
 	// an election with its rule
 	readsCandidateElection = tablesOf("elections", "candidate_rules")
+	readsMilestoneTemplate = tablesOf("milestones")
+	// an election's milestones, with their dates: a move of its day moves them
+	readsMilestones = tablesOf("milestones", "elections")
 )
 
 // cacheChannel is the channel of the triggers' notifications.

@@ -79,6 +79,18 @@ var fields = []struct{ name, label string }{
 	{"constituency_change_until_days", "crules.constituency_change_until_days"},
 	{"max_constituency_changes", "crules.max_constituency_changes"},
 	{"uncertain", "field.uncertain"},
+	{"description_fa", "field.description_fa"},
+	{"description_en", "field.description_en"},
+	{"legal_ref", "field.legal_ref"},
+	{"level", "field.level"},
+	{"constituency_kind", "field.constituency_kind"},
+	{"start_offset", "field.start_offset"},
+	{"end_offset", "field.end_offset"},
+	{"legal", "field.legal"},
+	{"gate", "field.gate"},
+	{"position", "field.position"},
+	{"done", "field.done"},
+	{"replaced", "audit.field.replaced"},
 	{"population", "counties.population"},
 	{"retired", "field.retired"},
 	{"added", "audit.field.added"},
@@ -109,6 +121,7 @@ var fieldRank = func() map[string]int {
 var codeLabels = map[string]string{
 	"office": "office.", "gender": "gender.", "education": "education.", "military_service": "service.",
 	"kind": "kind.", "parent_kind": "kind.", "lang": "language.",
+	"level": "milestone.level.", "constituency_kind": "milestone.constituency_kind.", "gate": "milestone.gate.",
 }
 
 // digitFields are the numbers written as text (national IDs, phones, references), shown in the reader's
@@ -147,6 +160,8 @@ func Refs(rows []store.AuditRow) store.AuditRefs {
 			addID(&r.Candidates, row.EntityID)
 		case "user":
 			addID(&r.Users, row.EntityID)
+		case "milestone":
+			addID(&r.Milestones, row.EntityID)
 		case "election":
 			addID(&r.Elections, row.EntityID)
 		case "county":
@@ -389,6 +404,9 @@ func (v view) value(r store.AuditRow, field string, x any) string {
 		}
 		return i18n.Message(v.lang, "audit.no")
 	case float64:
+		if field == "start_offset" || field == "end_offset" {
+			return offset(v.lang, int(x))
+		}
 		return v.lang.Num(int(x))
 	case []any:
 		if field == "overrides" {
@@ -414,6 +432,17 @@ func (v view) value(r store.AuditRow, field string, x any) string {
 		return strings.Join(parts, v.lang.Pick("، ", ", "))
 	}
 	return "—"
+}
+
+// offset writes a milestone's offset from election day in words: "12 days before election day".
+func offset(lang i18n.Lang, days int) string {
+	switch {
+	case days < 0:
+		return i18n.Message(lang, "audit.offset_before", i18n.ArgNum("days", -days))
+	case days > 0:
+		return i18n.Message(lang, "audit.offset_after", i18n.ArgNum("days", days))
+	}
+	return i18n.Message(lang, "audit.offset_zero")
 }
 
 // isDay reports whether s has the shape of a day (2006-01-02), before it is parsed as one.
@@ -476,6 +505,10 @@ func (v view) subject(r store.AuditRow) name {
 	case "province":
 		if p, ok := v.names.Provinces[r.EntityID]; ok {
 			return name{Text: v.lang.Pick(p.Fa, p.En)}
+		}
+	case "milestone":
+		if m, ok := v.names.Milestones[id]; ok {
+			return name{Text: v.lang.Pick(m.Fa, m.En)}
 		}
 	case "election":
 		if e, ok := v.names.Elections[r.EntityID]; ok {
