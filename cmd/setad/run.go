@@ -32,6 +32,7 @@ const usage = `usage:
   setad migrate up | down N | version
   setad seed [--demo] [--synthetic N [--force]]
   setad election add --kind KIND --title "T" --day YYYY/MM/DD [--title-en "T"] [--parent KIND] [--current]
+  setad election move --code CODE --day YYYY/MM/DD --reason "R"
   setad user add --username U --name "N" --role ROLE [--province P] [--county C] [--district D] [--committee K]
                  (the password is read from standard input)
   setad audit verify [--head N:HASH]
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return seedCmd(ctx, cfg, st, rest, stdout)
 	case cmd == "election" && len(rest) > 0 && rest[0] == "add":
 		return electionAdd(ctx, st, rest[1:], stdout)
+	case cmd == "election" && len(rest) > 0 && rest[0] == "move":
+		return electionMove(ctx, st, rest[1:], stdout)
 	case cmd == "user" && len(rest) > 0 && rest[0] == "add":
 		return userAdd(ctx, cfg, st, rest[1:], stdin, stdout)
 	case cmd == "audit" && len(rest) > 0 && rest[0] == "verify":
@@ -292,6 +295,40 @@ func electionAdd(ctx context.Context, st *store.Store, args []string, stdout io.
 		return err
 	}
 	fmt.Fprintln(stdout, id)
+	return nil
+}
+
+// electionMove moves an election's day (postponements happen): every date of its timeline moves with it,
+// its marks stay, and the move is recorded with its reason for the home pages and the audit log.
+func electionMove(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("election move", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	code := fs.String("code", "", "")
+	day := fs.String("day", "", "")
+	reason := fs.String("reason", "", "")
+	if err := parseFlags(fs, args); err != nil {
+		return fmt.Errorf("election move: %v\n%s", err, usage)
+	}
+	if *code == "" || *day == "" || strings.TrimSpace(*reason) == "" {
+		return errors.New("election move: --code, --day and --reason are required")
+	}
+	d, err := persian.ParseDate(*day)
+	if err != nil {
+		return fmt.Errorf("election move: --day %q is not a Jalali date such as 1405/02/11", *day)
+	}
+	e, err := st.ElectionByCode(ctx, *code)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("election move: no election has the code %q", *code)
+	} else if err != nil {
+		return err
+	}
+	err = st.MoveElectionDay(ctx, audit.System, e.ID, d.Time(time.UTC), *reason)
+	if errors.Is(err, store.ErrSameDay) {
+		return fmt.Errorf("election move: election %s is already on %s", e.Code, d)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "election %s moved from %s to %s\n", e.Code, persian.FromTime(e.ElectionDay), d)
 	return nil
 }
 

@@ -583,6 +583,131 @@ func TestElectionAdd(t *testing.T) {
 	}
 }
 
+// Moving an election day from the command line records the move with its reason and keeps every mark.
+func TestElectionMove(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.mustRun("", "seed", "--demo")
+	var id int64
+	var was time.Time
+	if err := a.db.QueryRow(context.Background(), `SELECT id, election_day FROM elections WHERE code = 'demo-councils'`).Scan(&id, &was); err != nil {
+		t.Fatal(err)
+	}
+	marks := a.count(`SELECT count(*) FROM milestone_marks WHERE election_id = $1`, id)
+	if marks == 0 {
+		t.Fatal("the demo has no marks")
+	}
+	to := persian.FromTime(was.AddDate(0, 0, 14))
+	typed := persian.ToPersianDigits(to.String())
+
+	bad := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"unknown code", []string{"--code", "councils-99", "--day", typed, "--reason", "R"}, []string{`no election has the code "councils-99"`}},
+		{"no reason", []string{"--code", "demo-councils", "--day", typed, "--reason", "  "}, []string{"--reason"}},
+		{"no code", []string{"--day", typed, "--reason", "R"}, []string{"--code"}},
+		{"bad date", []string{"--code", "demo-councils", "--day", "1405/13/01", "--reason", "R"}, []string{"--day", `"1405/13/01"`}},
+		{"the same day", []string{"--code", "demo-councils", "--day", persian.FromTime(was).String(), "--reason", "R"},
+			[]string{"already on", persian.FromTime(was).String()}},
+		{"stray argument", []string{"--code", "demo-councils", "--day", typed, "--reason", "R", "now"}, []string{`unexpected argument "now"`}},
+	}
+	for _, c := range bad {
+		t.Run(c.name, func(t *testing.T) {
+			a := a.in(t)
+			before, auditBefore := a.tableCounts(), a.auditRows()
+			out, err := a.run("", append([]string{"election", "move"}, c.args...)...)
+			wantErr(t, err, c.want...)
+			if out != "" {
+				t.Errorf("printed %q on failure", out)
+			}
+			sameCounts(t, before, a.tableCounts())
+			if n := a.auditRows(); n != auditBefore {
+				t.Errorf("audit rows %d → %d after a failed move", auditBefore, n)
+			}
+		})
+	}
+
+	auditBefore := a.auditRows()
+	out := a.mustRun("", "election", "move", "--code", "demo-councils", "--day", typed, "--reason", "تعویق به دستور وزیر کشور")
+	if want := fmt.Sprintf("election demo-councils moved from %s to %s\n", persian.FromTime(was), to); out != want {
+		t.Errorf("printed %q, want %q", out, want)
+	}
+	if n := a.count(`SELECT count(*) FROM elections WHERE id = $1 AND election_day = $2`, id, to.Time(time.UTC)); n != 1 {
+		t.Error("the election day did not move")
+	}
+	if n := a.count(`SELECT count(*) FROM election_day_moves WHERE election_id = $1 AND old_day = $2 AND new_day = $3
+		AND reason = 'تعویق به دستور وزیر کشور' AND moved_by IS NULL`, id, was, to.Time(time.UTC)); n != 1 {
+		t.Error("the move is not recorded")
+	}
+	if n := a.count(`SELECT count(*) FROM milestone_marks WHERE election_id = $1`, id); n != marks {
+		t.Errorf("%d marks after the move, %d before", n, marks)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'election.move' AND actor = 'system' AND entity_id = $1`,
+		strconv.FormatInt(id, 10)); n != 1 || a.auditRows() != auditBefore+1 {
+		t.Errorf("want exactly one new audit row, election.move by system")
+	}
+}
+
+// The demo's timeline shows every status at once across Fars, and in Marvdasht alone: done, upcoming,
+// open, due within three days, overdue; its marks were made by the governors where the demo has them.
+func TestSeedDemoTimeline(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.mustRun("", "seed", "--demo")
+	rows, err := a.db.Query(context.Background(), `
+		WITH e AS (SELECT id, election_day FROM elections WHERE is_current),
+		today AS (SELECT (now() AT TIME ZONE 'Asia/Tehran')::date AS d),
+		cells AS (
+			SELECT c.code, m.id AS milestone, e.election_day + m.start_offset AS start, e.election_day + m.end_offset AS finish
+			FROM e JOIN milestones m ON m.kind = 'councils' AND m.level = 'county' AND m.retired_at IS NULL
+			JOIN counties c ON c.province_id = (SELECT id FROM provinces WHERE code = 'fars')
+			WHERE m.province_id IS NULL OR m.province_id = c.province_id)
+		SELECT cells.code, CASE
+			WHEN k.id IS NOT NULL THEN 'done'
+			WHEN today.d < start THEN 'upcoming'
+			WHEN today.d > finish THEN 'overdue'
+			WHEN finish - today.d <= 3 THEN 'due_soon'
+			ELSE 'open' END
+		FROM cells CROSS JOIN today
+		LEFT JOIN milestone_marks k ON k.election_id = (SELECT id FROM e) AND k.milestone_id = cells.milestone
+		     AND k.county_id = (SELECT id FROM counties WHERE code = cells.code) AND k.district_id IS NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]map[string]int{}
+	var county, status string
+	if _, err := pgx.ForEachRow(rows, []any{&county, &status}, func() error {
+		for _, k := range []string{"fars", county} {
+			if statuses[k] == nil {
+				statuses[k] = map[string]int{}
+			}
+			statuses[k][status]++
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, place := range []string{"fars", "marvdasht"} {
+		for _, s := range []string{"done", "upcoming", "open", "due_soon", "overdue"} {
+			if statuses[place][s] == 0 {
+				t.Errorf("%s: no milestone %s (%v)", place, s, statuses[place])
+			}
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM milestones WHERE province_id IS NOT NULL AND NOT legal`); n != 2 {
+		t.Errorf("%d administrative milestones, want the 2 of Fars's HQ", n)
+	}
+	if n := a.count(`SELECT count(*) FROM milestone_marks k JOIN users u ON u.id = k.done_by JOIN counties c ON c.id = k.county_id
+		WHERE c.code = 'pasargad' AND u.username <> 'gov.pasargad'`); n != 0 {
+		t.Errorf("%d of Pasargad's marks were not made by its governor", n)
+	}
+	if n, marks := a.count(`SELECT count(*) FROM audit_log WHERE action = 'milestone.done'`), a.count(`SELECT count(*) FROM milestone_marks`); n != marks || n < 10 {
+		t.Errorf("%d marks, %d audited", marks, n)
+	}
+}
+
 func mustDay(t *testing.T, jalali string) time.Time {
 	t.Helper()
 	d, err := persian.ParseDate(jalali)
