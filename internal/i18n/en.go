@@ -828,4 +828,15 @@ var en = map[string]string{
 	"audit.offset_before":                 "{days} {days|day|days} before election day",
 	"audit.offset_after":                  "{days} {days|day|days} after election day",
 	"audit.offset_zero":                   "election day",
+
+	"timeline.status.upcoming": "Upcoming",
+	"timeline.status.open":     "Open now",
+	"timeline.status.due_soon": "Due within 3 days",
+	"timeline.status.overdue":  "Overdue",
+	"timeline.status.past":     "Closed",
+	"timeline.status.done":     "Done",
+	"timeline.days_to_start":   "Starts in {n} {n|day|days}",
+	"timeline.days_left":       "{n} {n|day|days} left",
+	"timeline.last_day":        "Last day today",
+	"timeline.days_ago":        "{n} {n|day|days} ago",
 }

@@ -828,4 +828,15 @@ var fa = map[string]string{
 	"audit.offset_before":                 "{days} روز پیش از روز رأی‌گیری",
 	"audit.offset_after":                  "{days} روز پس از روز رأی‌گیری",
 	"audit.offset_zero":                   "روز رأی‌گیری",
+
+	"timeline.status.upcoming": "پیش رو",
+	"timeline.status.open":     "در جریان",
+	"timeline.status.due_soon": "سررسید تا ۳ روز دیگر",
+	"timeline.status.overdue":  "از مهلت گذشته",
+	"timeline.status.past":     "پایان یافته",
+	"timeline.status.done":     "انجام شد",
+	"timeline.days_to_start":   "{n} روز تا شروع",
+	"timeline.days_left":       "{n} روز مانده",
+	"timeline.last_day":        "امروز آخرین روز",
+	"timeline.days_ago":        "{n} روز گذشته",
 }
