@@ -1,8 +1,9 @@
 // Package candidacy owns the lifecycle of a candidacy after registration: the statuses and the moves the
 // law allows between them (executive board's review, supervision board's review, the preliminary result,
 // the objection and the final word, withdrawal at any point before it), the reasons a move must carry, the
-// objection window, and the one change of constituency. The numbers are data (Rules); the moves are the
-// law's structure and live in a table here. It has no I/O.
+// objection window, and the one change of constituency. The numbers are data (Rules), and so are the last
+// days of the windows that an election's timeline fixes; the moves are the law's structure and live in a
+// table here. It has no I/O.
 package candidacy
 
 import (
@@ -56,11 +57,17 @@ var transitions = map[string][]string{
 // needReason lists the moves the law wants explained: every refusal, and a withdrawal.
 var needReason = map[string]bool{ExecRejected: true, ObjectionRejected: true, FinalDisqualified: true, Withdrawn: true}
 
-// Rules holds the numbers of one election kind, loaded by the caller from the database.
+// Rules holds the numbers of one election kind, loaded by the caller from the database, and the last days
+// of the windows that the timeline of the candidate's election fixes.
 type Rules struct {
 	ObjectionDays               int // days after the announcement's day during which an objection is filed
 	ConstituencyChangeUntilDays int // the last day of a change is this many days before election day
 	MaxConstituencyChanges      int
+	// The last day of the objection window and of the change of constituency in the election's timeline
+	// (its milestones gated objection and constituency_change), as calendar dates: each window ends with
+	// that day in Tehran. Zero where the timeline has no such milestone, and the numbers above count.
+	ObjectionLastDay time.Time
+	ChangeLastDay    time.Time
 }
 
 // Defaults are LAW.md's numbers for the councils.
@@ -137,19 +144,30 @@ func Check(c Change, r Rules) error {
 }
 
 // ObjectionDeadline returns the first instant at which an objection to a result announced at
-// announcedAt is too late. Days are Tehran's calendar days, and day 1 is the day after the announcement
-// (the day of the notice is not counted, as in Iranian procedure), so the window runs from the
-// announcement to the end of day ObjectionDays: announced on 1404/12/03 at any hour, objections are
-// accepted until 1404/12/07 23:59:59.
+// announcedAt is too late. Where the election's timeline fixes the window, that is the end of its last
+// day in Tehran, whenever the result was announced. Otherwise the window counts from the announcement:
+// days are Tehran's calendar days, and day 1 is the day after the announcement (the day of the notice is
+// not counted, as in Iranian procedure), so the window runs from the announcement to the end of day
+// ObjectionDays: announced on 1404/12/03 at any hour, objections are accepted until 1404/12/07 23:59:59.
 func ObjectionDeadline(announcedAt time.Time, r Rules) time.Time {
+	if !r.ObjectionLastDay.IsZero() {
+		return dayAfter(r.ObjectionLastDay)
+	}
 	y, m, d := announcedAt.In(tehran).Date()
 	return time.Date(y, m, d+r.ObjectionDays+1, 0, 0, 0, 0, tehran)
 }
 
+// dayAfter is midnight in Tehran at the start of the day after the calendar date day (its year, month
+// and day, whatever its zone): the first instant past that day.
+func dayAfter(day time.Time) time.Time {
+	y, m, d := day.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, tehran)
+}
+
 // ConstituencyChange returns why a candidate who has changed constituency changesSoFar times may not move
 // to another now, or nil. sameCounty tells whether the new constituency is in the candidate's county. The
-// last day is election day less ConstituencyChangeUntilDays, inclusive, to its end in Tehran. The checks
-// run in this order: changes left, county, date.
+// last day (ChangeDeadline) is inclusive, to its end in Tehran. The checks run in this order: changes
+// left, county, date.
 func ConstituencyChange(changesSoFar int, sameCounty bool, now, electionDay time.Time, r Rules) error {
 	if changesSoFar >= r.MaxConstituencyChanges {
 		return ErrChangeUsed
@@ -164,8 +182,12 @@ func ConstituencyChange(changesSoFar int, sameCounty bool, now, electionDay time
 }
 
 // ChangeDeadline returns the first instant at which a change of constituency is too late: midnight in
-// Tehran at the start of the day after E − ConstituencyChangeUntilDays.
+// Tehran at the start of the day after the last day of the change in the election's timeline, or, where
+// it has none, after E − ConstituencyChangeUntilDays.
 func ChangeDeadline(electionDay time.Time, r Rules) time.Time {
+	if !r.ChangeLastDay.IsZero() {
+		return dayAfter(r.ChangeLastDay)
+	}
 	y, m, d := electionDay.In(tehran).Date()
 	return time.Date(y, m, d-r.ConstituencyChangeUntilDays+1, 0, 0, 0, 0, tehran)
 }

@@ -270,3 +270,80 @@ func TestDefaults(t *testing.T) {
 		t.Fatalf("Defaults = %+v, want LAW.md's %+v", Defaults, want)
 	}
 }
+
+// civil is a calendar date as the timeline gives one (midnight UTC) on a Jalali day.
+func civil(y, m, d int) time.Time {
+	return persian.Date{Year: y, Month: m, Day: d}.Time(time.UTC)
+}
+
+// Where the election's timeline fixes the objection window, it ends with the last day of its milestone,
+// in Tehran, whenever the result was announced; the rule's number of days no longer counts.
+func TestObjectionWindowFromTimeline(t *testing.T) {
+	timeline := Rules{ObjectionDays: 4, ObjectionLastDay: civil(1404, 12, 6)} // E−68 … E−65 of the 7th election
+	announced := at(1404, 12, 3, 10, 0, 0)
+	early := at(1404, 11, 20, 10, 0, 0) // announced weeks before the window: it still ends on its last day
+	tests := []struct {
+		name      string
+		now       time.Time
+		announced time.Time
+		r         Rules
+		want      error
+	}{
+		{"within the window", at(1404, 12, 4, 9, 0, 0), announced, timeline, nil},
+		{"last day at 23:59:59", at(1404, 12, 6, 23, 59, 59), announced, timeline, nil},
+		{"the day after at 00:00", at(1404, 12, 7, 0, 0, 0), announced, timeline, ErrObjectionClosed},
+		// Four days from the announcement would still be open on 1404/12/07: the timeline's day wins.
+		{"the rule's fourth day, past the timeline's", at(1404, 12, 7, 12, 0, 0), announced, timeline, ErrObjectionClosed},
+		{"the rule's fourth day without a timeline", at(1404, 12, 7, 12, 0, 0), announced, Rules{ObjectionDays: 4}, nil},
+		{"announced early, objected weeks later within the window", at(1404, 12, 5, 12, 0, 0), early, timeline, nil},
+		{"announced early, without a timeline", at(1404, 12, 5, 12, 0, 0), early, Rules{ObjectionDays: 4}, ErrObjectionClosed},
+		// The last day ends at midnight in Tehran: 1404/12/06 24:00 is 2026-02-25 20:30 UTC.
+		{"last minute, given in UTC", time.Date(2026, time.February, 25, 20, 29, 0, 0, time.UTC), announced, timeline, nil},
+		{"closed, given in UTC", time.Date(2026, time.February, 25, 20, 30, 0, 0, time.UTC), announced, timeline, ErrObjectionClosed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Check(Change{From: PreliminaryAnnounced, To: ObjectionFiled, Now: tt.now, AnnouncedAt: &tt.announced}, tt.r)
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Fatalf("Check = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if got, want := ObjectionDeadline(announced, timeline), at(1404, 12, 7, 0, 0, 0); !got.Equal(want) {
+		t.Fatalf("ObjectionDeadline = %v, want %v", got, want)
+	}
+}
+
+// Where the election's timeline fixes the last day of a change of constituency, it counts instead of the
+// rule's days before election day.
+func TestConstituencyChangeFromTimeline(t *testing.T) {
+	e := at(1405, 2, 11, 0, 0, 0)
+	timeline := Rules{ConstituencyChangeUntilDays: 15, MaxConstituencyChanges: 1, ChangeLastDay: civil(1405, 1, 20)} // E−22
+	tests := []struct {
+		name string
+		now  time.Time
+		r    Rules
+		want error
+	}{
+		{"before the timeline's last day", at(1405, 1, 19, 12, 0, 0), timeline, nil},
+		{"its last day at 23:59:59", at(1405, 1, 20, 23, 59, 59), timeline, nil},
+		{"the day after at 00:00", at(1405, 1, 21, 0, 0, 0), timeline, ErrChangeTooLate},
+		{"E−15 by the rule, past the timeline's day", at(1405, 1, 27, 12, 0, 0), timeline, ErrChangeTooLate},
+		{"E−15 without a timeline", at(1405, 1, 27, 12, 0, 0), Defaults, nil},
+		{"a later last day than the rule's", at(1405, 1, 30, 12, 0, 0),
+			Rules{ConstituencyChangeUntilDays: 15, MaxConstituencyChanges: 1, ChangeLastDay: civil(1405, 2, 1)}, nil},
+		{"used comes before the date", at(1405, 1, 19, 12, 0, 0),
+			Rules{ConstituencyChangeUntilDays: 15, ChangeLastDay: civil(1405, 1, 20)}, ErrChangeUsed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := ConstituencyChange(0, true, tt.now, e, tt.r)
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Fatalf("ConstituencyChange = %v, want %v", err, tt.want)
+			}
+		})
+	}
+	if got, want := ChangeDeadline(e, timeline), at(1405, 1, 21, 0, 0, 0); !got.Equal(want) {
+		t.Fatalf("ChangeDeadline = %v, want %v", got, want)
+	}
+}
