@@ -2,8 +2,9 @@
 // board against them: the chair, the ex-officio seats of the election kind, the numbers of main and
 // alternate trusted members, valid and unique national IDs, the approved pool of trusted people, and
 // nobody who is a candidate in the same election. The numbers come from data (a Rule per election kind
-// and level), never from code; this package has no I/O. It also orders members for the official list and
-// tells what changed between two submissions.
+// and level), never from code; this package has no I/O. It also orders members for the official list,
+// tells what changed between two submissions, and whether a board was formed after the last day of its
+// window in the election's timeline (FormationOn).
 package boardrules
 
 import (

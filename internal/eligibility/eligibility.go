@@ -1,8 +1,9 @@
 // Package eligibility owns the registration checks of a candidate that need nothing but the candidate's
 // own form and the constituency: a valid national ID, the minimum age, the education the constituency's
 // size requires (one level lower for veterans), military service for men, a recent criminal-record
-// certificate and, for holders of listed posts, an early enough resignation. The numbers are data (Rules,
-// loaded per election kind), never code. Checks that need the database (one registration per person per
+// certificate and, for holders of listed posts, an early enough resignation; and whether a registration
+// falls within the window its election's timeline fixes (Window). The numbers are data (Rules, loaded per
+// election kind; the windows, per election), never code. Checks that need the database (one registration per person per
 // election, no board or pool member of the same election) belong to the caller. Dates are calendar days
 // in Tehran, counted in the Jalali calendar. It has no I/O.
 package eligibility
@@ -15,6 +16,7 @@ import (
 
 	"github.com/setad/setad/internal/nationalid"
 	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/timeline"
 )
 
 // Rules holds the numbers of one election kind. The caller loads them from the database; none is code.
@@ -83,6 +85,18 @@ type Candidate struct {
 	ListedPost      bool // holds a post listed in Art. 41, so must have resigned in time
 	CertificateDate *time.Time
 	ResignationDate *time.Time
+}
+
+// Window is the days on which the candidates of a kind of constituency register, as an election's
+// timeline fixes them (its milestones gated registration_city and registration_village): the first and the
+// last, calendar dates held as midnight UTC, as the timeline gives them.
+type Window struct{ From, To time.Time }
+
+// Holds reports whether a registration at the instant registered falls on a day of the window, the day
+// counted in Tehran (timeline.Today): from the first day's midnight to the end of the last.
+func (w Window) Holds(registered time.Time) bool {
+	d := timeline.Today(registered)
+	return !d.Before(w.From) && !d.After(w.To)
 }
 
 // Constituency is the size the education rule depends on. Zero means unknown: the data of many

@@ -506,3 +506,37 @@ func TestCouncilsDefaults(t *testing.T) {
 		t.Fatalf("1405/02/11 = %s", got)
 	}
 }
+
+// A registration falls within its window on any instant of the window's days in Tehran, the first day's
+// midnight and the last day's 23:59:59 included, whatever zone the instant is given in.
+func TestWindowHolds(t *testing.T) {
+	tehran, _ := time.LoadLocation("Asia/Tehran")
+	// City registration of the 7th councils election: E−110 … E−103, 1404/10/21 … 1404/10/28.
+	w := Window{From: time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 18, 0, 0, 0, 0, time.UTC)}
+	at := func(y int, m time.Month, d, hh, mm, ss int) time.Time {
+		return time.Date(y, m, d, hh, mm, ss, 0, tehran)
+	}
+	for _, tt := range []struct {
+		name string
+		at   time.Time
+		want bool
+	}{
+		{"the day before, last second", at(2026, 1, 10, 23, 59, 59), false},
+		{"the first day at midnight", at(2026, 1, 11, 0, 0, 0), true},
+		{"within", at(2026, 1, 14, 12, 0, 0), true},
+		{"the last day at 23:59:59", at(2026, 1, 18, 23, 59, 59), true},
+		{"the day after at midnight", at(2026, 1, 19, 0, 0, 0), false},
+		// 2026-01-10 21:00 UTC is already 2026-01-11 00:30 in Tehran; 2026-01-18 20:30 UTC is the 19th there.
+		{"the first day in Tehran, the day before in UTC", time.Date(2026, 1, 10, 21, 0, 0, 0, time.UTC), true},
+		{"the last day in UTC, the day after in Tehran", time.Date(2026, 1, 18, 20, 30, 0, 0, time.UTC), false},
+		{"a year later", at(2027, 1, 14, 12, 0, 0), false},
+	} {
+		if got := w.Holds(tt.at); got != tt.want {
+			t.Errorf("%s: Holds(%v) = %v, want %v", tt.name, tt.at, got, tt.want)
+		}
+	}
+	one := Window{From: time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 11, 0, 0, 0, 0, time.UTC)}
+	if !one.Holds(at(2026, 1, 11, 23, 0, 0)) || one.Holds(at(2026, 1, 12, 0, 0, 0)) {
+		t.Error("a window of one day")
+	}
+}
