@@ -170,6 +170,9 @@ type Board struct {
 	PoolSize       int
 	Conflicts      int  // members and pool members who are candidates in the same election
 	Reopened       bool // a draft again because HQ reopened its approval (ReturnNote is HQ's reason)
+	// FirstSubmittedAt is when the board was first submitted, which forms it (boardrules.FormationOn);
+	// nil while it never was.
+	FirstSubmittedAt *time.Time
 }
 
 const boardSelect = `
@@ -179,12 +182,13 @@ const boardSelect = `
 	       coalesce(d.code, '') AS district_code,
 	       e.kind, coalesce(e.parent_kind, e.kind), e.title_fa, e.title_en,
 	       b.return_note, b.pool_approved_on, b.pool_reference, b.approved_at, b.version,
-	       f.members, f.pool, f.conflicts, b.status = 'draft' AND f.reopened AS reopened
+	       f.members, f.pool, f.conflicts, b.status = 'draft' AND f.reopened AS reopened, s1.submitted_at
 	FROM boards b
 	JOIN board_figures f ON f.board_id = b.id
 	JOIN counties c ON c.id = b.county_id
 	LEFT JOIN districts d ON d.id = b.district_id
-	JOIN elections e ON e.id = b.election_id`
+	JOIN elections e ON e.id = b.election_id
+	LEFT JOIN board_submissions s1 ON s1.board_id = b.id AND s1.number = 1`
 
 // scanBoard reads a row of boardSelect.
 func scanBoard(row pgx.CollectableRow) (Board, error) {
@@ -193,20 +197,22 @@ func scanBoard(row pgx.CollectableRow) (Board, error) {
 		&b.CountyCode, &b.CountyFa, &b.CountyEn, &b.DistrictFa, &b.DistrictEn, &b.DistrictCode,
 		&b.ElectionKind, &b.RuleKind, &b.ElectionFa, &b.ElectionEn,
 		&b.ReturnNote, &b.PoolApprovedOn, &b.PoolReference, &b.ApprovedAt, &b.Version,
-		&b.Members, &b.PoolSize, &b.Conflicts, &b.Reopened)
+		&b.Members, &b.PoolSize, &b.Conflicts, &b.Reopened, &b.FirstSubmittedAt)
 	return b, err
 }
 
-// boardListSelect reads what a list of boards shows of each: its place, status and figures; not its
-// election, which the list is of, nor its pool's approval, which its own page shows.
+// boardListSelect reads what a list of boards shows of each: its place, status, figures and first
+// submission (its first submission's row by the unique key, the one probe a row); not its election, which
+// the list is of, nor its pool's approval, which its own page shows.
 const boardListSelect = `
 	SELECT b.id, b.election_id, b.level, b.status, b.province_id, b.county_id, coalesce(b.district_id, 0),
 	       c.code, c.name_fa, c.name_en, coalesce(d.name_fa, ''), coalesce(d.name_en, ''), coalesce(d.code, ''),
-	       b.return_note, b.version, f.members, f.pool, f.conflicts, b.status = 'draft' AND f.reopened
+	       b.return_note, b.version, f.members, f.pool, f.conflicts, b.status = 'draft' AND f.reopened, s1.submitted_at
 	FROM boards b
 	JOIN board_figures f ON f.board_id = b.id
 	JOIN counties c ON c.id = b.county_id
-	LEFT JOIN districts d ON d.id = b.district_id`
+	LEFT JOIN districts d ON d.id = b.district_id
+	LEFT JOIN board_submissions s1 ON s1.board_id = b.id AND s1.number = 1`
 
 // scanBoardList reads the rows of boardListSelect, each into its place in a list made for about n of them:
 // a board is a large record, which a list grown a row at a time would copy again and again.
@@ -217,7 +223,7 @@ func scanBoardList(rows pgx.Rows, n int) ([]Board, error) {
 		b := &bs[len(bs)-1]
 		if err := rows.Scan(&b.ID, &b.ElectionID, &b.Level, &b.Status, &b.ProvinceID, &b.CountyID, &b.DistrictID,
 			&b.CountyCode, &b.CountyFa, &b.CountyEn, &b.DistrictFa, &b.DistrictEn, &b.DistrictCode,
-			&b.ReturnNote, &b.Version, &b.Members, &b.PoolSize, &b.Conflicts, &b.Reopened); err != nil {
+			&b.ReturnNote, &b.Version, &b.Members, &b.PoolSize, &b.Conflicts, &b.Reopened, &b.FirstSubmittedAt); err != nil {
 			return nil, err
 		}
 	}

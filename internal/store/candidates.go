@@ -230,6 +230,9 @@ type NewCandidate struct {
 	CertificateDate *time.Time
 	ResignationDate *time.Time
 	Constituency    Constituency
+	// RegisteredAt is when the registration was made, for a record entered after the fact (the demo's,
+	// registered within the election's window); zero is now, the database's clock.
+	RegisteredAt time.Time
 }
 
 // Override is HQ's recorded judgement on one overridable problem.
@@ -298,23 +301,31 @@ func insertCandidate(ctx context.Context, tx pgx.Tx, a audit.Actor, e Election, 
 	err := tx.QueryRow(ctx, `
 		INSERT INTO candidates (election_id, province_id, county_id, district_id, full_name, name_norm, father_name,
 		    national_id, gender, birth_date, education, occupation, phone, tracking_id, veteran, military_service,
-		    listed_post, certificate_date, resignation_date, registered_by, city_id)
+		    listed_post, certificate_date, resignation_date, registered_by, city_id, created_at, updated_at)
 		VALUES ($1, $2, $3, NULLIF($4, 0), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, NULLIF($20, 0),
-		    NULLIF($21, 0))
+		    NULLIF($21, 0), coalesce($22, now()), coalesce($22, now()))
 		RETURNING id`,
 		e.ID, c.Constituency.ProvinceID, c.Constituency.CountyID, c.Constituency.DistrictID, c.FullName,
 		persian.Normalize(c.FullName), c.FatherName, c.NationalID, c.Gender, c.BirthDate, c.Education, c.Occupation,
 		c.Phone, c.TrackingID, c.Veteran, c.MilitaryService, c.ListedPost, c.CertificateDate, c.ResignationDate, a.ID,
-		c.Constituency.CityID).Scan(&id)
+		c.Constituency.CityID, registeredAt(c)).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, &DuplicateError{}
 	}
 	if err != nil {
 		return 0, err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status)
-		VALUES ($1, NULLIF($2, 0), '', 'registered')`, id, a.ID)
+	_, err = tx.Exec(ctx, `INSERT INTO candidate_events (candidate_id, actor_id, from_status, to_status, at)
+		VALUES ($1, NULLIF($2, 0), '', 'registered', coalesce($3, now()))`, id, a.ID, registeredAt(c))
 	return id, err
+}
+
+// registeredAt is a registration's time as a parameter: NULL (the database's now) when it was not given.
+func registeredAt(c NewCandidate) *time.Time {
+	if c.RegisteredAt.IsZero() {
+		return nil
+	}
+	return &c.RegisteredAt
 }
 
 func candidateAudit(c NewCandidate, overrides []Override) map[string]any {
