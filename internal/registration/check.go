@@ -65,14 +65,17 @@ type Checked struct {
 func (c Checked) OK() bool { return len(c.Problems) == 0 }
 
 // Checker holds what checking needs, loaded once whatever the number of records: the election, its rule,
-// the constituencies in the caller's scope, and how the caller types (the language decides the calendar
-// of a typed day).
+// its registration windows, the constituencies in the caller's scope, and how the caller types (the
+// language decides the calendar of a typed day).
 type Checker struct {
 	Election store.Election
 	rule     store.CandidateRule
-	places   places // the constituencies in the caller's scope
-	lang     i18n.Lang
-	now      time.Time
+	// windows are the registration windows of the election's timeline by constituency kind; a kind without
+	// one registers on any day. A correction's checker has none: its record was registered when it was.
+	windows map[string]eligibility.Window
+	places  places // the constituencies in the caller's scope
+	lang    i18n.Lang
+	now     time.Time
 }
 
 // ClosedError is why a Checker cannot be had: there is no current election, or no rule for its kind. Its
@@ -111,7 +114,12 @@ func (s *Service) Checker(ctx context.Context, sc auth.Scope, lang i18n.Lang) (*
 	if err != nil {
 		return nil, err
 	}
-	return &Checker{Election: e, rule: rule, places: newPlaces(ks), lang: lang, now: s.now()}, nil
+	ms, err := s.st.Milestones(ctx, auth.Scope{}, e.ID) // the law's: only they gate
+	if err != nil {
+		return nil, err
+	}
+	return &Checker{Election: e, rule: rule, windows: store.RegistrationWindows(ms), places: newPlaces(ks), lang: lang,
+		now: s.now()}, nil
 }
 
 var trackingPattern = regexp.MustCompile(`^[0-9A-Za-z/-]{0,40}$`)
@@ -195,11 +203,15 @@ func (c *Checker) check(in Input, j Judgement, k store.Constituency, registered 
 			continue
 		}
 		r.Overridable = r.Overridable || pr.Overridable
-		if pr.Field == "national_id" && pr.Code == "invalid" {
+		switch {
+		case pr.Field == "national_id" && pr.Code == "invalid":
 			ps[pr.Field] = i18n.M("err.national_id")
-			continue
+		case pr.Code == OutsideWindow:
+			w := c.windows[k.Kind]
+			ps[pr.Field] = i18n.M("elig.outside_window", i18n.ArgDay("from", w.From), i18n.ArgDay("to", w.To))
+		default:
+			ps[pr.Field] = eligibilityMessage(pr)
 		}
-		ps[pr.Field] = eligibilityMessage(pr)
 	}
 	if canOverride && j.Board {
 		r.Overrides = append(r.Overrides, store.Override{Field: "national_id", Code: "board_member", Reason: reason})
@@ -210,14 +222,24 @@ func (c *Checker) check(in Input, j Judgement, k store.Constituency, registered 
 // problemKey names a problem of the law: its field and its code.
 type problemKey struct{ field, code string }
 
-// law is the law's problems of a record registered on the registered day in constituency k; nationalID is
-// as typed, the record's own being empty when it is not valid.
+// OutsideWindow is the code of a registration made outside the window that the election's timeline fixes
+// for its constituency's kind: a problem of the constituency field that HQ may override with a reason
+// (recorded in candidate_overrides under this code), which refuses a governor's registration and a file's
+// row.
+const OutsideWindow = "outside_window"
+
+// law is the law's problems of a record registered on the registered day in constituency k, the window
+// of its kind included; nationalID is as typed, the record's own being empty when it is not valid.
 func (c *Checker) law(cand store.NewCandidate, nationalID string, k store.Constituency, registered time.Time) []eligibility.Problem {
-	return eligibility.Check(eligibility.Candidate{NationalID: nationalID, Gender: cand.Gender,
+	ps := eligibility.Check(eligibility.Candidate{NationalID: nationalID, Gender: cand.Gender,
 		Education: cand.Education, MilitaryService: cand.MilitaryService, BirthDate: cand.BirthDate, Veteran: cand.Veteran,
 		ListedPost: cand.ListedPost, CertificateDate: cand.CertificateDate, ResignationDate: cand.ResignationDate},
 		eligibility.Constituency{Kind: k.Kind, Population: k.Population, Households: k.Households},
 		c.rule.Eligibility(), registered.In(i18n.Tehran), c.Election.ElectionDay)
+	if w, ok := c.windows[k.Kind]; ok && !w.Holds(registered) {
+		ps = append(ps, eligibility.Problem{Field: "constituency", Code: OutsideWindow, Overridable: true})
+	}
+	return ps
 }
 
 // day reads a date field as the checker's typist writes days (dayinput.Read); a malformed one is a problem

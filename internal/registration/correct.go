@@ -14,7 +14,9 @@ import (
 // election, under that election's rule, on its registration day, in its constituency (which a correction
 // does not change). A correction must not bring in a problem of the law: what the record had already
 // (the law's numbers changed since, say) or what HQ overrode at registration does not hold it up, but any
-// new problem does, and HQ may override those the law leaves to judgement, with a reason.
+// new problem does, and HQ may override those the law leaves to judgement, with a reason. The registration
+// window is not checked again: the record was registered when it was, and a correction changes neither its
+// day nor its constituency.
 //
 // It reports whether anything changed. The error is store.ErrNotFound for a candidate out of scope and
 // store.ErrConflict when the record changed since version; any other is a failure of the service.
@@ -32,7 +34,7 @@ func (s *Service) Correct(ctx context.Context, a audit.Actor, sc auth.Scope, lan
 	if err != nil {
 		return Checked{}, false, err
 	}
-	c := &Checker{Election: e, rule: rule, lang: lang, now: s.now()}
+	c := &Checker{Election: e, rule: rule, lang: lang, now: s.now()} // no windows: see above
 	tolerated := map[problemKey]bool{}
 	for _, pr := range c.law(stored(cur.Candidate, k), cur.NationalID, k, cur.CreatedAt) {
 		tolerated[problemKey{pr.Field, pr.Code}] = true

@@ -237,7 +237,7 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	governor := auth.Scope{ProvinceID: fars, CountyID: marvdasht}
 	must(a.st.MarkDone(ctx, gov, governor, electionID, legalID, marvdasht, 0, "صورت‌جلسه تشکیل ارسال شد"))
 	must(a.st.MarkUndone(ctx, gov, governor, electionID, legalID, marvdasht, 0, "صورت‌جلسه امضا نشده بود"))
-	must(a.st.MoveElectionDay(ctx, national, electionID, time.Date(2027, 3, 5, 0, 0, 0, 0, time.UTC), "تعویق به دستور وزیر کشور"))
+	must(a.st.MoveElectionDay(ctx, national, electionID, time.Date(2027, 3, 19, 0, 0, 0, 0, time.UTC), "تعویق به دستور وزیر کشور"))
 	token := sha256.Sum256([]byte("a calendar feed token"))
 	must(a.st.SetICSToken(ctx, gov, a.ids["gov.marvdasht"], token[:]))
 	return board, candidate
@@ -420,7 +420,7 @@ func TestAuditPageReadable(t *testing.T) {
 		fa("field.lang") + ": " + fa("language.fa") + " ← " + fa("language.en"),
 		fa("field.disabled") + ": " + fa("audit.no") + " ← " + fa("audit.yes"),
 		fa("field.kind") + ": " + fa("kind.councils"),
-		fa("field.election_day") + ": ۱۴۰۵/۱۲/۰۷",
+		fa("field.election_day") + ": ۱۴۰۵/۱۲/۲۱",
 		fa("crules.min_age") + ": ",
 		fa("audit.field.imported") + ": ۱",
 		fa("audit.field.sha256") + ": " + fileSHA256,
@@ -431,7 +431,7 @@ func TestAuditPageReadable(t *testing.T) {
 		fa("field.reason") + ": صورت‌جلسه امضا نشده بود",
 		fa("field.level") + ": " + fa("milestone.level.county") + " ← " + fa("milestone.level.district"),
 		fa("field.end_offset") + ": ۲۰ روز پیش از روز رأی‌گیری ← ۱۸ روز پیش از روز رأی‌گیری",
-		fa("field.election_day") + ": ۱۴۰۵/۱۲/۰۷ ← ۱۴۰۵/۱۲/۱۴",
+		fa("field.election_day") + ": ۱۴۰۵/۱۲/۲۱ ← ۱۴۰۵/۱۲/۲۸",
 		fa("audit.field.replaced") + ": " + fa("audit.no"),
 	} {
 		if !strings.Contains(all, want) {

@@ -61,9 +61,22 @@ func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
 	}
 	b.BoardCounts(p.Scope, e.ID, &d.Counts)
 	b.Counties(ctx, p.Scope, &d.Counties)
+	var ms []store.Milestone
+	b.Milestones(ctx, auth.Scope{}, e.ID, &ms)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	// Each board's formation against the last day of its level's window, read once for the page.
+	now := s.now()
+	for _, bd := range d.Boards {
+		m, ok := store.Gate(ms, store.BoardGate(bd.Level))
+		if ok && boardrules.FormationOn(bd.FirstSubmittedAt, m.To, now).Late {
+			if d.Late == nil {
+				d.Late = map[int64]bool{}
+			}
+			d.Late[bd.ID] = true
+		}
 	}
 	if unfiltered {
 		for _, n := range d.Counts {
@@ -113,7 +126,7 @@ func (s *Server) editableBoard(w http.ResponseWriter, r *http.Request) (store.Bo
 	if r.Method == http.MethodPost && d.Status != "draft" {
 		sd := newShowData(d)
 		sd.Alert = "boards.not_allowed_now"
-		s.render(w, r, http.StatusConflict, boards.Show(sd))
+		s.renderBoard(w, r, http.StatusConflict, sd)
 		return d, false
 	}
 	return d, true
@@ -129,8 +142,21 @@ func newShowData(d store.BoardDetail) boards.ShowData {
 
 func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) {
 	if d, ok := s.scopedBoard(w, r); ok {
-		s.render(w, r, http.StatusOK, boards.Show(newShowData(d)))
+		s.renderBoard(w, r, http.StatusOK, newShowData(d))
 	}
+}
+
+// renderBoard shows a board's page with its formation window in the election's timeline and whether the
+// board is late: a flag, never a lock on its work.
+func (s *Server) renderBoard(w http.ResponseWriter, r *http.Request, status int, sd boards.ShowData) {
+	ctx := r.Context()
+	ms, err := s.store.Milestones(ctx, auth.Scope{}, sd.Board.ElectionID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	sd.Formation, sd.Lateness = formation(ctx, ms, sd.Board.Board, s.now())
+	s.render(w, r, status, boards.Show(sd))
 }
 
 // boardRefused shows the board again with why the action was refused, after reloading it.
@@ -142,7 +168,7 @@ func (s *Server) boardRefused(w http.ResponseWriter, r *http.Request, id int64, 
 	}
 	sd := newShowData(d)
 	edit(&sd)
-	s.render(w, r, status, boards.Show(sd))
+	s.renderBoard(w, r, status, sd)
 }
 
 // boardDone handles a store error common to board changes, or redirects back with a flash on success.
@@ -226,7 +252,7 @@ func (s *Server) memberAdd(w http.ResponseWriter, r *http.Request) {
 	} else {
 		sd.Member = f
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+	s.renderBoard(w, r, http.StatusUnprocessableEntity, sd)
 }
 
 // boardMember finds the member named in the path on the board.
@@ -351,7 +377,7 @@ func (s *Server) poolAdd(w http.ResponseWriter, r *http.Request) {
 	}
 	sd := newShowData(d)
 	sd.Pool = f
-	s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+	s.renderBoard(w, r, http.StatusUnprocessableEntity, sd)
 }
 
 func (s *Server) poolDelete(w http.ResponseWriter, r *http.Request) {
@@ -408,7 +434,7 @@ func (s *Server) poolApproval(w http.ResponseWriter, r *http.Request) {
 	}
 	sd := newShowData(d)
 	sd.Approval = f
-	s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+	s.renderBoard(w, r, http.StatusUnprocessableEntity, sd)
 }
 
 // boardSubmit submits a draft that breaks no rule; otherwise 422 with every violation.
@@ -491,7 +517,7 @@ func (s *Server) boardReturn(w http.ResponseWriter, r *http.Request) {
 	if !f.Valid() {
 		sd := newShowData(d)
 		sd.Review = f
-		s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+		s.renderBoard(w, r, http.StatusUnprocessableEntity, sd)
 		return
 	}
 	err := s.store.ReturnBoard(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.ID, formSubmission(f), f.Get("status"), f.Get("note"))
@@ -520,7 +546,7 @@ func (s *Server) boardReopen(w http.ResponseWriter, r *http.Request) {
 	if !f.Valid() {
 		sd := newShowData(d)
 		sd.Reopen = f
-		s.render(w, r, http.StatusUnprocessableEntity, boards.Show(sd))
+		s.renderBoard(w, r, http.StatusUnprocessableEntity, sd)
 		return
 	}
 	// Ask only when the reopening can go through; a refusal comes at once.

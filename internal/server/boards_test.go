@@ -21,11 +21,19 @@ func nid(n int) string {
 	return nine + string('0'+nationalid.CheckDigit(nine))
 }
 
+// testElectionDay is the test election's day, 1405/12/21. The law's timeline puts its city registration
+// from E−110 to E−103, 2026-11-22 to 2026-11-29, around the tests' clock of 2026-11-26 (1405/09/05); its
+// village registration is E−77 to E−71, 2026-12-25 to 2026-12-31 (villageRegistration).
+var testElectionDay = time.Date(2027, 3, 12, 0, 0, 0, 0, time.UTC)
+
+// villageRegistration is an instant within the test election's village registration window.
+var villageRegistration = time.Date(2026, 12, 27, 10, 0, 0, 0, time.UTC)
+
 // withElection makes a current councils election (which gives every county and district its board).
 func (a *testApp) withElection() int64 {
 	a.t.Helper()
 	id, err := a.st.AddElection(a.t.Context(), audit.System, store.NewElection{Code: "test-councils", Kind: "councils",
-		TitleFa: "انتخابات آزمایشی", TitleEn: "Test election", ElectionDay: time.Date(2027, 2, 26, 0, 0, 0, 0, time.UTC), Current: true})
+		TitleFa: "انتخابات آزمایشی", TitleEn: "Test election", ElectionDay: testElectionDay, Current: true})
 	if err != nil {
 		a.t.Fatal(err)
 	}

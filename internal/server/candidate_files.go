@@ -179,9 +179,22 @@ const importReasonLines = 20
 // renderImport renders the import page: the upload form, and for a previewed file its counts and a page
 // of each kind of row, read from the database (the pages are named by ?ready= and ?rejected=).
 func (s *Server) renderImport(w http.ResponseWriter, r *http.Request, status int, form components.Form, imp *store.CandidateImport) {
+	ctx := r.Context()
 	d := candidates.ImportData{Form: form, Preview: imp, PageRows: importPageRows, MaxMB: maxImportBytes >> 20, MaxRows: maxImportRows}
+	var ms []store.Milestone
+	var b store.Batch
+	current, err := s.queueCurrentMilestones(ctx, &b, &ms)
+	if err == nil {
+		err = s.store.Run(ctx, &b)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if current {
+		d.Windows = registrationWindows(ctx, ms, s.now())
+	}
 	if imp != nil {
-		ctx := r.Context()
 		q := r.URL.Query()
 		d.ReadyPage, d.RejectedPage = pageParam(q.Get("ready"), imp.Ready), pageParam(q.Get("rejected"), imp.Rejected)
 		var err error

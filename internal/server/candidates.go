@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"maps"
@@ -64,15 +65,58 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, candidates.List(d))
 }
 
+// renderCandidateForm shows the registration form f with the constituencies in the caller's scope and
+// the registration windows of the current election's timeline.
 func (s *Server) renderCandidateForm(w http.ResponseWriter, r *http.Request, status int, f components.Form, overridable bool) {
-	p := auth.FromContext(r.Context())
-	ks, err := s.store.Constituencies(r.Context(), p.Scope)
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	d := candidates.NewData{Form: f, CanOverride: p.Can(auth.OverrideCandidates), Overridable: overridable}
+	var ms []store.Milestone
+	var b store.Batch
+	b.Constituencies(ctx, p.Scope, &d.Constituencies)
+	current, err := s.queueCurrentMilestones(ctx, &b, &ms)
+	if err == nil {
+		err = s.store.Run(ctx, &b)
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, candidates.New(candidates.NewData{Form: f, Constituencies: ks,
-		CanOverride: p.Can(auth.OverrideCandidates), Overridable: overridable}))
+	if current {
+		d.Windows = registrationWindows(ctx, ms, s.now())
+	}
+	s.render(w, r, status, candidates.New(d))
+}
+
+// queueCurrentMilestones queues on b the reading of the law's milestones of the current election, whose
+// windows gate the actions of the candidates and boards, into out; it reports whether there is a current
+// election (none: nothing is queued).
+func (s *Server) queueCurrentMilestones(ctx context.Context, b *store.Batch, out *[]store.Milestone) (bool, error) {
+	e, err := s.store.CurrentElection(ctx)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	b.Milestones(ctx, auth.Scope{}, e.ID, out)
+	return true, nil
+}
+
+// candidateLifecycle reads the election a candidate stands in, its rule, and the rule's lifecycle in it:
+// the objection window and the change of constituency end as the election's timeline has them, else as
+// the rule's numbers say. Failing to load them is an error, never a default.
+func (s *Server) candidateLifecycle(ctx context.Context, electionID int64) (store.Election, store.CandidateRule, []store.Milestone, candidacy.Rules, error) {
+	var e store.Election
+	var rule store.CandidateRule
+	var ms []store.Milestone
+	var b store.Batch
+	b.CandidateElection(electionID, &e, &rule)
+	b.Milestones(ctx, auth.Scope{}, electionID, &ms)
+	if err := s.store.Run(ctx, &b); err != nil {
+		return e, rule, nil, candidacy.Rules{}, err
+	}
+	return e, rule, ms, rule.LifecycleIn(ms), nil
 }
 
 func (s *Server) candidateNew(w http.ResponseWriter, r *http.Request) {
@@ -227,28 +271,31 @@ func (s *Server) candidateCorrect(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// candidateShowData is what the candidate's page shows around the status form f. The objection deadline
-// follows the rule of the candidate's own election; failing to load it is an error, never a default.
+// candidateShowData is what the candidate's page shows around the status form f. The objection window
+// and the change of constituency follow the timeline and the rule of the candidate's own election;
+// failing to load them is an error, never a default.
 func (s *Server) candidateShowData(r *http.Request, c store.CandidateDetail, f components.Form) (candidates.ShowData, error) {
+	ctx := r.Context()
 	if f.Get("version") == "" {
 		f.Values.Set("version", strconv.Itoa(c.Version))
 	}
 	d := candidates.ShowData{C: c, Status: f, Constituency: components.NewForm()}
 	var b store.Batch
 	// Only the candidate's own county can receive it.
-	b.Constituencies(r.Context(), auth.Scope{CountyID: c.CountyID}, &d.Constituencies)
+	b.Constituencies(ctx, auth.Scope{CountyID: c.CountyID}, &d.Constituencies)
 	var e store.Election
 	var rule store.CandidateRule
-	announced := c.Status == candidacy.PreliminaryAnnounced && c.AnnouncedAt != nil
-	if announced {
-		b.CandidateElection(c.ElectionID, &e, &rule)
-	}
-	if err := s.store.Run(r.Context(), &b); err != nil {
+	var ms []store.Milestone
+	b.CandidateElection(c.ElectionID, &e, &rule)
+	b.Milestones(ctx, auth.Scope{}, c.ElectionID, &ms)
+	if err := s.store.Run(ctx, &b); err != nil {
 		return d, err
 	}
-	if announced {
-		d.ObjectionDeadline = i18n.DateTime(r.Context(), candidacy.ObjectionDeadline(*c.AnnouncedAt, rule.Lifecycle()).Add(-time.Minute))
+	l := rule.LifecycleIn(ms)
+	if c.Status == candidacy.PreliminaryAnnounced && c.AnnouncedAt != nil {
+		d.ObjectionDeadline = i18n.DateTime(ctx, candidacy.ObjectionDeadline(*c.AnnouncedAt, l).Add(-time.Minute))
 	}
+	d.Windows = candidateWindows(ctx, ms, e, rule, l, c, s.now())
 	return d, nil
 }
 
@@ -290,7 +337,7 @@ func (s *Server) candidateStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The objection window is the candidate's own election's, whichever election is current.
-	_, rule, err := s.store.CandidateElection(ctx, c.ElectionID)
+	_, _, _, lifecycle, err := s.candidateLifecycle(ctx, c.ElectionID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -299,7 +346,7 @@ func (s *Server) candidateStatus(w http.ResponseWriter, r *http.Request) {
 	if utf8.RuneCountInString(reason) > 2000 {
 		f.Errors["reason"] = i18n.M("err.too_long")
 	} else {
-		err = s.store.ChangeCandidateStatus(ctx, actor(r), p.Scope, c.ID, formVersion(f), to, reason, s.now(), rule.Lifecycle())
+		err = s.store.ChangeCandidateStatus(ctx, actor(r), p.Scope, c.ID, formVersion(f), to, reason, s.now(), lifecycle)
 		switch {
 		case err == nil:
 			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(c.ID, 10), "candidates.status_changed")
@@ -347,7 +394,7 @@ func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	e, rule, err := s.store.CandidateElection(ctx, c.ElectionID)
+	e, rule, _, lifecycle, err := s.candidateLifecycle(ctx, c.ElectionID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -367,7 +414,7 @@ func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
 			f.Errors["constituency"] = i18n.M("elig.education_low", i18n.ArgKey("level", "education."+need))
 			break
 		}
-		err := s.store.ChangeConstituency(ctx, actor(r), p.Scope, c.ID, formVersion(f), k, s.now(), e.ElectionDay, rule.Lifecycle())
+		err := s.store.ChangeConstituency(ctx, actor(r), p.Scope, c.ID, formVersion(f), k, s.now(), e.ElectionDay, lifecycle)
 		switch {
 		case err == nil:
 			s.redirectFlash(w, r, "/candidates/"+strconv.FormatInt(c.ID, 10), "candidates.constituency_changed")
@@ -379,7 +426,8 @@ func (s *Server) candidateConstituency(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, candidacy.ErrOtherCounty):
 			f.Errors["constituency"] = i18n.M("err.change_other_county")
 		case errors.Is(err, candidacy.ErrChangeTooLate):
-			f.Errors["constituency"] = i18n.M("err.change_too_late")
+			f.Errors["constituency"] = i18n.M("err.change_too_late",
+				i18n.ArgDay("date", lastDay(candidacy.ChangeDeadline(e.ElectionDay, lifecycle))))
 		case errors.Is(err, candidacy.ErrIllegal):
 			f.Errors["constituency"] = i18n.M("err.change_final")
 		default:
@@ -394,13 +442,35 @@ func (s *Server) candidateRules(w http.ResponseWriter, r *http.Request) {
 	s.renderCandidateRules(w, r, http.StatusOK, nil)
 }
 
+// renderCandidateRules shows every kind's rule, with the forms that came back, and the windows of the
+// current election's timeline that gate the candidates' actions beside the numbers.
 func (s *Server) renderCandidateRules(w http.ResponseWriter, r *http.Request, status int, forms map[string]components.Form) {
-	rules, err := s.store.CandidateRules(r.Context())
+	ctx := r.Context()
+	rules, err := s.store.CandidateRules(ctx)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, candidates.Rules(candidates.RulesData{Rules: rules, Forms: forms}))
+	d := candidates.RulesData{Rules: rules, Forms: forms}
+	e, err := s.store.CurrentElection(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	default:
+		ms, err := s.store.Milestones(ctx, auth.Scope{}, e.ID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		kind := cmp.Or(e.ParentKind, e.Kind)
+		if i := slices.IndexFunc(rules, func(r store.CandidateRule) bool { return r.Kind == kind }); i >= 0 {
+			d.Election = &e
+			d.Windows = gateWindows(ctx, ms, rules[i], s.now())
+		}
+	}
+	s.render(w, r, status, candidates.Rules(d))
 }
 
 // candidateRuleUpdate lets the national HQ correct a kind's registration and lifecycle numbers (0 to

@@ -141,7 +141,7 @@ func TestCandidateLifecycle(t *testing.T) {
 	step("supervision_review", "", "3", http.StatusSeeOther)
 	step("preliminary_announced", "", "4", http.StatusSeeOther)
 	mustContain(t, a.get(gov, "/candidates/"+id).body, "مهلت اعتراض تا")
-	now = now.AddDate(0, 0, 6)
+	now = time.Date(2027, 1, 7, 10, 0, 0, 0, time.UTC) // past the timeline's objection window, E−68 … E−65 (2027-01-06)
 	mustContain(t, step("objection_filed", "", "5", http.StatusUnprocessableEntity).body, "مهلت اعتراض برای این انتخابات گذشته است")
 	step("withdrawn", "انصراف کتبی", "5", http.StatusSeeOther)
 	page := a.get(gov, "/candidates/"+id).body
@@ -159,7 +159,7 @@ func TestCandidateConstituencyChange(t *testing.T) {
 	a := newTestApp(t)
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	a.s.now = func() time.Time { return now }
-	a.withElection() // election day 2027-02-26
+	a.withElection() // election day 2027-03-12; its timeline's change of constituency until E−15, 2027-02-25
 	gov, hq := a.login("gov.marvdasht"), a.login("hq.fars")
 	a.post(gov, "/candidates", candidateForm("زهرا", nid(8), "marvdasht"))
 	id := a.candidateID(nid(8))
@@ -181,7 +181,7 @@ func TestCandidateConstituencyChange(t *testing.T) {
 	// Past E−15 a change is refused.
 	a.post(gov, "/candidates", candidateForm("مریم", nid(9), "marvdasht"))
 	late := a.candidateID(nid(9))
-	now = time.Date(2027, 2, 12, 10, 0, 0, 0, time.UTC) // E−14
+	now = time.Date(2027, 2, 26, 10, 0, 0, 0, time.UTC) // E−14
 	if res := a.post(gov, "/candidates/"+late+"/constituency", url.Values{"constituency": {"marvdasht-central"}, "version": {"1"}}); res.status != http.StatusUnprocessableEntity ||
 		!strings.Contains(res.body, "مهلت تغییر حوزه") {
 		t.Fatalf("late change: %d", res.status)
@@ -197,7 +197,7 @@ func TestCandidateOwnElectionRules(t *testing.T) {
 	a := newTestApp(t)
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	a.s.now = func() time.Time { return now }
-	councils := a.withElection() // current; its rule: 4 objection days, changes until E−15 (2027-02-11)
+	councils := a.withElection() // current; its timeline: objections until E−65 (2027-01-06), changes until E−15 (2027-02-25)
 	majlis, err := a.st.AddElection(t.Context(), audit.System, store.NewElection{Code: "test-majlis", Kind: "majlis",
 		TitleFa: "مجلس آزمایشی", TitleEn: "Test Majlis", ElectionDay: time.Date(2027, 1, 10, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
@@ -227,10 +227,16 @@ func TestCandidateOwnElectionRules(t *testing.T) {
 	deadline := func(days int) string {
 		return i18n.DateTime(fa, candidacy.ObjectionDeadline(announced, candidacy.Rules{ObjectionDays: days}).Add(-time.Minute))
 	}
+	// The Majlis' timeline has no objection window: its rule's two days count. The councils' timeline
+	// has one, which ends with its last day whenever the result was announced.
+	councilsDeadline := i18n.DateTime(fa, candidacy.ObjectionDeadline(announced,
+		candidacy.Rules{ObjectionDays: 4, ObjectionLastDay: time.Date(2027, 1, 6, 0, 0, 0, 0, time.UTC)}).Add(-time.Minute))
 	page := a.get(gov, "/candidates/"+own).body
 	mustContain(t, page, "مهلت اعتراض تا "+deadline(2))
+	mustNotContain(t, page, deadline(4), councilsDeadline)
+	page = a.get(gov, "/candidates/"+current).body
+	mustContain(t, page, "مهلت اعتراض تا "+councilsDeadline)
 	mustNotContain(t, page, deadline(4))
-	mustContain(t, a.get(gov, "/candidates/"+current).body, "مهلت اعتراض تا "+deadline(4))
 	res := a.post(gov, "/candidates/"+own+"/status", url.Values{"status": {"objection_filed"}, "version": {"1"}})
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("objection past the Majlis window: %d", res.status)
@@ -376,7 +382,8 @@ func TestConstituencySizes(t *testing.T) {
 	// A city of 15,000 needs an associate degree: a diploma is refused, not left to judgement.
 	res = a.post(gov, "/candidates", diploma)
 	mustContain(t, res.body, "دست‌کم مدرک «کاردانی» لازم است")
-	// Villages of at most 200 households need literacy only.
+	// Villages of at most 200 households need literacy only (registered in the villages' window).
+	a.s.now = func() time.Time { return villageRegistration }
 	diploma.Set("constituency", "marvdasht-central")
 	if res := a.post(gov, "/candidates", diploma); res.status != http.StatusSeeOther {
 		t.Fatalf("village registration: %d\n%s", res.status, res.body)

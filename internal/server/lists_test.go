@@ -50,7 +50,7 @@ func TestPlacesListedAlphabetically(t *testing.T) {
 // Where a district is named, its county is named beside it: there are 43 Central districts.
 func TestDistrictNamedWithCounty(t *testing.T) {
 	a := newTestApp(t)
-	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
+	a.s.now = func() time.Time { return villageRegistration } // a village candidate registers in the villages' window
 	a.withElection()
 	gov := a.login("gov.marvdasht")
 	if res := a.post(gov, "/candidates", candidateForm("مریم نوری", nid(700), "marvdasht-central")); res.status != 303 {

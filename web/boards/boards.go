@@ -27,6 +27,7 @@ type ListData struct {
 	Counties []store.County
 	Page     int
 	Pages    int
+	Late     map[int64]bool // the boards of the page formed after their window, or still not formed after it
 }
 
 // ShowData is one board's page.
@@ -43,6 +44,9 @@ type ShowData struct {
 	Alert      string                 // message key of why an action was refused
 	MaxMB      int                    // the limits of a pool file, stated on its form
 	MaxRows    int
+	// The board's formation window in the election's timeline and whether it is late.
+	Formation components.Window
+	Lateness  boardrules.Formation
 }
 
 // Statuses in workflow order; "returned" is a draft that HQ sent back.

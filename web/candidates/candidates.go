@@ -38,7 +38,8 @@ type NewData struct {
 	Form           components.Form
 	Constituencies []store.Constituency
 	CanOverride    bool
-	Overridable    bool // the form came back with problems HQ may override
+	Overridable    bool                // the form came back with problems HQ may override
+	Windows        []components.Window // the registration windows of the current election's timeline
 }
 
 // EditData is the correction of a candidate's record.
@@ -56,7 +57,8 @@ type ShowData struct {
 	Status            components.Form
 	Constituency      components.Form // the change-of-constituency form
 	Constituencies    []store.Constituency
-	ObjectionDeadline string // when announced: the last moment an objection is accepted
+	ObjectionDeadline string              // when announced: the last moment an objection is accepted
+	Windows           []components.Window // the objection window and the change of constituency
 }
 
 func href(id int64) templ.SafeURL { return templ.SafeURL("/candidates/" + strconv.FormatInt(id, 10)) }
