@@ -537,7 +537,7 @@ var en = map[string]string{
 	"candidates.import_limits":              "At most {mb} MB and {rows} rows a file.",
 	"field.sha256":                          "File fingerprint (SHA-256)",
 	"err.import_imported":                   "This file was imported already.",
-	"err.import_stale":                      "Since the preview, lines {lines} clash with a new registration or board seat, or name a city retired since; nothing was imported. Upload the file again.",
+	"err.import_stale":                      "Since the preview, lines {lines} clash with a new registration or board seat, name a city retired since, or stand where the registration window has closed since; nothing was imported. Upload the file again.",
 	"err.file_no_rows":                      "The file has no data rows: nothing comes under its header row.",
 	"err.file_utf16":                        "This file is saved as UTF-16 text; save it as CSV UTF-8.",
 	"err.file_too_many_parts":               "This Excel file has more than {parts} parts; save it as CSV.",

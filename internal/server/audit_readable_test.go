@@ -162,7 +162,7 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 			[]store.ImportRow{{Line: 3, Values: map[string]string{"full_name": "نادرست"}}})
 	})
 	must(err)
-	_, err = a.st.ConfirmImport(ctx, gov, fars, imp.ID)
+	_, err = a.st.ConfirmImport(ctx, gov, fars, imp.ID, nil)
 	must(err)
 
 	// The county's sizes, the law's rules corrected by the national HQ, synthetic candidates.

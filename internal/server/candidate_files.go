@@ -266,7 +266,17 @@ func (s *Server) candidateImportConfirm(w http.ResponseWriter, r *http.Request, 
 	if imp.ImportedAt == nil && imp.Ready > 0 && !s.confirmed(w, r, f, candidates.ImportQuestion(imp), "/candidates/import") {
 		return
 	}
-	n, err := s.store.ConfirmImport(ctx, actor(r), p.Scope.ProvinceID, id)
+	// The rows are registered now: those whose registration window has closed since the preview are stale.
+	ms, err := s.store.Milestones(ctx, auth.Scope{}, imp.ElectionID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	closed := map[string]bool{}
+	for kind, window := range store.RegistrationWindows(ms) {
+		closed[kind] = !window.Holds(s.now())
+	}
+	n, err := s.store.ConfirmImport(ctx, actor(r), p.Scope.ProvinceID, id, closed)
 	var stale *store.StaleImportError
 	switch {
 	case err == nil:

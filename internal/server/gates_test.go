@@ -172,11 +172,31 @@ func TestRegistrationWindow(t *testing.T) {
 			t.Fatalf("rejected rows: %q", records)
 		}
 	}
-	// Within the window the same file is ready.
+	// Within the window the same file is ready; once the window has closed, its confirmation is refused
+	// and nothing is imported: the rows would be registered outside it.
 	now = time.Date(2026, 11, 29, 20, 29, 0, 0, time.UTC) // 1405/09/08 23:59 in Tehran, the last minute
-	mustContain(t, a.upload(gov, "late.csv", []byte(file)).body, "۲ ردیف آماده ورود و ۰ ردیف رد شده")
+	preview := a.upload(gov, "late.csv", []byte(file))
+	mustContain(t, preview.body, "۲ ردیف آماده ورود و ۰ ردیف رد شده")
 	now = time.Date(2026, 11, 29, 20, 30, 0, 0, time.UTC) // 1405/09/09 00:00 in Tehran
+	m := confirmID.FindStringSubmatch(preview.body)
+	if m == nil {
+		t.Fatal("no confirmation in the preview")
+	}
+	res = a.upload(gov, "", nil, "import", m[1], "confirm", "yes")
+	if res.status != http.StatusConflict {
+		t.Fatalf("a confirmation after the window closed: %d", res.status)
+	}
+	mustContain(t, res.body, faText("err.import_stale", i18n.ArgText("lines", "۲، ۳")))
+	if n := a.count(`SELECT count(*) FROM candidates WHERE national_id IN ($1, $2)`, nid(805), nid(806)); n != 0 {
+		t.Fatalf("%d rows imported after the window closed", n)
+	}
 	mustContain(t, a.upload(gov, "late.csv", []byte(file)).body, "۰ ردیف آماده ورود و ۲ ردیف رد شده")
+	// A village row is not held to the cities' window.
+	now = villageRegistration
+	village := importHeader + "لیلا کریمی,حسن," + nid(805) + ",female,1370/01/15,bachelor,,marvdasht-central,,,0,,0,1405/08/20,\n"
+	preview = a.upload(gov, "village.csv", []byte(village))
+	mustContain(t, preview.body, "۱ ردیف آماده ورود و ۰ ردیف رد شده")
+	a.confirmImport(gov, preview)
 
 	// An election whose timeline has no city registration has no window to check, and says so.
 	a.retireLaw("registration-city")

@@ -57,7 +57,7 @@ func TestCandidateCountsFollowWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := f.st.ConfirmImport(f.ctx, gov, f.province["fars"], imp.ID); err != nil || n != 2 {
+	if n, err := f.st.ConfirmImport(f.ctx, gov, f.province["fars"], imp.ID, nil); err != nil || n != 2 {
 		t.Fatalf("confirm: %d, %v", n, err)
 	}
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)

@@ -178,7 +178,7 @@ func TestImportRowsMigration(t *testing.T) {
 	f.st.Pool().Reset()
 	check("down and up")
 
-	if n, err := f.st.ConfirmImport(f.ctx, gov, f.province["fars"], id); err != nil || n != 2 {
+	if n, err := f.st.ConfirmImport(f.ctx, gov, f.province["fars"], id, nil); err != nil || n != 2 {
 		t.Fatalf("confirm the moved preview: %d, %v", n, err)
 	}
 	if n := f.count(`SELECT count(*) FROM candidates WHERE election_id = $1 AND name_norm <> '' AND

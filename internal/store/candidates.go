@@ -623,7 +623,8 @@ var ErrImported = errors.New("store: this file was imported already")
 // ErrNothingToImport is returned for a preview without ready rows: confirming it would import nothing.
 var ErrNothingToImport = errors.New("store: this file has no ready rows")
 
-// StaleImportError names the rows that clash with registrations or boards made since the preview.
+// StaleImportError names the rows that clash with registrations or boards made since the preview, name a
+// city retired since, or stand where the registration has closed since.
 type StaleImportError struct{ Lines []int }
 
 func (e *StaleImportError) Error() string {
@@ -634,12 +635,14 @@ func (e *StaleImportError) Error() string {
 const importBatch = 1000
 
 // ConfirmImport imports every ready row of a previewed file in one transaction, or none: rows that clash
-// with registrations or board seats made since the preview refuse the whole file, and a preview without
-// ready rows is refused (ErrNothingToImport) rather than audited as an import of nothing. The clashes are
-// found in one statement, the rows go in with COPY a batch at a time and their first events with one
-// statement, and one audit row records the import, so the election's registration lock and the audit lock
-// are held for a fraction of a second even for the largest file, and a batch at most is held in memory.
-func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id int64) (int, error) {
+// with registrations or board seats made since the preview, and rows of a kind of constituency whose
+// registration has closed since (closed, by eligibility.City and eligibility.Village: its window in the
+// election's timeline no longer holds), refuse the whole file, and a preview without ready rows is refused
+// (ErrNothingToImport) rather than audited as an import of nothing. The clashes are found in one statement,
+// the rows go in with COPY a batch at a time and their first events with one statement, and one audit row
+// records the import, so the election's registration lock and the audit lock are held for a fraction of a
+// second even for the largest file, and a batch at most is held in memory.
+func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id int64, closed map[string]bool) (int, error) {
 	n := 0
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		imp, err := importByID(ctx, tx, importSelect+` FOR UPDATE`, a.ID, id)
@@ -667,8 +670,10 @@ func (s *Store) ConfirmImport(ctx context.Context, a audit.Actor, provinceID, id
 			    OR EXISTS (SELECT 1 FROM boards b JOIN board_pool p ON p.board_id = b.id
 			               WHERE b.election_id = $2 AND p.national_id = r.national_id)
 			    -- and a city retired or removed since
-			    OR r.city_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cities ci WHERE ci.id = r.city_id AND ci.retired_at IS NULL))
-			ORDER BY r.line`, pgx.QueryExecModeExec, id, imp.ElectionID)
+			    OR r.city_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cities ci WHERE ci.id = r.city_id AND ci.retired_at IS NULL)
+			    -- and a registration closed since: a city's (no district), a district's villages'
+			    OR $3 AND r.district_id IS NULL OR $4 AND r.district_id IS NOT NULL)
+			ORDER BY r.line`, pgx.QueryExecModeExec, id, imp.ElectionID, closed[eligibility.City], closed[eligibility.Village])
 		if err != nil {
 			return nil, err
 		}
