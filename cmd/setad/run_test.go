@@ -703,6 +703,18 @@ func TestSeedDemoTimeline(t *testing.T) {
 		WHERE c.code = 'pasargad' AND u.username <> 'gov.pasargad'`); n != 0 {
 		t.Errorf("%d of Pasargad's marks were not made by its governor", n)
 	}
+	// The boards the marks call formed were first submitted in the formation window; Arsanjan's, after it.
+	formed := `SELECT %s FROM boards b JOIN counties c ON c.id = b.county_id AND b.district_id IS NULL
+		JOIN elections e ON e.id = b.election_id AND e.is_current JOIN milestones m ON m.code = 'boards-county'
+		JOIN LATERAL (SELECT (min(s.submitted_at) AT TIME ZONE 'Asia/Tehran')::date AS d FROM board_submissions s WHERE s.board_id = b.id) f ON true
+		WHERE %s`
+	if n := a.count(fmt.Sprintf(formed, "count(*)", `f.d BETWEEN e.election_day + m.start_offset AND e.election_day + m.end_offset
+		AND EXISTS (SELECT 1 FROM milestone_marks k WHERE k.milestone_id = m.id AND k.county_id = c.id)`)); n != 4 {
+		t.Errorf("%d boards marked formed were first submitted in the window, want 4", n)
+	}
+	if n := a.count(fmt.Sprintf(formed, "f.d - (e.election_day + m.end_offset)", `c.code = 'arsanjan'`)); n != 2 {
+		t.Errorf("Arsanjan's board was first submitted %d days after the window, want 2", n)
+	}
 	if n, marks := a.count(`SELECT count(*) FROM audit_log WHERE action = 'milestone.done'`), a.count(`SELECT count(*) FROM milestone_marks`); n != marks || n < 10 {
 		t.Errorf("%d marks, %d audited", marks, n)
 	}

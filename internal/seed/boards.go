@@ -8,6 +8,7 @@ import (
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/boardrules"
+	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/nationalid"
 	"github.com/setad/setad/internal/store"
 )
@@ -103,7 +104,13 @@ func demoBoardsLoad(ctx context.Context, st *store.Store, now time.Time) error {
 		for _, step := range steps {
 			switch step {
 			case "submit":
-				err = st.SubmitBoard(ctx, gov, fars, b.ID)
+				// The first submission forms the board: in the law's five days for most, two days late
+				// for the board that is then returned; a submission after a return is today's.
+				var at time.Time
+				if submission == 0 {
+					at = formedOn(e.ElectionDay, db.state)
+				}
+				err = st.SubmitBoardOn(ctx, gov, fars, b.ID, at)
 				submission++
 			case "approve":
 				err = st.ApproveBoard(ctx, hq, fars, b.ID, submission)
@@ -131,6 +138,19 @@ func demoBoardsLoad(ctx context.Context, st *store.Store, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// formedOn is when a demo county board in a state was first submitted, for an election on electionDay:
+// at 10:00 in Tehran on the third of the five days the councils' timeline gives (E−133 … E−129), or on
+// E−127 for the board that is returned, so that the demo shows a board formed late beside boards formed
+// in time.
+func formedOn(electionDay time.Time, state string) time.Time {
+	offset := -131
+	if state == "returned" {
+		offset = -127
+	}
+	d := electionDay.AddDate(0, 0, offset)
+	return time.Date(d.Year(), d.Month(), d.Day(), 10, 0, 0, 0, i18n.Tehran)
 }
 
 // composeDemo fills a board: a legal composition, or for "partial" a draft that is half done.

@@ -716,6 +716,16 @@ func (e *ViolationsError) Error() string {
 
 // SubmitBoard submits a draft that breaks no rule, keeping its members as a new numbered submission.
 func (s *Store) SubmitBoard(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64) error {
+	return s.SubmitBoardOn(ctx, a, sc, boardID, time.Time{})
+}
+
+// SubmitBoardOn is SubmitBoard with the submission dated at (the zero time: now), for the demo, whose
+// boards were formed in the election's formation window, weeks before it is loaded.
+func (s *Store) SubmitBoardOn(ctx context.Context, a audit.Actor, sc auth.Scope, boardID int64, at time.Time) error {
+	var when *time.Time
+	if !at.IsZero() {
+		when = &at
+	}
 	return s.changeDraft(ctx, a, sc, boardID, func(tx pgx.Tx, d BoardDetail) (audit.Entry, error) {
 		if vs := d.Check(); len(vs) > 0 {
 			return audit.Entry{}, &ViolationsError{Violations: vs}
@@ -725,8 +735,8 @@ func (s *Store) SubmitBoard(ctx context.Context, a audit.Actor, sc auth.Scope, b
 			return audit.Entry{}, err
 		}
 		number := len(d.Submissions) + 1
-		if _, err := tx.Exec(ctx, `INSERT INTO board_submissions (board_id, number, submitted_by, members)
-			VALUES ($1, $2, NULLIF($3, 0), $4)`, boardID, number, a.ID, js); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO board_submissions (board_id, number, submitted_by, members, submitted_at)
+			VALUES ($1, $2, NULLIF($3, 0), $4, coalesce($5, now()))`, boardID, number, a.ID, js, when); err != nil {
 			return audit.Entry{}, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE boards SET status = 'submitted', return_note = '', version = version + 1 WHERE id = $1`, boardID); err != nil {
