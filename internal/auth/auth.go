@@ -72,6 +72,7 @@ const (
 	EditReference      // correct reference data such as constituency sizes
 	EditLaw            // keep the law's national rules: board compositions, candidate rules
 	ExportCandidates   // download the candidate list with national IDs, birth dates and phones
+	ViewTimelineMatrix // the timeline's matrix of every county's (and a county's districts') milestones
 )
 
 var perms = map[Perm][]Role{
@@ -93,6 +94,9 @@ var perms = map[Perm][]Role{
 	// Personal data in bulk leaves the system only with those who register candidates, in their scope;
 	// the others read candidates one page at a time.
 	ExportCandidates: {HQ, Governor},
+	// The matrix compares the counties of a province: those who oversee them read it (the Ministry for any
+	// province); a governor or a district head reads his own timeline.
+	ViewTimelineMatrix: {HQ, Observer, National},
 }
 
 // EditsBoardLevel reports whether the principal composes boards of a level: a governor the county board,

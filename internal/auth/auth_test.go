@@ -47,6 +47,12 @@ func TestCan(t *testing.T) {
 		{Committee, ExportCandidates, false},
 		{Observer, ExportCandidates, false},
 		{National, ExportCandidates, false},
+		{HQ, ViewTimelineMatrix, true},
+		{Observer, ViewTimelineMatrix, true},
+		{National, ViewTimelineMatrix, true},
+		{Governor, ViewTimelineMatrix, false},
+		{DistrictHead, ViewTimelineMatrix, false},
+		{Committee, ViewTimelineMatrix, false},
 	}
 	for _, tt := range tests {
 		p := &Principal{Role: tt.role}

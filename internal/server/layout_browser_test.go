@@ -85,13 +85,13 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/boards", "/boards/" + county, "/boards/" + district,
 			"/boards/rules", "/candidates", "/candidates/" + itoa(candidate), "/candidates/new", "/candidates/import",
 			"/candidates/rules", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(a.ids["gov.marvdasht"]),
-			"/audit", "/profile", "/no-such-page"},
+			"/audit", "/profile", "/no-such-page", "/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar"},
 		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county,
 			"/boards/" + county + "/pool/import", "/boards/" + district, "/candidates", "/candidates/new",
-			"/candidates/" + itoa(candidate) + "/edit"},
-		"dh.marvdasht": {"/", "/boards/" + district},
-		"observer":     {"/audit"},
-		"national":     {"/boards/rules", "/candidates/rules"},
+			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar"},
+		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar"},
+		"observer":     {"/audit", "/timeline/matrix"},
+		"national":     {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar"},
 	}
 	for user, paths := range pages {
 		for _, lang := range []string{"fa", "en"} {

@@ -10,7 +10,18 @@ import (
 )
 
 func (s *Server) profile(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, profile.Page(components.NewForm(), string(i18n.From(r.Context()))))
+	s.profilePage(w, r, http.StatusOK, components.NewForm())
+}
+
+// profilePage draws the profile page with the password form f, and whether the user has a calendar feed.
+func (s *Server) profilePage(w http.ResponseWriter, r *http.Request, status int, f components.Form) {
+	ctx := r.Context()
+	has, err := s.store.HasICSToken(ctx, auth.FromContext(ctx).ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, profile.Page(f, string(i18n.From(ctx)), profile.ICS{Has: has}))
 }
 
 // profilePassword changes the user's own password after checking the current one.
@@ -53,7 +64,7 @@ func (s *Server) profilePassword(w http.ResponseWriter, r *http.Request) {
 		f.Errors["confirm_password"] = i18n.M("err.password_mismatch")
 	}
 	if !f.Valid() {
-		s.render(w, r, http.StatusUnprocessableEntity, profile.Page(f, string(i18n.From(ctx))))
+		s.profilePage(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	hash, err := s.hasher.Hash(ctx, next)
@@ -82,7 +93,7 @@ func (s *Server) profileLang(w http.ResponseWriter, r *http.Request) {
 	lang, valid := i18n.Parse(f.Get("lang"))
 	if !valid {
 		f.Errors["lang"] = i18n.M("err.choose")
-		s.render(w, r, http.StatusUnprocessableEntity, profile.Page(f, string(i18n.From(r.Context()))))
+		s.profilePage(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
 	if err := s.store.SetLang(r.Context(), actor(r), string(lang)); err != nil {

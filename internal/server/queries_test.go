@@ -93,6 +93,15 @@ func TestQueriesPerPageBounded(t *testing.T) {
 		"observer":  append(slices.Clone(read), "/candidates/"+candidate, "/audit"),
 		"national":  append(slices.Clone(read), "/candidates/"+candidate, "/audit"),
 	}
+	// The timeline's matrix (its counties, or a county's districts) and calendar.
+	for u, ps := range map[string][]string{
+		"hq.fars":       {"/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar"},
+		"observer":      {"/timeline/matrix", "/timeline/calendar"},
+		"national":      {"/timeline/matrix?province=fars", "/timeline/matrix?province=fars&county=marvdasht", "/timeline/calendar"},
+		"gov.marvdasht": {"/timeline/calendar"}, "dh.marvdasht": {"/timeline/calendar"}, "committee": {"/timeline/calendar"},
+	} {
+		pages[u] = append(pages[u], ps...)
+	}
 	clients := map[string]*http.Client{"hq.fars": hq, "gov.marvdasht": gov, "dh.marvdasht": dh}
 	for u := range pages {
 		if clients[u] == nil {

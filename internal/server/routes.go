@@ -25,6 +25,8 @@ func (s *Server) Routes() http.Handler {
 	static, _ := fs.Sub(web.Static, "static")
 	r.Handle("/static/*", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
 	r.Get("/favicon.ico", favicon)
+	// A calendar application cannot sign in: the feed's token is its credential.
+	r.Get("/timeline.ics", s.timelineFeed)
 
 	r.Group(func(r chi.Router) {
 		// A panic in a page is caught here too, where the user is known, so its 500 page keeps the navigation.
@@ -54,6 +56,9 @@ func (s *Server) Routes() http.Handler {
 			r.With(s.keepPages).Get("/profile", s.profile)
 			r.Post("/profile/password", s.profilePassword)
 			r.Post("/profile/lang", s.profileLang)
+			r.Post("/profile/ics-token", s.profileICSToken)
+			r.With(s.keepPages).Get("/timeline/matrix", s.timelineMatrix)
+			r.With(s.keepPages).Get("/timeline/calendar", s.timelineCalendar)
 			r.With(s.keepPages).Get("/audit", s.auditList)
 			r.With(s.keepPages).Get("/candidates", s.candidateList)
 			r.Get("/candidates.csv", s.candidateExport("csv"))
