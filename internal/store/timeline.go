@@ -214,6 +214,30 @@ func (b *Batch) Marks(sc auth.Scope, electionID int64, out *[]Mark) {
 		}, append(scopeArgs(sc), electionID)...)
 }
 
+// PlaceMarks lists the marks of an election that one place's timeline shows: the province's own marks
+// and, for a county of it (countyID not 0), the county's and its districts'; by milestone and place. The
+// caller has put the county in its reader's scope; the province's own marks are read by all its users.
+func (s *Store) PlaceMarks(ctx context.Context, provinceID, countyID, electionID int64) ([]Mark, error) {
+	var ks []Mark
+	var b Batch
+	b.PlaceMarks(provinceID, countyID, electionID, &ks)
+	return ks, s.Run(ctx, &b)
+}
+
+// PlaceMarks queues the Store method of that name.
+func (b *Batch) PlaceMarks(provinceID, countyID, electionID int64, out *[]Mark) {
+	b.queue(`
+		SELECT k.id, k.election_id, k.milestone_id, k.province_id, coalesce(k.county_id, 0), coalesce(k.district_id, 0),
+		       k.done_at, k.done_by, u.full_name, k.note
+		FROM milestone_marks k JOIN users u ON u.id = k.done_by
+		WHERE k.election_id = $1 AND k.province_id = $2 AND (k.county_id IS NULL OR k.county_id = $3)
+		ORDER BY k.milestone_id, k.county_id NULLS FIRST, k.district_id NULLS FIRST`,
+		func(rows pgx.Rows) (err error) {
+			*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Mark])
+			return err
+		}, electionID, provinceID, countyID)
+}
+
 // markTarget is the milestone and place of a mark, as the audit log names them.
 type markTarget struct {
 	election, county, district string // codes

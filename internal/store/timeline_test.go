@@ -571,6 +571,34 @@ func TestMarksInScope(t *testing.T) {
 	if ks, err := f.st.Marks(f.ctx, f.national(), e); err != nil || len(ks) != 7 {
 		t.Errorf("the national scope reads %d marks, %v", len(ks), err)
 	}
+
+	// One place's timeline: the province's own marks, and a county's with its districts'; never another
+	// county's or another province's.
+	for _, tt := range []struct {
+		name             string
+		province, county int64
+		want             []string
+	}{
+		{"Fars alone", f.province["fars"], 0, []string{"province " + itoa(f.province["fars"])}},
+		{"Fars and Marvdasht", f.province["fars"], f.county["marvdasht"], []string{"province " + itoa(f.province["fars"]),
+			"county " + itoa(f.county["marvdasht"]), "district " + itoa(f.district["marvdasht-central"]),
+			"district " + itoa(f.district["marvdasht-dorudzan"])}},
+		{"Fars and Pasargad", f.province["fars"], f.county["pasargad"], []string{"province " + itoa(f.province["fars"]),
+			"county " + itoa(f.county["pasargad"])}},
+		{"Fars and a county of Tehran", f.province["fars"], f.county["shemiranat"], []string{"province " + itoa(f.province["fars"])}},
+	} {
+		ks, err := f.st.PlaceMarks(f.ctx, tt.province, tt.county, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, k := range ks {
+			got = append(got, place(k))
+		}
+		if !slices.Equal(sorted(got), sorted(tt.want)) {
+			t.Errorf("%s: marks %v, want %v", tt.name, got, tt.want)
+		}
+	}
 }
 
 // A milestone is marked done once per place: marked again, or by two at once, the second is told it is
