@@ -73,6 +73,9 @@ const (
 	EditLaw            // keep the law's national rules: board compositions, candidate rules
 	ExportCandidates   // download the candidate list with national IDs, birth dates and phones
 	ViewTimelineMatrix // the timeline's matrix of every county's (and a county's districts') milestones
+	ViewTimeline       // read the timeline of one's scope and the milestones' template
+	MarkMilestones     // mark a milestone done or take the mark back, at a place of one's own level (the store checks which)
+	EditTimeline       // keep the administrative milestones of one's province (the law's are EditLaw's)
 )
 
 var perms = map[Perm][]Role{
@@ -97,6 +100,11 @@ var perms = map[Perm][]Role{
 	// The matrix compares the counties of a province: those who oversee them read it (the Ministry for any
 	// province); a governor or a district head reads his own timeline.
 	ViewTimelineMatrix: {HQ, Observer, National},
+	ViewTimeline:       {HQ, Governor, DistrictHead, Committee, Observer, National},
+	// The governor marks his county's milestones, the district head his district's, HQ the province's and
+	// any county's or district's for it; committees, observers and the Ministry read them.
+	MarkMilestones: {HQ, Governor, DistrictHead},
+	EditTimeline:   {HQ},
 }
 
 // EditsBoardLevel reports whether the principal composes boards of a level: a governor the county board,

@@ -53,6 +53,17 @@ func TestCan(t *testing.T) {
 		{Governor, ViewTimelineMatrix, false},
 		{DistrictHead, ViewTimelineMatrix, false},
 		{Committee, ViewTimelineMatrix, false},
+		{Observer, ViewTimeline, true},
+		{National, ViewTimeline, true},
+		{HQ, MarkMilestones, true},
+		{Governor, MarkMilestones, true},
+		{DistrictHead, MarkMilestones, true},
+		{Committee, MarkMilestones, false},
+		{Observer, MarkMilestones, false},
+		{National, MarkMilestones, false},
+		{HQ, EditTimeline, true},
+		{Governor, EditTimeline, false},
+		{National, EditTimeline, false},
 	}
 	for _, tt := range tests {
 		p := &Principal{Role: tt.role}

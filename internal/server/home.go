@@ -8,6 +8,7 @@ import (
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/store"
+	tl "github.com/setad/setad/internal/timeline"
 	"github.com/setad/setad/web/home"
 )
 
@@ -15,8 +16,9 @@ import (
 // missing; the rest are counted.
 const missingSizesShown = 5
 
-// home is the role's home page: the current election and its countdown, and the user's scope; for HQ,
-// the constituencies whose size it has yet to record. Its reads travel as one batch, after the current
+// home is the role's home page: the current election and its countdown, the latest move of its day, the
+// user's own milestones of the timeline that need him first, and the user's scope; for HQ, the
+// constituencies whose size it has yet to record. Its reads travel as one batch, after the current
 // election which some of them need.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -24,11 +26,30 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	var d home.Data
 	var b store.Batch
 	b.Summary(p.Scope, &d.Summary)
+	// The timeline: the reader's own milestones (HQ's are the province's, a governor's his county's, a
+	// district head's his district's) and election day's latest move, which every reader is told of.
+	var (
+		pl    tlPlace
+		ms    []store.Milestone
+		marks []store.Mark
+		move  store.ElectionDayMove
+	)
 	e, err := s.store.CurrentElection(ctx)
 	switch {
 	case err == nil:
 		d.Election = &e
 		d.DaysLeft = daysUntil(s.now(), e.ElectionDay)
+		b.LatestMove(e.ID, &move)
+		if p.Can(auth.MarkMilestones) {
+			pl.provinceID = p.Scope.ProvinceID
+			if p.Scope.CountyID != 0 {
+				pl.county = &store.County{ID: p.Scope.CountyID} // named once the batch has read it
+			}
+			if p.Scope.DistrictID != 0 {
+				b.Districts(ctx, p.Scope, &pl.districts)
+			}
+			queueTimeline(&b, r, pl, e.ID, &ms, &marks)
+		}
 		if p.Can(auth.ReviewBoards) {
 			b.BoardCounts(p.Scope, e.ID, &d.Review)
 			b.ConflictedBoards(p.Scope, e.ID, &d.Conflicts)
@@ -57,6 +78,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
 		return
+	}
+	if move.ID != 0 {
+		d.Timeline.Move = &move
+	}
+	if len(ms) > 0 {
+		if pl.county != nil && len(d.Counties) == 1 {
+			pl.county = &d.Counties[0]
+		}
+		d.Timeline.Items, d.Timeline.More = homeTimeline(timelineSections(p, tl.Today(s.now()), pl, ms, marks, nil))
 	}
 	s.render(w, r, http.StatusOK, home.Page(d))
 }

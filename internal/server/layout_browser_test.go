@@ -79,19 +79,22 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 	if err := a.st.Pool().QueryRow(t.Context(), `SELECT id FROM candidates WHERE tracking_id = 'DEMO-0102'`).Scan(&candidate); err != nil {
 		t.Fatal(err)
 	}
+	legal, own := a.milestoneID("registration-city"), a.milestoneID("demo-training") // the law's, and Fars's own
 	pages := map[string][]string{
 		"": {"/login"},
 		"hq.fars": {"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/counties/marvdasht/cities/import",
 			"/boards", "/boards/" + county, "/boards/" + district,
 			"/boards/rules", "/candidates", "/candidates/" + itoa(candidate), "/candidates/new", "/candidates/import",
 			"/candidates/rules", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(a.ids["gov.marvdasht"]),
-			"/audit", "/profile", "/no-such-page", "/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar"},
+			"/audit", "/profile", "/no-such-page", "/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar",
+			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own)},
 		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county,
 			"/boards/" + county + "/pool/import", "/boards/" + district, "/candidates", "/candidates/new",
-			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar"},
-		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar"},
-		"observer":     {"/audit", "/timeline/matrix"},
-		"national":     {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar"},
+			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline"},
+		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar", "/timeline"},
+		"observer":     {"/audit", "/timeline/matrix", "/timeline?county=marvdasht"},
+		"national": {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar",
+			"/timeline?province=fars&county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(legal)},
 	}
 	for user, paths := range pages {
 		for _, lang := range []string{"fa", "en"} {

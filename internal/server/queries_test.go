@@ -79,19 +79,19 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	read := []string{"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/marvdasht",
 		"/boards", "/boards?status=approved&level=county", "/boards/" + board, "/boards/" + district, "/boards/" + board + "/print",
 		"/boards/rules", "/candidates", "/candidates?q=" + url.QueryEscape("نامزد"), "/candidates?status=registered&constituency=marvdasht",
-		"/candidates/rules", "/profile"}
+		"/candidates/rules", "/profile", "/timeline", "/timeline/template", "/timeline/template/" + itoa(a.milestoneID("registration-city"))}
 	pages := map[string][]string{
 		"hq.fars": append(slices.Clone(read), "/counties/marvdasht/cities/import", "/candidates/"+candidate,
 			"/candidates/"+candidate+"/edit", "/candidates/new", "/candidates/import", "/admin/users",
-			"/admin/users/"+itoa(a.ids["gov.pasargad"]), "/admin/users/new", "/audit", "/audit?group=signins"),
+			"/admin/users/"+itoa(a.ids["gov.pasargad"]), "/admin/users/new", "/audit", "/audit?group=signins", "/timeline?county=marvdasht"),
 		"gov.marvdasht": append(slices.Clone(read), "/candidates/"+candidate, "/candidates/"+candidate+"/edit", "/candidates/new",
 			"/candidates/import"),
 		"dh.marvdasht": {"/", "/counties", "/counties/marvdasht", "/boards", "/boards/" + district,
 			"/boards/" + district + "/members/" + itoa(memberID), "/boards/" + district + "/pool/import", "/boards/rules",
-			"/candidates", "/candidates/rules", "/profile"},
-		"committee": append(slices.Clone(read), "/candidates/"+candidate),
-		"observer":  append(slices.Clone(read), "/candidates/"+candidate, "/audit"),
-		"national":  append(slices.Clone(read), "/candidates/"+candidate, "/audit"),
+			"/candidates", "/candidates/rules", "/profile", "/timeline", "/timeline/template"},
+		"committee": append(slices.Clone(read), "/candidates/"+candidate, "/timeline?county=marvdasht"),
+		"observer":  append(slices.Clone(read), "/candidates/"+candidate, "/audit", "/timeline?county=marvdasht"),
+		"national":  append(slices.Clone(read), "/candidates/"+candidate, "/audit", "/timeline?province=fars&county=marvdasht"),
 	}
 	// The timeline's matrix (its counties, or a county's districts) and calendar.
 	for u, ps := range map[string][]string{

@@ -99,6 +99,7 @@ func (s *Server) Routes() http.Handler {
 				r.Post("/reopen", s.boardReopen)
 				r.With(s.keepPages).Get("/print", s.boardPrint)
 			})
+			s.timelineRoutes(r)
 			r.Route("/admin/users", func(r chi.Router) {
 				r.With(s.keepPages).Get("/", s.userList)
 				r.With(s.keepPages).Get("/new", s.userNew)

@@ -508,7 +508,7 @@ func (v view) subject(r store.AuditRow) name {
 		}
 	case "milestone":
 		if m, ok := v.names.Milestones[id]; ok {
-			return name{Text: v.lang.Pick(m.Fa, m.En)}
+			return name{Text: v.lang.Pick(m.Fa, m.En), Href: templ.SafeURL("/timeline/template/" + r.EntityID)}
 		}
 	case "election":
 		if e, ok := v.names.Elections[r.EntityID]; ok {

@@ -5,6 +5,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/timeline"
 )
 
 // Data is what a home page shows; the server fills what the role needs.
@@ -18,6 +19,7 @@ type Data struct {
 	Review    map[string]int   // for HQ: boards by status
 	Conflicts int              // for HQ: boards with a member or pool member who is a candidate
 	Missing   *store.Missing   // for HQ: the constituencies whose size is not recorded, the first of each kind named
+	Timeline  timeline.HomeData
 }
 
 // more is how many of the missing sizes the page does not name.

@@ -24,6 +24,7 @@ var nav = []NavItem{
 	{"/counties", "nav.counties", auth.ViewCounties},
 	{"/boards", "nav.boards", auth.ViewBoards},
 	{"/candidates", "nav.candidates", auth.ViewCandidates},
+	{"/timeline", "nav.timeline", auth.ViewTimeline},
 	{"/admin/users", "nav.users", auth.ManageUsers},
 	{"/audit", "nav.audit", auth.ViewAudit},
 	{"/profile", "nav.profile", auth.ChangeOwnPassword},
