@@ -359,4 +359,16 @@ func TestTimelinePlaces(t *testing.T) {
 	mustContain(t, page, "ms-"+ms(district)+"-d-marvdasht-central", `action="/timeline/`+ms(district)+`/done"`,
 		"ms-"+ms(a.milestoneID("registration-village")))
 	mustNotContain(t, page, "-c-marvdasht", "marvdasht-dorudzan", "ms-"+ms(a.milestoneID("start-order-city"))+`"`, `name="district"`)
+	// The candidates' windows of the district's constituencies: the Central district has the county's seat,
+	// a city, and villages; Dorudzan villages only.
+	cityWindow, villageWindow := "ms-"+ms(a.milestoneID("resignations-city"))+`"`, "ms-"+ms(a.milestoneID("resignations-village"))+`"`
+	mustContain(t, page, cityWindow, villageWindow)
+	hash, _ := a.s.hasher.Hash(t.Context(), testPassword)
+	if _, err := a.st.CreateUser(t.Context(), audit.System, auth.Scope{}, auth.Account{Username: "dh.dorudzan", FullName: "بخشدار درودزن",
+		Role: "district_head", District: "marvdasht-dorudzan"}, hash); err != nil {
+		t.Fatal(err)
+	}
+	page = a.get(a.login("dh.dorudzan"), "/timeline").body
+	mustContain(t, page, villageWindow, "ms-"+ms(district)+"-d-marvdasht-dorudzan")
+	mustNotContain(t, page, cityWindow, "marvdasht-central")
 }
