@@ -15,18 +15,22 @@ import (
 	"github.com/setad/setad/internal/store"
 )
 
-// withTimeline makes the test election current with the server's clock on 2026-11-26 (E−92), and adds
-// a Fars milestone of its own that ends in two days: the law's milestones are then overdue, open, upcoming
-// and past, and Fars's is due within three days.
+// withTimeline makes an election current on 2027-02-26 (1405/12/07) with the server's clock on 2026-11-26
+// (E−92), and adds a Fars milestone of its own that ends in two days: the law's milestones are then
+// overdue, open, upcoming and past, and Fars's is due within three days.
 func (a *testApp) withTimeline() (election int64, due int64) {
 	a.t.Helper()
 	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
-	election = a.withElection()
+	election, err := a.st.AddElection(a.t.Context(), audit.System, store.NewElection{Code: "test-councils", Kind: "councils",
+		TitleFa: "انتخابات آزمایشی", TitleEn: "Test election", ElectionDay: day(2027, 2, 26), Current: true})
+	if err != nil {
+		a.t.Fatal(err)
+	}
 	var fars int64
 	if err := a.st.Pool().QueryRow(a.t.Context(), `SELECT id FROM provinces WHERE code = 'fars'`).Scan(&fars); err != nil {
 		a.t.Fatal(err)
 	}
-	due, err := a.st.AddMilestone(a.t.Context(), audit.Actor{ID: a.ids["hq.fars"], Name: "hq.fars"}, auth.Scope{ProvinceID: fars},
+	due, err = a.st.AddMilestone(a.t.Context(), audit.Actor{ID: a.ids["hq.fars"], Name: "hq.fars"}, auth.Scope{ProvinceID: fars},
 		store.MilestoneInput{Kind: "councils", TitleFa: "ارسال فهرست شعب", TitleEn: "Polling stations listed", Level: "county",
 			StartOffset: -95, EndOffset: -90})
 	if err != nil {
