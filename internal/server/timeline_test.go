@@ -89,7 +89,7 @@ func TestTimelinePageValues(t *testing.T) {
 	mustContain(t, registration, "ثبت‌نام داوطلبان شوراهای شهر",
 		faHTML("timeline.from_to", i18n.ArgDay("from", day(2026, 11, 8)), i18n.ArgDay("to", day(2026, 11, 15))), "۱۴۰۵/۰۸/۱۷",
 		faHTML("timeline.days_ago", i18n.ArgNum("n", 11)), "۱۱ روز گذشته",
-		`class="badge tl-overdue"`, faHTML("timeline.status.overdue"), faHTML("timeline.legal"),
+		`class="badge tl-overdue"`, faHTML("timeline.status.overdue"), faHTML("timeline.legal"), `title="2026-11-08 – 2026-11-15"`,
 		faHTML("milestone.gate.registration_city"), `action="/timeline/`+ms(a.milestoneID("registration-city"))+`/done"`)
 	mustNotContain(t, registration, `name="county"`) // a governor's county is his own
 	mustContain(t, itemHTML(body, "ms-"+ms(due)+"-c-marvdasht"), `class="badge tl-due-soon"`, faHTML("timeline.status.due_soon"),

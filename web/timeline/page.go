@@ -142,6 +142,14 @@ func Window(ctx context.Context, from, to time.Time) string {
 	return i18n.T(ctx, "timeline.from_to", i18n.ArgDay("from", from), i18n.ArgDay("to", to))
 }
 
+// gregorian is a window in the Gregorian calendar, which a Persian page gives on hover.
+func gregorian(from, to time.Time) string {
+	if from.Equal(to) {
+		return iso(from)
+	}
+	return iso(from) + " – " + iso(to)
+}
+
 // Offset says a milestone's day as an offset from election day: "110 days before election day".
 func Offset(ctx context.Context, days int) string {
 	switch {
