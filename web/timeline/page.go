@@ -60,19 +60,6 @@ type HomeData struct {
 	Move  *store.ElectionDayMove
 }
 
-// query is the address of the page with the place chosen: what a link back to it carries.
-func (d PageData) query() string {
-	switch {
-	case d.Province != nil && d.County != nil:
-		return "/timeline?province=" + d.Province.Code + "&county=" + d.County.Code
-	case d.Province != nil:
-		return "/timeline?province=" + d.Province.Code
-	case d.Choose && d.County != nil:
-		return "/timeline?county=" + d.County.Code
-	}
-	return "/timeline"
-}
-
 // provinceCode is the chosen province's code, for the county form of the Ministry.
 func (d PageData) provinceCode() string {
 	if d.Province != nil {
@@ -81,8 +68,8 @@ func (d PageData) provinceCode() string {
 	return ""
 }
 
-// chooser is the form that chooses the county (and for the Ministry, the province), filled in.
-func (d PageData) chooser(name, value string) components.Form {
+// chosen is the form that chooses the county (and for the Ministry, the province), with value chosen.
+func chosen(name, value string) components.Form {
 	f := components.NewForm()
 	f.Values.Set(name, value)
 	return f
