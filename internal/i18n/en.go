@@ -868,6 +868,7 @@ var en = map[string]string{
 	"timeline.views.list":             "Timeline",
 	"timeline.views.matrix":           "Counties matrix",
 	"timeline.views.calendar":         "Calendar",
+	"timeline.views.template":         "Milestones",
 	"timeline.matrix.title":           "Timeline across the counties",
 	"timeline.matrix.title_county":    "Timeline across the districts of {county}",
 	"timeline.matrix.intro":           "Where each county stands on each county milestone; each cell leads to that county's timeline.",
@@ -928,7 +929,6 @@ var en = map[string]string{
 	// The timeline's pages: a place's milestones, the marks, the template and the move of election day.
 	"nav.timeline":                "Timeline",
 	"timeline.title":              "Timeline",
-	"timeline.template_link":      "The milestones of this kind of election, with their offsets from election day",
 	"timeline.choose_province":    "Choose a province to see its timeline.",
 	"timeline.choose_county":      "Choose a county to see its milestones and its districts'.",
 	"timeline.none":               "This place has no milestones in this election.",

@@ -868,6 +868,7 @@ var fa = map[string]string{
 	"timeline.views.list":             "برنامه زمانبندی",
 	"timeline.views.matrix":           "جدول شهرستان‌ها",
 	"timeline.views.calendar":         "تقویم",
+	"timeline.views.template":         "مراحل",
 	"timeline.matrix.title":           "جدول برنامه زمانبندی شهرستان‌ها",
 	"timeline.matrix.title_county":    "جدول برنامه زمانبندی بخش‌های {county}",
 	"timeline.matrix.intro":           "وضعیت هر مرحله شهرستانی در هر شهرستان؛ هر خانه به برنامه زمانبندی آن شهرستان می‌رود.",
@@ -928,7 +929,6 @@ var fa = map[string]string{
 	// The timeline's pages: a place's milestones, the marks, the template and the move of election day.
 	"nav.timeline":                "برنامه زمانبندی",
 	"timeline.title":              "برنامه زمانبندی",
-	"timeline.template_link":      "مراحل این نوع انتخابات، با فاصله هر یک از روز رأی‌گیری",
 	"timeline.choose_province":    "برای دیدن برنامه زمانبندی، استان را انتخاب کنید.",
 	"timeline.choose_county":      "برای دیدن مراحل شهرستان و بخش‌هایش، شهرستان را انتخاب کنید.",
 	"timeline.none":               "این محل در این انتخابات مرحله‌ای ندارد.",
