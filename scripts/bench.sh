@@ -322,6 +322,12 @@ pages=(
   "/admin/users/new|hq"
   "/audit|hq observer national"
   "/profile|$all"
+  "/timeline|$all"
+  "/timeline?county={county}|hq"
+  "/timeline/matrix|hq observer national"
+  "/timeline/matrix?county={county}|hq observer"
+  "/timeline/calendar|$all"
+  "/timeline/template|$all"
 )
 
 started=$(date +%s)
