@@ -14,13 +14,18 @@ import (
 )
 
 // nationalEntities are the records that belong to the whole country rather than to one province: the
-// law's rules, kept by the national HQ. A change to them changes what every province must do, so every
-// province's audit list shows their rows besides its own, whoever wrote them. Other national records
-// (the timeline's legal milestones, election-day moves) belong here when they come.
-var nationalEntities = []string{"board_rules", "candidate_rules"}
+// law's rules, the law's milestones of the timeline and the elections' days, kept by the national HQ. A
+// change to them changes what every province must do, so every province's audit list shows their rows
+// besides its own (nationalRows says which).
+var nationalEntities = []string{"board_rules", "candidate_rules", "milestone", "election"}
 
 // nationalEntityList is nationalEntities as an SQL list of literals.
 var nationalEntityList = sqlList(nationalEntities)
+
+// nationalRows is the condition of the national entities' rows that every province sees: every row of the
+// rules, whoever wrote it; of the milestones, the rows of no province (the law's: a province's own
+// milestones and every mark are its province's rows); of the elections, the moves of election day.
+var nationalRows = "(entity IN ('board_rules', 'candidate_rules') OR province_id IS NULL AND (entity = 'milestone' OR action = 'election.move'))"
 
 // sqlList writes this package's constant strings as an SQL list of literals.
 func sqlList(items []string) string {
@@ -104,11 +109,11 @@ func auditQuery(sc auth.Scope, f AuditFilter) (string, []any) {
 	province := arg(sc.ProvinceID)
 	own := auditSelect + where("province_id = "+province) + limit
 	if f.Entity != "" && !slices.Contains(nationalEntities, f.Entity) || f.Group == AuditSignIns {
-		return own, args // the national entities are rules: no sign-in is theirs
+		return own, args // no sign-in is the national entities'
 	}
 	// The entities are written as literals (they are this package's constants), so that even a generic plan
 	// knows how few rows they have. Rows of the province's own come from the first branch only.
-	national := auditSelect + where("entity IN ("+nationalEntityList+")", "province_id IS DISTINCT FROM "+province) + limit
+	national := auditSelect + where("entity IN ("+nationalEntityList+")", nationalRows, "province_id IS DISTINCT FROM "+province) + limit
 	return "(" + own + ") UNION ALL (" + national + ")" + limit, args
 }
 

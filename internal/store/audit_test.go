@@ -145,7 +145,8 @@ func TestAuditRowsNationalRulesInEveryProvince(t *testing.T) {
 		}
 		// The seed's reference load (province Fars) and the fixture's users stay each in their province.
 		for _, x := range rows {
-			if x.ProvinceID != f.province[p] && x.Entity != "board_rules" && x.Entity != "candidate_rules" {
+			if x.ProvinceID != f.province[p] && x.Entity != "board_rules" && x.Entity != "candidate_rules" &&
+				(x.ProvinceID != 0 || x.Entity != "milestone") {
 				t.Errorf("%s sees row %d of province %d about %s", p, x.ID, x.ProvinceID, x.Entity)
 			}
 		}
@@ -167,6 +168,64 @@ func TestAuditRowsNationalRulesInEveryProvince(t *testing.T) {
 	if !slices.Contains(actions, "board_rules.load") || !slices.Contains(actions, "candidate_rules.load") ||
 		slices.Contains(actions, "reference.load") {
 		t.Errorf("Tehran sees the system's rows %v, want the rules' loads and not Fars' reference data", actions)
+	}
+}
+
+// The law's timeline is every province's too: a move of election day and a change to the law's milestones
+// are in every province's audit list, unfiltered and filtered by their subject; a province's own
+// milestones and its marks stay in its own list.
+func TestAuditRowsNationalTimelineInEveryProvince(t *testing.T) {
+	f := newFixture(t)
+	national, nationwide := f.as("national"), f.national()
+	e := f.election("councils-9", "councils", "", day(2030, 5, 3))
+	if err := f.st.MoveElectionDay(f.ctx, national, e, day(2030, 5, 17), "تعویق"); err != nil {
+		t.Fatal(err)
+	}
+	move := f.lastAudit("election.move").ID
+	id := f.milestoneID("objections")
+	m, err := f.st.Milestone(f.ctx, nationwide, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := inputOf(m)
+	in.EndOffset = -63
+	if err := f.st.UpdateMilestone(f.ctx, national, nationwide, id, m.Version, in); err != nil {
+		t.Fatal(err)
+	}
+	law := f.lastAudit("milestone.update").ID
+	f.addMilestone(f.as("hq.fars"), f.hq("fars"), store.MilestoneInput{Kind: "councils", TitleFa: "کار استان", TitleEn: "Fars task",
+		Level: "county", StartOffset: -10, EndOffset: -5})
+	own := f.lastAudit("milestone.create").ID
+	if err := f.st.MarkDone(f.ctx, f.as("gov.marvdasht"), f.governor("marvdasht"), e, f.milestoneID("boards-county"),
+		f.mustID(f.county, "marvdasht"), 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	mark := f.lastAudit("milestone.done").ID
+	for _, c := range []struct {
+		province string
+		entity   string
+		want     []int64
+	}{
+		{"fars", "", []int64{mark, own, law, move}},
+		{"fars", "milestone", []int64{mark, own, law}},
+		{"fars", "election", []int64{move}},
+		{"tehran", "", []int64{law, move}},
+		{"tehran", "milestone", []int64{law}},
+		{"tehran", "election", []int64{move}},
+	} {
+		rows, err := f.st.AuditRows(f.ctx, f.hq(c.province), store.AuditFilter{Entity: c.entity, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, r := range rows {
+			if slices.Contains([]int64{mark, own, law, move}, r.ID) {
+				got = append(got, r.ID)
+			}
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s, subject %q: rows %v of the timeline's, want %v", c.province, c.entity, got, c.want)
+		}
 	}
 }
 
