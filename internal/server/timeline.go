@@ -78,7 +78,8 @@ func (pl tlPlace) address() string {
 // timelinePlace finds the place a reader's timeline shows: a governor's county and its districts, a
 // district head's county and district, or for the others the province (the Ministry's by its code) and
 // the county they chose by its code, with its districts. A province or county not in the reader's scope
-// is ErrNotFound.
+// is ErrNotFound, a governor's or district head's naming another county than his own too (his own page
+// under another county's address would pass for that county's).
 func (s *Server) timelinePlace(r *http.Request, provinceCode, countyCode string) (tlPlace, error) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -92,7 +93,7 @@ func (s *Server) timelinePlace(r *http.Request, provinceCode, countyCode string)
 		if err := s.store.Run(ctx, &b); err != nil {
 			return pl, err
 		}
-		if len(cs) != 1 {
+		if len(cs) != 1 || countyCode != "" && countyCode != cs[0].Code {
 			return pl, store.ErrNotFound
 		}
 		pl.provinceID, pl.county = p.Scope.ProvinceID, &cs[0]

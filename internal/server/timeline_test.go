@@ -309,8 +309,13 @@ func TestTimelineMarkScope(t *testing.T) {
 	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/timeline#ms-"+ms(district)+"-d-marvdasht-central" {
 		t.Errorf("the district head taking HQ's mark back: %d %s", res.status, res.header.Get("Location"))
 	}
-	// Another county's governor sees none of Marvdasht's marks, whatever he asks for.
-	other := a.get(a.login("gov.pasargad"), "/timeline?county=marvdasht").body
+	// Another county's governor sees none of Marvdasht's marks: asking for Marvdasht is not found, and his
+	// own page shows none.
+	pasargad := a.login("gov.pasargad")
+	if res := a.get(pasargad, "/timeline?county=marvdasht"); res.status != http.StatusNotFound {
+		t.Errorf("another county's governor asking for Marvdasht: %d", res.status)
+	}
+	other := a.get(pasargad, "/timeline").body
 	mustContain(t, itemHTML(other, "ms-"+ms(county)+"-c-pasargad"), faHTML("timeline.status.overdue"))
 	mustNotContain(t, other, "-c-marvdasht", "marvdasht-central")
 	if a.count(`SELECT count(*) FROM milestone_marks WHERE milestone_id = $1`, due) != 0 {
@@ -357,6 +362,18 @@ func TestTimelinePlaces(t *testing.T) {
 	mustNotContain(t, page, `action="/timeline/`)
 	if res := a.get(national, "/timeline?province=nowhere"); res.status != http.StatusNotFound {
 		t.Errorf("the Ministry, an unknown province: %d", res.status)
+	}
+
+	// A governor or district head naming another county than his own is not found, as HQ naming one of
+	// another province is; his own county by its code is his page.
+	for _, u := range []string{"gov.marvdasht", "dh.marvdasht"} {
+		c := a.login(u)
+		if res := a.get(c, "/timeline?county=shiraz"); res.status != http.StatusNotFound {
+			t.Errorf("%s, another county: %d", u, res.status)
+		}
+		if res := a.get(c, "/timeline?county=marvdasht"); res.status != http.StatusOK {
+			t.Errorf("%s, his own county by its code: %d", u, res.status)
+		}
 	}
 
 	page = a.get(a.login("dh.marvdasht"), "/timeline").body
