@@ -365,7 +365,7 @@ func (s *Server) milestoneRetire(retired bool) http.HandlerFunc {
 }
 
 // electionDayMove moves the current election's day (the national HQ): the new day in the reader's
-// calendar and a reason, asked first with both days named. The form carries the day it was drawn with: if
+// calendar, not one already past, and a reason, asked first with both days named. The form carries the day it was drawn with: if
 // the day moved since, it is refused (409) with what was typed kept. Every date of the timeline moves with
 // it and its marks stay.
 func (s *Server) electionDayMove(w http.ResponseWriter, r *http.Request) {
@@ -393,6 +393,8 @@ func (s *Server) electionDayMove(w http.ResponseWriter, r *http.Request) {
 		f.Errors["day"] = msg
 	case day.Equal(e.ElectionDay):
 		f.Errors["day"] = i18n.M("timeline.err_same_day")
+	case day.Before(tl.Today(s.now())): // a mistyped year would make every milestone overdue and close every window
+		f.Errors["day"] = i18n.M("timeline.err_day_past", i18n.ArgDay("today", tl.Today(s.now())))
 	}
 	requireText(f, "reason", maxMarkText, "err.reason_required")
 	if f.Get("old_day") != e.ElectionDay.Format("2006-01-02") {

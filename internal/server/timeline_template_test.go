@@ -217,6 +217,11 @@ func TestElectionDayMove(t *testing.T) {
 		{url.Values{"old_day": {"2027-02-26"}, "day": {"۱۴۰۵/۱۲/۲۱"}}, faHTML("err.reason_required")},
 		{url.Values{"old_day": {"2027-02-26"}, "day": {"۱۴۰۵/۱۲/۰۷"}, "reason": {"x"}}, faHTML("timeline.err_same_day")},
 		{url.Values{"old_day": {"2027-02-26"}, "day": {"فردا"}, "reason": {"x"}}, "err-never"},
+		// Days already past (the clock is on 1405/09/05): the day before today, a year mistyped.
+		{url.Values{"old_day": {"2027-02-26"}, "day": {"۱۴۰۵/۰۹/۰۴"}, "reason": {"x"}},
+			faHTML("timeline.err_day_past", i18n.ArgDay("today", day(2026, 11, 26)))},
+		{url.Values{"old_day": {"2027-02-26"}, "day": {"۱۳۰۰/۰۱/۰۱"}, "reason": {"x"}},
+			faHTML("timeline.err_day_past", i18n.ArgDay("today", day(2026, 11, 26)))},
 	} {
 		res := a.post(national, "/timeline/election-day", tt.form)
 		if res.status != http.StatusUnprocessableEntity {
