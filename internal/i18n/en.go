@@ -1014,5 +1014,6 @@ var en = map[string]string{
 	"timeline.move_done":          "Election day was moved.",
 	"timeline.move_conflict":      "Election day was moved by someone else since this page was drawn; check the day shown and send the form again.",
 	"timeline.err_same_day":       "The election is already on this day.",
+	"timeline.err_level_marked":   "This milestone is marked done at places of its level, so its level stays; to give the work another level, retire this milestone and add a new one.",
 	"timeline.err_day_past":       "Election day cannot be moved to a day that has passed: today is {today}.",
 }

@@ -174,6 +174,8 @@ func milestoneStoreError(f components.Form, err error) bool {
 		f.Errors["gate"] = i18n.M("timeline.err_gate_taken")
 	case errors.Is(err, store.ErrInvalidMilestone):
 		f.Errors[""] = i18n.M("timeline.err_invalid")
+	case errors.Is(err, store.ErrMarkedLevel):
+		f.Errors["level"] = i18n.M("timeline.err_level_marked")
 	default:
 		return false
 	}

@@ -179,6 +179,19 @@ func TestMilestoneTemplateEdits(t *testing.T) {
 		t.Errorf("restore: %d", res.status)
 	}
 	mustContain(t, a.get(gov, "/timeline").body, "فهرست شعب اخذ رأی")
+	// Marked done at a county, it keeps its level: the marks are the county's, which a district's milestone
+	// would not show.
+	if res := a.post(gov, "/timeline/"+id+"/done", nil); res.status != http.StatusSeeOther {
+		t.Fatalf("the governor marking HQ's milestone: %d", res.status)
+	}
+	res = a.post(hq, own, milestoneForm("4", "title_fa", "فهرست شعب اخذ رأی", "level", "district"))
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a marked milestone's level changed: %d", res.status)
+	}
+	mustContain(t, res.body, faHTML("timeline.err_level_marked"), `<option value="district" selected`)
+	if a.count(`SELECT count(*) FROM milestones WHERE id = $1::bigint AND level = 'county' AND version = 4`, id) != 1 {
+		t.Error("a marked milestone's level was changed")
+	}
 	if res := a.post(national, href+"/retire", url.Values{"version": {"2"}, "confirm": {"yes"}}); res.status != http.StatusForbidden {
 		t.Errorf("a law's milestone retired here: %d", res.status)
 	}

@@ -35,6 +35,7 @@ var (
 	ErrReasonRequired   = errors.New("store: a reason is required")
 	ErrSameDay          = errors.New("store: the election is already on that day")
 	ErrInvalidMilestone = errors.New("store: the milestone breaks a rule of the timeline (offsets, level, gate)")
+	ErrMarkedLevel      = errors.New("store: the milestone is marked done at places of its level")
 )
 
 // Milestone is a row of milestones. Read for an election (Milestones), it carries its window there.
@@ -482,12 +483,23 @@ func lockMilestone(ctx context.Context, tx pgx.Tx, sc auth.Scope, id int64, vers
 
 // UpdateMilestone changes a milestone that the scope keeps (as AddMilestone adds it) if nobody changed it
 // since version (else ErrConflict); its kind and code stay. One the scope does not keep is ErrNotFound
-// (the law's for a province, another province's, any for a governor).
+// (the law's for a province, another province's, any for a governor). Its level stays while it is marked
+// done anywhere, in any election (ErrMarkedLevel): the marks are of places of that level, which a page of
+// another level would not show, and which would show again, old, if the level came back.
 func (s *Store) UpdateMilestone(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, in MilestoneInput) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		before, err := lockMilestone(ctx, tx, sc, id, version)
 		if err != nil {
 			return nil, err
+		}
+		if in.Level != before.Level {
+			var marked bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM milestone_marks WHERE milestone_id = $1)`, id).Scan(&marked); err != nil {
+				return nil, err
+			}
+			if marked {
+				return nil, ErrMarkedLevel
+			}
 		}
 		after, err := scanMilestone(tx.QueryRow(ctx, `
 			UPDATE milestones m SET title_fa = btrim($2), title_en = btrim($3), description_fa = btrim($4),
