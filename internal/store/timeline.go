@@ -638,7 +638,8 @@ func (s *Store) SetICSToken(ctx context.Context, a audit.Actor, userID int64, ha
 		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO ics_tokens (user_id, token_hash) VALUES ($1, $2)`, userID, hash); isUniqueViolation(err) {
+		if _, err := tx.Exec(ctx, `INSERT INTO ics_tokens (user_id, token_hash, epoch)
+			SELECT id, $2, session_epoch FROM users WHERE id = $1`, userID, hash); isUniqueViolation(err) {
 			return nil, ErrExists
 		} else if err != nil {
 			return nil, err
@@ -649,9 +650,10 @@ func (s *Store) SetICSToken(ctx context.Context, a audit.Actor, userID int64, ha
 }
 
 // UserByICSToken returns the enabled user whose calendar feed token has the SHA-256 hash, or ErrNotFound.
+// A token made before the user's password last changed (his session_epoch moved on) is not his any more.
 func (s *Store) UserByICSToken(ctx context.Context, hash []byte) (User, error) {
 	rows, err := s.pool.Query(ctx, userSelect+`
-		JOIN ics_tokens t ON t.user_id = u.id
+		JOIN ics_tokens t ON t.user_id = u.id AND t.epoch = u.session_epoch
 		WHERE t.token_hash = $1 AND u.disabled_at IS NULL`, hash)
 	if err != nil {
 		return User{}, err
@@ -659,7 +661,7 @@ func (s *Store) UserByICSToken(ctx context.Context, hash []byte) (User, error) {
 	return collectUser(rows)
 }
 
-// HasICSToken reports whether a user has a calendar feed token.
+// HasICSToken reports whether a user has a calendar feed token that still works.
 func (s *Store) HasICSToken(ctx context.Context, userID int64) (bool, error) {
 	var has bool
 	var b Batch
@@ -669,7 +671,8 @@ func (s *Store) HasICSToken(ctx context.Context, userID int64) (bool, error) {
 
 // HasICSToken queues the Store method of that name.
 func (b *Batch) HasICSToken(userID int64, out *bool) {
-	b.queue(`SELECT EXISTS (SELECT 1 FROM ics_tokens WHERE user_id = $1)`, func(rows pgx.Rows) error {
+	b.queue(`SELECT EXISTS (SELECT 1 FROM ics_tokens t JOIN users u ON u.id = t.user_id AND u.session_epoch = t.epoch
+		WHERE t.user_id = $1)`, func(rows pgx.Rows) error {
 		v, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[bool])
 		*out = v
 		return err

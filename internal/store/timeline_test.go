@@ -836,7 +836,30 @@ func TestICSTokens(t *testing.T) {
 			t.Error("the audit log holds a token's hash")
 		}
 	}
+	// A new password, set by HQ or by the user, ends the feed with the sessions.
 	var version int
+	f.scan(`SELECT version FROM users WHERE id = $1`, []any{gov}, &version)
+	if err := f.st.ResetPassword(f.ctx, f.as("hq.fars"), f.hq("fars"), gov, version, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.UserByICSToken(f.ctx, second[:]); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a token from before a password reset: %v", err)
+	}
+	if has, err := f.st.HasICSToken(f.ctx, gov); err != nil || has {
+		t.Errorf("a token from before a password reset is reported: %v %v", has, err)
+	}
+	if err := f.st.SetICSToken(f.ctx, f.as("gov.marvdasht"), gov, first[:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.ChangeOwnPassword(f.ctx, f.as("gov.marvdasht"), "y"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.UserByICSToken(f.ctx, first[:]); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a token from before a password change: %v", err)
+	}
+	if err := f.st.SetICSToken(f.ctx, f.as("gov.marvdasht"), gov, second[:]); err != nil {
+		t.Fatal(err)
+	}
 	f.scan(`SELECT version FROM users WHERE id = $1`, []any{gov}, &version)
 	if err := f.st.SetUserDisabled(f.ctx, f.as("hq.fars"), f.hq("fars"), gov, version, true); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,1 @@
+ALTER TABLE ics_tokens DROP COLUMN epoch;
