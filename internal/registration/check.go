@@ -46,6 +46,9 @@ func FromForm(v url.Values) Input {
 // Problems are what is wrong with a record: each field's message by its name, "" for the record as a whole.
 type Problems map[string]i18n.Msg
 
+// MaxReason is the most characters HQ's reason for an override may have.
+const MaxReason = 1000
+
 // Judgement is HQ's reason to accept the problems that the law leaves to judgement. A file carries none.
 type Judgement struct {
 	Allowed bool   // the user may override (auth.OverrideCandidates)
@@ -190,6 +193,10 @@ func (c *Checker) check(in Input, j Judgement, k store.Constituency, registered 
 	r.Candidate = cand
 
 	reason := strings.TrimSpace(j.Reason)
+	if utf8.RuneCountInString(reason) > MaxReason {
+		ps["override_reason"] = i18n.M("err.too_long_max", i18n.ArgNum("max", MaxReason))
+		reason = ""
+	}
 	canOverride := j.Allowed && reason != ""
 	for _, pr := range c.law(cand, in["national_id"], k, registered) {
 		if _, said := ps[pr.Field]; said {

@@ -10,6 +10,7 @@ import (
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/registration"
 	"github.com/setad/setad/internal/store"
 )
 
@@ -122,6 +123,12 @@ func TestRegistrationWindow(t *testing.T) {
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("HQ with a blank reason: %d", res.status)
 	}
+	long := strings.Repeat("د", registration.MaxReason+1)
+	res = a.post(hq, "/candidates", withValue(late, "override_reason", long))
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("HQ with a reason over the limit: %d", res.status)
+	}
+	mustContain(t, res.body, faHTML("err.too_long_max", i18n.ArgNum("max", registration.MaxReason)), outside)
 	if n := a.count(`SELECT count(*) FROM candidates WHERE national_id = $1`, nid(803)); n != 0 {
 		t.Fatal("a registration outside the window was stored without HQ's reason")
 	}
