@@ -27,6 +27,7 @@ func (s *Server) Routes() http.Handler {
 	r.Get("/favicon.ico", favicon)
 	// A calendar application cannot sign in: the feed's token is its credential.
 	r.Get("/timeline.ics", s.timelineFeed)
+	r.Head("/timeline.ics", s.timelineFeed) // calendar apps may ask for the headers first
 
 	r.Group(func(r chi.Router) {
 		// A panic in a page is caught here too, where the user is known, so its 500 page keeps the navigation.

@@ -564,6 +564,14 @@ func TestTimelineFeed(t *testing.T) {
 		t.Error("the audit log holds the token")
 	}
 
+	// Calendar apps may ask with HEAD first: the feed's headers, without its body.
+	if res := a.do(a.client(), http.MethodHead, "/timeline.ics?token="+url.QueryEscape(tok), nil); res.status != http.StatusOK ||
+		!strings.HasPrefix(res.header.Get("Content-Type"), "text/calendar") || res.body != "" {
+		t.Errorf("HEAD of the feed: %d %q, %d bytes", res.status, res.header.Get("Content-Type"), len(res.body))
+	}
+	if res := a.do(a.client(), http.MethodHead, "/timeline.ics?token=nothing", nil); res.status != http.StatusNotFound {
+		t.Errorf("HEAD of the feed with a wrong token: %d", res.status)
+	}
 	cal, events := parseFeed(t, a.feed(tok))
 	if got := a.feed(tok).body; !strings.Contains(got, "\r\n") || strings.Contains(strings.ReplaceAll(got, "\r\n", ""), "\n") {
 		t.Error("the feed's lines do not end in CRLF")
