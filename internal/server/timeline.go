@@ -403,6 +403,24 @@ func (s *Server) timelineMark(done bool) http.HandlerFunc {
 			f.Errors[field] = i18n.M("err.too_long_max", i18n.ArgNum("max", maxMarkText))
 		}
 		if !f.Valid() {
+			// A form drawn before someone else marked or took the mark back is stale whatever it holds:
+			// the page now offers the other form, so it is refused as the store would refuse it.
+			ks, err := s.store.PlaceMarks(ctx, p.Scope.ProvinceID, countyID, e.ID)
+			if err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+			marked := slices.ContainsFunc(ks, func(k store.Mark) bool {
+				return k.MilestoneID == m.ID && k.CountyID == countyID && k.DistrictID == districtID
+			})
+			if marked == done {
+				why := i18n.M("timeline.not_done", i18n.ArgName("milestone", m.TitleFa, m.TitleEn))
+				if done {
+					why = i18n.M("timeline.already_done", i18n.ArgName("milestone", m.TitleFa, m.TitleEn))
+				}
+				s.renderTimeline(w, r, http.StatusConflict, pl, nil, &why)
+				return
+			}
 			s.renderTimeline(w, r, http.StatusUnprocessableEntity, pl, &tlBack{item: item, form: f}, nil)
 			return
 		}

@@ -158,6 +158,13 @@ func TestTimelineMarkAndUndo(t *testing.T) {
 	}
 	mustContain(t, res.body, faHTML("timeline.already_done", i18n.ArgName("milestone", "تشکیل هیئت اجرایی شهرستان", "")), "علی رضایی")
 	mustContain(t, itemHTML(res.body, id), faHTML("timeline.status.done"))
+	// A stale form is refused as stale even when what it holds is wrong too: the page offers no note field.
+	res = a.post(gov, done, url.Values{"note": {strings.Repeat("ی", maxMarkText+1)}})
+	if res.status != http.StatusConflict {
+		t.Fatalf("marked twice with a note too long: %d", res.status)
+	}
+	mustContain(t, res.body, faHTML("timeline.already_done", i18n.ArgName("milestone", "تشکیل هیئت اجرایی شهرستان", "")))
+	mustNotContain(t, res.body, "error-summary")
 
 	res = a.post(gov, undone, url.Values{"reason": {"  "}})
 	if res.status != http.StatusUnprocessableEntity {
@@ -186,6 +193,9 @@ func TestTimelineMarkAndUndo(t *testing.T) {
 		t.Fatalf("undone twice: %d", res.status)
 	}
 	mustContain(t, res.body, faHTML("timeline.not_done", i18n.ArgName("milestone", "تشکیل هیئت اجرایی شهرستان", "")))
+	if res := a.post(gov, undone, url.Values{"reason": {""}}); res.status != http.StatusConflict {
+		t.Fatalf("undone twice without a reason: %d", res.status)
+	}
 
 	res = a.post(gov, done, url.Values{"note": {strings.Repeat("ی", maxMarkText+1)}})
 	if res.status != http.StatusUnprocessableEntity {
