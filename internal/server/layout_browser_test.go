@@ -90,9 +90,10 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own)},
 		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county,
 			"/boards/" + county + "/pool/import", "/boards/" + district, "/candidates", "/candidates/new",
-			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline"},
+			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline", "/timeline/template"},
 		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar", "/timeline"},
-		"observer":     {"/audit", "/timeline/matrix", "/timeline?county=marvdasht"},
+		"committee":    {"/timeline", "/timeline/calendar", "/timeline/template"},
+		"observer":     {"/audit", "/timeline/matrix", "/timeline?county=marvdasht", "/timeline/calendar?month=1405-08"},
 		"national": {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar",
 			"/timeline?province=fars&county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(legal)},
 	}
