@@ -3,8 +3,8 @@
 // checks each page with axe-core. A test calls New for a Browser, Visit for
 // each page, and Run with chromedp actions such as chromedp.SendKeys and
 // chromedp.Click to fill in and submit forms; each Visit or Check writes a PNG
-// into ArtifactsDir and fails the test for every serious or critical
-// accessibility violation. SetViewport switches between a desktop screen and
+// into ArtifactsDir and fails the test for every accessibility violation,
+// whatever its impact. SetViewport switches between a desktop screen and
 // a phone (an emulated Android device, touch and all), and PageWidth tells
 // whether a page is wider than the screen. Set SETAD_CHROMIUM to choose the browser,
 // SETAD_ARTIFACTS to choose the screenshot directory, and SETAD_BROWSER=off to
@@ -271,8 +271,8 @@ func (b *Browser) Visit(url string) {
 // Check saves a screenshot of the whole current page as
 // <TestName>-<NN>-<name>.png in ArtifactsDir (…-<name>-phone.png on the Phone
 // viewport), where NN counts the checks of this Browser, and then runs
-// axe-core on the page. It reports each serious
-// or critical violation with t.Errorf.
+// axe-core on the page. It reports each violation, minor ones included,
+// with t.Errorf.
 func (b *Browser) Check(name string) {
 	b.t.Helper()
 	b.n++
@@ -296,7 +296,7 @@ func (b *Browser) Check(name string) {
 		b.t.Fatalf("browsertest: axe-core on %s: %v", b.location(), err)
 	}
 	where := b.location()
-	for _, v := range serious(vs) {
+	for _, v := range vs {
 		b.t.Errorf("browsertest: %s (%s): %s", name, where, v)
 	}
 }
@@ -357,17 +357,6 @@ func (v violation) String() string {
 		fmt.Fprintf(&s, " %q", strings.Join(n.Target, " "))
 	}
 	return s.String()
-}
-
-// serious returns the violations with the impact "serious" or "critical".
-func serious(vs []violation) []violation {
-	var out []violation
-	for _, v := range vs {
-		if v.Impact == "serious" || v.Impact == "critical" {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 // runAxe runs axe-core on the document and gives its violations in the shape

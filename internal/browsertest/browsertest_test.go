@@ -217,12 +217,11 @@ func TestViolations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bad := serious(vs)
-	if len(bad) == 0 {
-		t.Fatalf("no serious or critical violations on the bad page; all: %v", vs)
+	if len(vs) == 0 {
+		t.Fatal("no violations on the bad page")
 	}
 	ids := map[string]bool{}
-	for _, v := range bad {
+	for _, v := range vs {
 		t.Log(v)
 		ids[v.ID] = true
 	}

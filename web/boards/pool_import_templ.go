@@ -119,7 +119,7 @@ func PoolImport(d PoolImportData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = poolUploadForm(d.Board, uploadForm(d), d.MaxMB, d.MaxRows).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = poolUploadForm(d.Board, uploadForm(d), d.MaxMB, d.MaxRows, true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
