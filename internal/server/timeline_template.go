@@ -109,8 +109,10 @@ func milestoneInput(f components.Form, legal bool) store.MilestoneInput {
 			f.Errors[name] = i18n.M("err.too_long_max", i18n.ArgNum("max", max))
 		}
 	}
-	in := store.MilestoneInput{TitleFa: f.Get("title_fa"), TitleEn: f.Get("title_en"), DescriptionFa: f.Get("description_fa"),
-		DescriptionEn: f.Get("description_en"), LegalRef: f.Get("legal_ref"), Level: f.Get("level"),
+	// A title and a reference are one line, however they were pasted.
+	line := func(name string) string { return strings.Join(strings.Fields(f.Get(name)), " ") }
+	in := store.MilestoneInput{TitleFa: line("title_fa"), TitleEn: line("title_en"), DescriptionFa: f.Get("description_fa"),
+		DescriptionEn: f.Get("description_en"), LegalRef: line("legal_ref"), Level: f.Get("level"),
 		ConstituencyKind: f.Get("constituency_kind")}
 	switch {
 	case !slices.Contains(webtl.Levels, in.Level):

@@ -136,7 +136,7 @@ func TestMilestoneTemplateEdits(t *testing.T) {
 		t.Fatalf("a wrong milestone: %d", res.status)
 	}
 	mustContain(t, res.body, `id="add-milestone"`, faHTML("err.required"), faHTML("timeline.err_offset_order"), `value="فهرست شعب"`)
-	res = a.post(hq, "/timeline/template/add", milestoneForm("", "description_fa", "با نشانی هر شعبه", "position", "۳"))
+	res = a.post(hq, "/timeline/template/add", milestoneForm("", "title_fa", " فهرست\r\n  شعب ", "description_fa", "با نشانی هر شعبه", "position", "۳"))
 	if res.status != http.StatusSeeOther || !strings.HasPrefix(res.header.Get("Location"), "/timeline/template/") {
 		t.Fatalf("add: %d %s\n%s", res.status, res.header.Get("Location"), res.body)
 	}
