@@ -328,6 +328,7 @@ pages=(
   "/timeline/matrix?county={county}|hq observer"
   "/timeline/calendar|$all"
   "/timeline/template|$all"
+  "/notifications|$all"
 )
 
 started=$(date +%s)

@@ -76,6 +76,19 @@ const (
 	ViewTimeline       // read the timeline of one's scope and the milestones' template
 	MarkMilestones     // mark a milestone done or take the mark back, at a place of one's own level (the store checks which)
 	EditTimeline       // keep the administrative milestones of one's province (the law's are EditLaw's)
+	ManageCommittees   // create and rename the committees of one's province and choose their members
+	ViewCommitteeWork  // read the guidance, tasks, questions and trainings of one's scope, and the FAQ
+	PostGuidance       // write, publish, correct and withdraw circulars of one's own committee
+	RemindGuidance     // remind the places that have not acknowledged a circular
+	AckGuidance        // acknowledge a circular addressed to one's place
+	AssignTasks        // assign tasks of one's own committee and follow them
+	UpdateTasks        // move one's own place's copy of a task along
+	AskQuestions       // ask a committee a question, and accept an answer to one's own
+	AnswerQuestions    // answer the questions put to one's own committee
+	PublishFAQ         // publish an answered question to the province's FAQ
+	ScheduleTrainings  // schedule the training sessions of one's own committee and record who attended
+	ConfirmTrainings   // confirm that one's place will attend a session it is invited to
+	ReadNotifications  // read one's own inbox
 )
 
 var perms = map[Perm][]Role{
@@ -105,6 +118,22 @@ var perms = map[Perm][]Role{
 	// any county's or district's for it; committees, observers and the Ministry read them.
 	MarkMilestones: {HQ, Governor, DistrictHead},
 	EditTimeline:   {HQ},
+	// Committees are the province's own: its HQ keeps them.
+	ManageCommittees: {HQ},
+	// A committee's work is read in scope by everyone; it is done by the committee (posting, assigning,
+	// answering, training) and by the places it is addressed to (acknowledging, reporting, confirming).
+	ViewCommitteeWork: {HQ, Governor, DistrictHead, Committee, Observer, National},
+	PostGuidance:      {Committee},
+	RemindGuidance:    {HQ, Committee},
+	AckGuidance:       {Governor, DistrictHead},
+	AssignTasks:       {Committee},
+	UpdateTasks:       {Governor, DistrictHead},
+	AskQuestions:      {HQ, Governor, DistrictHead, Committee},
+	AnswerQuestions:   {Committee},
+	PublishFAQ:        {HQ, Committee},
+	ScheduleTrainings: {Committee},
+	ConfirmTrainings:  {Governor, DistrictHead},
+	ReadNotifications: {HQ, Governor, DistrictHead, Committee, Observer, National},
 }
 
 // EditsBoardLevel reports whether the principal composes boards of a level: a governor the county board,

@@ -33,6 +33,18 @@ func Parse(code string) (Lang, bool) {
 
 var catalogues = map[Lang]map[string]string{Fa: fa, En: en}
 
+// merge adds an area's messages to a catalogue: an area whose messages are many keeps them in a file of
+// its own (var _ = merge(fa, …) beside merge(en, …)). A key given twice is a mistake in the code.
+func merge(into, area map[string]string) bool {
+	for k, v := range area {
+		if _, dup := into[k]; dup {
+			panic("i18n: message " + k + " is given twice")
+		}
+		into[k] = v
+	}
+	return true
+}
+
 // Tehran is the time zone every time is shown in.
 var Tehran = mustLoad("Asia/Tehran")
 

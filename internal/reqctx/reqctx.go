@@ -22,6 +22,7 @@ type Info struct {
 	// a page drawn for the request may be kept at it (package pagecache).
 	DataVersion int64
 	DataOrigin  string // the copy of the database DataVersion counts in (store.SessionRead.Origin)
+	Unread      int    // the signed-in user's unread notifications, as the same query counted them
 	// OnlyOnce marks a page that shows what is for this request alone, such as a flash or a restored
 	// form: it is not kept.
 	OnlyOnce  bool

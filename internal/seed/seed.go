@@ -215,5 +215,10 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 	if err := demoTimelineLoad(ctx, st, now); err != nil {
 		return err
 	}
-	return demoCandidatesLoad(ctx, st, now)
+	if err := demoCandidatesLoad(ctx, st, now); err != nil {
+		return err
+	}
+	// The reminders of the milestones coming due, as the server's sweep would tell them.
+	_, err = st.SweepNotices(ctx, now)
+	return err
 }

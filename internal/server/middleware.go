@@ -180,7 +180,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		info.UserID = read.User.ID
+		info.UserID, info.Unread = read.User.ID, read.Unread
 		ctx = auth.NewContext(ctx, read.User.Principal())
 		if r.Method == http.MethodGet {
 			ctx = s.restoreKeptForm(ctx, r, read.User.ID)

@@ -98,7 +98,8 @@ func TestQueriesPerPageBounded(t *testing.T) {
 		"hq.fars":       {"/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar"},
 		"observer":      {"/timeline/matrix", "/timeline/calendar"},
 		"national":      {"/timeline/matrix?province=fars", "/timeline/matrix?province=fars&county=marvdasht", "/timeline/calendar"},
-		"gov.marvdasht": {"/timeline/calendar"}, "dh.marvdasht": {"/timeline/calendar"}, "committee": {"/timeline/calendar"},
+		"gov.marvdasht": {"/timeline/calendar", "/notifications"}, "dh.marvdasht": {"/timeline/calendar", "/notifications"},
+		"committee": {"/timeline/calendar", "/notifications"},
 	} {
 		pages[u] = append(pages[u], ps...)
 	}

@@ -101,6 +101,8 @@ func (s *Server) Routes() http.Handler {
 				r.With(s.keepPages).Get("/print", s.boardPrint)
 			})
 			s.timelineRoutes(r)
+			r.With(s.keepPages).Get("/notifications", s.notificationList)
+			r.Post("/notifications/read", s.notificationRead)
 			r.Route("/admin/users", func(r chi.Router) {
 				r.With(s.keepPages).Get("/", s.userList)
 				r.With(s.keepPages).Get("/new", s.userNew)

@@ -42,8 +42,8 @@ const (
 	importSlotWait = 5 * time.Second
 )
 
-// New builds the server and starts its housekeeping (expired sessions and old failed logins) and the
-// store's cache notifications (store.Listen), which stop when ctx ends.
+// New builds the server and starts its housekeeping (expired sessions and old failed logins, the
+// reminders time brings) and the store's cache notifications (store.Listen), which stop when ctx ends.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store, h *password.Hasher) *Server {
 	s := &Server{cfg: cfg, log: log, store: st, hasher: h, now: time.Now,
 		importSlots: make(chan struct{}, importsAtOnce), importWait: importSlotWait,
@@ -66,7 +66,18 @@ func (s *Server) housekeeping(ctx context.Context, every time.Duration) {
 			if err := s.store.DeleteExpired(ctx, s.cfg.SessionIdle); err != nil && ctx.Err() == nil {
 				s.log.Warn("housekeeping", "err", err.Error())
 			}
+			s.SweepNotices(ctx)
 		}
+	}
+}
+
+// SweepNotices tells users what time has brought since the last sweep (store.SweepNotices): the
+// housekeeping runs it every few minutes, and serve once at its start.
+func (s *Server) SweepNotices(ctx context.Context) {
+	if n, err := s.store.SweepNotices(ctx, s.now()); err != nil && ctx.Err() == nil {
+		s.log.Warn("notices", "err", err.Error())
+	} else if n > 0 {
+		s.log.Info("notices", "told", n)
 	}
 }
 

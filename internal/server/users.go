@@ -47,7 +47,7 @@ func (s *Server) userChoices(r *http.Request, sc auth.Scope) (users.Choices, err
 	var b store.Batch
 	b.Counties(r.Context(), sc, &c.Counties)
 	b.Districts(r.Context(), sc, &c.Districts)
-	b.Committees(&c.Committees)
+	b.Committees(sc.ProvinceID, &c.Committees)
 	return c, s.store.Run(r.Context(), &b)
 }
 

@@ -159,7 +159,7 @@ func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (Aud
 }
 
 // readsAuditDirectory are the tables of auditDirectory.
-var readsAuditDirectory = readsPlaces | readsCommittees | readsElections
+var readsAuditDirectory = readsPlaces | readsCommittees | tablesOf("committees") | readsElections
 
 // auditDirectory is every place, committee and election by the code that the log's details name it by: reference
 // data, kept by the cache, which a page of the log looks its names up in. It is shared by every request
@@ -197,6 +197,9 @@ func (b *Batch) auditDirectory(out **auditDirectory) {
 		FROM cities ci JOIN counties c ON c.id = ci.county_id
 		UNION ALL
 		SELECT 'committee', k.key, '', k.name_fa, k.name_en, '', '', 0, 0 FROM committees k
+		UNION ALL
+		SELECT DISTINCT ON (k.key) 'committee', k.key, '', k.name_fa, k.name_en, '', '', 0, 0 FROM province_committees k
+		WHERE NOT EXISTS (SELECT 1 FROM committees s WHERE s.key = k.key)
 		UNION ALL
 		SELECT 'election', e.code, '', e.title_fa, e.title_en, '', '', 0, e.id FROM elections e`,
 		func(rows pgx.Rows) error {

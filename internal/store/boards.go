@@ -772,7 +772,10 @@ func (s *Store) ApproveBoard(ctx context.Context, a audit.Actor, sc auth.Scope, 
 		if err := decide(ctx, tx, a, d, "approved", ""); err != nil {
 			return audit.Entry{}, err
 		}
-		_, err := tx.Exec(ctx, `UPDATE boards SET status = 'approved', approved_at = now(), version = version + 1 WHERE id = $1`, boardID)
+		if _, err := tx.Exec(ctx, `UPDATE boards SET status = 'approved', approved_at = now(), version = version + 1 WHERE id = $1`, boardID); err != nil {
+			return audit.Entry{}, err
+		}
+		err := notifyComposer(ctx, tx, a, d.Board, NoticeBoardApproved)
 		return audit.Entry{Action: "board.approve", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
 			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "approved", "submission": submission}}}, err
 	})
@@ -794,6 +797,9 @@ func (s *Store) ReturnBoard(ctx context.Context, a audit.Actor, sc auth.Scope, b
 			return audit.Entry{}, err
 		}
 		if err := backToDraft(ctx, tx, boardID, note); err != nil {
+			return audit.Entry{}, err
+		}
+		if err := notifyComposer(ctx, tx, a, d.Board, NoticeBoardReturned); err != nil {
 			return audit.Entry{}, err
 		}
 		return audit.Entry{Action: "board.return", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
@@ -824,9 +830,29 @@ func (s *Store) ReopenBoard(ctx context.Context, a audit.Actor, sc auth.Scope, b
 		if err := backToDraft(ctx, tx, boardID, reason); err != nil {
 			return audit.Entry{}, err
 		}
+		kind := NoticeBoardReopened
+		if d.Status == "submitted" {
+			kind = NoticeBoardReturned
+		}
+		if err := notifyComposer(ctx, tx, a, d.Board, kind); err != nil {
+			return audit.Entry{}, err
+		}
 		return audit.Entry{Action: "board.reopen", Entity: "board", EntityID: strconv.FormatInt(boardID, 10),
 			Detail: audit.Change{Before: map[string]any{"status": d.Status}, After: map[string]any{"status": "draft", "submission": submission, "reason": reason}}}, nil
 	})
+}
+
+// notifyComposer tells those who compose the board, its county's governor or its district's head, of
+// HQ's decision on it.
+func notifyComposer(ctx context.Context, tx pgx.Tx, a audit.Actor, b Board, kind string) error {
+	place := Place{ProvinceID: b.ProvinceID, CountyID: b.CountyID}
+	title, titleEn := "هیئت اجرایی شهرستان "+b.CountyFa, "Executive board of "+b.CountyEn
+	if b.Level == "district" {
+		place.DistrictID = b.DistrictID
+		title, titleEn = "هیئت اجرایی بخش "+b.DistrictFa, "Executive board of "+b.DistrictEn+" District"
+	}
+	return notify(ctx, tx, Recipients{Places: []Place{place}, Except: a.ID},
+		Notice{Kind: kind, Subject: "board", SubjectID: b.ID, Title: title, TitleEn: titleEn})
 }
 
 // seenAsItIs refuses a decision on a draft (ErrBoardState) or on a board that is no longer in the status

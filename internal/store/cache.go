@@ -42,7 +42,7 @@ import (
 // cachedTables are the tables whose rows the cache keeps; each has the triggers of migration 0018 (the
 // milestones those of migration 0022).
 var cachedTables = []string{"provinces", "counties", "districts", "cities", "committees", "election_kinds", "elections",
-	"board_rules", "candidate_rules", "milestones"}
+	"board_rules", "candidate_rules", "milestones", "province_committees"}
 
 // tables is a set of cachedTables, one bit each.
 type tables uint64
@@ -64,7 +64,7 @@ func tablesOf(names ...string) tables {
 var (
 	readsPlaces         = tablesOf("provinces", "counties", "districts", "cities")
 	readsProvinces      = tablesOf("provinces")
-	readsCommittees     = tablesOf("committees")
+	readsCommittees     = tablesOf("province_committees")
 	readsElections      = tablesOf("elections")
 	readsBoardRules     = tablesOf("board_rules", "election_kinds")
 	readsCandidateRules = tablesOf("candidate_rules", "election_kinds")

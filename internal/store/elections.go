@@ -12,12 +12,15 @@ import (
 	"github.com/setad/setad/internal/audit"
 )
 
-// Committee is a row of committees.
+// Committee is a committee of a province (province_committees, migration 0024): the standard ones every
+// province starts with (the committees table, which the seed keeps) and those its HQ adds.
 type Committee struct {
-	Key      string
-	NameFa   string
-	NameEn   string
-	Position int
+	ProvinceID int64
+	Key        string
+	NameFa     string
+	NameEn     string
+	Position   int
+	Version    int
 }
 
 // ElectionKind is a row of election_kinds.
@@ -40,24 +43,26 @@ type Election struct {
 	IsCurrent   bool
 }
 
-// Committees lists the committees in display order.
-func (s *Store) Committees(ctx context.Context) ([]Committee, error) {
+// Committees lists the committees of a province in display order.
+func (s *Store) Committees(ctx context.Context, provinceID int64) ([]Committee, error) {
 	var cs []Committee
 	var b Batch
-	b.Committees(&cs)
+	b.Committees(provinceID, &cs)
 	return cs, s.Run(ctx, &b)
 }
 
 // Committees queues the Store method of that name.
-func (b *Batch) Committees(out *[]Committee) {
-	queueList(b, readsCommittees, "committees", out, nil, func(b *Batch) { b.committees(out) })
+func (b *Batch) Committees(provinceID int64, out *[]Committee) {
+	key := "committees " + strconv.FormatInt(provinceID, 10)
+	queueList(b, readsCommittees, key, out, nil, func(b *Batch) { b.committees(provinceID, out) })
 }
 
-func (b *Batch) committees(out *[]Committee) {
-	b.queue(`SELECT key, name_fa, name_en, position FROM committees ORDER BY position, key`, func(rows pgx.Rows) (err error) {
+func (b *Batch) committees(provinceID int64, out *[]Committee) {
+	b.queue(`SELECT province_id, key, name_fa, name_en, position, version FROM province_committees
+		WHERE province_id = $1 ORDER BY position, key`, func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Committee])
 		return err
-	})
+	}, provinceID)
 }
 
 const electionCols = `id, code, kind, coalesce(parent_kind, ''), title_fa, title_en, election_day, is_current`

@@ -138,12 +138,27 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func TestCommitteesAndKinds(t *testing.T) {
 	f := bareFixture(t)
-	cs, err := f.st.Committees(f.ctx)
+	var fars int64
+	if err := f.st.Pool().QueryRow(f.ctx, `SELECT id FROM provinces WHERE code = 'fars'`).Scan(&fars); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := f.st.Committees(f.ctx, fars)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cs) != 6 || cs[0].Key != "training" || cs[5].Key != "inspection" {
+	if len(cs) != 6 || cs[0].Key != "training" || cs[5].Key != "inspection" || cs[0].ProvinceID != fars || cs[0].NameFa != "کمیته آموزش" {
 		t.Fatalf("Committees = %+v", cs)
+	}
+	// A province added later starts with the same committees.
+	if _, err := f.st.Pool().Exec(f.ctx, `INSERT INTO provinces (code, name_fa, name_en) VALUES ('yazd', 'یزد', 'Yazd')`); err != nil {
+		t.Fatal(err)
+	}
+	var yazd int64
+	if err := f.st.Pool().QueryRow(f.ctx, `SELECT id FROM provinces WHERE code = 'yazd'`).Scan(&yazd); err != nil {
+		t.Fatal(err)
+	}
+	if cs, err := f.st.Committees(f.ctx, yazd); err != nil || len(cs) != 6 || cs[2].Key != "technology" {
+		t.Fatalf("Committees of a new province = %+v, %v", cs, err)
 	}
 	rows, err := f.st.Pool().Query(f.ctx, `SELECT key FROM election_kinds ORDER BY position, key`)
 	if err != nil {

@@ -338,6 +338,9 @@ func (s *Store) UpsertReference(ctx context.Context, a audit.Actor, ref Referenc
 				ON CONFLICT (key) DO UPDATE SET name_fa = excluded.name_fa, name_en = excluded.name_en, position = excluded.position
 				WHERE (committees.name_fa, committees.name_en, committees.position) IS DISTINCT FROM (excluded.name_fa, excluded.name_en, excluded.position)`,
 				k.Key, k.NameFa, k.NameEn, k.Position)
+			// Every province has the standard committees; a name its HQ has changed stays.
+			b.Queue(`INSERT INTO province_committees (province_id, key, name_fa, name_en, position)
+				SELECT p.id, $1, $2, $3, $4 FROM provinces p ON CONFLICT DO NOTHING`, k.Key, k.NameFa, k.NameEn, k.Position)
 		}
 		for _, k := range ref.Kinds {
 			b.Queue(`INSERT INTO election_kinds (key, name_fa, name_en, position) VALUES ($1, $2, $3, $4)

@@ -50,7 +50,12 @@ type SessionRead struct {
 	// the database server, which a standby taking over, or a recovery to an earlier point, changes. Such a
 	// copy counts again through versions the lost data had already reached, with other data.
 	Origin string
+	// Unread counts the user's unread notifications, up to MaxUnread.
+	Unread int
 }
+
+// MaxUnread is as far as a session's read counts unread notifications: the header shows more as "99+".
+const MaxUnread = 100
 
 // Refused reports whether the session names a user who may no longer use it.
 func (r SessionRead) Refused() bool { return r.Session.UserID != 0 && r.User.ID == 0 }
@@ -70,20 +75,21 @@ func (s *Store) ReadSession(ctx context.Context, hash []byte, idle time.Duration
 		       coalesce(p.code, ''), coalesce(p.name_fa, ''), coalesce(p.name_en, ''),
 		       coalesce(c.code, ''), coalesce(c.name_fa, ''), coalesce(c.name_en, ''),
 		       coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''),
-		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0), cs.generation, cs.data_version, `+cacheOrigin+`
+		       coalesce(k.name_fa, ''), coalesce(k.name_en, ''), coalesce(u.session_epoch, 0), cs.generation, cs.data_version, `+cacheOrigin+`,
+		       (SELECT count(*) FROM (SELECT FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL LIMIT $4) x)
 		FROM sessions s CROSS JOIN cache_state cs
 		LEFT JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL AND u.session_epoch = s.epoch
 		LEFT JOIN provinces p ON p.id = u.province_id
 		LEFT JOIN counties c ON c.id = u.county_id
 		LEFT JOIN districts d ON d.id = u.district_id
-		LEFT JOIN committees k ON k.key = u.committee_key
+		LEFT JOIN province_committees k ON k.province_id = u.province_id AND k.key = u.committee_key
 		WHERE s.token_hash = $1 AND s.last_seen > now() - $2::interval AND s.expires_at > now()`,
-		hash, idle, SessionRenewAfter).Scan(&r.Session.UserID, &r.Epoch, &r.Flash, &r.FlashForm, &r.KeptForm, &r.Stale,
+		hash, idle, SessionRenewAfter, MaxUnread).Scan(&r.Session.UserID, &r.Epoch, &r.Flash, &r.FlashForm, &r.KeptForm, &r.Stale,
 		&u.ID, &u.Username, &u.FullName, &u.Role, &u.ProvinceID, &u.CountyID, &u.DistrictID,
 		&u.Committee, &u.PasswordHash, &u.Lang, &u.LockedUntil, &u.DisabledAt, &u.Version,
 		&u.ProvinceCode, &u.ProvinceFa, &u.ProvinceEn, &u.CountyCode, &u.CountyFa, &u.CountyEn,
 		&u.DistrictCode, &u.DistrictFa, &u.DistrictEn, &u.CommitteeFa, &u.CommitteeEn, &u.SessionEpoch, &r.Generation, &r.DataVersion,
-		&r.Origin)
+		&r.Origin, &r.Unread)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, ErrNotFound
 	}

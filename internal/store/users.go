@@ -54,7 +54,7 @@ const userSelect = `
 	LEFT JOIN provinces p ON p.id = u.province_id
 	LEFT JOIN counties c ON c.id = u.county_id
 	LEFT JOIN districts d ON d.id = u.district_id
-	LEFT JOIN committees k ON k.key = u.committee_key`
+	LEFT JOIN province_committees k ON k.province_id = u.province_id AND k.key = u.committee_key`
 
 func collectUser(rows pgx.Rows) (User, error) {
 	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[User])
@@ -168,7 +168,8 @@ func (s *Store) CreateUser(ctx context.Context, a audit.Actor, sc auth.Scope, ac
 	err = s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		if acc.Committee != "" {
 			var ok bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM committees WHERE key = $1)`, acc.Committee).Scan(&ok); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM province_committees WHERE province_id = $1 AND key = $2)`,
+				place.ProvinceID, acc.Committee).Scan(&ok); err != nil {
 				return nil, err
 			}
 			if !ok {

@@ -9,6 +9,7 @@ import (
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/reqctx"
+	"github.com/setad/setad/internal/store"
 )
 
 // NavItem is one area of the portal: its page and the message key of its name.
@@ -51,6 +52,14 @@ func isCurrent(ctx context.Context, href string) bool {
 
 func langHref(ctx context.Context, lang string) string {
 	return "/lang/" + lang + "?next=" + url.QueryEscape(reqctx.From(ctx).Path)
+}
+
+// unreadCount is the header's count of unread notifications; past what the session's read counts, "99+".
+func unreadCount(ctx context.Context, n int) string {
+	if n >= store.MaxUnread {
+		return i18n.Num(ctx, store.MaxUnread-1) + "+"
+	}
+	return i18n.Num(ctx, n)
 }
 
 func place(ctx context.Context, p *auth.Principal) string {

@@ -1,0 +1,95 @@
+// Package notifications is the user's inbox: the unread events one by one, everything else grouped by
+// day, so that reminders never flood it.
+package notifications
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/store"
+)
+
+// Inbox is the page's data: Fresh are the unread events, newest first; Days the rest, by day in Tehran,
+// newest first.
+type Inbox struct {
+	Fresh  []store.Notification
+	Days   []Day
+	Unread int
+}
+
+// Day is a day's notices, with how many of each kind.
+type Day struct {
+	Day     time.Time
+	Notices []store.Notification
+	Kinds   []KindCount
+	Unread  int
+}
+
+// KindCount is how many notices of a kind a day has.
+type KindCount struct {
+	Kind string
+	N    int
+}
+
+// Group sorts a user's notifications (newest first) into the page.
+func Group(ns []store.Notification) Inbox {
+	var in Inbox
+	for _, n := range ns {
+		if n.ReadAt == nil {
+			in.Unread++
+		}
+		if n.ReadAt == nil && !n.Reminder() {
+			in.Fresh = append(in.Fresh, n)
+			continue
+		}
+		y, m, d := n.CreatedAt.In(i18n.Tehran).Date()
+		day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		if len(in.Days) == 0 || !in.Days[len(in.Days)-1].Day.Equal(day) {
+			in.Days = append(in.Days, Day{Day: day})
+		}
+		g := &in.Days[len(in.Days)-1]
+		g.Notices = append(g.Notices, n)
+		if n.ReadAt == nil {
+			g.Unread++
+		}
+		found := false
+		for i := range g.Kinds {
+			if g.Kinds[i].Kind == n.Kind {
+				g.Kinds[i].N++
+				found = true
+			}
+		}
+		if !found {
+			g.Kinds = append(g.Kinds, KindCount{Kind: n.Kind, N: 1})
+		}
+	}
+	return in
+}
+
+// Href is the page a notice is about.
+func Href(n store.Notification) string {
+	id := strconv.FormatInt(n.SubjectID, 10)
+	switch n.Subject {
+	case "guidance":
+		return "/guidance/" + id
+	case "task":
+		return "/tasks/" + id
+	case "question":
+		return "/questions/" + id
+	case "training":
+		return "/trainings/" + id
+	case "board":
+		return "/boards/" + id
+	case "incident":
+		return "/incidents/" + id
+	}
+	return "/timeline"
+}
+
+func kindLabel(ctx context.Context, k KindCount) string {
+	return i18n.T(ctx, "notices.count."+k.Kind, i18n.ArgNum("n", k.N))
+}
+
+func dayID(d Day) string { return "day-" + d.Day.Format("20060102") }
