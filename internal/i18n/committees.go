@@ -60,6 +60,7 @@ var _ = merge(fa, map[string]string{
 	"err.audience_county":     "دست‌کم یک شهرستان از این استان برگزینید.",
 
 	"entity.notification":          "اعلان",
+	"field.notice":                 "اعلان",
 	"action.notification.read":     "خواندن اعلان",
 	"action.notification.read_all": "خواندن همه اعلان‌ها",
 	"action.notification.sweep":    "یادآوری مهلت‌های نزدیک",
@@ -122,6 +123,7 @@ var _ = merge(en, map[string]string{
 	"err.audience_county":     "Choose at least one county of this province.",
 
 	"entity.notification":          "notification",
+	"field.notice":                 "Notification",
 	"action.notification.read":     "Notification read",
 	"action.notification.read_all": "All notifications read",
 	"action.notification.sweep":    "Reminders of coming deadlines",

@@ -240,6 +240,24 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(a.st.MoveElectionDay(ctx, national, electionID, time.Date(2027, 3, 19, 0, 0, 0, 0, time.UTC), "تعویق به دستور وزیر کشور"))
 	token := sha256.Sum256([]byte("a calendar feed token"))
 	must(a.st.SetICSToken(ctx, gov, a.ids["gov.marvdasht"], token[:]))
+
+	// A milestone due tomorrow told by the sweep; the governor reads one notice, then all.
+	day := time.Date(2027, 3, 19, 0, 0, 0, 0, time.UTC)
+	end := -int(day.Sub(time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	_, err = a.st.AddMilestone(ctx, hq, scope, store.MilestoneInput{Kind: "councils", TitleFa: "گزارش آمادگی",
+		TitleEn: "Readiness report", Level: "county", StartOffset: end - 5, EndOffset: end})
+	must(err)
+	told, err := a.st.SweepNotices(ctx, now)
+	must(err)
+	if told == 0 {
+		t.Fatal("the sweep told nobody of the milestone due tomorrow")
+	}
+	inbox, err := a.st.Inbox(ctx, a.ids["gov.marvdasht"])
+	must(err)
+	_, err = a.st.MarkRead(ctx, gov, fars, inbox[0].ID)
+	must(err)
+	_, err = a.st.MarkRead(ctx, gov, fars, 0)
+	must(err)
 	return board, candidate
 }
 

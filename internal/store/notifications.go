@@ -157,15 +157,14 @@ func (s *Store) MarkRead(ctx context.Context, a audit.Actor, provinceID, id int6
 				return nil, err
 			}
 			return []audit.Entry{{Action: "notification.read", Entity: "notification", EntityID: strconv.FormatInt(id, 10),
-				ProvinceID: provinceID, Detail: audit.Change{After: map[string]any{"kind": n.Kind, "subject": n.Subject,
-					"subject_id": n.SubjectID}}}}, nil
+				ProvinceID: provinceID, Detail: audit.Change{After: map[string]any{"notice": n.Kind}}}}, nil
 		}
 		tag, err := tx.Exec(ctx, `UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL`, a.ID)
 		if err != nil {
 			return nil, err
 		}
 		return []audit.Entry{{Action: "notification.read_all", Entity: "user", EntityID: strconv.FormatInt(a.ID, 10),
-			ProvinceID: provinceID, Detail: audit.Change{After: map[string]any{"count": tag.RowsAffected()}}}}, nil
+			ProvinceID: provinceID, Detail: audit.Change{After: map[string]any{"rows": tag.RowsAffected()}}}}, nil
 	})
 	return n, err
 }
@@ -211,7 +210,7 @@ func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) 
 			return nil, nil
 		}
 		return []audit.Entry{{Action: "notification.sweep", Entity: "notification",
-			Detail: audit.Change{After: map[string]any{"count": n}}}}, nil
+			Detail: audit.Change{After: map[string]any{"rows": n}}}}, nil
 	})
 	return n, err
 }

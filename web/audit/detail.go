@@ -106,6 +106,7 @@ var fields = []struct{ name, label string }{
 	{"incomplete", "audit.field.incomplete"},
 	{"failures", "field.failures"},
 	{"minutes", "field.minutes"},
+	{"notice", "field.notice"},
 }
 
 // fieldRank is each field's place in fields.
@@ -122,6 +123,7 @@ var codeLabels = map[string]string{
 	"office": "office.", "gender": "gender.", "education": "education.", "military_service": "service.",
 	"kind": "kind.", "parent_kind": "kind.", "lang": "language.",
 	"level": "milestone.level.", "constituency_kind": "milestone.constituency_kind.", "gate": "milestone.gate.",
+	"notice": "notices.kind.",
 }
 
 // digitFields are the numbers written as text (national IDs, phones, references), shown in the reader's
