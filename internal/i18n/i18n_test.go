@@ -135,8 +135,8 @@ func TestMessageArguments(t *testing.T) {
 // error.N.title, …) are checked by prefix.
 func TestEveryUsedKeyExists(t *testing.T) {
 	// Where message keys are used; the store and audit packages name actions, not messages.
-	roots := []string{"../../web", "../server", "../auth"}
-	pattern := regexp.MustCompile(`"((?:app|nav|role|home|login|field|form|err|error|users|audit|counties|profile|action|boards|board_status|board_role|office|rule|rules|kind|entity|candidates|cstatus|education|gender|service|elig|crules|confirm|timeline|milestone|notice|notices|audience|committees|guidance|tasks|tstatus|questions|faq|trainings)\.[a-z0-9_.]+)"`)
+	roots := []string{"../../web", "../server", "../auth", "../filetype"}
+	pattern := regexp.MustCompile(`"((?:app|nav|role|home|login|field|form|err|error|users|audit|counties|profile|action|boards|board_status|board_role|office|rule|rules|kind|entity|candidates|cstatus|education|gender|service|elig|crules|confirm|timeline|milestone|notice|notices|audience|committees|guidance|tasks|tstatus|questions|faq|trainings|attachment)\.[a-z0-9_.]+)"`)
 	found := 0
 	for _, root := range roots {
 		if err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
