@@ -170,7 +170,8 @@ func (s *Store) MarkRead(ctx context.Context, a audit.Actor, provinceID, id int6
 }
 
 // SweepNotices tells what time has brought as of now: the milestones of the current election due within
-// three days at places that have not marked them. Each is told once (dedup), so the sweep may run as often
+// three days at places that have not marked them; the questions unanswered for 48 hours, to their
+// committee and HQ. Each is told once (dedup), so the sweep may run as often
 // as it likes, on every replica at once. It returns how many notices it wrote.
 func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
@@ -206,6 +207,11 @@ func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) 
 			return nil, err
 		}
 		n += tag.RowsAffected()
+		waiting, err := sweepWaitingQuestions(ctx, tx, now)
+		if err != nil {
+			return nil, err
+		}
+		n += waiting
 		if n == 0 {
 			return nil, nil
 		}

@@ -1,0 +1,2 @@
+DELETE FROM notifications WHERE subject = 'question';
+DROP TABLE question_answers, questions;
