@@ -225,6 +225,7 @@ resolve() {
       resolve "$role" county; county=$REPLY
       first "$role" "/candidates?county=$county" '/candidates/([0-9]+)' ;;
     user) first "$role" /admin/users '/admin/users/([0-9]+)' ;;
+    question) first "$role" /questions '/questions/([0-9]+)' ;;
     *) die "unknown placeholder {$key}" ;;
   esac || die "no {$key} found for $role (${user[$role]}) in the pages it sees"
   found[$role:$key]=$REPLY
@@ -329,6 +330,9 @@ pages=(
   "/timeline/calendar|$all"
   "/timeline/template|$all"
   "/notifications|$all"
+  "/questions|$all"
+  "/questions/{question}|hq governor district_head committee observer"
+  "/faq|$all"
 )
 
 started=$(date +%s)

@@ -167,8 +167,8 @@ var DemoUsers = []auth.Account{
 // the day the demo is first loaded, so some of its preparation lies behind it and some ahead), the demo
 // users (printing the logins to out), the constituency sizes of its counties and more cities of
 // Marvdasht, executive boards in every state of their review, the Fars HQ's own milestones and marks
-// that show every status of the timeline at once, and candidates along their lifecycle, one of them also
-// on a board.
+// that show every status of the timeline at once, candidates along their lifecycle, one of them also
+// on a board, and questions to the committees: answered and in the FAQ, and open (one for three days).
 func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Time, out io.Writer) error {
 	if err := Reference(ctx, st); err != nil {
 		return err
@@ -218,7 +218,11 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 	if err := demoCandidatesLoad(ctx, st, now); err != nil {
 		return err
 	}
-	// The reminders of the milestones coming due, as the server's sweep would tell them.
+	if err := demoQuestionsLoad(ctx, st, now); err != nil {
+		return err
+	}
+	// The reminders of the milestones coming due and of the questions waiting for an answer, as the
+	// server's sweep would tell them.
 	_, err = st.SweepNotices(ctx, now)
 	return err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/setad/setad/internal/store"
 	tl "github.com/setad/setad/internal/timeline"
 	"github.com/setad/setad/web/home"
+	webq "github.com/setad/setad/web/questions"
 )
 
 // missingSizesShown is how many constituencies of each kind HQ's home names among those whose size is
@@ -74,6 +75,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	if p.Role == auth.National {
 		b.Provinces(ctx, p.Scope, &d.Provinces)
+	}
+	// The questions waiting for an answer: those put to a member's committee, the province's for HQ.
+	if p.Role == auth.HQ || p.Can(auth.AnswerQuestions) && p.Scope.Committee != "" {
+		q := &d.Questions
+		q.Shown, q.Now = true, s.now()
+		b.WaitingQuestions(p.Scope.ProvinceID, p.Scope.Committee, q.Now.Add(-store.WaitingAfter), webq.HomeShown, &q.Questions,
+			&q.Open, &q.Waiting)
 	}
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,11 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 		t.Fatal(err)
 	}
 	legal, own := a.milestoneID("registration-city"), a.milestoneID("demo-training") // the law's, and Fars's own
+	var question int64                                                               // a demo question of Marvdasht, answered
+	if err := a.st.Pool().QueryRow(t.Context(), `SELECT q.id FROM questions q JOIN counties c ON c.id = q.county_id
+		WHERE c.code = 'marvdasht' AND q.answers > 0 ORDER BY q.id LIMIT 1`).Scan(&question); err != nil {
+		t.Fatal(err)
+	}
 	pages := map[string][]string{
 		"": {"/login"},
 		"hq.fars": {"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/counties/marvdasht/cities/import",
@@ -87,15 +93,18 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/boards/rules", "/candidates", "/candidates/" + itoa(candidate), "/candidates/new", "/candidates/import",
 			"/candidates/rules", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(a.ids["gov.marvdasht"]),
 			"/audit", "/profile", "/no-such-page", "/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar",
-			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own)},
+			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own),
+			"/questions", "/questions/" + itoa(question), "/faq"},
 		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county,
 			"/boards/" + county + "/pool/import", "/boards/" + district, "/candidates", "/candidates/new",
-			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline", "/timeline/template", "/notifications"},
+			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline", "/timeline/template", "/notifications",
+			"/questions", "/questions/" + itoa(question), "/faq"},
 		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar", "/timeline", "/notifications"},
-		"committee":    {"/timeline", "/timeline/calendar", "/timeline/template"},
+		"committee":    {"/timeline", "/timeline/calendar", "/timeline/template", "/questions", "/questions/" + itoa(question), "/faq?q=" + url.QueryEscape("مهلت")},
 		"observer":     {"/audit", "/timeline/matrix", "/timeline?county=marvdasht", "/timeline/calendar?month=1405-08"},
 		"national": {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar",
-			"/timeline?province=fars&county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(legal)},
+			"/timeline?province=fars&county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(legal),
+			"/questions?province=fars", "/faq?province=fars"},
 	}
 	for user, paths := range pages {
 		for _, lang := range []string{"fa", "en"} {

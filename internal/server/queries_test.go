@@ -75,6 +75,10 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
 	a.post(gov, "/candidates", candidateForm("نامزد", nid(3000), "marvdasht"))
 	candidate := a.candidateID(nid(3000))
+	a.withLegal()
+	question := a.askQuestion(gov, "legal", "مهلت اعتراض", "چند روز؟")
+	a.post(a.login("legal.fars"), "/questions/"+question+"/answers", url.Values{"body": {"چهار روز"}})
+	a.post(hq, "/questions/"+question+"/publish", url.Values{"version": {"1"}, "answer": {a.answerID(question, 1)}})
 	// The pages every role reads, and those of the roles that edit.
 	read := []string{"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/marvdasht",
 		"/boards", "/boards?status=approved&level=county", "/boards/" + board, "/boards/" + district, "/boards/" + board + "/print",
@@ -100,6 +104,17 @@ func TestQueriesPerPageBounded(t *testing.T) {
 		"national":      {"/timeline/matrix?province=fars", "/timeline/matrix?province=fars&county=marvdasht", "/timeline/calendar"},
 		"gov.marvdasht": {"/timeline/calendar", "/notifications"}, "dh.marvdasht": {"/timeline/calendar", "/notifications"},
 		"committee": {"/timeline/calendar", "/notifications"},
+	} {
+		pages[u] = append(pages[u], ps...)
+	}
+	// The questions and the FAQ.
+	for u, ps := range map[string][]string{
+		"hq.fars":       {"/questions", "/questions/" + question, "/faq", "/faq?q=" + url.QueryEscape("مهلت")},
+		"gov.marvdasht": {"/questions", "/questions/" + question, "/faq"},
+		"dh.marvdasht":  {"/questions", "/faq"},
+		"committee":     {"/questions", "/questions?committee=legal", "/questions/" + question, "/faq"},
+		"observer":      {"/questions", "/questions/" + question, "/faq"},
+		"national":      {"/questions?province=fars", "/questions/" + question, "/faq?province=fars&q=" + url.QueryEscape("مهلت")},
 	} {
 		pages[u] = append(pages[u], ps...)
 	}
@@ -161,6 +176,14 @@ func TestQueriesPerPageBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := pool.Exec(ctx, `INSERT INTO candidate_events (candidate_id, from_status, to_status) VALUES ($1, 'registered', 'under_review')`, candidate); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `INSERT INTO question_answers (question_id, answered_by, body) SELECT id, asked_by, 'پاسخ' FROM questions WHERE id = $1`,
+			question); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `INSERT INTO questions (province_id, committee_key, county_id, asked_by, title, body)
+			SELECT province_id, committee_key, county_id, asked_by, title || ' ' || $2, body FROM questions WHERE id = $1`, question, itoa(int64(i))); err != nil {
 			t.Fatal(err)
 		}
 	}

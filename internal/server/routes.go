@@ -101,6 +101,16 @@ func (s *Server) Routes() http.Handler {
 				r.With(s.keepPages).Get("/print", s.boardPrint)
 			})
 			s.timelineRoutes(r)
+			r.With(s.keepPages).Get("/questions", s.questionList)
+			r.Post("/questions", s.questionAsk)
+			r.Route("/questions/{id}", func(r chi.Router) {
+				r.With(s.keepPages).Get("/", s.questionShow)
+				r.Post("/answers", s.questionAnswer)
+				r.Post("/answers/{a}/accept", s.questionAccept)
+				r.Post("/publish", s.questionPublish)
+				r.Post("/unpublish", s.questionUnpublish)
+			})
+			r.With(s.keepPages).Get("/faq", s.faqPage)
 			r.With(s.keepPages).Get("/notifications", s.notificationList)
 			r.Post("/notifications/read", s.notificationRead)
 			r.Route("/admin/users", func(r chi.Router) {

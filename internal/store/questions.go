@@ -96,10 +96,20 @@ type FAQEntry struct {
 }
 
 // NewQuestion is a question as asked: the committee's key, its title and its body, checked by the caller.
+// AskedAt, when not zero, dates it (the demo's questions); else it is asked now.
 type NewQuestion struct {
 	Committee string
 	Title     string
 	Body      string
+	AskedAt   time.Time
+}
+
+// nullTime is t for a query, NULL when it is zero.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // questionCols are a question's columns, body the expression of its body.
@@ -214,12 +224,12 @@ func (s *Store) AskQuestion(ctx context.Context, a audit.Actor, sc auth.Scope, q
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var county, district string
 		err := tx.QueryRow(ctx, `
-			INSERT INTO questions (province_id, committee_key, county_id, district_id, asked_by, title, body)
-			SELECT $1, k.key, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $7
+			INSERT INTO questions (province_id, committee_key, county_id, district_id, asked_by, title, body, asked_at)
+			SELECT $1, k.key, NULLIF($3, 0), NULLIF($4, 0), $5, $6, $7, coalesce($8, now())
 			FROM province_committees k WHERE k.province_id = $1 AND k.key = $2
 			RETURNING id, coalesce((SELECT code FROM counties WHERE id = county_id), ''),
 			          coalesce((SELECT code FROM districts WHERE id = district_id), '')`,
-			sc.ProvinceID, q.Committee, sc.CountyID, sc.DistrictID, a.ID, q.Title, q.Body).Scan(&id, &county, &district)
+			sc.ProvinceID, q.Committee, sc.CountyID, sc.DistrictID, a.ID, q.Title, q.Body, nullTime(q.AskedAt)).Scan(&id, &county, &district)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrUnknownCommittee
 		}
@@ -294,6 +304,11 @@ func nullNumber(n int) any {
 // AnswerQuestion records an answer by a member of the committee the question was put to (sc.Committee)
 // and tells the asker. A question of another committee is ErrNotYours.
 func (s *Store) AnswerQuestion(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, body string) (int64, error) {
+	return s.AnswerQuestionOn(ctx, a, sc, id, body, time.Time{})
+}
+
+// AnswerQuestionOn is AnswerQuestion dated at (the demo's answers; now when zero).
+func (s *Store) AnswerQuestionOn(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, body string, at time.Time) (int64, error) {
 	var answerID int64
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		q, err := lockQuestion(ctx, tx, sc, id)
@@ -303,8 +318,9 @@ func (s *Store) AnswerQuestion(ctx context.Context, a audit.Actor, sc auth.Scope
 		if sc.Committee == "" || q.committee != sc.Committee {
 			return nil, ErrNotYours
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO question_answers (question_id, answered_by, body) VALUES ($1, $2, $3) RETURNING id`,
-			id, a.ID, body).Scan(&answerID); err != nil {
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO question_answers (question_id, answered_by, body, created_at) VALUES ($1, $2, $3, coalesce($4, now()))
+			RETURNING id`, id, a.ID, body, nullTime(at)).Scan(&answerID); err != nil {
 			return nil, err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE questions SET answers = answers + 1 WHERE id = $1`, id); err != nil {

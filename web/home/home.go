@@ -5,6 +5,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/questions"
 	"github.com/setad/setad/web/timeline"
 )
 
@@ -20,6 +21,7 @@ type Data struct {
 	Conflicts int              // for HQ: boards with a member or pool member who is a candidate
 	Missing   *store.Missing   // for HQ: the constituencies whose size is not recorded, the first of each kind named
 	Timeline  timeline.HomeData
+	Questions questions.HomeData // for a committee's member and HQ: the questions waiting for an answer
 }
 
 // more is how many of the missing sizes the page does not name.

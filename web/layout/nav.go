@@ -26,6 +26,8 @@ var nav = []NavItem{
 	{"/boards", "nav.boards", auth.ViewBoards},
 	{"/candidates", "nav.candidates", auth.ViewCandidates},
 	{"/timeline", "nav.timeline", auth.ViewTimeline},
+	{"/questions", "nav.questions", auth.ViewCommitteeWork},
+	{"/faq", "nav.faq", auth.ViewCommitteeWork},
 	{"/admin/users", "nav.users", auth.ManageUsers},
 	{"/audit", "nav.audit", auth.ViewAudit},
 	{"/profile", "nav.profile", auth.ChangeOwnPassword},
