@@ -258,6 +258,21 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(err)
 	_, err = a.st.MarkRead(ctx, gov, fars, 0)
 	must(err)
+
+	// A question of the Marvdasht governor to the legal committee: answered twice, an answer accepted and
+	// then the other, published and taken off the FAQ.
+	a.withLegal()
+	legalScope := auth.Scope{ProvinceID: fars, Committee: "legal"}
+	question, err := a.st.AskQuestion(ctx, gov, governor, store.NewQuestion{Committee: "legal", Title: "مهلت اعتراض", Body: "چند روز است؟"})
+	must(err)
+	first, err := a.st.AnswerQuestion(ctx, as("legal.fars"), legalScope, question, "چهار روز")
+	must(err)
+	second, err := a.st.AnswerQuestion(ctx, as("legal.fars"), legalScope, question, "چهار روز از فردای اعلام")
+	must(err)
+	must(a.st.AcceptAnswer(ctx, gov, governor, question, first, 1))
+	must(a.st.AcceptAnswer(ctx, gov, governor, question, second, 2))
+	must(a.st.PublishQuestion(ctx, hq, scope, true, question, 0, 3))
+	must(a.st.UnpublishQuestion(ctx, hq, scope, true, question, 4))
 	return board, candidate
 }
 
@@ -344,6 +359,7 @@ func TestAuditPageReadable(t *testing.T) {
 	for _, u := range testUsers {
 		data = append(data, u.Username)
 	}
+	data = append(data, "legal.fars")
 	elections, err := a.st.Pool().Query(t.Context(), `SELECT code FROM elections UNION ALL SELECT title_en FROM elections
 		UNION ALL SELECT title_en FROM milestones UNION ALL SELECT description_en FROM milestones`)
 	if err != nil {

@@ -107,6 +107,10 @@ var fields = []struct{ name, label string }{
 	{"failures", "field.failures"},
 	{"minutes", "field.minutes"},
 	{"notice", "field.notice"},
+	{"question", "questions.audit.question"},
+	{"answer", "questions.audit.answer"},
+	{"accepted_answer", "questions.audit.accepted"},
+	{"faq_answer", "questions.audit.faq_answer"},
 }
 
 // fieldRank is each field's place in fields.
