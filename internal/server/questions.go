@@ -112,7 +112,7 @@ func (s *Server) questionAsk(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if f.Get("committee") == "" {
+	if !committeeKey.MatchString(f.Get("committee")) {
 		f.Errors["committee"] = i18n.M("questions.err.committee")
 	}
 	requireText(f, "title", maxQuestionTitle, "questions.err.title")
