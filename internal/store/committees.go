@@ -2,11 +2,16 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/setad/setad/internal/audience"
+	"github.com/setad/setad/internal/audit"
+	"github.com/setad/setad/internal/auth"
 )
 
 // The committees' work (migration 0024 and after): the committees of each province, and the places that a
@@ -43,4 +48,129 @@ func audiencePlaces(ctx context.Context, tx pgx.Tx, provinceID int64, a audience
 		return nil, fmt.Errorf("%w in the audience", ErrUnknownCounty)
 	}
 	return places, nil
+}
+
+// CommitteeMember is a user of the committee role in a province, on a committee (Committee, its key) or
+// on none ("").
+type CommitteeMember struct {
+	ID         int64
+	Username   string
+	FullName   string
+	Committee  string
+	DisabledAt *time.Time
+}
+
+// CommitteeMembers lists the committee-role users of a province, on a committee or not, by name.
+func (s *Store) CommitteeMembers(ctx context.Context, provinceID int64) ([]CommitteeMember, error) {
+	var ms []CommitteeMember
+	var b Batch
+	b.CommitteeMembers(provinceID, &ms)
+	return ms, s.Run(ctx, &b)
+}
+
+// CommitteeMembers queues the Store method of that name.
+func (b *Batch) CommitteeMembers(provinceID int64, out *[]CommitteeMember) {
+	b.queue(`
+		SELECT id, username, full_name, coalesce(committee_key, ''), disabled_at FROM users
+		WHERE role = 'committee' AND province_id = $1 ORDER BY full_name, username`, func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[CommitteeMember])
+		return err
+	}, provinceID)
+}
+
+// CommitteeNames are a committee's names in both languages.
+type CommitteeNames struct {
+	NameFa, NameEn string
+}
+
+// CreateCommittee adds a committee to the caller's province (an HQ scope), after the others; a key the
+// province already has is ErrExists.
+func (s *Store) CreateCommittee(ctx context.Context, a audit.Actor, sc auth.Scope, key string, n CommitteeNames) error {
+	if sc.ProvinceID == 0 {
+		return ErrNotFound
+	}
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
+		_, err := tx.Exec(ctx, `
+			INSERT INTO province_committees (province_id, key, name_fa, name_en, position)
+			SELECT $1, $2, $3, $4, coalesce(max(position), 0) + 1 FROM province_committees WHERE province_id = $1`,
+			sc.ProvinceID, key, n.NameFa, n.NameEn)
+		if isUniqueViolation(err) {
+			return nil, ErrExists
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []audit.Entry{{Action: "committee.create", Entity: "committee", EntityID: key, ProvinceID: sc.ProvinceID,
+			Detail: audit.Change{After: map[string]any{"name_fa": n.NameFa, "name_en": n.NameEn}}}}, nil
+	})
+}
+
+// RenameCommittee gives a committee of the caller's province new names, if it is still at version; a
+// committee the province does not have is ErrNotFound, a stale version ErrConflict.
+func (s *Store) RenameCommittee(ctx context.Context, a audit.Actor, sc auth.Scope, key string, version int, n CommitteeNames) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
+		var before CommitteeNames
+		var v int
+		err := tx.QueryRow(ctx, `
+			SELECT name_fa, name_en, version FROM province_committees WHERE province_id = $1 AND key = $2 FOR UPDATE`,
+			sc.ProvinceID, key).Scan(&before.NameFa, &before.NameEn, &v)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		if v != version {
+			return nil, ErrConflict
+		}
+		if _, err := tx.Exec(ctx, `
+			UPDATE province_committees SET name_fa = $3, name_en = $4, version = version + 1 WHERE province_id = $1 AND key = $2`,
+			sc.ProvinceID, key, n.NameFa, n.NameEn); err != nil {
+			return nil, err
+		}
+		return []audit.Entry{{Action: "committee.rename", Entity: "committee", EntityID: key, ProvinceID: sc.ProvinceID,
+			Detail: audit.Change{Before: map[string]any{"name_fa": before.NameFa, "name_en": before.NameEn},
+				After: map[string]any{"name_fa": n.NameFa, "name_en": n.NameEn}}}}, nil
+	})
+}
+
+// SetCommitteeMember puts a committee-role user of the caller's province on the committee key (moving
+// him from another), or, with join false, takes him off it: he keeps his account and reads his province,
+// and acts on nothing until HQ puts him on a committee again. A user or committee not of the province,
+// a user of another role, and taking off one who is not on the committee, are ErrNotFound. The change
+// holds from the user's next request, which reads him afresh.
+func (s *Store) SetCommitteeMember(ctx context.Context, a audit.Actor, sc auth.Scope, key string, userID int64, join bool) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM province_committees WHERE province_id = $1 AND key = $2)`,
+			sc.ProvinceID, key).Scan(&exists); err != nil {
+			return nil, err
+		}
+		if !exists {
+			return nil, ErrNotFound
+		}
+		var before string
+		err := tx.QueryRow(ctx, `
+			SELECT coalesce(committee_key, '') FROM users WHERE id = $1 AND province_id = $2 AND role = 'committee' FOR UPDATE`,
+			userID, sc.ProvinceID).Scan(&before)
+		if errors.Is(err, pgx.ErrNoRows) || err == nil && !join && before != key {
+			return nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		after, action := key, "committee.member_add"
+		if !join {
+			after, action = "", "committee.member_remove"
+		}
+		if before == after {
+			return nil, nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET committee_key = NULLIF($2, ''), version = version + 1, updated_at = now() WHERE id = $1`,
+			userID, after); err != nil {
+			return nil, err
+		}
+		return []audit.Entry{{Action: action, Entity: "user", EntityID: strconv.FormatInt(userID, 10), ProvinceID: sc.ProvinceID,
+			Detail: audit.Change{Before: map[string]any{"committee": before}, After: map[string]any{"committee": after}}}}, nil
+	})
 }

@@ -1,0 +1,2 @@
+DROP TABLE training_invitees;
+DROP TABLE trainings;
