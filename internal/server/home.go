@@ -7,6 +7,7 @@ import (
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/schedule"
 	"github.com/setad/setad/internal/store"
 	tl "github.com/setad/setad/internal/timeline"
 	"github.com/setad/setad/web/home"
@@ -82,6 +83,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		q.Shown, q.Now = true, s.now()
 		b.WaitingQuestions(p.Scope.ProvinceID, p.Scope.Committee, q.Now.Add(-store.WaitingAfter), webq.HomeShown, &q.Questions,
 			&q.Open, &q.Waiting)
+	}
+	if p.Can(auth.ConfirmTrainings) {
+		// The sessions of today on, as Tehran counts days.
+		b.Invitations(p.Scope, schedule.At(schedule.Day(s.now()), 0, 0), &d.Trainings)
 	}
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)

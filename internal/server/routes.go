@@ -113,6 +113,8 @@ func (s *Server) Routes() http.Handler {
 			r.With(s.keepPages).Get("/faq", s.faqPage)
 			r.With(s.keepPages).Get("/notifications", s.notificationList)
 			r.Post("/notifications/read", s.notificationRead)
+			s.trainingRoutes(r)
+			s.committeeRoutes(r)
 			r.Route("/admin/users", func(r chi.Router) {
 				r.With(s.keepPages).Get("/", s.userList)
 				r.With(s.keepPages).Get("/new", s.userNew)

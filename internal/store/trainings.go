@@ -83,7 +83,7 @@ const trainingSelect = `
 	JOIN province_committees k ON k.province_id = t.province_id AND k.key = t.committee_key
 	LEFT JOIN users u ON u.id = t.created_by
 	JOIN training_invitees i ON i.training_id = t.id AND ($2 = 0 OR i.county_id = $2) AND ($3 = 0 OR i.district_id = $3)
-	WHERE t.province_id = $1`
+	WHERE ($1 = 0 OR t.province_id = $1)`
 
 const trainingGroup = ` GROUP BY t.id, k.name_fa, k.name_en, u.full_name`
 
@@ -128,7 +128,7 @@ func (b *Batch) Training(sc auth.Scope, id int64, out *Training, invitees *[]Inv
 		       coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''),
 		       i.confirmed_at, coalesce(cu.full_name, ''), i.attended, i.attendees, i.attendee_names, i.recorded_at
 		FROM training_invitees i
-		JOIN trainings t ON t.id = i.training_id AND t.province_id = $1
+		JOIN trainings t ON t.id = i.training_id AND ($1 = 0 OR t.province_id = $1)
 		JOIN counties c ON c.id = i.county_id
 		LEFT JOIN districts d ON d.id = i.district_id
 		LEFT JOIN users cu ON cu.id = i.confirmed_by

@@ -111,6 +111,16 @@ var fields = []struct{ name, label string }{
 	{"answer", "questions.audit.answer"},
 	{"accepted_answer", "questions.audit.accepted"},
 	{"faq_answer", "questions.audit.faq_answer"},
+	{"title", "field.title"},
+	{"date", "field.date"},
+	{"time", "field.time"},
+	{"place", "field.place"},
+	{"audience", "field.audience"},
+	{"include_districts", "field.include_districts"},
+	{"invitees", "field.invitees"},
+	{"attended", "field.attended"},
+	{"attendees", "field.attendees"},
+	{"attendee_names", "field.attendee_names"},
 }
 
 // fieldRank is each field's place in fields.
@@ -127,7 +137,7 @@ var codeLabels = map[string]string{
 	"office": "office.", "gender": "gender.", "education": "education.", "military_service": "service.",
 	"kind": "kind.", "parent_kind": "kind.", "lang": "language.",
 	"level": "milestone.level.", "constituency_kind": "milestone.constituency_kind.", "gate": "milestone.gate.",
-	"notice": "notices.kind.",
+	"notice": "notices.kind.", "audience": "audience.",
 }
 
 // digitFields are the numbers written as text (national IDs, phones, references), shown in the reader's
@@ -176,6 +186,8 @@ func Refs(rows []store.AuditRow) store.AuditRefs {
 			addID(&r.CityIDs, row.EntityID)
 		case "province":
 			add(&r.Provinces, row.EntityID)
+		case "committee":
+			add(&r.Committees, row.EntityID)
 		}
 		d := row.Detail
 		for _, m := range []map[string]any{d.Before, d.After, d.Facts} {
@@ -189,6 +201,11 @@ func Refs(rows []store.AuditRow) store.AuditRefs {
 					add(&r.Cities, v)
 				case k == "county":
 					add(&r.Counties, v)
+					if list, ok := v.([]any); ok { // a session's audience
+						for _, c := range list {
+							add(&r.Counties, c)
+						}
+					}
 				case k == "district":
 					add(&r.Districts, v)
 				case k == "province":
@@ -519,6 +536,18 @@ func (v view) subject(r store.AuditRow) name {
 	case "election":
 		if e, ok := v.names.Elections[r.EntityID]; ok {
 			return name{Text: v.lang.Pick(e.Fa, e.En)}
+		}
+	case "committee":
+		if k, ok := v.names.Committees[r.EntityID]; ok {
+			n := name{Text: v.lang.Pick(k.Fa, k.En)}
+			if auth.FromContext(ctx).Can(auth.ManageCommittees) {
+				n.Href = templ.SafeURL("/admin/committees/" + r.EntityID)
+			}
+			return n
+		}
+	case "training":
+		if id > 0 {
+			return name{Text: label(v.lang, "entity.", r.Entity) + " " + v.lang.Digits("#"+r.EntityID), Href: templ.SafeURL("/trainings/" + r.EntityID)}
 		}
 	case "board_rules":
 		if kind, level, ok := strings.Cut(r.EntityID, "/"); ok {

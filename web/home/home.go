@@ -22,6 +22,7 @@ type Data struct {
 	Missing   *store.Missing   // for HQ: the constituencies whose size is not recorded, the first of each kind named
 	Timeline  timeline.HomeData
 	Questions questions.HomeData // for a committee's member and HQ: the questions waiting for an answer
+	Trainings []store.Invitation // for a governor or district head: the sessions his place is invited to
 }
 
 // more is how many of the missing sizes the page does not name.

@@ -28,6 +28,8 @@ var nav = []NavItem{
 	{"/timeline", "nav.timeline", auth.ViewTimeline},
 	{"/questions", "nav.questions", auth.ViewCommitteeWork},
 	{"/faq", "nav.faq", auth.ViewCommitteeWork},
+	{"/trainings", "nav.trainings", auth.ViewCommitteeWork},
+	{"/admin/committees", "nav.committees", auth.ManageCommittees},
 	{"/admin/users", "nav.users", auth.ManageUsers},
 	{"/audit", "nav.audit", auth.ViewAudit},
 	{"/profile", "nav.profile", auth.ChangeOwnPassword},

@@ -35,8 +35,13 @@ func committeeOptions(ctx context.Context, ks []store.Committee) []components.Op
 	return opts
 }
 
+// placeOf is where a user works; a committee member taken off his committee is said to be on none.
 func placeOf(ctx context.Context, u store.User) string {
-	return i18n.Pick(ctx, u.Principal().PlaceFa, u.Principal().PlaceEn)
+	place := i18n.Pick(ctx, u.Principal().PlaceFa, u.Principal().PlaceEn)
+	if u.Role == string(auth.Committee) && u.Committee == "" {
+		return i18n.T(ctx, "committees.no_committee") + i18n.Pick(ctx, "، ", ", ") + place
+	}
+	return place
 }
 
 // isLocked reports whether u's account is locked out now; the page changes by itself when the lock ends.

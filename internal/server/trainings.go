@@ -1,0 +1,333 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/setad/setad/internal/audience"
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/dayinput"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/schedule"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/components"
+	"github.com/setad/setad/web/trainings"
+)
+
+// Bounds of a session's fields and of its attendance.
+const (
+	maxTrainingTitle = 200
+	maxTrainingPlace = 500
+	maxAttendeeNames = 2000
+	maxAttendees     = 10000
+)
+
+// trainingRoutes adds the committees' training sessions.
+func (s *Server) trainingRoutes(r chi.Router) {
+	r.With(s.keepPages).Get("/trainings", s.trainingList)
+	r.Post("/trainings", s.trainingSchedule)
+	r.With(s.keepPages).Get("/trainings/{id}", s.trainingShow)
+	r.Post("/trainings/{id}/confirm", s.trainingConfirm)
+	r.Post("/trainings/{id}/attendance", s.trainingAttendance)
+}
+
+// trainingReader returns the principal who may read sessions, or answers 403 and returns nil.
+func (s *Server) trainingReader(w http.ResponseWriter, r *http.Request) *auth.Principal {
+	p := auth.FromContext(r.Context())
+	if !p.Can(auth.ViewCommitteeWork) {
+		s.forbidden(w, r)
+		return nil
+	}
+	return p
+}
+
+// readsCoverage reports whether the reader follows the whole province's training: all but a governor or
+// a district head, who read their own place's sessions.
+func readsCoverage(p *auth.Principal) bool {
+	return p.Role != auth.Governor && p.Role != auth.DistrictHead
+}
+
+func (s *Server) trainingList(w http.ResponseWriter, r *http.Request) {
+	p := s.trainingReader(w, r)
+	if p == nil {
+		return
+	}
+	f := components.NewForm()
+	f.Values.Set(audience.FieldAudience, "counties")
+	s.renderTrainingList(w, r, p, http.StatusOK, f)
+}
+
+// renderTrainingList draws /trainings for the reader (the Ministry's for the province it chose by
+// ?province=code) with the schedule form f of a committee member.
+func (s *Server) renderTrainingList(w http.ResponseWriter, r *http.Request, p *auth.Principal, status int, f components.Form) {
+	ctx := r.Context()
+	d := trainings.ListData{Now: s.now(), Form: f}
+	sc := p.Scope
+	sc.Committee = ""
+	if p.Role == auth.National {
+		ps, err := s.store.Provinces(ctx, p.Scope)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.Provinces = ps
+		code := strings.ToLower(r.URL.Query().Get("province"))
+		if i := slices.IndexFunc(ps, func(pr store.Province) bool { return pr.Code == code }); i >= 0 {
+			d.Province, sc.ProvinceID = &ps[i], ps[i].ID
+		} else if code != "" {
+			s.notFound(w, r)
+			return
+		}
+	}
+	var ts []store.Training
+	var ks []store.Committee
+	var b store.Batch
+	if sc.ProvinceID != 0 {
+		b.Trainings(sc, &ts)
+		if readsCoverage(p) {
+			d.Coverage = []store.CountyTraining{}
+			b.TrainingCoverage(sc.ProvinceID, &d.Coverage)
+		}
+	}
+	if p.Can(auth.ScheduleTrainings) && p.Scope.Committee != "" {
+		b.Committees(p.Scope.ProvinceID, &ks)
+		b.Counties(ctx, auth.Scope{ProvinceID: p.Scope.ProvinceID}, &d.Counties)
+	}
+	if err := s.store.Run(ctx, &b); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if i := slices.IndexFunc(ks, func(k store.Committee) bool { return k.Key == p.Scope.Committee }); i >= 0 {
+		d.CanSchedule, d.Committee = true, ks[i]
+	}
+	d.Upcoming, d.Past = trainings.Split(ts, d.Now)
+	s.render(w, r, status, trainings.List(d))
+}
+
+// trainingSchedule schedules a session of the member's committee; the form comes back (422) with each
+// field's message when something is wrong.
+func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := auth.FromContext(ctx)
+	if !p.Can(auth.ScheduleTrainings) || p.Scope.Committee == "" {
+		s.forbidden(w, r)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	t := store.NewTraining{Title: f.Get("title"), Place: f.Get("place")}
+	requireText(f, "title", maxTrainingTitle, "err.required")
+	requireText(f, "place", maxTrainingPlace, "err.required")
+	var day = s.now()
+	switch date := latin(f, "date"); {
+	case date == "":
+		f.Errors["date"] = i18n.M("err.required")
+	case utf8.RuneCountInString(date) > 20:
+		f.Errors["date"] = i18n.M("err.too_long")
+	default:
+		d, msg := dayinput.Read(i18n.From(ctx), date, s.now())
+		if !msg.IsZero() {
+			f.Errors["date"] = msg
+		}
+		day = d
+	}
+	clock := f.Get("time")
+	hour, minute, ok := schedule.ReadClock(clock)
+	switch {
+	case clock == "":
+		f.Errors["time"] = i18n.M("err.required")
+	case utf8.RuneCountInString(clock) > 10 || !ok:
+		f.Errors["time"] = i18n.M("err.time")
+	}
+	a, errs := audience.Parse(f.Values)
+	for field, key := range errs {
+		f.Errors[field] = i18n.M(key)
+	}
+	t.Audience = a
+	if f.Valid() {
+		t.StartsAt = schedule.At(day, hour, minute)
+		id, err := s.store.ScheduleTraining(ctx, actor(r), p.Scope, t)
+		switch {
+		case err == nil:
+			s.redirectFlash(w, r, string(trainings.Href(id)), "trainings.scheduled")
+			return
+		case errors.Is(err, store.ErrUnknownCounty):
+			f.Errors[audience.FieldCounty] = i18n.M("err.audience_county")
+		case errors.Is(err, store.ErrTrainingNoCommittee):
+			s.forbidden(w, r)
+			return
+		default:
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.renderTrainingList(w, r, p, http.StatusUnprocessableEntity, f)
+}
+
+// trainingOf reads the session of the path in the reader's scope, answering 403 or 404 itself.
+func (s *Server) trainingOf(w http.ResponseWriter, r *http.Request) (*auth.Principal, trainings.ShowData, bool) {
+	p := s.trainingReader(w, r)
+	if p == nil {
+		return nil, trainings.ShowData{}, false
+	}
+	id, ok := pathID(chi.URLParam(r, "id"))
+	if !ok {
+		s.notFound(w, r)
+		return nil, trainings.ShowData{}, false
+	}
+	sc := p.Scope
+	sc.Committee = ""
+	d := trainings.ShowData{Now: s.now()}
+	var err error
+	d.T, d.Invitees, err = s.store.Training(r.Context(), sc, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+		return nil, d, false
+	case err != nil:
+		s.serverError(w, r, err)
+		return nil, d, false
+	}
+	if p.Can(auth.ConfirmTrainings) {
+		for i, inv := range d.Invitees {
+			if inv.CountyID == p.Scope.CountyID && inv.DistrictID == p.Scope.DistrictID {
+				d.Own = &d.Invitees[i]
+				d.CanConfirm = inv.ConfirmedAt == nil
+			}
+		}
+	}
+	d.CanRecord = p.Can(auth.ScheduleTrainings) && p.Scope.Committee != "" && p.Scope.Committee == d.T.Committee
+	if d.CanRecord {
+		d.Attendance = trainings.AttendanceForm(d.T, d.Invitees)
+	}
+	return p, d, true
+}
+
+func (s *Server) trainingShow(w http.ResponseWriter, r *http.Request) {
+	if _, d, ok := s.trainingOf(w, r); ok {
+		s.render(w, r, http.StatusOK, trainings.Show(d))
+	}
+}
+
+// trainingConfirm records that the reader's own place will attend.
+func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) {
+	p := auth.FromContext(r.Context())
+	if !p.Can(auth.ConfirmTrainings) {
+		s.forbidden(w, r)
+		return
+	}
+	p, d, ok := s.trainingOf(w, r)
+	if !ok {
+		return
+	}
+	if _, ok := s.parseForm(w, r); !ok {
+		return
+	}
+	err := s.store.ConfirmTraining(r.Context(), actor(r), p.Scope, d.T.ID)
+	switch {
+	case err == nil:
+		s.redirectFlash(w, r, string(trainings.Href(d.T.ID)), "trainings.confirmed_done")
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, store.ErrTrainingNotInvited):
+		s.forbidden(w, r)
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+// trainingAttendance records, for each invited place, whether it attended, how many came and who, as of
+// the session's version: a stale form comes back (409) with what was typed; a wrong field (422) with its
+// message.
+func (s *Server) trainingAttendance(w http.ResponseWriter, r *http.Request) {
+	p := auth.FromContext(r.Context())
+	if !p.Can(auth.ScheduleTrainings) {
+		s.forbidden(w, r)
+		return
+	}
+	p, d, ok := s.trainingOf(w, r)
+	if !ok {
+		return
+	}
+	if !d.CanRecord {
+		s.forbidden(w, r)
+		return
+	}
+	f, ok := s.parseForm(w, r)
+	if !ok {
+		return
+	}
+	var rows []store.Attendance
+	for _, inv := range d.Invitees {
+		row := store.Attendance{InviteeID: inv.ID}
+		switch v := f.Get(trainings.AttendedField(inv.ID)); v {
+		case "":
+		case "yes", "no":
+			yes := v == "yes"
+			row.Attended = &yes
+		default:
+			f.Errors[trainings.AttendedField(inv.ID)] = i18n.M("err.attended")
+		}
+		if n := latin(f, trainings.AttendeesField(inv.ID)); n != "" {
+			count, err := strconv.Atoi(n)
+			if err != nil || count < 0 || count > maxAttendees {
+				f.Errors[trainings.AttendeesField(inv.ID)] = i18n.M("err.attendees", i18n.ArgNum("max", maxAttendees))
+			} else {
+				row.Attendees = &count
+			}
+		}
+		row.Names = f.Get(trainings.NamesField(inv.ID))
+		if utf8.RuneCountInString(row.Names) > maxAttendeeNames {
+			f.Errors[trainings.NamesField(inv.ID)] = i18n.M("err.too_long")
+		}
+		rows = append(rows, row)
+	}
+	// A form drawn before someone else recorded is refused as stale, whatever else is wrong in it: what
+	// was typed comes back with the current version, to be posted again once read.
+	version := formVersion(f)
+	if version != d.T.Version {
+		s.attendanceConflict(w, r, d, f)
+		return
+	}
+	if !f.Valid() {
+		d.Attendance = f
+		s.render(w, r, http.StatusUnprocessableEntity, trainings.Show(d))
+		return
+	}
+	err := s.store.RecordAttendance(r.Context(), actor(r), p.Scope, d.T.ID, version, rows)
+	switch {
+	case err == nil:
+		s.redirectFlash(w, r, string(trainings.Href(d.T.ID)), "trainings.attendance_saved")
+	case errors.Is(err, store.ErrConflict):
+		cur, is, err := s.store.Training(r.Context(), auth.Scope{ProvinceID: p.Scope.ProvinceID}, d.T.ID)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		d.T, d.Invitees = cur, is
+		s.attendanceConflict(w, r, d, f)
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, store.ErrTrainingOtherCommittee):
+		s.forbidden(w, r)
+	default:
+		s.serverError(w, r, err)
+	}
+}
+
+// attendanceConflict answers a stale attendance form (409): the session as it is now, with the form as it
+// was typed, at the current version.
+func (s *Server) attendanceConflict(w http.ResponseWriter, r *http.Request, d trainings.ShowData, f components.Form) {
+	f.Errors = map[string]i18n.Msg{}
+	f.Values.Set("version", strconv.Itoa(d.T.Version))
+	d.Attendance, d.Refused = f, i18n.M("err.conflict")
+	s.render(w, r, http.StatusConflict, trainings.Show(d))
+}

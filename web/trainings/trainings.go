@@ -1,0 +1,134 @@
+// Package trainings is the committees' training sessions: the list with the schedule form and HQ's
+// per-county summary of who has not been trained, and a session's page with its invitees, their
+// confirmations and the attendance the committee records.
+package trainings
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/schedule"
+	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/components"
+)
+
+// ListData is /trainings: the sessions in the reader's scope, split at now; the province-wide readers'
+// coverage; a committee member's schedule form.
+type ListData struct {
+	Now       time.Time
+	Provinces []store.Province // the Ministry's choice
+	Province  *store.Province
+	Upcoming  []store.Training // soonest first
+	Past      []store.Training // latest first
+	Coverage  []store.CountyTraining
+	// The schedule form, for a member on a committee.
+	CanSchedule bool
+	Committee   store.Committee
+	Counties    []store.County
+	Form        components.Form
+}
+
+// ShowData is a session's page.
+type ShowData struct {
+	Now      time.Time
+	T        store.Training
+	Invitees []store.Invitee
+	// Own is the reader's own invited place (a governor's county, a district head's district), or nil.
+	Own        *store.Invitee
+	CanConfirm bool
+	CanRecord  bool
+	Attendance components.Form
+	Refused    i18n.Msg
+}
+
+// Split puts the sessions (latest first) before and after now: the coming ones soonest first.
+func Split(ts []store.Training, now time.Time) (upcoming, past []store.Training) {
+	for _, t := range ts {
+		if t.StartsAt.Before(now) {
+			past = append(past, t)
+		} else {
+			upcoming = append([]store.Training{t}, upcoming...)
+		}
+	}
+	return upcoming, past
+}
+
+// Href is a session's page.
+func Href(id int64) templ.SafeURL { return templ.SafeURL("/trainings/" + strconv.FormatInt(id, 10)) }
+
+// When is a session's day and time in Tehran: Jalali in Persian, Gregorian in English.
+func When(ctx context.Context, t time.Time) string { return i18n.DateTime(ctx, t) }
+
+// PlaceLink is the session's place as a link when it is an https address, else "".
+func PlaceLink(place string) templ.SafeURL { return templ.SafeURL(schedule.OnlineLink(place)) }
+
+// PlaceName is an invitee's place: the governorate of its county, or its district with the county.
+func PlaceName(ctx context.Context, i store.Invitee) string {
+	if i.DistrictID == 0 {
+		return i18n.T(ctx, "trainings.place_county", i18n.ArgName("county", i.CountyFa, i.CountyEn))
+	}
+	return i18n.T(ctx, "trainings.place_district", i18n.ArgName("district", i.DistrictFa, i.DistrictEn),
+		i18n.ArgName("county", i.CountyFa, i.CountyEn))
+}
+
+// AttendedField, AttendeesField and NamesField name an invitee's fields in the attendance form.
+func AttendedField(id int64) string  { return "attended_" + strconv.FormatInt(id, 10) }
+func AttendeesField(id int64) string { return "attendees_" + strconv.FormatInt(id, 10) }
+func NamesField(id int64) string     { return "names_" + strconv.FormatInt(id, 10) }
+
+// AttendanceForm is the attendance form filled with what is recorded.
+func AttendanceForm(t store.Training, is []store.Invitee) components.Form {
+	f := components.NewForm()
+	f.Values.Set("version", strconv.Itoa(t.Version))
+	for _, i := range is {
+		switch {
+		case i.Attended == nil:
+		case *i.Attended:
+			f.Values.Set(AttendedField(i.ID), "yes")
+		default:
+			f.Values.Set(AttendedField(i.ID), "no")
+		}
+		if i.Attendees != nil {
+			f.Values.Set(AttendeesField(i.ID), strconv.Itoa(*i.Attendees))
+		}
+		f.Values.Set(NamesField(i.ID), i.AttendeeNames)
+	}
+	return f
+}
+
+func attendedOptions(ctx context.Context) []components.Option {
+	return []components.Option{{Value: "yes", Label: i18n.T(ctx, "trainings.attended_yes")}, {Value: "no", Label: i18n.T(ctx, "trainings.attended_no")}}
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+func committeeName(ctx context.Context, t store.Training) string {
+	return i18n.Pick(ctx, t.CommitteeFa, t.CommitteeEn)
+}
+
+func provinceOptions(ctx context.Context, ps []store.Province) []components.Option {
+	opts := make([]components.Option, 0, len(ps))
+	for _, p := range ps {
+		opts = append(opts, components.Option{Value: p.Code, Label: i18n.Pick(ctx, p.NameFa, p.NameEn)})
+	}
+	return opts
+}
+
+func chosenProvince(p *store.Province) components.Form {
+	f := components.NewForm()
+	if p != nil {
+		f.Values.Set("province", p.Code)
+	}
+	return f
+}
+
+func districtsOf(ctx context.Context, c store.CountyTraining) []string {
+	if i18n.From(ctx) == i18n.En {
+		return c.DistrictsEn
+	}
+	return c.DistrictsFa
+}
