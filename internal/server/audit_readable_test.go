@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/setad/setad/internal/audience"
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/boardrules"
@@ -273,6 +274,26 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(a.st.AcceptAnswer(ctx, gov, governor, question, second, 2))
 	must(a.st.PublishQuestion(ctx, hq, scope, true, question, 0, 3))
 	must(a.st.UnpublishQuestion(ctx, hq, scope, true, question, 4))
+
+	// Committees: one created and renamed, a member moved onto it and taken off; a training session
+	// scheduled by the technology committee, confirmed by Marvdasht's governor, its attendance recorded.
+	must(a.st.CreateCommittee(ctx, hq, scope, "media", store.CommitteeNames{NameFa: "کمیته رسانه", NameEn: "Media committee"}))
+	must(a.st.RenameCommittee(ctx, hq, scope, "media", 1, store.CommitteeNames{NameFa: "کمیته رسانه و اطلاع‌رسانی", NameEn: "Media committee"}))
+	must(a.st.SetCommitteeMember(ctx, hq, scope, "media", a.ids["committee"], true))
+	must(a.st.SetCommitteeMember(ctx, hq, scope, "media", a.ids["committee"], false))
+	must(a.st.SetCommitteeMember(ctx, hq, scope, "technology", a.ids["committee"], true))
+	technology := scope
+	technology.Committee = "technology"
+	training, err := a.st.ScheduleTraining(ctx, as("committee"), technology, store.NewTraining{Title: "آموزش سامانه شمارش",
+		StartsAt: time.Date(2026, 12, 10, 6, 30, 0, 0, time.UTC), Place: "سالن اجتماعات فرمانداری",
+		Audience: audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true}})
+	must(err)
+	must(a.st.ConfirmTraining(ctx, gov, governor, training))
+	var invitee int64
+	must(a.st.Pool().QueryRow(ctx, `SELECT id FROM training_invitees WHERE training_id = $1 AND district_id IS NULL`, training).Scan(&invitee))
+	yes, people := true, 4
+	must(a.st.RecordAttendance(ctx, as("committee"), technology, training, 1,
+		[]store.Attendance{{InviteeID: invitee, Attended: &yes, Attendees: &people, Names: "علی رضایی، مینا کرمی"}}))
 	return board, candidate
 }
 
@@ -355,7 +376,7 @@ func TestAuditPageReadable(t *testing.T) {
 	// Whatever the code writes, in Latin letters, that is data and not a code: user names, the election's
 	// code and English title, a file's name, a tracking ID.
 	data := []string{"candidates.csv", "cities.csv", "pool.csv", fileSHA256, "TR-100", "TR-۱۰۰", "nobody", "Ref A-12", "Ref B-7", "Seyedan",
-		"Sayedan", "seyedan", "marvdasht-2"}
+		"Sayedan", "seyedan", "marvdasht-2", "Media committee"}
 	for _, u := range testUsers {
 		data = append(data, u.Username)
 	}
@@ -467,6 +488,16 @@ func TestAuditPageReadable(t *testing.T) {
 		fa("field.end_offset") + ": ۲۰ روز پیش از روز رأی‌گیری ← ۱۸ روز پیش از روز رأی‌گیری",
 		fa("field.election_day") + ": ۱۴۰۵/۱۲/۲۱ ← ۱۴۰۵/۱۲/۲۸",
 		fa("audit.field.replaced") + ": " + fa("audit.no"),
+		fa("field.name_fa") + ": کمیته رسانه ← کمیته رسانه و اطلاع‌رسانی",
+		fa("field.committee") + ": کمیته فناوری ← کمیته رسانه",
+		fa("field.committee") + ": کمیته رسانه و اطلاع‌رسانی ← —",
+		fa("field.date") + ": ۱۴۰۵/۰۹/۱۹",
+		fa("field.time") + ": ۱۰:۰۰",
+		fa("field.audience") + ": " + fa("audience.counties"),
+		fa("field.county") + ": مرودشت",
+		fa("field.include_districts") + ": " + fa("audit.yes"),
+		fa("field.attended") + ": " + fa("audit.yes"),
+		fa("field.attendees") + ": ۴",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the log lacks the line %q", want)

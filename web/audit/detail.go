@@ -143,7 +143,7 @@ var codeLabels = map[string]string{
 // digitFields are the numbers written as text (national IDs, phones, references), shown in the reader's
 // digits as the rest of the portal shows them.
 var digitFields = map[string]bool{"national_id": true, "national_ids": true, "phone": true, "tracking_id": true,
-	"pool_reference": true}
+	"pool_reference": true, "time": true}
 
 // view writes the rows of one page for their reader: the names come from the store, in the reader's scope.
 type view struct {

@@ -1,0 +1,202 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/persian"
+)
+
+// trainingNow is the tests' clock: 1405/09/05 (2026-11-26) in Tehran, morning.
+var trainingNow = time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
+
+// sessionForm is a valid session for Marvdasht and its districts on 1405/09/20 at 10:00.
+func sessionForm() url.Values {
+	return url.Values{"title": {"آموزش سامانه ثبت‌نام داوطلبان"}, "date": {"۱۴۰۵/۰۹/۲۰"}, "time": {"۱۰:۰۰"},
+		"place": {"https://meet.example.ir/room-7"}, "audience": {"counties"}, "county": {"marvdasht"}, "include_districts": {"1"}}
+}
+
+var trainingLocation = regexp.MustCompile(`^/trainings/(\d+)$`)
+
+// schedule posts a session as c and returns its page's path.
+func (a *testApp) schedule(c *http.Client, form url.Values) string {
+	a.t.Helper()
+	res := a.post(c, "/trainings", form)
+	m := trainingLocation.FindStringSubmatch(res.header.Get("Location"))
+	if res.status != http.StatusSeeOther || m == nil {
+		a.t.Fatalf("schedule: %d %s", res.status, res.header.Get("Location"))
+	}
+	return m[0]
+}
+
+// A committee member schedules a session; each route answers each role as the issue says: the form comes
+// back with its messages, the invited governor confirms his place once, another county finds nothing,
+// only the session's committee records attendance (as of its version), and HQ's summary counts it.
+func TestTrainingPages(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return trainingNow }
+	a.addUser(auth.Account{Username: "legal", FullName: "پرویز حقوقی", Role: "committee", Province: "fars", Committee: "legal"})
+	committee, gov, pasargad, dh := a.login("committee"), a.login("gov.marvdasht"), a.login("gov.pasargad"), a.login("dh.marvdasht")
+	hq, observer, national, legal := a.login("hq.fars"), a.login("observer"), a.login("national"), a.login("legal")
+
+	res := a.get(committee, "/trainings")
+	if res.status != http.StatusOK {
+		t.Fatalf("list: %d", res.status)
+	}
+	mustContain(t, res.body, `id="schedule"`, "برنامه‌ریزی دوره تازه برای کمیته فناوری", "دوره‌ای در پیش نیست.")
+	for _, c := range []*http.Client{gov, hq, observer} {
+		if contains(a.get(c, "/trainings").body, `id="schedule"`) {
+			t.Fatal("a reader who schedules nothing has the form")
+		}
+		if res := a.post(c, "/trainings", sessionForm()); res.status != http.StatusForbidden {
+			t.Fatalf("a non-member schedules: %d", res.status)
+		}
+	}
+
+	// Wrong fields come back, kept, with their messages.
+	bad := url.Values{"title": {strings.Repeat("ع", 201)}, "date": {"۱۴۰۵/۱۳/۴۰"}, "time": {"۲۵:۰۰"}, "place": {""},
+		"audience": {"counties"}, "include_districts": {"1"}}
+	res = a.post(committee, "/trainings", bad)
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a wrong form: %d", res.status)
+	}
+	mustContain(t, res.body, "این مقدار بیش از اندازه طولانی است.", "ساعت را به شکل ساعت:دقیقه وارد کنید", `value="۲۵:۰۰"`,
+		"تاریخ را به شکل سال/ماه/روز وارد کنید", "این فیلد را پر کنید.", "دست‌کم یک شهرستان از این استان برگزینید.")
+	unknown := sessionForm()
+	unknown["county"] = []string{"nowhere"}
+	if res := a.post(committee, "/trainings", unknown); res.status != http.StatusUnprocessableEntity || !contains(res.body, "دست‌کم یک شهرستان") {
+		t.Fatalf("an unknown county: %d", res.status)
+	}
+	if n := a.count(`SELECT count(*) FROM trainings`); n != 0 {
+		t.Fatalf("%d sessions after refused forms", n)
+	}
+
+	path := a.schedule(committee, sessionForm())
+	var starts time.Time
+	a.st.Pool().QueryRow(t.Context(), `SELECT starts_at FROM trainings`).Scan(&starts)
+	if want := time.Date(2026, 12, 11, 6, 30, 0, 0, time.UTC); !starts.Equal(want) {
+		t.Fatalf("the session starts at %s, want %s (10:00 in Tehran on 1405/09/20)", starts, want)
+	}
+	res = a.get(committee, path)
+	mustContain(t, res.body, "آموزش سامانه ثبت‌نام داوطلبان", "۱۴۰۵/۰۹/۲۰ ۱۰:۰۰",
+		`<a href="https://meet.example.ir/room-7" rel="noopener noreferrer" target="_blank" dir="ltr">`, "فرمانداری مرودشت", `id="attendance"`)
+
+	// Scope: Pasargad and a malformed id find nothing; the district head sees his own place only.
+	for _, p := range []string{path, "/trainings/0", "/trainings/x", "/trainings/999999"} {
+		if res := a.get(pasargad, p); res.status != http.StatusNotFound {
+			t.Fatalf("Pasargad opens %s: %d", p, res.status)
+		}
+	}
+	if res := a.post(pasargad, path+"/confirm", nil); res.status != http.StatusNotFound {
+		t.Fatalf("Pasargad confirms: %d", res.status)
+	}
+	res = a.get(dh, path)
+	if res.status != http.StatusOK || contains(res.body, "فرمانداری مرودشت") || !contains(res.body, "بخشداری مرکزی (مرودشت)") {
+		t.Fatalf("the district head's page: %d", res.status)
+	}
+	mustNotContain(t, a.get(pasargad, "/trainings").body, "آموزش سامانه ثبت‌نام داوطلبان")
+
+	// The governor sees it on his home page and confirms, once.
+	mustContain(t, a.get(gov, "/").body, "دوره‌های آموزشی شما", "آموزش سامانه ثبت‌نام داوطلبان", "تأیید نشده")
+	mustContain(t, a.get(gov, path).body, "حضور را تأیید می‌کنم")
+	for _, c := range []*http.Client{committee, hq, observer, national} {
+		if res := a.post(c, path+"/confirm", nil); res.status != http.StatusForbidden {
+			t.Fatalf("a non-invitee confirms: %d", res.status)
+		}
+	}
+	for range 2 {
+		if res := a.post(gov, path+"/confirm", nil); res.status != http.StatusSeeOther || res.header.Get("Location") != path {
+			t.Fatalf("confirm: %d %s", res.status, res.header.Get("Location"))
+		}
+	}
+	mustContain(t, a.get(gov, path).body, "حضور تأیید شده", "علی رضایی")
+	mustNotContain(t, a.get(gov, path).body, "حضور را تأیید می‌کنم")
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'training.confirm'`); n != 1 {
+		t.Fatalf("%d confirmations audited", n)
+	}
+
+	// Attendance: only the session's committee, as of its version.
+	var county, central int64
+	a.st.Pool().QueryRow(t.Context(), `SELECT i.id FROM training_invitees i WHERE i.district_id IS NULL`).Scan(&county)
+	a.st.Pool().QueryRow(t.Context(), `SELECT i.id FROM training_invitees i JOIN districts d ON d.id = i.district_id
+		WHERE d.code = 'marvdasht-central'`).Scan(&central)
+	att := url.Values{"version": {"1"}, "attended_" + itoa(county): {"yes"}, "attendees_" + itoa(county): {"۴"},
+		"names_" + itoa(county): {"علی رضایی، مینا کرمی"}, "attended_" + itoa(central): {"no"}}
+	for _, c := range []*http.Client{gov, hq, observer, national, legal} {
+		if res := a.post(c, path+"/attendance", att); res.status != http.StatusForbidden {
+			t.Fatalf("a non-member of the committee records: %d", res.status)
+		}
+	}
+	if res := a.post(pasargad, "/trainings/999999/attendance", att); res.status != http.StatusForbidden {
+		t.Fatalf("a governor records: %d", res.status)
+	}
+	wrong := url.Values{"version": {"1"}, "attended_" + itoa(county): {"maybe"}, "attendees_" + itoa(central): {"چند"},
+		"names_" + itoa(central): {strings.Repeat("ن", 2001)}}
+	res = a.post(committee, path+"/attendance", wrong)
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a wrong attendance: %d", res.status)
+	}
+	mustContain(t, res.body, "حاضر بود یا غایب بود را برگزینید.", "شمار حاضران را با رقم وارد کنید، از ۰ تا ۱۰٬۰۰۰.", `value="چند"`)
+	if res := a.post(committee, path+"/attendance", att); res.status != http.StatusSeeOther {
+		t.Fatalf("attendance: %d", res.status)
+	}
+	stale := url.Values{"version": {"1"}, "attended_" + itoa(county): {"no"}, "names_" + itoa(county): {"نام دیرهنگام"}}
+	res = a.post(committee, path+"/attendance", stale)
+	if res.status != http.StatusConflict {
+		t.Fatalf("a stale attendance: %d", res.status)
+	}
+	mustContain(t, res.body, "کاربر دیگری همین حالا تغییر داده است", "نام دیرهنگام", `name="version" value="2"`)
+	res = a.get(gov, path)
+	mustContain(t, res.body, "حاضر بود", "غایب بود", "۴ نفر", "علی رضایی، مینا کرمی")
+
+	// HQ's summary: Marvdasht's governorate trained, its districts not.
+	res = a.get(hq, "/trainings")
+	row := regexp.MustCompile(`(?s)<tr id="cov-marvdasht">.*?</tr>`).FindString(res.body)
+	if row == "" {
+		t.Fatal("no coverage row for Marvdasht")
+	}
+	districts := a.count(`SELECT count(*) FROM districts d JOIN counties c ON c.id = d.county_id WHERE c.code = 'marvdasht'`)
+	nums := regexp.MustCompile(`<td class="num">(?:<span[^>]*>)?([^<]+)`).FindAllStringSubmatch(row, -1)
+	got := []string{}
+	for _, n := range nums {
+		got = append(got, n[1])
+	}
+	fa := func(n int) string { return persian.FormatInt(int64(n), true) }
+	want := []string{fa(1 + districts), fa(1 + districts), fa(1), fa(1), fa(districts)}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("Marvdasht's coverage %v, want %v", got, want)
+	}
+	mustNotContain(t, row, "فرمانداری")
+	mustContain(t, row, "بخش‌های ", "مرکزی")
+	if contains(a.get(gov, "/trainings").body, `id="coverage"`) {
+		t.Fatal("a governor reads the province's coverage")
+	}
+
+	// The Ministry chooses a province; an unknown one is not found.
+	mustContain(t, a.get(national, "/trainings").body, "استانی را برگزینید.")
+	mustContain(t, a.get(national, "/trainings?province=fars").body, "آموزش سامانه ثبت‌نام داوطلبان", `id="coverage"`)
+	if res := a.get(national, "/trainings?province=nowhere"); res.status != http.StatusNotFound {
+		t.Fatalf("an unknown province: %d", res.status)
+	}
+	if res := a.get(national, path); res.status != http.StatusOK {
+		t.Fatalf("the Ministry opens the session: %d", res.status)
+	}
+
+	// A place that is not an https address is text; past sessions are marked.
+	other := sessionForm()
+	other["place"], other["date"], other["time"] = []string{"javascript:alert(1)"}, []string{"۱۴۰۵/۰۹/۰۱"}, []string{"9:05"}
+	held := a.schedule(committee, other)
+	res = a.get(committee, held)
+	mustContain(t, res.body, "javascript:alert(1)", "برگزار شده", "۱۴۰۵/۰۹/۰۱ ۰۹:۰۵")
+	mustNotContain(t, res.body, `href="javascript:`)
+	mustContain(t, a.get(committee, "/trainings").body, "دوره‌های برگزارشده")
+
+	// In English, Gregorian.
+	a.get(gov, "/lang/en")
+	mustContain(t, a.get(gov, path).body, "2026-12-11 10:00", "Marvdasht governorate", "Attended")
+}
