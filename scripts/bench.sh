@@ -226,6 +226,8 @@ resolve() {
       first "$role" "/candidates?county=$county" '/candidates/([0-9]+)' ;;
     user) first "$role" /admin/users '/admin/users/([0-9]+)' ;;
     question) first "$role" /questions '/questions/([0-9]+)' ;;
+    training) first "$role" /trainings '/trainings/([0-9]+)' ;;
+    committee) first "$role" /admin/committees '/admin/committees/([a-z][a-z0-9_]+)' ;;
     *) die "unknown placeholder {$key}" ;;
   esac || die "no {$key} found for $role (${user[$role]}) in the pages it sees"
   found[$role:$key]=$REPLY
@@ -333,6 +335,11 @@ pages=(
   "/questions|$all"
   "/questions/{question}|hq governor district_head committee observer"
   "/faq|$all"
+  "/trainings|hq governor district_head committee observer"
+  "/trainings?province=fars|national"
+  "/trainings/{training}|hq governor district_head committee observer"
+  "/admin/committees|hq"
+  "/admin/committees/{committee}|hq"
 )
 
 started=$(date +%s)

@@ -159,6 +159,7 @@ var DemoUsers = []auth.Account{
 	{Username: "dh.marvdasht-central", FullName: "زهرا محمدی", Role: "district_head", District: "marvdasht-central"},
 	{Username: "committee.technology", FullName: "سارا جعفری", Role: "committee", Province: "fars", Committee: "technology"},
 	{Username: "committee.legal", FullName: "مهدی نوری", Role: "committee", Province: "fars", Committee: "legal"},
+	{Username: "committee.training", FullName: "نازنین آموزگار", Role: "committee", Province: "fars", Committee: "training"},
 	{Username: "observer.fars", FullName: "فاطمه صادقی", Role: "observer", Province: "fars"},
 	{Username: "national", FullName: "احمد کاظمی", Role: "national"},
 }
@@ -219,6 +220,9 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 		return err
 	}
 	if err := demoQuestionsLoad(ctx, st, now); err != nil {
+		return err
+	}
+	if err := demoTrainingsLoad(ctx, st, now); err != nil {
 		return err
 	}
 	// The reminders of the milestones coming due and of the questions waiting for an answer, as the

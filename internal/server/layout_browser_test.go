@@ -30,6 +30,12 @@ func (a *testApp) withDemo() {
 	}
 }
 
+// trainingPath is the page of the session with title.
+func (a *testApp) trainingPath(title string) string {
+	a.t.Helper()
+	return "/trainings/" + itoa(int64(a.count(`SELECT id FROM trainings WHERE title = $1`, title)))
+}
+
 // offenders lists what sticks out of the screen, widest first, to say what makes a page too wide: elements
 // outside any box that scrolls or clips, and anything positioned, which a scrolling box does not hold unless
 // it is positioned itself.
@@ -86,6 +92,7 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 		WHERE c.code = 'marvdasht' AND q.answers > 0 ORDER BY q.id LIMIT 1`).Scan(&question); err != nil {
 		t.Fatal(err)
 	}
+	held, online := a.trainingPath("آموزش قانون انتخابات شوراها و برنامه زمان‌بندی"), a.trainingPath("کار با سامانه ثبت‌نام داوطلبان")
 	pages := map[string][]string{
 		"": {"/login"},
 		"hq.fars": {"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/counties/marvdasht/cities/import",
@@ -94,17 +101,18 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/candidates/rules", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(a.ids["gov.marvdasht"]),
 			"/audit", "/profile", "/no-such-page", "/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar",
 			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own),
-			"/questions", "/questions/" + itoa(question), "/faq"},
+			"/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, "/admin/committees", "/admin/committees/training"},
 		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county,
 			"/boards/" + county + "/pool/import", "/boards/" + district, "/candidates", "/candidates/new",
 			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline", "/timeline/template", "/notifications",
-			"/questions", "/questions/" + itoa(question), "/faq"},
-		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar", "/timeline", "/notifications"},
-		"committee":    {"/timeline", "/timeline/calendar", "/timeline/template", "/questions", "/questions/" + itoa(question), "/faq?q=" + url.QueryEscape("مهلت")},
-		"observer":     {"/audit", "/timeline/matrix", "/timeline?county=marvdasht", "/timeline/calendar?month=1405-08"},
+			"/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, online},
+		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar", "/timeline", "/notifications", "/trainings", held},
+		"committee": {"/timeline", "/timeline/calendar", "/timeline/template", "/questions", "/questions/" + itoa(question), "/faq?q=" + url.QueryEscape("مهلت"),
+			"/trainings", online},
+		"observer": {"/audit", "/timeline/matrix", "/timeline?county=marvdasht", "/timeline/calendar?month=1405-08"},
 		"national": {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar",
 			"/timeline?province=fars&county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(legal),
-			"/questions?province=fars", "/faq?province=fars"},
+			"/questions?province=fars", "/faq?province=fars", "/trainings?province=fars"},
 	}
 	for user, paths := range pages {
 		for _, lang := range []string{"fa", "en"} {

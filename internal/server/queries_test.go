@@ -79,6 +79,8 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	question := a.askQuestion(gov, "legal", "مهلت اعتراض", "چند روز؟")
 	a.post(a.login("legal.fars"), "/questions/"+question+"/answers", url.Values{"body": {"چهار روز"}})
 	a.post(hq, "/questions/"+question+"/publish", url.Values{"version": {"1"}, "answer": {a.answerID(question, 1)}})
+	training := a.schedule(a.login("committee"), sessionForm())
+	a.post(gov, training+"/confirm", nil)
 	// The pages every role reads, and those of the roles that edit.
 	read := []string{"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/marvdasht",
 		"/boards", "/boards?status=approved&level=county", "/boards/" + board, "/boards/" + district, "/boards/" + board + "/print",
@@ -115,6 +117,17 @@ func TestQueriesPerPageBounded(t *testing.T) {
 		"committee":     {"/questions", "/questions?committee=legal", "/questions/" + question, "/faq"},
 		"observer":      {"/questions", "/questions/" + question, "/faq"},
 		"national":      {"/questions?province=fars", "/questions/" + question, "/faq?province=fars&q=" + url.QueryEscape("مهلت")},
+	} {
+		pages[u] = append(pages[u], ps...)
+	}
+	// The training sessions, and HQ's committees.
+	for u, ps := range map[string][]string{
+		"hq.fars":       {"/trainings", training, "/admin/committees", "/admin/committees/technology"},
+		"gov.marvdasht": {"/trainings", training},
+		"dh.marvdasht":  {"/trainings", training},
+		"committee":     {"/trainings", training},
+		"observer":      {"/trainings", training},
+		"national":      {"/trainings?province=fars", training},
 	} {
 		pages[u] = append(pages[u], ps...)
 	}

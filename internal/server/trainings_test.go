@@ -84,7 +84,7 @@ func TestTrainingPages(t *testing.T) {
 	}
 	res = a.get(committee, path)
 	mustContain(t, res.body, "آموزش سامانه ثبت‌نام داوطلبان", "۱۴۰۵/۰۹/۲۰ ۱۰:۰۰",
-		`<a href="https://meet.example.ir/room-7" rel="noopener noreferrer" target="_blank" dir="ltr">`, "فرمانداری مرودشت", `id="attendance"`)
+		`<a href="https://meet.example.ir/room-7" rel="noopener noreferrer" target="_blank" dir="ltr" class="url">`, "فرمانداری مرودشت", `id="attendance"`)
 
 	// Scope: Pasargad and a malformed id find nothing; the district head sees his own place only.
 	for _, p := range []string{path, "/trainings/0", "/trainings/x", "/trainings/999999"} {

@@ -6,6 +6,7 @@ package trainings
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -126,9 +127,21 @@ func chosenProvince(p *store.Province) components.Form {
 	return f
 }
 
-func districtsOf(ctx context.Context, c store.CountyTraining) []string {
+// untrained names a county's places that have attended no session: its governorate, its districts.
+func untrained(ctx context.Context, c store.CountyTraining) string {
+	ds, sep := c.DistrictsFa, "، "
 	if i18n.From(ctx) == i18n.En {
-		return c.DistrictsEn
+		ds, sep = c.DistrictsEn, ", "
 	}
-	return c.DistrictsFa
+	var parts []string
+	if c.CountyUntrained {
+		parts = append(parts, i18n.T(ctx, "trainings.governorate"))
+	}
+	if len(ds) > 0 {
+		parts = append(parts, i18n.T(ctx, "trainings.districts_list", i18n.ArgText("names", strings.Join(ds, sep))))
+	}
+	if len(parts) == 0 {
+		return i18n.T(ctx, "trainings.all_trained")
+	}
+	return strings.Join(parts, sep)
 }
