@@ -14,6 +14,7 @@ import (
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/dayinput"
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/reqctx"
 	"github.com/setad/setad/internal/schedule"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
@@ -107,6 +108,10 @@ func (s *Server) renderTrainingList(w http.ResponseWriter, r *http.Request, p *a
 		d.CanSchedule, d.Committee = true, ks[i]
 	}
 	d.Upcoming, d.Past = trainings.Split(ts, d.Now)
+	if len(d.Upcoming) > 0 {
+		// The next session is marked held once it starts: a kept copy of the page is not served past then.
+		reqctx.From(ctx).ChangesAt(d.Upcoming[0].StartsAt)
+	}
 	s.render(w, r, status, trainings.List(d))
 }
 
@@ -213,6 +218,7 @@ func (s *Server) trainingOf(w http.ResponseWriter, r *http.Request) (*auth.Princ
 
 func (s *Server) trainingShow(w http.ResponseWriter, r *http.Request) {
 	if _, d, ok := s.trainingOf(w, r); ok {
+		reqctx.From(r.Context()).ChangesAt(d.T.StartsAt) // marked held from then on
 		s.render(w, r, http.StatusOK, trainings.Show(d))
 	}
 }

@@ -196,6 +196,19 @@ func TestTrainingPages(t *testing.T) {
 	mustNotContain(t, res.body, `href="javascript:`)
 	mustContain(t, a.get(committee, "/trainings").body, "دوره‌های برگزارشده")
 
+	// A kept copy of a page is not served once its next session has started, the same day: it is then
+	// marked held.
+	a.s.now = func() time.Time { return time.Date(2026, 12, 11, 6, 0, 0, 0, time.UTC) }
+	mustNotContain(t, a.get(gov, path).body, "برگزار شده")
+	if upcoming, _, _ := strings.Cut(a.get(committee, "/trainings").body, `id="past-h"`); !strings.Contains(upcoming, "آموزش سامانه ثبت‌نام داوطلبان") {
+		t.Error("a session to come is not listed as such")
+	}
+	a.s.now = func() time.Time { return time.Date(2026, 12, 11, 6, 31, 0, 0, time.UTC) }
+	mustContain(t, a.get(gov, path).body, "برگزار شده")
+	if upcoming, _, _ := strings.Cut(a.get(committee, "/trainings").body, `id="past-h"`); !strings.Contains(upcoming, "دوره‌ای در پیش نیست.") {
+		t.Error("a session begun is still listed as to come")
+	}
+
 	// In English, Gregorian.
 	a.get(gov, "/lang/en")
 	mustContain(t, a.get(gov, path).body, "2026-12-11 10:00", "Marvdasht governorate", "Attended")
