@@ -71,6 +71,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		d.Missing = &store.Missing{}
 		b.MissingSizes(ctx, p.Scope, missingSizesShown, d.Missing)
 	}
+	if p.Can(auth.AckGuidance) {
+		d.Guidance = &store.UnackedGuidance{}
+		b.UnackedGuidance(p.Scope, d.Guidance)
+	}
 	if p.Scope.CountyID != 0 {
 		b.Counties(ctx, p.Scope, &d.Counties)
 	}

@@ -101,6 +101,7 @@ func (s *Server) Routes() http.Handler {
 				r.With(s.keepPages).Get("/print", s.boardPrint)
 			})
 			s.timelineRoutes(r)
+			s.guidanceRoutes(r)
 			r.With(s.keepPages).Get("/questions", s.questionList)
 			r.Post("/questions", s.questionAsk)
 			r.Route("/questions/{id}", func(r chi.Router) {

@@ -16,6 +16,7 @@ type FieldOpt interface{ apply(*fieldConf) }
 type fieldConf struct {
 	numeric  bool
 	optional bool
+	multiple bool
 	hint     string
 }
 
@@ -37,6 +38,8 @@ const (
 	// Optional marks a field that may be left empty with "(optional)" after its label, so that the fields
 	// without the mark read as the ones that must be filled.
 	Optional
+	// Multiple lets a file chooser take several files at once.
+	Multiple
 )
 
 func (f fieldFlag) apply(c *fieldConf) {
@@ -45,6 +48,8 @@ func (f fieldFlag) apply(c *fieldConf) {
 		c.numeric = true
 	case Optional:
 		c.optional = true
+	case Multiple:
+		c.multiple = true
 	}
 }
 

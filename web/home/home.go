@@ -21,8 +21,9 @@ type Data struct {
 	Conflicts int              // for HQ: boards with a member or pool member who is a candidate
 	Missing   *store.Missing   // for HQ: the constituencies whose size is not recorded, the first of each kind named
 	Timeline  timeline.HomeData
-	Questions questions.HomeData // for a committee's member and HQ: the questions waiting for an answer
-	Trainings []store.Invitation // for a governor or district head: the sessions his place is invited to
+	Guidance  *store.UnackedGuidance // for a governor or district head: the circulars his place has not acknowledged
+	Questions questions.HomeData     // for a committee's member and HQ: the questions waiting for an answer
+	Trainings []store.Invitation     // for a governor or district head: the sessions his place is invited to
 }
 
 // more is how many of the missing sizes the page does not name.

@@ -26,6 +26,7 @@ var nav = []NavItem{
 	{"/boards", "nav.boards", auth.ViewBoards},
 	{"/candidates", "nav.candidates", auth.ViewCandidates},
 	{"/timeline", "nav.timeline", auth.ViewTimeline},
+	{"/guidance", "nav.guidance", auth.ViewCommitteeWork},
 	{"/questions", "nav.questions", auth.ViewCommitteeWork},
 	{"/faq", "nav.faq", auth.ViewCommitteeWork},
 	{"/trainings", "nav.trainings", auth.ViewCommitteeWork},
