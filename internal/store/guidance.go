@@ -136,7 +136,7 @@ const guidanceCols = `g.id, g.province_id, g.committee_key, pc.name_fa, pc.name_
 	(SELECT count(*) FROM guidance_receipts r WHERE r.guidance_id = g.id)::int,
 	(SELECT count(*) FROM guidance_receipts r WHERE r.guidance_id = g.id AND r.acked_at IS NOT NULL)::int,
 	(SELECT count(*) FROM attachments a WHERE a.owner_kind = 'guidance' AND a.owner_id = g.id)::int,
-	mine.county_id IS NOT NULL, mine.acked_at
+	mine.county_id IS NOT NULL, mine.acked_at %MORE%
 	FROM guidance g
 	JOIN province_committees pc ON pc.province_id = g.province_id AND pc.key = g.committee_key
 	LEFT JOIN users u ON u.id = g.author_id
@@ -148,7 +148,7 @@ func guidanceSelect(body bool) string {
 	if body {
 		b = `g.body`
 	}
-	return `SELECT ` + strings.Replace(guidanceCols, "%BODY%", b, 1)
+	return `SELECT ` + strings.Replace(strings.Replace(guidanceCols, "%BODY%", b, 1), "%MORE%", "", 1)
 }
 
 func scanGuidance(row pgx.Row) (Guidance, error) {
@@ -203,7 +203,8 @@ func (b *Batch) UnackedGuidance(sc auth.Scope, out *UnackedGuidance) {
 	if sc.CountyID == 0 {
 		return
 	}
-	b.queue(guidanceSelect(false)+`, count(*) OVER () WHERE `+guidanceSeen(sc, 0)+` AND g.status = 'published'
+	b.queue(`SELECT `+strings.Replace(strings.Replace(guidanceCols, "%BODY%", `''`, 1), "%MORE%", ", count(*) OVER ()", 1)+`
+		WHERE `+guidanceSeen(sc, 0)+` AND g.status = 'published'
 		AND mine.county_id IS NOT NULL AND mine.acked_at IS NULL
 		ORDER BY g.published_at DESC, g.id DESC LIMIT `+strconv.Itoa(homeGuidance),
 		func(rows pgx.Rows) error {
