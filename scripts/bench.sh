@@ -225,6 +225,7 @@ resolve() {
       resolve "$role" county; county=$REPLY
       first "$role" "/candidates?county=$county" '/candidates/([0-9]+)' ;;
     user) first "$role" /admin/users '/admin/users/([0-9]+)' ;;
+    guidance) first "$role" /guidance '/guidance/([0-9]+)' ;;
     question) first "$role" /questions '/questions/([0-9]+)' ;;
     training) first "$role" /trainings '/trainings/([0-9]+)' ;;
     committee) first "$role" /admin/committees '/admin/committees/([a-z][a-z0-9_]+)' ;;
@@ -332,6 +333,8 @@ pages=(
   "/timeline/calendar|$all"
   "/timeline/template|$all"
   "/notifications|$all"
+  "/guidance|$all"
+  "/guidance/{guidance}|$all"
   "/questions|$all"
   "/questions/{question}|hq governor district_head committee observer"
   "/faq|$all"

@@ -82,6 +82,12 @@ var _ = merge(fa, map[string]string{
 	"guidance.home_none":        "همه بخشنامه‌ها را تأیید کرده‌اید.",
 	"guidance.home_all":         "همه بخشنامه‌ها",
 
+	"guidance.audit_revision": "نسخه",
+	"guidance.audit_places":   "گیرندگان",
+	"guidance.audit_n":        "شماره",
+	"guidance.audit_file":     "نام فایل",
+	"guidance.audit_size":     "اندازه (بایت)",
+
 	"err.attachments_many": "حداکثر {n} پیوست.",
 	"err.attachment_named": "فایل «{name}» پذیرفته نشد و هیچ فایلی نگه داشته نشد: فایل‌ها را دوباره انتخاب کنید.",
 
@@ -175,6 +181,12 @@ var _ = merge(en, map[string]string{
 	"guidance.home_unread":      "{n} {n|circular awaits|circulars await} your acknowledgement",
 	"guidance.home_none":        "You have acknowledged every circular.",
 	"guidance.home_all":         "All guidance",
+
+	"guidance.audit_revision": "Version",
+	"guidance.audit_places":   "Recipients",
+	"guidance.audit_n":        "Number",
+	"guidance.audit_file":     "File name",
+	"guidance.audit_size":     "Size (bytes)",
 
 	"err.attachments_many": "At most {n} attachments.",
 	"err.attachment_named": "The file “{name}” was refused and no file was kept: choose the files again.",

@@ -219,6 +219,9 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 	if err := demoCandidatesLoad(ctx, st, now); err != nil {
 		return err
 	}
+	if err := demoGuidanceLoad(ctx, st); err != nil {
+		return err
+	}
 	if err := demoQuestionsLoad(ctx, st, now); err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html"
 	"net/http"
@@ -260,6 +262,25 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	_, err = a.st.MarkRead(ctx, gov, fars, 0)
 	must(err)
 
+	// Guidance: a draft with an attachment, edited and published; opened and acknowledged by Marvdasht,
+	// Pasargad reminded; corrected and withdrawn.
+	tech, cm := auth.Scope{ProvinceID: fars, Committee: "technology"}, as("committee")
+	pdf := seed.DemoPDF()
+	pdfSum := sha256.Sum256(pdf)
+	circular, err := a.st.CreateGuidance(ctx, cm, tech, store.GuidanceInput{Title: "راهنمای سامانه", Body: "متن",
+		Audience: audience.Audience{Counties: []string{"marvdasht"}}}, false, []store.NewAttachment{{Name: "guide.pdf",
+		MIME: "application/pdf", Size: int64(len(pdf)), SHA256: hex.EncodeToString(pdfSum[:]), Content: bytes.NewReader(pdf)}})
+	must(err)
+	must(a.st.UpdateGuidance(ctx, cm, tech, circular, 1, store.GuidanceInput{Title: "راهنمای سامانه ثبت‌نام", Body: "متن",
+		Audience: audience.Audience{Counties: []string{"marvdasht", "pasargad"}, WithDistricts: true}}))
+	must(a.st.PublishGuidance(ctx, cm, tech, circular, 2))
+	must(a.st.OpenGuidance(ctx, gov, governor, circular))
+	_, err = a.st.AckGuidance(ctx, gov, governor, circular)
+	must(err)
+	_, err = a.st.RemindGuidance(ctx, cm, tech, circular, now)
+	must(err)
+	must(a.st.UpdateGuidance(ctx, cm, tech, circular, 3, store.GuidanceInput{Title: "راهنمای سامانه ثبت‌نام", Body: "متن اصلاح‌شده"}))
+	must(a.st.WithdrawGuidance(ctx, cm, tech, circular, 4, "جایگزین شد"))
 	// A question of the Marvdasht governor to the legal committee: answered twice, an answer accepted and
 	// then the other, published and taken off the FAQ.
 	a.withLegal()
@@ -375,7 +396,8 @@ func TestAuditPageReadable(t *testing.T) {
 
 	// Whatever the code writes, in Latin letters, that is data and not a code: user names, the election's
 	// code and English title, a file's name, a tracking ID.
-	data := []string{"candidates.csv", "cities.csv", "pool.csv", fileSHA256, "TR-100", "TR-۱۰۰", "nobody", "Ref A-12", "Ref B-7", "Seyedan",
+	pdfSum := sha256.Sum256(seed.DemoPDF())
+	data := []string{"candidates.csv", "cities.csv", "pool.csv", fileSHA256, "guide.pdf", hex.EncodeToString(pdfSum[:]), "TR-100", "TR-۱۰۰", "nobody", "Ref A-12", "Ref B-7", "Seyedan",
 		"Sayedan", "seyedan", "marvdasht-2", "Media committee"}
 	for _, u := range testUsers {
 		data = append(data, u.Username)

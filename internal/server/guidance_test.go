@@ -19,31 +19,9 @@ import (
 
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/seed"
 	"github.com/setad/setad/internal/store"
 )
-
-// testPDF is a small valid PDF of one empty page.
-func testPDF() []byte {
-	objects := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return b.Bytes()
-}
 
 // testDOCX is a minimal Word document: the parts that make a ZIP a DOCX.
 func testDOCX(t testing.TB) []byte {
@@ -166,7 +144,7 @@ func TestGuidanceRoutes(t *testing.T) {
 	if res := a.get(gov, "/guidance"); res.status != http.StatusOK || strings.Contains(res.body, `action="/guidance"`) {
 		t.Errorf("a governor's list: %d, with the new form %v", res.status, strings.Contains(res.body, `action="/guidance"`))
 	}
-	pdf := testPDF()
+	pdf := seed.DemoPDF()
 	fields := guidanceFields("دستورالعمل ثبت‌نام", "متن **مهم**", "marvdasht", "pasargad")
 	id := a.newGuidance(committee, fields, filePart{"attachment", "راهنما.pdf", "application/pdf", pdf})
 	page := "/guidance/" + itoa(id)
@@ -395,7 +373,7 @@ func TestGuidanceAttachmentChecks(t *testing.T) {
 	docx := testDOCX(t)
 	id := a.newGuidance(committee, guidanceFields("با پیوست", "متن"), filePart{"attachment", "report.docx",
 		"application/vnd.openxmlformats-officedocument.wordprocessingml.document", docx},
-		filePart{"attachment", "guide.pdf", "application/pdf", testPDF()})
+		filePart{"attachment", "guide.pdf", "application/pdf", seed.DemoPDF()})
 	res := a.get(committee, "/guidance/"+itoa(id)+"/attachments/1")
 	if res.status != http.StatusOK || res.body != string(docx) ||
 		res.header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.wordprocessingml.document" {
@@ -407,10 +385,10 @@ func TestGuidanceAttachmentChecks(t *testing.T) {
 		file filePart
 		want string
 	}{
-		{"a PDF named .docx", filePart{"attachment", "report.docx", "application/pdf", testPDF()}, ".pdf"},
+		{"a PDF named .docx", filePart{"attachment", "report.docx", "application/pdf", seed.DemoPDF()}, ".pdf"},
 		{"a web page named .pdf", filePart{"attachment", "page.pdf", "application/pdf", []byte("<html><script>alert(1)</script></html>")},
 			"e-attachment"},
-		{"a PDF declared as a web page", filePart{"attachment", "guide.pdf", "text/html", testPDF()}, "e-attachment"},
+		{"a PDF declared as a web page", filePart{"attachment", "guide.pdf", "text/html", seed.DemoPDF()}, "e-attachment"},
 	} {
 		body, ctype := multipartOf(t, guidanceFields("کپی فرم", "متنی که می‌ماند"), c.file)
 		res := a.postBody(committee, "/guidance", ctype, bytes.NewReader(body))
@@ -423,7 +401,7 @@ func TestGuidanceAttachmentChecks(t *testing.T) {
 
 	// One byte over the limit: refused as soon as the limit is passed, without reading the rest of the post.
 	big := make([]byte, 10<<20+1)
-	copy(big, testPDF())
+	copy(big, seed.DemoPDF())
 	body, ctype := multipartOf(t, guidanceFields("بزرگ", "متن"), filePart{"attachment", "big.pdf", "application/pdf", big},
 		filePart{"attachment", "tail.pdf", "application/pdf", make([]byte, 20<<20)})
 	counter := &countingReader{r: bytes.NewReader(body)}

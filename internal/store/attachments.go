@@ -54,9 +54,9 @@ type Attachment struct {
 	CreatedAt time.Time
 }
 
-// AttachmentAudit is what an audit entry records of an attached file.
+// audit is what an audit entry records of an attached file.
 func (a NewAttachment) audit() map[string]any {
-	return map[string]any{"name": a.Name, "type": a.MIME, "size": a.Size, "sha256": a.SHA256}
+	return map[string]any{"name": a.Name, "size": a.Size, "sha256": a.SHA256}
 }
 
 // addAttachments stores files as the owner's next attachments, in the caller's transaction, and returns

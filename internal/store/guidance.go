@@ -314,7 +314,7 @@ func guidanceAudit(g Guidance) map[string]any {
 	if g.Audience.Province {
 		m["audience"] = "province"
 	} else {
-		m["audience"] = strings.Join(g.Audience.Counties, ", ")
+		m["audience"], m["county"] = "counties", g.Audience.Counties
 	}
 	m["include_districts"] = g.Audience.WithDistricts
 	return m

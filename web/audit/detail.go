@@ -107,6 +107,18 @@ var fields = []struct{ name, label string }{
 	{"failures", "field.failures"},
 	{"minutes", "field.minutes"},
 	{"notice", "field.notice"},
+	{"title", "guidance.field_title"},
+	{"body", "guidance.field_body"},
+	{"audience", "audience.legend"},
+	{"include_districts", "audience.districts"},
+	{"revision", "guidance.audit_revision"},
+	{"places", "guidance.audit_places"},
+	{"acked", "guidance.acked"},
+	{"opened", "guidance.opened_col"},
+	{"attachments", "guidance.attachments"},
+	{"n", "guidance.audit_n"},
+	{"name", "guidance.audit_file"},
+	{"size", "guidance.audit_size"},
 	{"question", "questions.audit.question"},
 	{"answer", "questions.audit.answer"},
 	{"accepted_answer", "questions.audit.accepted"},
@@ -366,6 +378,9 @@ func (v view) value(r store.AuditRow, field string, x any) string {
 		case "status":
 			if strings.HasPrefix(r.Action, "board.") {
 				return i18n.Message(v.lang, "board_status."+s)
+			}
+			if strings.HasPrefix(r.Action, "guidance.") {
+				return i18n.Message(v.lang, "guidance.status."+s)
 			}
 			return i18n.Message(v.lang, "cstatus."+s)
 		case "constituency":
