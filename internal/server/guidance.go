@@ -385,9 +385,9 @@ func (s *Server) guidanceRemind(w http.ResponseWriter, r *http.Request) {
 	n, err := s.store.RemindGuidance(ctx, actor(r), p.Scope, d.D.Guidance.ID, s.now())
 	switch {
 	case err == nil && n == 0:
-		s.redirectFlash(w, r, string(webg.Href(d.D.Guidance.ID))+"#receipts", "guidance.reminded_none")
+		s.redirectFlash(w, r, string(webg.Href(d.D.Guidance.ID))+"#remind-form", "guidance.reminded_none")
 	case err == nil:
-		s.redirectFlash(w, r, string(webg.Href(d.D.Guidance.ID))+"#receipts", "guidance.reminded")
+		s.redirectFlash(w, r, string(webg.Href(d.D.Guidance.ID))+"#remind-form", "guidance.reminded")
 	case s.guidanceStoreError(w, r, err, d, "remind-form", f):
 	default:
 		s.serverError(w, r, err)

@@ -179,6 +179,24 @@ func TestGuidanceRoutes(t *testing.T) {
 		t.Fatalf("governor: %d", res.status)
 	}
 	mustContain(t, res.body, `action="`+page+`/ack"`, "خواندم و اجرا می‌کنم")
+	opened := func() int {
+		return a.count(`SELECT count(*) FROM guidance_receipts WHERE guidance_id = $1 AND opened_at IS NOT NULL`, id)
+	}
+	if n := opened(); n != 0 {
+		t.Errorf("viewing the page wrote %d receipts opened", n)
+	}
+	var notice int64
+	if err := a.st.Pool().QueryRow(t.Context(), `SELECT id FROM notifications WHERE user_id = $1 AND kind = 'guidance_new'`,
+		a.ids["gov.marvdasht"]).Scan(&notice); err != nil {
+		t.Fatal(err)
+	}
+	if res := a.post(gov, "/notifications/read", url.Values{"id": {itoa(notice)}, "open": {"1"}}); res.status != http.StatusSeeOther ||
+		res.header.Get("Location") != page {
+		t.Errorf("open from the inbox: %d %s", res.status, res.header.Get("Location"))
+	}
+	if n := opened(); n != 1 {
+		t.Errorf("opened from the inbox: %d receipts opened", n)
+	}
 	if res := a.get(dh, page); res.status != http.StatusNotFound {
 		t.Errorf("a district head outside the audience: %d", res.status)
 	}

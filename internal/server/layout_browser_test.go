@@ -87,7 +87,17 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 		t.Fatal(err)
 	}
 	legal, own := a.milestoneID("registration-city"), a.milestoneID("demo-training") // the law's, and Fars's own
-	var question int64                                                               // a demo question of Marvdasht, answered
+	circular := func(status, like string) string {
+		var id int64
+		if err := a.st.Pool().QueryRow(t.Context(), `SELECT id FROM guidance WHERE status = $1 AND title LIKE $2`, status, like).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return "/guidance/" + itoa(id)
+	}
+	// The demo's circulars: with a PDF to the whole province, corrected, withdrawn, and a draft.
+	withPDF, corrected := circular("published", "راهنمای ورود%"), circular("published", "تفسیر قانونی%")
+	withdrawn, draft := circular("withdrawn", "%"), circular("draft", "%")
+	var question int64 // a demo question of Marvdasht, answered
 	if err := a.st.Pool().QueryRow(t.Context(), `SELECT q.id FROM questions q JOIN counties c ON c.id = q.county_id
 		WHERE c.code = 'marvdasht' AND q.answers > 0 ORDER BY q.id LIMIT 1`).Scan(&question); err != nil {
 		t.Fatal(err)
@@ -100,19 +110,21 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/boards/rules", "/candidates", "/candidates/" + itoa(candidate), "/candidates/new", "/candidates/import",
 			"/candidates/rules", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(a.ids["gov.marvdasht"]),
 			"/audit", "/profile", "/no-such-page", "/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar",
-			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own),
+			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own), withPDF,
 			"/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, "/admin/committees", "/admin/committees/training"},
 		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county,
 			"/boards/" + county + "/pool/import", "/boards/" + district, "/candidates", "/candidates/new",
 			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline", "/timeline/template", "/notifications",
-			"/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, online},
-		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar", "/timeline", "/notifications", "/trainings", held},
-		"committee": {"/timeline", "/timeline/calendar", "/timeline/template", "/questions", "/questions/" + itoa(question), "/faq?q=" + url.QueryEscape("مهلت"),
-			"/trainings", online},
-		"observer": {"/audit", "/timeline/matrix", "/timeline?county=marvdasht", "/timeline/calendar?month=1405-08"},
+			"/guidance", withPDF, corrected, "/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, online},
+		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar", "/timeline", "/notifications", "/guidance", withPDF,
+			"/trainings", held},
+		"committee": {"/timeline", "/timeline/calendar", "/timeline/template", "/guidance", withPDF, corrected, draft,
+			"/questions", "/questions/" + itoa(question), "/faq?q=" + url.QueryEscape("مهلت"), "/trainings", online},
+		"observer": {"/audit", "/timeline/matrix", "/timeline?county=marvdasht", "/timeline/calendar?month=1405-08",
+			withdrawn},
 		"national": {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar",
 			"/timeline?province=fars&county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(legal),
-			"/questions?province=fars", "/faq?province=fars", "/trainings?province=fars"},
+			"/guidance?province=fars", "/questions?province=fars", "/faq?province=fars", "/trainings?province=fars"},
 	}
 	for user, paths := range pages {
 		for _, lang := range []string{"fa", "en"} {

@@ -53,6 +53,13 @@ func (s *Server) notificationRead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if id != 0 && f.Get("open") != "" {
+		// Opening a circular from the inbox is its receipt's "opened" (a page's view writes nothing).
+		if n.Subject == "guidance" && p.Can(auth.AckGuidance) {
+			if err := s.store.OpenGuidance(r.Context(), actor(r), p.Scope, n.SubjectID); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
+		}
 		http.Redirect(w, r, notifications.Href(n), http.StatusSeeOther)
 		return
 	}

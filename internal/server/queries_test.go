@@ -17,6 +17,7 @@ import (
 
 	"github.com/setad/setad/internal/config"
 	"github.com/setad/setad/internal/dbtest"
+	"github.com/setad/setad/internal/seed"
 	"github.com/setad/setad/internal/store"
 )
 
@@ -75,6 +76,13 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) }
 	a.post(gov, "/candidates", candidateForm("نامزد", nid(3000), "marvdasht"))
 	candidate := a.candidateID(nid(3000))
+	// A circular of the committee to Marvdasht and its districts, with a file; and a draft.
+	circularFields := guidanceFields("راهنما", "متن", "marvdasht")
+	circularFields.Set("include_districts", "1")
+	circularFields.Set("publish", "1")
+	circular := "/guidance/" + itoa(a.newGuidance(a.login("committee"), circularFields,
+		filePart{"attachment", "guide.pdf", "application/pdf", seed.DemoPDF()}))
+	draft := "/guidance/" + itoa(a.newGuidance(a.login("committee"), guidanceFields("پیش‌نویس", "متن")))
 	a.withLegal()
 	question := a.askQuestion(gov, "legal", "مهلت اعتراض", "چند روز؟")
 	a.post(a.login("legal.fars"), "/questions/"+question+"/answers", url.Values{"body": {"چهار روز"}})
@@ -100,12 +108,16 @@ func TestQueriesPerPageBounded(t *testing.T) {
 		"national":  append(slices.Clone(read), "/candidates/"+candidate, "/audit", "/timeline?province=fars&county=marvdasht"),
 	}
 	// The timeline's matrix (its counties, or a county's districts) and calendar.
+	for u := range pages {
+		pages[u] = append(pages[u], "/guidance", circular)
+	}
+	pages["national"] = append(pages["national"], "/guidance?province=fars")
 	for u, ps := range map[string][]string{
 		"hq.fars":       {"/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar"},
 		"observer":      {"/timeline/matrix", "/timeline/calendar"},
 		"national":      {"/timeline/matrix?province=fars", "/timeline/matrix?province=fars&county=marvdasht", "/timeline/calendar"},
 		"gov.marvdasht": {"/timeline/calendar", "/notifications"}, "dh.marvdasht": {"/timeline/calendar", "/notifications"},
-		"committee": {"/timeline/calendar", "/notifications"},
+		"committee": {"/timeline/calendar", "/notifications", draft},
 	} {
 		pages[u] = append(pages[u], ps...)
 	}
@@ -199,6 +211,18 @@ func TestQueriesPerPageBounded(t *testing.T) {
 			SELECT province_id, committee_key, county_id, asked_by, title || ' ' || $2, body FROM questions WHERE id = $1`, question, itoa(int64(i))); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Ten times the circulars, each to every county and district of Fars (the 300 new ones too).
+	if _, err := pool.Exec(ctx, `
+		WITH g AS (INSERT INTO guidance (province_id, committee_key, title, body, audience_province, include_districts, status, revision, published_at)
+		           SELECT p.id, 'technology', 'بخشنامه ' || i, 'متن', true, true, 'published', 1, now()
+		           FROM provinces p, generate_series(1, 30) i WHERE p.code = 'fars' RETURNING id)
+		INSERT INTO guidance_receipts (guidance_id, county_id, district_id)
+		SELECT g.id, c.id, NULL FROM g, counties c WHERE c.province_id = (SELECT id FROM provinces WHERE code = 'fars')
+		UNION ALL
+		SELECT g.id, d.county_id, d.id FROM g, districts d JOIN counties c ON c.id = d.county_id
+		WHERE c.province_id = (SELECT id FROM provinces WHERE code = 'fars')`); err != nil {
+		t.Fatal(err)
 	}
 	large := measure()
 	keys := slices.Sorted(maps.Keys(large))

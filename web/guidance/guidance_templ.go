@@ -1074,7 +1074,7 @@ func Show(d ShowData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if d.Own && g.Status != store.GuidanceWithdrawn {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 94, "<details class=\"card\" id=\"edit\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 94, "<details class=\"card fold\" id=\"edit\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1195,7 +1195,7 @@ func Show(d ShowData) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if d.Own && g.Status == store.GuidancePublished {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 105, "<details class=\"card\" id=\"withdraw\"")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 105, "<details class=\"card fold\" id=\"withdraw\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
@@ -1538,7 +1538,7 @@ func receipts(d ShowData) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = components.TableWrap(i18n.T(ctx, "guidance.receipts")).Render(templ.WithChildren(ctx, templ_7745c5c3_Var59), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.TableWrap(i18n.T(ctx, "guidance.receipts_table")).Render(templ.WithChildren(ctx, templ_7745c5c3_Var59), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
