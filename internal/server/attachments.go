@@ -242,8 +242,8 @@ func contentDisposition(name string) string {
 		}
 		return r
 	}, name)
-	if strings.Trim(ascii, "_. ") == "" {
-		ascii = "file" + asciiExt(name)
+	if ext := asciiExt(name); strings.Trim(strings.TrimSuffix(ascii, ext), "_. ") == "" {
+		ascii = "file" + ext // a name of no ASCII letters is not worth its underscores
 	}
 	return `attachment; filename="` + ascii + `"; filename*=UTF-8''` + attrValue(name)
 }

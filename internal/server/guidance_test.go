@@ -209,7 +209,7 @@ func TestGuidanceRoutes(t *testing.T) {
 	}
 	for h, want := range map[string]string{
 		"Content-Type":           "application/pdf",
-		"Content-Disposition":    `attachment; filename="______.pdf"; filename*=UTF-8''%D8%B1%D8%A7%D9%87%D9%86%D9%85%D8%A7.pdf`,
+		"Content-Disposition":    `attachment; filename="file.pdf"; filename*=UTF-8''%D8%B1%D8%A7%D9%87%D9%86%D9%85%D8%A7.pdf`,
 		"X-Content-Type-Options": "nosniff",
 		"Content-Length":         itoa(int64(len(pdf))),
 	} {
@@ -518,4 +518,17 @@ func attr(n *html.Node, key string) string {
 		}
 	}
 	return ""
+}
+
+func TestContentDisposition(t *testing.T) {
+	for _, tt := range []struct{ name, want string }{
+		{"guide.pdf", `attachment; filename="guide.pdf"; filename*=UTF-8''guide.pdf`},
+		{"راهنما.pdf", `attachment; filename="file.pdf"; filename*=UTF-8''%D8%B1%D8%A7%D9%87%D9%86%D9%85%D8%A7.pdf`},
+		{`a "b";c%.docx`, `attachment; filename="a _b__c_.docx"; filename*=UTF-8''a%20%22b%22%3Bc%25.docx`},
+		{"گزارش", `attachment; filename="file"; filename*=UTF-8''%DA%AF%D8%B2%D8%A7%D8%B1%D8%B4`},
+	} {
+		if got := contentDisposition(tt.name); got != tt.want {
+			t.Errorf("%q: %s, want %s", tt.name, got, tt.want)
+		}
+	}
 }
