@@ -34,6 +34,9 @@ var _ = merge(fa, map[string]string{
 	"guidance.file_facts":       "{kind}، {size}",
 	"guidance.size_kb":          "{n} کیلوبایت",
 	"guidance.size_mb":          "{n} مگابایت",
+	"guidance.attach_title":     "افزودن پیوست",
+	"guidance.attach":           "افزودن",
+	"guidance.attached":         "پیوست‌ها افزوده شدند.",
 	"guidance.ack_title":        "تأیید دریافت",
 	"guidance.ack_hint":         "با این دکمه تأیید می‌کنید که بخشنامه را خوانده‌اید و آن را اجرا می‌کنید.",
 	"guidance.ack":              "خواندم و اجرا می‌کنم",
@@ -101,6 +104,7 @@ var _ = merge(fa, map[string]string{
 	"action.guidance.ack":      "تأیید دریافت بخشنامه",
 	"action.guidance.open":     "گشودن بخشنامه",
 	"action.guidance.remind":   "یادآوری تأیید بخشنامه",
+	"action.guidance.attach":   "افزودن پیوست به بخشنامه",
 })
 
 var _ = merge(en, map[string]string{
@@ -135,6 +139,9 @@ var _ = merge(en, map[string]string{
 	"guidance.file_facts":       "{kind}, {size}",
 	"guidance.size_kb":          "{n} KB",
 	"guidance.size_mb":          "{n} MB",
+	"guidance.attach_title":     "Add attachments",
+	"guidance.attach":           "Add",
+	"guidance.attached":         "The attachments were added.",
 	"guidance.ack_title":        "Acknowledgement",
 	"guidance.ack_hint":         "With this button you confirm that you have read the circular and will carry it out.",
 	"guidance.ack":              "I have read it and will carry it out",
@@ -202,4 +209,5 @@ var _ = merge(en, map[string]string{
 	"action.guidance.ack":      "Circular acknowledged",
 	"action.guidance.open":     "Circular opened",
 	"action.guidance.remind":   "Circular reminder sent",
+	"action.guidance.attach":   "Attachments added to a circular",
 })

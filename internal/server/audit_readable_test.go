@@ -273,6 +273,8 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(err)
 	must(a.st.UpdateGuidance(ctx, cm, tech, circular, 1, store.GuidanceInput{Title: "راهنمای سامانه ثبت‌نام", Body: "متن",
 		Audience: audience.Audience{Counties: []string{"marvdasht", "pasargad"}, WithDistricts: true}}))
+	must(a.st.AttachToGuidance(ctx, cm, tech, circular, []store.NewAttachment{{Name: "guide.pdf", MIME: "application/pdf",
+		Size: int64(len(pdf)), SHA256: hex.EncodeToString(pdfSum[:]), Content: bytes.NewReader(pdf)}}))
 	must(a.st.PublishGuidance(ctx, cm, tech, circular, 2))
 	must(a.st.OpenGuidance(ctx, gov, governor, circular))
 	_, err = a.st.AckGuidance(ctx, gov, governor, circular)

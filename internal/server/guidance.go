@@ -22,8 +22,8 @@ import (
 // page, its acknowledgement, the reminder and the attachments' downloads), a circular's own committee
 // posts to /guidance/{id}/edit (a draft rewritten, or a published circular corrected: title, body,
 // version; a draft's audience too), /guidance/{id}/publish (version) and /guidance/{id}/withdraw (reason,
-// version). The new circular is a multipart post (its attachments), read within its own limit
-// (readsOwnBody).
+// version) and /guidance/{id}/attachments (more files, field attachment). The new circular and the files
+// added are multipart posts, read within their own limit (readsOwnBody).
 func (s *Server) guidanceRoutes(r chi.Router) {
 	r.With(s.keepPages).Get("/guidance", s.guidanceList)
 	r.Post("/guidance", s.guidanceCreate)
@@ -33,6 +33,7 @@ func (s *Server) guidanceRoutes(r chi.Router) {
 	r.Post("/guidance/{id}/withdraw", s.guidanceWithdraw)
 	r.Post("/guidance/{id}/ack", s.guidanceAck)
 	r.Post("/guidance/{id}/remind", s.guidanceRemind)
+	r.Post("/guidance/{id}/attachments", s.guidanceAttach)
 	r.Get("/guidance/{id}/attachments/{n}", s.guidanceAttachment)
 }
 
@@ -196,7 +197,7 @@ func (s *Server) guidancePage(w http.ResponseWriter, r *http.Request) (webg.Show
 	d.CanAck = p.Can(auth.AckGuidance) && g.Mine && g.Status == store.GuidancePublished && g.MyAcked == nil
 	d.CanRemind = p.Can(auth.RemindGuidance) && g.Status == store.GuidancePublished &&
 		(p.Role == auth.HQ || p.Scope.Committee == g.Committee)
-	d.Edit, d.Withdraw, d.Act = components.NewForm(), components.NewForm(), components.NewForm()
+	d.Edit, d.Withdraw, d.Act, d.Attach = components.NewForm(), components.NewForm(), components.NewForm(), components.NewForm()
 	d.Edit.Values.Set("title", g.Title)
 	d.Edit.Values.Set("body", g.Body)
 	for k, vs := range g.Audience.Values() {
@@ -214,6 +215,8 @@ func (s *Server) guidanceRefused(w http.ResponseWriter, r *http.Request, status 
 		d.Edit = f
 	case "withdraw-form":
 		d.Withdraw = f
+	case "attach-form":
+		d.Attach = f
 	default:
 		d.Act = f
 	}
@@ -425,4 +428,45 @@ func (s *Server) guidanceAttachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.serveAttachment(w, r, a)
+}
+
+// guidanceAttach adds files to a draft or a published circular of the member's committee.
+func (s *Server) guidanceAttach(w http.ResponseWriter, r *http.Request) {
+	d, ok := s.guidancePage(w, r)
+	if !ok {
+		return
+	}
+	if !d.Own {
+		s.forbidden(w, r)
+		return
+	}
+	up, ok := s.readUploadForm(w, r, "attachment")
+	if !ok {
+		return
+	}
+	defer up.Close()
+	f := up.form
+	if len(up.files) == 0 && f.Valid() {
+		f.Errors["attachment"] = i18n.M("err.file")
+	}
+	if !f.Valid() {
+		s.guidanceRefused(w, r, http.StatusUnprocessableEntity, d, "attach-form", f)
+		return
+	}
+	files, err := up.attachments()
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	err = s.store.AttachToGuidance(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.D.Guidance.ID, files)
+	switch {
+	case err == nil:
+		s.redirectFlash(w, r, string(webg.Href(d.D.Guidance.ID))+"#attach-form", "guidance.attached")
+	case errors.Is(err, store.ErrTooManyAttachments):
+		f.Errors["attachment"] = i18n.M("err.attachments_many", i18n.ArgNum("n", store.MaxAttachments))
+		s.guidanceRefused(w, r, http.StatusUnprocessableEntity, d, "attach-form", f)
+	case s.guidanceStoreError(w, r, err, d, "attach-form", f):
+	default:
+		s.serverError(w, r, err)
+	}
 }

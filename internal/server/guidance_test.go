@@ -319,7 +319,7 @@ func TestGuidanceAnotherCommittee(t *testing.T) {
 	if res.status != http.StatusOK || strings.Contains(res.body, "/edit") || strings.Contains(res.body, "/remind") {
 		t.Errorf("another committee's circular: %d", res.status)
 	}
-	for _, act := range []string{"edit", "withdraw", "remind"} {
+	for _, act := range []string{"edit", "withdraw", "remind", "attachments"} {
 		res := a.post(legal, "/guidance/"+itoa(published)+"/"+act, url.Values{"title": {"x"}, "body": {"y"}, "reason": {"z"},
 			"version": {"2"}, "confirm": {"yes"}})
 		if res.status != http.StatusForbidden {
@@ -396,6 +396,31 @@ func TestGuidanceAttachmentChecks(t *testing.T) {
 	if res.status != http.StatusOK || res.body != string(docx) ||
 		res.header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.wordprocessingml.document" {
 		t.Errorf("the Word file: %d %q", res.status, res.header.Get("Content-Type"))
+	}
+	// More files later, by its committee only, up to the limit.
+	attach := func(c *http.Client, files ...filePart) response {
+		body, ctype := multipartOf(t, url.Values{}, files...)
+		return a.postBody(c, "/guidance/"+itoa(id)+"/attachments", ctype, bytes.NewReader(body))
+	}
+	pdfPart := filePart{"attachment", "more.pdf", "application/pdf", seed.DemoPDF()}
+	if res := attach(committee, pdfPart); res.status != http.StatusSeeOther {
+		t.Fatalf("add a file: %d", res.status)
+	}
+	if res := a.get(committee, "/guidance/"+itoa(id)+"/attachments/3"); res.status != http.StatusOK || res.body != string(seed.DemoPDF()) {
+		t.Errorf("the added file: %d", res.status)
+	}
+	if res := attach(a.login("hq.fars"), pdfPart); res.status != http.StatusNotFound {
+		t.Errorf("HQ adds a file to a draft it cannot read: %d", res.status)
+	}
+	if res := attach(committee); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("no file chosen: %d", res.status)
+	}
+	many := make([]filePart, 8)
+	for i := range many {
+		many[i] = pdfPart
+	}
+	if res := attach(committee, many...); res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "e-attachment") {
+		t.Errorf("past the limit: %d", res.status)
 	}
 	stored := a.count(`SELECT count(*) FROM attachments`)
 	for _, c := range []struct {

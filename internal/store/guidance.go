@@ -654,3 +654,24 @@ func (s *Store) RemindGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 	})
 	return reminded, err
 }
+
+// AttachToGuidance adds files to a draft or a published circular of the member's committee (not to a
+// withdrawn one: ErrGuidanceWithdrawn), after those it has; more than MaxAttachments in all is
+// ErrTooManyAttachments.
+func (s *Store) AttachToGuidance(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, files []NewAttachment) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
+		g, err := lockGuidance(ctx, tx, sc, id, -1)
+		if err != nil {
+			return nil, err
+		}
+		if g.Status == GuidanceWithdrawn {
+			return nil, ErrGuidanceWithdrawn
+		}
+		added, err := addAttachments(ctx, tx, OwnerGuidance, id, a.ID, files)
+		if err != nil {
+			return nil, err
+		}
+		return []audit.Entry{{Action: "guidance.attach", Entity: "guidance", EntityID: strconv.FormatInt(id, 10), ProvinceID: g.ProvinceID,
+			Detail: audit.Change{After: map[string]any{"attachments": added}}}}, nil
+	})
+}

@@ -41,6 +41,7 @@ type ShowData struct {
 	Edit      components.Form
 	Withdraw  components.Form
 	Act       components.Form // the publish, acknowledge and remind forms' errors
+	Attach    components.Form // the form that adds files
 	Counties  []store.County
 	Open      string // the id of a form that came back, drawn open
 }
