@@ -377,7 +377,9 @@ func (s *Server) guidanceRemind(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !p.Can(auth.RemindGuidance) {
+	// HQ reminds for any committee, a member for his own: not one taken off his committee, whose scope
+	// is HQ's.
+	if !p.Can(auth.RemindGuidance) || p.Role != auth.HQ && p.Scope.Committee != d.D.Guidance.Committee {
 		s.forbidden(w, r)
 		return
 	}

@@ -304,7 +304,11 @@ func TestGuidanceAnotherCommittee(t *testing.T) {
 		Role: "committee", Province: "fars", Committee: "legal"}, hash); err != nil {
 		t.Fatal(err)
 	}
-	committee, legal := a.login("committee"), a.login("legal")
+	if _, err := a.st.CreateUser(context.Background(), audit.System, auth.Scope{}, auth.Account{Username: "former", FullName: "عضو پیشین",
+		Role: "committee", Province: "fars"}, hash); err != nil {
+		t.Fatal(err)
+	}
+	committee, legal, former := a.login("committee"), a.login("legal"), a.login("former")
 	draft := a.newGuidance(committee, guidanceFields("پیش‌نویس", "متن"))
 	f := guidanceFields("منتشرشده", "متن")
 	f.Set("publish", "1")
@@ -314,6 +318,17 @@ func TestGuidanceAnotherCommittee(t *testing.T) {
 	}
 	if res := a.post(legal, "/guidance/"+itoa(draft)+"/publish", url.Values{"version": {"1"}, "confirm": {"yes"}}); res.status != http.StatusNotFound {
 		t.Errorf("another committee publishes a draft: %d", res.status)
+	}
+	// A member taken off his committee reads, and does nothing.
+	if res := a.get(former, "/guidance"); res.status != http.StatusOK || strings.Contains(res.body, `action="/guidance"`) {
+		t.Errorf("a member without a committee: %d, with the new form %v", res.status, strings.Contains(res.body, `action="/guidance"`))
+	}
+	for _, act := range []string{"remind", "edit", "withdraw"} {
+		res := a.post(former, "/guidance/"+itoa(published)+"/"+act, url.Values{"title": {"x"}, "body": {"y"}, "reason": {"z"},
+			"version": {"2"}, "confirm": {"yes"}})
+		if res.status != http.StatusForbidden {
+			t.Errorf("a member without a committee posts %s: %d", act, res.status)
+		}
 	}
 	res := a.get(legal, "/guidance/"+itoa(published))
 	if res.status != http.StatusOK || strings.Contains(res.body, "/edit") || strings.Contains(res.body, "/remind") {
