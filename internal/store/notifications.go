@@ -171,8 +171,9 @@ func (s *Store) MarkRead(ctx context.Context, a audit.Actor, provinceID, id int6
 
 // SweepNotices tells what time has brought as of now: the milestones of the current election due within
 // three days at places that have not marked them; the questions unanswered for 48 hours, to their
-// committee and HQ. Each is told once (dedup), so the sweep may run as often
-// as it likes, on every replica at once. It returns how many notices it wrote.
+// committee and HQ; the copies of tasks due within two days or overdue, to the places that have not done
+// them (sweepTasks). Each is told once (dedup), so the sweep may run as often as it likes, on every
+// replica at once. It returns how many notices it wrote.
 func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
 	err := s.write(ctx, audit.System, func(tx pgx.Tx) ([]audit.Entry, error) {
@@ -212,6 +213,11 @@ func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) 
 			return nil, err
 		}
 		n += waiting
+		tasks, err := sweepTasks(ctx, tx, now)
+		if err != nil {
+			return nil, err
+		}
+		n += tasks
 		if n == 0 {
 			return nil, nil
 		}

@@ -1,0 +1,3 @@
+DROP TABLE task_assignee_events;
+DROP TABLE task_assignees;
+DROP TABLE tasks;
