@@ -75,6 +75,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		d.Guidance = &store.UnackedGuidance{}
 		b.UnackedGuidance(p.Scope, d.Guidance)
 	}
+	queueHomeTasks(&b, p, s.now(), &d.Tasks)
 	if p.Scope.CountyID != 0 {
 		b.Counties(ctx, p.Scope, &d.Counties)
 	}

@@ -102,6 +102,7 @@ func (s *Server) Routes() http.Handler {
 			})
 			s.timelineRoutes(r)
 			s.guidanceRoutes(r)
+			s.taskRoutes(r)
 			r.With(s.keepPages).Get("/questions", s.questionList)
 			r.Post("/questions", s.questionAsk)
 			r.Route("/questions/{id}", func(r chi.Router) {

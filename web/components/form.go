@@ -82,3 +82,12 @@ func CountyOptions(ctx context.Context, cs []store.County) []Option {
 	}
 	return opts
 }
+
+// ProvinceOptions are provinces as choices, by code, named in the request's language.
+func ProvinceOptions(ctx context.Context, ps []store.Province) []Option {
+	opts := make([]Option, 0, len(ps))
+	for _, p := range ps {
+		opts = append(opts, Option{Value: p.Code, Label: i18n.Pick(ctx, p.NameFa, p.NameEn)})
+	}
+	return opts
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/questions"
+	"github.com/setad/setad/web/tasks"
 	"github.com/setad/setad/web/timeline"
 )
 
@@ -24,6 +25,7 @@ type Data struct {
 	Guidance  *store.UnackedGuidance // for a governor or district head: the circulars his place has not acknowledged
 	Questions questions.HomeData     // for a committee's member and HQ: the questions waiting for an answer
 	Trainings []store.Invitation     // for a governor or district head: the sessions his place is invited to
+	Tasks     tasks.HomeData
 }
 
 // more is how many of the missing sizes the page does not name.

@@ -27,6 +27,7 @@ var nav = []NavItem{
 	{"/candidates", "nav.candidates", auth.ViewCandidates},
 	{"/timeline", "nav.timeline", auth.ViewTimeline},
 	{"/guidance", "nav.guidance", auth.ViewCommitteeWork},
+	{"/tasks", "nav.tasks", auth.ViewCommitteeWork},
 	{"/questions", "nav.questions", auth.ViewCommitteeWork},
 	{"/faq", "nav.faq", auth.ViewCommitteeWork},
 	{"/trainings", "nav.trainings", auth.ViewCommitteeWork},

@@ -82,15 +82,6 @@ func (d PageData) countyCode() string {
 	return ""
 }
 
-// provinceOptions are the provinces as choices.
-func provinceOptions(ctx context.Context, ps []store.Province) []components.Option {
-	opts := make([]components.Option, 0, len(ps))
-	for _, p := range ps {
-		opts = append(opts, components.Option{Value: p.Code, Label: i18n.Pick(ctx, p.NameFa, p.NameEn)})
-	}
-	return opts
-}
-
 // markAction is where an item's form posts: done, or undone when it is marked.
 func markAction(it Item) templ.SafeURL {
 	tail := "/done"

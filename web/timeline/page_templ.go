@@ -259,7 +259,7 @@ func chooser(d PageData) templ.Component {
 					}()
 				}
 				ctx = templ.InitializeContext(ctx)
-				templ_7745c5c3_Err = components.Select(pf, "province", i18n.T(ctx, "field.province"), provinceOptions(ctx, d.Provinces), true).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Select(pf, "province", i18n.T(ctx, "field.province"), components.ProvinceOptions(ctx, d.Provinces), true).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
