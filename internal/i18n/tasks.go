@@ -75,6 +75,10 @@ var _ = merge(fa, map[string]string{
 	"tstatus.done":        "انجام شد",
 	"tstatus.blocked":     "متوقف",
 
+	"field.body":     "متن",
+	"field.due_date": "مهلت",
+	"field.places":   "جاهای گیرنده",
+
 	"entity.task":        "کار",
 	"action.task.assign": "واگذاری کار",
 	"action.task.status": "تغییر وضعیت کار",
@@ -151,6 +155,10 @@ var _ = merge(en, map[string]string{
 	"tstatus.in_progress": "In progress",
 	"tstatus.done":        "Done",
 	"tstatus.blocked":     "Blocked",
+
+	"field.body":     "Text",
+	"field.due_date": "Due date",
+	"field.places":   "Places reached",
 
 	"entity.task":        "task",
 	"action.task.assign": "Task assigned",

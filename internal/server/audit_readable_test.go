@@ -317,6 +317,16 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	yes, people := true, 4
 	must(a.st.RecordAttendance(ctx, as("committee"), technology, training, 1,
 		[]store.Attendance{{InviteeID: invitee, Attended: &yes, Attendees: &people, Names: "علی رضایی، مینا کرمی"}}))
+
+	// A task of the technology committee to Marvdasht with its districts; the governor takes his copy up
+	// and blocks it for a reason.
+	committee := auth.Scope{ProvinceID: fars, Committee: "technology"}
+	task, err := a.st.AssignTask(ctx, as("committee"), committee, store.NewTask{Title: "بررسی سامانه ثبت‌نام", Body: "همه شعبه‌ها",
+		DueDate: time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), Audience: audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true}})
+	must(err)
+	copyID := int64(a.count(`SELECT id FROM task_assignees WHERE task_id = $1 AND district_id IS NULL`, task))
+	must(a.st.ChangeTaskStatus(ctx, gov, governor, task, copyID, 1, "in_progress", ""))
+	must(a.st.ChangeTaskStatus(ctx, gov, governor, task, copyID, 2, "blocked", "سرور در دسترس نیست"))
 	return board, candidate
 }
 
@@ -522,6 +532,10 @@ func TestAuditPageReadable(t *testing.T) {
 		fa("field.include_districts") + ": " + fa("audit.yes"),
 		fa("field.attended") + ": " + fa("audit.yes"),
 		fa("field.attendees") + ": ۴",
+		fa("field.status") + ": " + fa("tstatus.in_progress") + " ← " + fa("tstatus.blocked"),
+		fa("field.note") + ": سرور در دسترس نیست",
+		fa("field.due_date") + ": ۱۴۰۵/۰۹/۱۵",
+		fa("field.committee") + ": کمیته فناوری",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("the log lacks the line %q", want)

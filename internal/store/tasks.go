@@ -183,17 +183,18 @@ func (s *Store) AssignTask(ctx context.Context, a audit.Actor, sc auth.Scope, in
 			return nil, err
 		}
 		return []audit.Entry{{Action: "task.assign", Entity: "task", EntityID: strconv.FormatInt(id, 10), ProvinceID: sc.ProvinceID,
-			Detail: audit.Change{After: map[string]any{"committee": sc.Committee, "title": in.Title, "body": in.Body,
-				"due_date": in.DueDate.Format(time.DateOnly), "audience": audienceAudit(in.Audience), "places": len(places)}}}}, nil
+			Detail: audit.Change{After: audienceAudit(map[string]any{"committee": sc.Committee, "title": in.Title, "body": in.Body,
+				"due_date": in.DueDate.Format(time.DateOnly), "places": len(places)}, in.Audience)}}}, nil
 	})
 	return id, err
 }
 
-// audienceAudit is an audience as the audit log keeps it.
-func audienceAudit(a audience.Audience) map[string]any {
-	m := map[string]any{"province": a.Province, "include_districts": a.WithDistricts}
+// audienceAudit adds an audience to an audit detail as the log shows it: the whole province or the
+// counties chosen (by code, which the log names), with their districts or not.
+func audienceAudit(m map[string]any, a audience.Audience) map[string]any {
+	m["audience"], m["include_districts"] = "province", a.WithDistricts
 	if !a.Province {
-		m["counties"] = a.Counties
+		m["audience"], m["county"] = "counties", a.Counties
 	}
 	return m
 }
@@ -324,13 +325,12 @@ func (s *Store) ChangeTaskStatus(ctx context.Context, a audit.Actor, sc auth.Sco
 	note = strings.TrimSpace(note)
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var cur TaskAssignee
-		var title string
 		err := tx.QueryRow(ctx, `
-			SELECT a.status, a.note, a.version, a.county_id, coalesce(a.district_id, 0), t.title
-			FROM task_assignees a JOIN tasks t ON t.id = a.task_id
+			SELECT a.status, a.note, a.version, a.county_id, coalesce(a.district_id, 0), c.code, coalesce(d.code, '')
+			FROM task_assignees a JOIN counties c ON c.id = a.county_id LEFT JOIN districts d ON d.id = a.district_id
 			WHERE a.id = $4 AND a.task_id = $5 AND `+assigneeScope+`
 			FOR UPDATE OF a`, sc.ProvinceID, sc.CountyID, sc.DistrictID, assigneeID, taskID).
-			Scan(&cur.Status, &cur.Note, &cur.Version, &cur.CountyID, &cur.DistrictID, &title)
+			Scan(&cur.Status, &cur.Note, &cur.Version, &cur.CountyID, &cur.DistrictID, &cur.CountyCode, &cur.DistrictCode)
 		if errors.Is(err, pgx.ErrNoRows) || sc.ProvinceID == 0 || sc.CountyID == 0 {
 			return nil, ErrNotFound
 		}
@@ -356,14 +356,13 @@ func (s *Store) ChangeTaskStatus(ctx context.Context, a audit.Actor, sc auth.Sco
 			assigneeID, cur.Status, status, note, a.ID); err != nil {
 			return nil, err
 		}
-		place := map[string]any{"assignee": assigneeID, "county_id": cur.CountyID}
-		if cur.DistrictID != 0 {
-			place["district_id"] = cur.DistrictID
+		// The copy's place and the move's note are told once, with the state it moved to: each move has its
+		// own note, which does not replace the one before it.
+		after := map[string]any{"status": status, "note": note, "county": cur.CountyCode}
+		if cur.DistrictCode != "" {
+			after["district"] = cur.DistrictCode
 		}
-		before, after := map[string]any{"status": cur.Status, "note": cur.Note}, map[string]any{"status": status, "note": note}
-		for k, v := range place {
-			before[k], after[k] = v, v
-		}
+		before := map[string]any{"status": cur.Status}
 		return []audit.Entry{{Action: "task.status", Entity: "task", EntityID: strconv.FormatInt(taskID, 10), ProvinceID: sc.ProvinceID,
 			Detail: audit.Change{Before: before, After: after}}}, nil
 	})

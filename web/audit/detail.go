@@ -133,6 +133,9 @@ var fields = []struct{ name, label string }{
 	{"attended", "field.attended"},
 	{"attendees", "field.attendees"},
 	{"attendee_names", "field.attendee_names"},
+	{"body", "field.body"},
+	{"due_date", "field.due_date"},
+	{"places", "field.places"},
 }
 
 // fieldRank is each field's place in fields.
@@ -381,6 +384,9 @@ func (v view) value(r store.AuditRow, field string, x any) string {
 			}
 			if strings.HasPrefix(r.Action, "guidance.") {
 				return i18n.Message(v.lang, "guidance.status."+s)
+			}
+			if strings.HasPrefix(r.Action, "task.") {
+				return i18n.Message(v.lang, "tstatus."+s)
 			}
 			return i18n.Message(v.lang, "cstatus."+s)
 		case "constituency":
