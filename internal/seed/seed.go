@@ -169,7 +169,8 @@ var DemoUsers = []auth.Account{
 // users (printing the logins to out), the constituency sizes of its counties and more cities of
 // Marvdasht, executive boards in every state of their review, the Fars HQ's own milestones and marks
 // that show every status of the timeline at once, candidates along their lifecycle, one of them also
-// on a board, and questions to the committees: answered and in the FAQ, and open (one for three days).
+// on a board, questions to the committees: answered and in the FAQ, and open (one for three days), and
+// the committees' tasks in every state, some overdue.
 func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Time, out io.Writer) error {
 	if err := Reference(ctx, st); err != nil {
 		return err
@@ -228,8 +229,11 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 	if err := demoTrainingsLoad(ctx, st, now); err != nil {
 		return err
 	}
-	// The reminders of the milestones coming due and of the questions waiting for an answer, as the
-	// server's sweep would tell them.
+	if err := demoTasksLoad(ctx, st, now); err != nil {
+		return err
+	}
+	// The reminders of the milestones and tasks coming due and of the questions waiting for an answer, as
+	// the server's sweep would tell them.
 	_, err = st.SweepNotices(ctx, now)
 	return err
 }

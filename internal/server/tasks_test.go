@@ -268,3 +268,23 @@ func TestTaskStatus(t *testing.T) {
 		t.Errorf("%d audit rows of the moves, want 3", n)
 	}
 }
+
+// The demo gives every tasks page something to show: the committee's tasks with overdue and blocked
+// copies, a governor's copies in every state, a district head's, and the home pages' lists.
+func TestTaskDemo(t *testing.T) {
+	a := newTestApp(t)
+	a.withDemo()
+	com := a.get(a.login("committee"), "/tasks")
+	mustContain(t, com.body, "آزمایش اتصال سامانه ثبت‌نام داوطلبان در فرمانداری", "از مهلت گذشته", "متوقف", "۱ از ")
+	mustContain(t, a.get(a.login("committee"), "/tasks?committee=all").body, "معرفی نماینده حقوقی فرمانداری به کمیته حقوقی")
+	gov := a.login("gov.marvdasht")
+	list := a.get(gov, "/tasks")
+	mustContain(t, list.body, "متوقف", "انجام شد", "در دست انجام", "باز", "روز از مهلت گذشته", "روز مانده")
+	mustContain(t, a.get(gov, "/").body, "کارهای شما", "آزمایش اتصال سامانه ثبت‌نام داوطلبان در فرمانداری")
+	mustContain(t, a.get(a.login("dh.marvdasht"), "/tasks").body, "بخش مرکزی، مرودشت", "در دست انجام")
+	mustContain(t, a.get(a.login("committee"), "/").body, "کارهای کمیته شما", "از مهلت گذشته")
+	mustContain(t, a.get(a.login("observer"), "/tasks").body, "کارهای استان", "معرفی نماینده حقوقی")
+	if n := a.count(`SELECT count(*) FROM notifications WHERE kind = 'task_overdue'`); n == 0 {
+		t.Error("the demo's sweep told nobody of an overdue task")
+	}
+}
