@@ -229,6 +229,11 @@ resolve() {
     question) first "$role" /questions '/questions/([0-9]+)' ;;
     training) first "$role" /trainings '/trainings/([0-9]+)' ;;
     committee) first "$role" /admin/committees '/admin/committees/([a-z][a-z0-9_]+)' ;;
+    task) # the first task the role's list shows: the Ministry's of Fars
+      case $role in
+        national) first "$role" '/tasks?province=fars' '/tasks/([0-9]+)' ;;
+        *) first "$role" /tasks '/tasks/([0-9]+)' ;;
+      esac ;;
     *) die "unknown placeholder {$key}" ;;
   esac || die "no {$key} found for $role (${user[$role]}) in the pages it sees"
   found[$role:$key]=$REPLY
@@ -343,6 +348,8 @@ pages=(
   "/trainings/{training}|hq governor district_head committee observer"
   "/admin/committees|hq"
   "/admin/committees/{committee}|hq"
+  "/tasks|$all"
+  "/tasks/{task}|$all"
 )
 
 started=$(date +%s)

@@ -103,6 +103,7 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 		t.Fatal(err)
 	}
 	held, online := a.trainingPath("آموزش قانون انتخابات شوراها و برنامه زمان‌بندی"), a.trainingPath("کار با سامانه ثبت‌نام داوطلبان")
+	task := "/tasks/" + itoa(int64(a.count(`SELECT id::int FROM tasks WHERE title LIKE 'آزمایش اتصال%'`))) // overdue, a copy blocked
 	pages := map[string][]string{
 		"": {"/login"},
 		"hq.fars": {"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/counties/marvdasht/cities/import",
@@ -111,20 +112,24 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/candidates/rules", "/admin/users", "/admin/users/new", "/admin/users/" + itoa(a.ids["gov.marvdasht"]),
 			"/audit", "/profile", "/no-such-page", "/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar",
 			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own), withPDF,
-			"/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, "/admin/committees", "/admin/committees/training"},
+			"/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, "/admin/committees", "/admin/committees/training",
+			"/tasks", task},
 		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county,
 			"/boards/" + county + "/pool/import", "/boards/" + district, "/candidates", "/candidates/new",
 			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline", "/timeline/template", "/notifications",
-			"/guidance", withPDF, corrected, "/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, online},
+			"/guidance", withPDF, corrected, "/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, online,
+			"/tasks", task},
 		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar", "/timeline", "/notifications", "/guidance", withPDF,
-			"/trainings", held},
-		"committee": {"/timeline", "/timeline/calendar", "/timeline/template", "/guidance", withPDF, corrected, draft,
-			"/questions", "/questions/" + itoa(question), "/faq?q=" + url.QueryEscape("مهلت"), "/trainings", online},
+			"/trainings", held, "/tasks", task},
+		"committee": {"/", "/timeline", "/timeline/calendar", "/timeline/template", "/guidance", withPDF, corrected, draft,
+			"/questions", "/questions/" + itoa(question), "/faq?q=" + url.QueryEscape("مهلت"), "/trainings", online,
+			"/tasks", "/tasks?committee=all", task},
 		"observer": {"/audit", "/timeline/matrix", "/timeline?county=marvdasht", "/timeline/calendar?month=1405-08",
-			withdrawn},
+			withdrawn, "/tasks"},
 		"national": {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar",
 			"/timeline?province=fars&county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(legal),
-			"/guidance?province=fars", "/questions?province=fars", "/faq?province=fars", "/trainings?province=fars"},
+			"/guidance?province=fars", "/questions?province=fars", "/faq?province=fars", "/trainings?province=fars",
+			"/tasks?province=fars", task},
 	}
 	for user, paths := range pages {
 		for _, lang := range []string{"fa", "en"} {

@@ -89,6 +89,10 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	a.post(hq, "/questions/"+question+"/publish", url.Values{"version": {"1"}, "answer": {a.answerID(question, 1)}})
 	training := a.schedule(a.login("committee"), sessionForm())
 	a.post(gov, training+"/confirm", nil)
+	com := a.login("committee")
+	task := a.assignTask(com, "کار مرودشت")
+	taskPath := "/tasks/" + itoa(task)
+	a.post(gov, statusPath(task, a.copyID(task, "marvdasht", "")), url.Values{"status": {"in_progress"}, "note": {"آغاز"}, "version": {"1"}})
 	// The pages every role reads, and those of the roles that edit.
 	read := []string{"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/marvdasht",
 		"/boards", "/boards?status=approved&level=county", "/boards/" + board, "/boards/" + district, "/boards/" + board + "/print",
@@ -140,6 +144,14 @@ func TestQueriesPerPageBounded(t *testing.T) {
 		"committee":     {"/trainings", training},
 		"observer":      {"/trainings", training},
 		"national":      {"/trainings?province=fars", training},
+	} {
+		pages[u] = append(pages[u], ps...)
+	}
+	// The committees' tasks: the lists, a task with its copies and their moves.
+	for u, ps := range map[string][]string{
+		"hq.fars": {"/tasks", taskPath}, "observer": {"/tasks", taskPath}, "national": {"/tasks?province=fars", taskPath},
+		"gov.marvdasht": {"/tasks", taskPath}, "dh.marvdasht": {"/tasks", taskPath},
+		"committee": {"/tasks", "/tasks?committee=all", taskPath},
 	} {
 		pages[u] = append(pages[u], ps...)
 	}
@@ -223,6 +235,24 @@ func TestQueriesPerPageBounded(t *testing.T) {
 		SELECT g.id, d.county_id, d.id FROM g, districts d JOIN counties c ON c.id = d.county_id
 		WHERE c.province_id = (SELECT id FROM provinces WHERE code = 'fars')`); err != nil {
 		t.Fatal(err)
+	}
+	// Ten times the tasks, their copies and their moves.
+	for i := range 30 {
+		if _, err := pool.Exec(ctx, `
+			WITH t AS (INSERT INTO tasks (province_id, committee_key, title, due_date, whole_province, include_districts, created_by)
+			           SELECT province_id, committee_key, 'کار ' || $2, due_date, true, true, created_by FROM tasks WHERE id = $1 RETURNING id),
+			     a AS (INSERT INTO task_assignees (task_id, province_id, county_id, district_id)
+			           SELECT t.id, ta.province_id, ta.county_id, ta.district_id FROM t, task_assignees ta WHERE ta.task_id = $1 RETURNING id)
+			INSERT INTO task_assignee_events (assignee_id, from_status, to_status, changed_by)
+			SELECT a.id, 'open', 'in_progress', u.id FROM a, users u WHERE u.username = 'gov.marvdasht'`, task, itoa(int64(i))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pool.Exec(ctx, `
+			INSERT INTO task_assignee_events (assignee_id, from_status, to_status, changed_by)
+			SELECT ta.id, 'in_progress', 'in_progress', u.id FROM task_assignees ta, users u WHERE ta.task_id = $1 AND u.username = 'gov.marvdasht'`,
+			task); err != nil {
+			t.Fatal(err)
+		}
 	}
 	large := measure()
 	keys := slices.Sorted(maps.Keys(large))

@@ -232,8 +232,8 @@ func (s *Server) renderTask(w http.ResponseWriter, r *http.Request, status int, 
 	s.render(w, r, status, tasks.Show(d))
 }
 
-// taskRows are a task's copies as its page shows them: the blocked first, then the others not done, then
-// the done; each with its moves, and the reader's own with its form.
+// taskRows are a task's copies as its page shows them: the reader's own first, with its form; then the
+// blocked, the others not done, and the done; each with its moves.
 func taskRows(p *auth.Principal, today time.Time, t store.TaskDetail, back *taskBack) []tasks.Row {
 	events := map[int64][]store.TaskEvent{}
 	for _, e := range t.Events {
@@ -253,7 +253,12 @@ func taskRows(p *auth.Principal, today time.Time, t store.TaskDetail, back *task
 		rows[i] = row
 	}
 	rank := map[string]int{taskflow.Blocked: 0, taskflow.Open: 1, taskflow.InProgress: 2, taskflow.Done: 3}
-	slices.SortStableFunc(rows, func(a, b tasks.Row) int { return cmp.Compare(rank[a.A.Status], rank[b.A.Status]) })
+	slices.SortStableFunc(rows, func(a, b tasks.Row) int {
+		if a.Own != b.Own {
+			return cmp.Compare(b2i(b.Own), b2i(a.Own))
+		}
+		return cmp.Compare(rank[a.A.Status], rank[b.A.Status])
+	})
 	return rows
 }
 
@@ -339,4 +344,12 @@ func queueHomeTasks(b *store.Batch, p *auth.Principal, now time.Time, d *tasks.H
 		b.Tasks(auth.Scope{ProvinceID: p.Scope.ProvinceID}, d.Today, store.TaskFilter{Committee: p.Scope.Committee,
 			Limit: homeTasksShown}, &d.Tasks, &d.Total)
 	}
+}
+
+// b2i is 1 for true.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
