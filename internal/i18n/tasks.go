@@ -26,6 +26,7 @@ var _ = merge(fa, map[string]string{
 	"tasks.blocked_n":       "{n} متوقف",
 	"tasks.in_progress_n":   "{n} در دست انجام",
 	"tasks.copies":          "کارهای واگذارشده به شما",
+	"tasks.copies_table":    "جدول کارهای واگذارشده به شما",
 	"tasks.place_district":  "بخش {district}، {county}",
 
 	"tasks.new":         "واگذاری کار تازه",
@@ -107,6 +108,7 @@ var _ = merge(en, map[string]string{
 	"tasks.blocked_n":       "{n} blocked",
 	"tasks.in_progress_n":   "{n} in progress",
 	"tasks.copies":          "Tasks assigned to you",
+	"tasks.copies_table":    "Table of the tasks assigned to you",
 	"tasks.place_district":  "{district} district, {county}",
 
 	"tasks.new":         "Assign a new task",

@@ -547,7 +547,8 @@ func TestAuditPageReadable(t *testing.T) {
 	page := a.get(hq, "/audit").body + a.get(hq, "/audit?entity=user").body + a.get(hq, "/audit?entity=county").body
 	mustContain(t, page, fmt.Sprintf(`href="/boards/%d"`, board), fmt.Sprintf(`href="/candidates/%d"`, candidate),
 		fmt.Sprintf(`href="/admin/users/%d"`, a.ids["observer"]), `href="/counties/marvdasht"`,
-		fa("boards.title_county", i18n.ArgName("county", "مرودشت", "Marvdasht")), "مریم موسوی‌نژاد")
+		fa("boards.title_county", i18n.ArgName("county", "مرودشت", "Marvdasht")), "مریم موسوی‌نژاد",
+		`href="/tasks/`, ">بررسی سامانه ثبت‌نام<")
 	// A user by name, with the user name (which the filter takes) beside it, left to right.
 	if !regexp.MustCompile(`<bdi>فاطمه صادقی</bdi>\s*<span dir="ltr">\(observer\)</span>`).MatchString(page) {
 		t.Error("the page does not name the observer with her user name beside")

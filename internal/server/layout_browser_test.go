@@ -103,7 +103,8 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 		t.Fatal(err)
 	}
 	held, online := a.trainingPath("آموزش قانون انتخابات شوراها و برنامه زمان‌بندی"), a.trainingPath("کار با سامانه ثبت‌نام داوطلبان")
-	task := "/tasks/" + itoa(int64(a.count(`SELECT id::int FROM tasks WHERE title LIKE 'آزمایش اتصال%'`))) // overdue, a copy blocked
+	// The demo's overdue task, with a copy blocked.
+	task := "/tasks/" + itoa(int64(a.count(`SELECT id::int FROM tasks WHERE title LIKE 'آزمایش اتصال%'`)))
 	pages := map[string][]string{
 		"": {"/login"},
 		"hq.fars": {"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/counties/marvdasht/cities/import",

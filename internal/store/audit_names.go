@@ -16,6 +16,7 @@ type AuditRefs struct {
 	Candidates    []int64
 	Users         []int64
 	Milestones    []int64
+	Tasks         []int64
 	Elections     []int64
 	ElectionCodes []string
 	Counties      []string
@@ -42,7 +43,7 @@ type PlaceName struct {
 	InScope            bool // the reader may open it
 }
 
-// AuditNames are the names of AuditRefs. Boards, candidates, users and milestones are found only in the
+// AuditNames are the names of AuditRefs. Boards, candidates, users, milestones and tasks are found only in the
 // reader's scope (a milestone: the law's and the reader's province's), so that a page names nothing the
 // reader may not see: one missing was removed or is outside the scope, and the page shows its number
 // only. Places, committees and elections are reference data and are named whatever the scope; InScope
@@ -52,6 +53,7 @@ type AuditNames struct {
 	Candidates map[int64]string
 	Users      map[int64]AuditUser
 	Milestones map[int64]PlaceName  // by their titles
+	Tasks      map[int64]string     // by their titles
 	Elections  map[string]PlaceName // by id, and by code
 	Counties   map[string]PlaceName
 	Districts  map[string]PlaceName
@@ -66,14 +68,14 @@ type AuditNames struct {
 // round trip.
 func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (AuditNames, error) {
 	n := AuditNames{Boards: map[int64]Board{}, Candidates: map[int64]string{}, Users: map[int64]AuditUser{}, Milestones: map[int64]PlaceName{},
-		Elections: map[string]PlaceName{}, Counties: map[string]PlaceName{}, Districts: map[string]PlaceName{}, Cities: map[string]PlaceName{},
+		Tasks: map[int64]string{}, Elections: map[string]PlaceName{}, Counties: map[string]PlaceName{}, Districts: map[string]PlaceName{}, Cities: map[string]PlaceName{},
 		CityIDs:   map[int64]PlaceName{},
 		Provinces: map[string]PlaceName{}, Committees: map[string]PlaceName{}}
 	var dir *auditDirectory
 	var b Batch
 	b.queueCached(readsAuditDirectory, "audit-directory", func(v any) { dir = v.(*auditDirectory) },
 		func(b *Batch) { b.auditDirectory(&dir) }, func() any { return dir })
-	if len(r.Boards)+len(r.Candidates)+len(r.Users)+len(r.Milestones) > 0 {
+	if len(r.Boards)+len(r.Candidates)+len(r.Users)+len(r.Milestones)+len(r.Tasks) > 0 {
 		b.queue(`
 			SELECT 'board', b.id, b.level, c.name_fa, c.name_en, coalesce(d.name_fa, ''), coalesce(d.name_en, '')
 			FROM boards b JOIN counties c ON c.id = b.county_id LEFT JOIN districts d ON d.id = b.district_id
@@ -86,7 +88,10 @@ func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (Aud
 			FROM users u WHERE u.id = ANY($4) AND `+optional(sc.ProvinceID != 0, "u.province_id = $1", "$1 = 0")+`
 			UNION ALL
 			SELECT 'milestone', m.id, '', m.title_fa, m.title_en, '', ''
-			FROM milestones m WHERE m.id = ANY($5) AND `+optional(sc.ProvinceID != 0, "(m.province_id IS NULL OR m.province_id = $1)", "$1 = 0"),
+			FROM milestones m WHERE m.id = ANY($5) AND `+optional(sc.ProvinceID != 0, "(m.province_id IS NULL OR m.province_id = $1)", "$1 = 0")+`
+			UNION ALL
+			SELECT 'task', t.id, '', t.title, t.title, '', ''
+			FROM tasks t WHERE t.id = ANY($6) AND `+optional(sc.ProvinceID != 0, "t.province_id = $1", "$1 = 0"),
 			func(rows pgx.Rows) error {
 				var kind, extra, fa, en, parentFa, parentEn string
 				var id int64
@@ -100,11 +105,13 @@ func (s *Store) AuditNames(ctx context.Context, sc auth.Scope, r AuditRefs) (Aud
 						n.Users[id] = AuditUser{Username: extra, FullName: fa}
 					case "milestone":
 						n.Milestones[id] = PlaceName{Fa: fa, En: en, InScope: true}
+					case "task":
+						n.Tasks[id] = fa
 					}
 					return nil
 				})
 				return err
-			}, sc.ProvinceID, r.Boards, r.Candidates, r.Users, r.Milestones)
+			}, sc.ProvinceID, r.Boards, r.Candidates, r.Users, r.Milestones, r.Tasks)
 	}
 	if err := s.Run(ctx, &b); err != nil {
 		return n, err

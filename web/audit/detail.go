@@ -193,6 +193,8 @@ func Refs(rows []store.AuditRow) store.AuditRefs {
 			addID(&r.Users, row.EntityID)
 		case "milestone":
 			addID(&r.Milestones, row.EntityID)
+		case "task":
+			addID(&r.Tasks, row.EntityID)
 		case "election":
 			addID(&r.Elections, row.EntityID)
 		case "county":
@@ -569,6 +571,10 @@ func (v view) subject(r store.AuditRow) name {
 	case "training":
 		if id > 0 {
 			return name{Text: label(v.lang, "entity.", r.Entity) + " " + v.lang.Digits("#"+r.EntityID), Href: templ.SafeURL("/trainings/" + r.EntityID)}
+		}
+	case "task":
+		if title, ok := v.names.Tasks[id]; ok {
+			return name{Text: title, Href: templ.SafeURL("/tasks/" + r.EntityID)}
 		}
 	case "board_rules":
 		if kind, level, ok := strings.Cut(r.EntityID, "/"); ok {
