@@ -37,7 +37,8 @@ type demoMove struct {
 // due soon, on time, done.
 var demoTasks = []demoTask{
 	{committee: "committee.technology", title: "آزمایش اتصال سامانه ثبت‌نام داوطلبان در فرمانداری",
-		body:      "اتصال رایانه‌های ثبت‌نام به شبکه ملی را آزمایش کنید و نتیجه را با نام کارشناس مسئول گزارش دهید.",
+		body: "اتصال رایانه‌های ثبت‌نام به شبکه ملی را آزمایش کنید:\n\n- سرعت و پایداری خط اینترنت و خط پشتیبان\n" +
+			"- ورود کارشناسان با کارت هوشمند\n- چاپ رسید ثبت‌نام\n\nنتیجه را با **نام کارشناس مسئول** گزارش دهید.",
 		due:       -4,
 		counties:  []string{"marvdasht", "pasargad", "arsanjan", "beyza"},
 		districts: true,

@@ -16,6 +16,7 @@ import (
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/dayinput"
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/markdown"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/internal/taskflow"
 	tl "github.com/setad/setad/internal/timeline"
@@ -26,7 +27,7 @@ import (
 // The bounds of a task's fields, in characters.
 const (
 	maxTaskTitle = 200
-	maxTaskBody  = 20000
+	maxTaskBody  = markdown.MaxChars
 	maxTaskNote  = 2000
 )
 

@@ -55,6 +55,15 @@ func TestTaskAssign(t *testing.T) {
 
 	id := a.assignTask(com, "بررسی سامانه ثبت‌نام")
 	page := a.get(com, "/tasks/"+strconv.FormatInt(id, 10))
+	// The description is Markdown, made safe.
+	res = a.post(com, "/tasks", url.Values{"title": {"کار با شرح"}, "body": {"**مهم** <script>alert(1)</script> [پیوند](javascript:alert(1))"},
+		"due_date": {"1405/09/20"}, "audience": {"province"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("a task with a Markdown description: %d", res.status)
+	}
+	body := a.get(com, res.header.Get("Location")).body
+	mustContain(t, body, "<strong>مهم</strong>")
+	mustNotContain(t, body, "<script>alert", "javascript:")
 	mustContain(t, page.body, "کار واگذار شد و به گیرندگان اعلان شد.", "بررسی سامانه ثبت‌نام", "شرح کار", "کمیته فناوری",
 		"مرودشت", "۰ از ", "۱۰ روز مانده", "هنوز کسی به این نسخه نپرداخته است.")
 	mustNotContain(t, page.body, `action="/tasks/`+strconv.FormatInt(id, 10)+`/assignees/`)
@@ -104,7 +113,7 @@ func TestTaskAssign(t *testing.T) {
 			mustContain(t, res.body, `value="کار نگه‌داشته"`)
 		}
 	}
-	if n := a.count(`SELECT count(*) FROM tasks`); n != 1 {
+	if n := a.count(`SELECT count(*) FROM tasks`); n != 2 {
 		t.Fatalf("%d tasks after refused forms", n)
 	}
 	for _, user := range []string{"gov.marvdasht", "dh.marvdasht", "hq.fars", "observer", "national"} {
