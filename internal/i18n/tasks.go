@@ -27,6 +27,7 @@ var _ = merge(fa, map[string]string{
 	"tasks.in_progress_n":   "{n} در دست انجام",
 	"tasks.copies":          "کارهای واگذارشده به شما",
 	"tasks.copies_table":    "جدول کارهای واگذارشده به شما",
+	"tasks.copies_cut":      "تنها {n} کار نخست (با مهلت گذشته و نزدیک‌ترین مهلت‌ها) نشان داده شده است.",
 	"tasks.place_district":  "بخش {district}، {county}",
 
 	"tasks.new":         "واگذاری کار تازه",
@@ -110,6 +111,7 @@ var _ = merge(en, map[string]string{
 	"tasks.in_progress_n":   "{n} in progress",
 	"tasks.copies":          "Tasks assigned to you",
 	"tasks.copies_table":    "Table of the tasks assigned to you",
+	"tasks.copies_cut":      "Only the first {n} {n|task is|tasks are} shown: the overdue and those due soonest.",
 	"tasks.place_district":  "{district} district, {county}",
 
 	"tasks.new":         "Assign a new task",

@@ -34,7 +34,8 @@ const (
 // tasksPerPage is how many tasks a page of the province's list shows.
 const tasksPerPage = 50
 
-// maxCopies bounds the copies a governor's or district head's list reads: more than a county is given.
+// maxCopies bounds the copies a governor's or district head's list shows, the overdue and the nearest
+// first; the list says when there are more.
 const maxCopies = 500
 
 // homeTasksShown is how many tasks or copies a home page lists.
@@ -89,7 +90,7 @@ func (s *Server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 	var committees []store.Committee
 	switch {
 	case p.Role == auth.Governor || p.Role == auth.DistrictHead:
-		b.TaskCopies(p.Scope, d.Today, false, maxCopies, &d.Copies)
+		b.TaskCopies(p.Scope, d.Today, false, maxCopies+1, &d.Copies)
 	case province != 0:
 		d.Wide = true
 		if p.Role == auth.Committee && p.Scope.Committee != "" {
@@ -114,6 +115,9 @@ func (s *Server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	d.Pages = (d.Total + tasksPerPage - 1) / tasksPerPage
+	if len(d.Copies) > maxCopies {
+		d.Copies, d.Cut = d.Copies[:maxCopies], maxCopies
+	}
 	if i := slices.IndexFunc(committees, func(c store.Committee) bool { return c.Key == d.Own }); i >= 0 {
 		d.OwnFa, d.OwnEn = committees[i].NameFa, committees[i].NameEn
 	}

@@ -182,6 +182,18 @@ func TestTaskPagesScope(t *testing.T) {
 		t.Errorf("an unknown province: %d", res.status)
 	}
 
+	mustNotContain(t, a.get(a.login("gov.marvdasht"), "/tasks").body, "تنها ")
+	// A county given more tasks than its list shows is told so.
+	if _, err := a.st.Pool().Exec(t.Context(), `
+		WITH t AS (INSERT INTO tasks (province_id, committee_key, title, due_date, whole_province, include_districts, created_by)
+		           SELECT province_id, committee_key, 'کار ' || n, due_date, false, false, created_by FROM tasks, generate_series(1, $2) n
+		           WHERE id = $1 RETURNING id, province_id)
+		INSERT INTO task_assignees (task_id, province_id, county_id) SELECT t.id, t.province_id, c.id FROM t, counties c WHERE c.code = 'marvdasht'`,
+		id, maxCopies); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, a.get(a.login("gov.marvdasht"), "/tasks").body, "تنها ۵۰۰ کار نخست")
+
 	// The home pages: the assignee's own open copies, the committee's tasks.
 	mustContain(t, a.get(a.login("gov.marvdasht"), "/").body, "کارهای شما", "کار مرودشت")
 	mustContain(t, a.get(a.login("committee"), "/").body, "کارهای کمیته شما", "کار مرودشت", "۰ از ")

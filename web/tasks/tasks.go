@@ -36,8 +36,9 @@ type ListData struct {
 	OwnFa     string
 	OwnEn     string
 
-	// A governor's or district head's copies.
+	// A governor's or district head's copies; Cut when there are more than the list reads.
 	Copies []store.TaskCopy
+	Cut    int
 
 	// A committee member's form to assign a task.
 	CanAssign bool
