@@ -121,17 +121,24 @@ type Notification struct {
 // Reminder reports whether the notification is a reminder rather than an event.
 func (n Notification) Reminder() bool { return NoticeKinds[n.Kind] }
 
-// InboxDays is how far back the inbox reads: older notices are not shown.
+// InboxDays is how far back the inbox reads the notices read: older ones are not shown. An unread one is
+// shown however old, since the header counts it.
 const InboxDays = 30
 
 // maxInbox bounds the notices the inbox reads, newest first.
 const maxInbox = 300
 
-// Inbox lists a user's notifications of the last InboxDays days, newest first, at most maxInbox.
+// Inbox lists a user's notifications of the last InboxDays days and his unread ones, newest first, at most
+// maxInbox. Each half is read by its own index.
 func (s *Store) Inbox(ctx context.Context, userID int64) ([]Notification, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, kind, subject, subject_id, title, created_at, read_at FROM notifications
-		WHERE user_id = $1 AND created_at > now() - make_interval(days => $2)
+		(SELECT id, kind, subject, subject_id, title, created_at, read_at FROM notifications
+		 WHERE user_id = $1 AND created_at > now() - make_interval(days => $2)
+		 ORDER BY created_at DESC, id DESC LIMIT $3)
+		UNION
+		(SELECT id, kind, subject, subject_id, title, created_at, read_at FROM notifications
+		 WHERE user_id = $1 AND read_at IS NULL
+		 ORDER BY created_at DESC, id DESC LIMIT $3)
 		ORDER BY created_at DESC, id DESC LIMIT $3`, userID, InboxDays, maxInbox)
 	if err != nil {
 		return nil, err

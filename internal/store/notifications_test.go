@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -153,5 +154,28 @@ func TestCommitteeMemberWithoutCommittee(t *testing.T) {
 	// A committee of another province is not one of Fars.
 	if _, err := f.st.Pool().Exec(f.ctx, `UPDATE users SET committee_key = 'x_tehran' WHERE id = $1`, id); err == nil {
 		t.Fatal("a committee that Fars does not have was accepted")
+	}
+}
+
+// A notice stays in the inbox while it is unread, however old: the header counts it, so the inbox must
+// show it, and it can be read or marked read there. A read one leaves the inbox after InboxDays.
+func TestInboxKeepsUnreadNoticesPastItsDays(t *testing.T) {
+	f := newFixture(t)
+	user := f.mustID(f.user, "gov.marvdasht")
+	add := func(title string, age time.Duration, read bool) {
+		f.exec(`INSERT INTO notifications (user_id, kind, subject, subject_id, title, created_at, read_at)
+			VALUES ($1, 'answer_new', 'question', 1, $2, now() - $3::interval, CASE WHEN $4 THEN now() END)`,
+			user, title, age.String(), read)
+	}
+	add("old read", 40*24*time.Hour, true)
+	add("old unread", 40*24*time.Hour, false)
+	add("new read", time.Hour, true)
+	add("new unread", time.Minute, false)
+	var titles []string
+	for _, n := range f.inbox("gov.marvdasht") {
+		titles = append(titles, n.Title)
+	}
+	if want := []string{"new unread", "new read", "old unread"}; !slices.Equal(titles, want) {
+		t.Fatalf("inbox = %q, want %q", titles, want)
 	}
 }
