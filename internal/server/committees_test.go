@@ -119,6 +119,14 @@ func TestCommitteesAdminPages(t *testing.T) {
 	if res := a.post(mc, "/trainings", url.Values{"title": {"x"}}); res.status != http.StatusForbidden {
 		t.Fatalf("off his committee, he schedules: %d", res.status)
 	}
+	// Nor does he put questions to the committees: no form, and a post is refused.
+	res = a.get(mc, "/questions")
+	if res.status != http.StatusOK || contains(res.body, `id="ask"`) {
+		t.Fatalf("off his committee, /questions: %d, ask form %v", res.status, contains(res.body, `id="ask"`))
+	}
+	if res := a.post(mc, "/questions", url.Values{"committee": {"legal"}, "title": {"مهلت"}, "body": {"چند روز؟"}}); res.status != http.StatusForbidden {
+		t.Fatalf("off his committee, he asks: %d", res.status)
+	}
 	mustContain(t, a.get(hq, "/admin/users").body, "بدون کمیته، فارس")
 	mustContain(t, a.get(hq, "/admin/committees").body, "اعضای بدون کمیته", "سارا جعفری")
 	if n := a.count(`SELECT count(*) FROM audit_log WHERE action LIKE 'committee.%'`); n != 4 {

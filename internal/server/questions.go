@@ -104,7 +104,7 @@ func (s *Server) renderQuestionList(w http.ResponseWriter, r *http.Request, stat
 func (s *Server) questionAsk(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	if !p.Can(auth.AskQuestions) {
+	if !webq.Asks(p) {
 		s.forbidden(w, r)
 		return
 	}
@@ -161,7 +161,7 @@ func (s *Server) questionPage(w http.ResponseWriter, r *http.Request) (webq.Show
 		f := components.NewForm()
 		d.Answer = &f
 	}
-	d.Accepts = p.Can(auth.AskQuestions) && d.Q.AskedBy == p.ID
+	d.Accepts = webq.Asks(p) && d.Q.AskedBy == p.ID
 	if publishes(p, d.Q) && d.Q.Answers > 0 {
 		f := components.NewForm()
 		f.Values.Set("version", strconv.Itoa(d.Q.Version))
@@ -272,7 +272,7 @@ func (s *Server) questionAnswer(w http.ResponseWriter, r *http.Request) {
 func (s *Server) questionAccept(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	if !p.Can(auth.AskQuestions) {
+	if !webq.Asks(p) {
 		s.forbidden(w, r)
 		return
 	}

@@ -17,6 +17,12 @@ import (
 	"github.com/setad/setad/web/components"
 )
 
+// Asks reports whether p may put questions to the committees and accept their answers: a role that asks,
+// but not a committee member HQ has taken off his committee, who reads and acts on nothing.
+func Asks(p *auth.Principal) bool {
+	return p.Can(auth.AskQuestions) && (p.Role != auth.Committee || p.Scope.Committee != "")
+}
+
 // Province is the province a page shows: the reader's own, or the one the Ministry's reader chose
 // (Provinces are his choices; Chosen nil until he chooses).
 type Province struct {

@@ -167,7 +167,7 @@ func List(d ListData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				if auth.FromContext(ctx).Can(auth.AskQuestions) {
+				if Asks(auth.FromContext(ctx)) {
 					f := d.Ask
 					templ_7745c5c3_Var9 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 						templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
