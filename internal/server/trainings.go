@@ -209,7 +209,10 @@ func (s *Server) trainingOf(w http.ResponseWriter, r *http.Request) (*auth.Princ
 			}
 		}
 	}
-	d.CanRecord = p.Can(auth.ScheduleTrainings) && p.Scope.Committee != "" && p.Scope.Committee == d.T.Committee
+	// The session's committee records who attended once the session has begun, not before: an attendance
+	// recorded ahead would count places as trained in HQ's summary by a session not yet held.
+	d.Records = p.Can(auth.ScheduleTrainings) && p.Scope.Committee != "" && p.Scope.Committee == d.T.Committee
+	d.CanRecord = d.Records && !d.T.StartsAt.After(d.Now)
 	if d.CanRecord {
 		d.Attendance = trainings.AttendanceForm(d.T, d.Invitees)
 	}

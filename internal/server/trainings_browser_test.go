@@ -89,7 +89,9 @@ func TestBrowserTrainingFlow(t *testing.T) {
 	b.SetViewport(browsertest.Desktop) // the phone's menu folds the sign-out button away
 	logout(b)
 
-	// The committee records attendance: the county came, the central district did not.
+	// The committee records attendance once the session has begun: the county came, the central district
+	// did not.
+	a.s.now = func() time.Time { return time.Date(2026, 12, 11, 8, 0, 0, 0, time.UTC) }
 	loginAs(b, a.srv.URL, "committee")
 	var county, central int64
 	a.st.Pool().QueryRow(t.Context(), `SELECT id FROM training_invitees WHERE district_id IS NULL`).Scan(&county)

@@ -84,7 +84,7 @@ func TestTrainingPages(t *testing.T) {
 	}
 	res = a.get(committee, path)
 	mustContain(t, res.body, "آموزش سامانه ثبت‌نام داوطلبان", "۱۴۰۵/۰۹/۲۰ ۱۰:۰۰",
-		`<a href="https://meet.example.ir/room-7" rel="noopener noreferrer" target="_blank" dir="ltr" class="url">`, "فرمانداری مرودشت", `id="attendance"`)
+		`<a href="https://meet.example.ir/room-7" rel="noopener noreferrer" target="_blank" dir="ltr" class="url">`, "فرمانداری مرودشت")
 
 	// Scope: Pasargad and a malformed id find nothing; the district head sees his own place only.
 	for _, p := range []string{path, "/trainings/0", "/trainings/x", "/trainings/999999"} {
@@ -135,6 +135,18 @@ func TestTrainingPages(t *testing.T) {
 	if res := a.post(pasargad, "/trainings/999999/attendance", att); res.status != http.StatusForbidden {
 		t.Fatalf("a governor records: %d", res.status)
 	}
+	// Not before the session has begun (1405/09/20 at 10:00 in Tehran): no form, and a post is refused.
+	res = a.get(committee, path)
+	mustContain(t, res.body, "حضور دعوت‌شدگان از زمان آغاز دوره ثبت می‌شود.")
+	mustNotContain(t, res.body, `id="attendance"`)
+	if res := a.post(committee, path+"/attendance", att); res.status != http.StatusForbidden {
+		t.Fatalf("attendance recorded before the session: %d", res.status)
+	}
+	if n := a.count(`SELECT count(*) FROM training_invitees WHERE recorded_at IS NOT NULL`); n != 0 {
+		t.Fatalf("%d places recorded before the session", n)
+	}
+	a.s.now = func() time.Time { return time.Date(2026, 12, 11, 8, 0, 0, 0, time.UTC) }
+	mustContain(t, a.get(committee, path).body, `id="attendance"`)
 	wrong := url.Values{"version": {"1"}, "attended_" + itoa(county): {"maybe"}, "attendees_" + itoa(central): {"چند"},
 		"names_" + itoa(central): {strings.Repeat("ن", 2001)}}
 	res = a.post(committee, path+"/attendance", wrong)
@@ -188,6 +200,7 @@ func TestTrainingPages(t *testing.T) {
 	}
 
 	// A place that is not an https address is text; past sessions are marked.
+	a.s.now = func() time.Time { return trainingNow }
 	other := sessionForm()
 	other["place"], other["date"], other["time"] = []string{"javascript:alert(1)"}, []string{"۱۴۰۵/۰۹/۰۱"}, []string{"9:05"}
 	held := a.schedule(committee, other)

@@ -41,6 +41,9 @@ type ShowData struct {
 	// Own is the reader's own invited place (a governor's county, a district head's district), or nil.
 	Own        *store.Invitee
 	CanConfirm bool
+	// Records says the reader is of the session's committee, who records its attendance; CanRecord that
+	// he may now, the session having begun.
+	Records    bool
 	CanRecord  bool
 	Attendance components.Form
 	Refused    i18n.Msg
