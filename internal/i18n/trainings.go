@@ -3,8 +3,9 @@ package i18n
 // The messages of HQ's committees page and of the committees' training sessions.
 
 var _ = merge(fa, map[string]string{
-	"nav.committees": "کمیته‌ها",
-	"nav.trainings":  "آموزش‌ها",
+	"trainings.err_past": "جلسه را برای امروز یا پس از آن بگذارید: امروز {today} است.",
+	"nav.committees":     "کمیته‌ها",
+	"nav.trainings":      "آموزش‌ها",
 
 	"committees.title":           "کمیته‌های استان",
 	"committees.intro":           "کمیته‌های ستاد استان و اعضای آن‌ها. هر عضو کمیته تنها برای کمیته خود اقدام می‌کند؛ عضوی که از کمیته برداشته شود حساب خود را نگه می‌دارد و تنها می‌خواند.",
@@ -122,8 +123,9 @@ var _ = merge(fa, map[string]string{
 })
 
 var _ = merge(en, map[string]string{
-	"nav.committees": "Committees",
-	"nav.trainings":  "Trainings",
+	"trainings.err_past": "Schedule the session for today or later: today is {today}.",
+	"nav.committees":     "Committees",
+	"nav.trainings":      "Trainings",
 
 	"committees.title":           "The province's committees",
 	"committees.intro":           "The HQ's committees and their members. A member acts only for his own committee; one taken off his committee keeps his account and only reads.",

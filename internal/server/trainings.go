@@ -17,6 +17,7 @@ import (
 	"github.com/setad/setad/internal/reqctx"
 	"github.com/setad/setad/internal/schedule"
 	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/internal/timeline"
 	"github.com/setad/setad/web/components"
 	"github.com/setad/setad/web/trainings"
 )
@@ -141,6 +142,9 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 		d, msg := dayinput.Read(i18n.From(ctx), date, s.now())
 		if !msg.IsZero() {
 			f.Errors["date"] = msg
+		} else if today := timeline.Today(s.now()); d.Before(today) {
+			// A session is scheduled to be held: one back-dated could be marked attended at once.
+			f.Errors["date"] = i18n.M("trainings.err_past", i18n.ArgDay("today", today))
 		}
 		day = d
 	}

@@ -199,11 +199,18 @@ func TestTrainingPages(t *testing.T) {
 		t.Fatalf("the Ministry opens the session: %d", res.status)
 	}
 
-	// A place that is not an https address is text; past sessions are marked.
+	// A session is not scheduled in the past; a place that is not an https address is text; past
+	// sessions are marked.
 	a.s.now = func() time.Time { return trainingNow }
 	other := sessionForm()
 	other["place"], other["date"], other["time"] = []string{"javascript:alert(1)"}, []string{"۱۴۰۵/۰۹/۰۱"}, []string{"9:05"}
+	if res := a.post(committee, "/trainings", other); res.status != http.StatusUnprocessableEntity ||
+		!contains(res.body, "جلسه را برای امروز یا پس از آن بگذارید") {
+		t.Fatalf("a session in the past: %d", res.status)
+	}
+	a.s.now = func() time.Time { return time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC) } // 1405/08/30
 	held := a.schedule(committee, other)
+	a.s.now = func() time.Time { return trainingNow }
 	res = a.get(committee, held)
 	mustContain(t, res.body, "javascript:alert(1)", "برگزار شده", "۱۴۰۵/۰۹/۰۱ ۰۹:۰۵")
 	mustNotContain(t, res.body, `href="javascript:`)

@@ -237,7 +237,8 @@ func TestGuidanceCorrectAndWithdraw(t *testing.T) {
 	if g.Status != store.GuidanceWithdrawn || g.WithdrawnReason != "جایگزین شد" {
 		t.Errorf("withdrawn: %+v", g)
 	}
-	if k := f.kinds("gov.marvdasht"); k[store.NoticeGuidanceChanged] != 2 {
+	// The correction and the withdrawal: one unread notice of a change, not one for each.
+	if k := f.kinds("gov.marvdasht"); k[store.NoticeGuidanceChanged] != 1 {
 		t.Errorf("the governor was told %v", k)
 	}
 	if err := f.st.UpdateGuidance(ctx, f.as("committee.fars"), tech, id, 4, in); !errors.Is(err, store.ErrGuidanceWithdrawn) {
@@ -353,7 +354,8 @@ func TestGuidanceAckAndRemind(t *testing.T) {
 	if n, err := f.st.RemindGuidance(ctx, f.as("hq.fars"), f.hq("fars"), id, now.Add(24*time.Hour)); err != nil || n == 0 {
 		t.Errorf("HQ's reminder the next day: %d %v", n, err)
 	}
-	if k := f.kinds("gov.pasargad"); k[store.NoticeGuidanceReminder] != 2 {
+	// The governor has not read the first reminder: the second adds no notice to his inbox.
+	if k := f.kinds("gov.pasargad"); k[store.NoticeGuidanceReminder] != 1 {
 		t.Errorf("Pasargad's governor was told %v", k)
 	}
 }

@@ -70,7 +70,8 @@ type Recipients struct {
 // maxNoticeTitle is the longest title a notice keeps, in characters.
 const maxNoticeTitle = 300
 
-// notify tells the recipients of n, in the caller's transaction, in one statement.
+// notify tells the recipients of n, in the caller's transaction, in one statement; a recipient who has
+// an unread notice of the same kind about the same subject is not told again.
 func notify(ctx context.Context, tx pgx.Tx, to Recipients, n Notice) error {
 	if _, ok := NoticeKinds[n.Kind]; !ok {
 		panic("store: unknown notice kind " + n.Kind)
@@ -93,6 +94,9 @@ func notify(ctx context.Context, tx pgx.Tx, to Recipients, n Notice) error {
 			OR u.role = 'district_head' AND u.district_id = ANY ($9::bigint[])
 			OR $10 AND u.role = 'hq' AND u.province_id = $11
 			OR $12 <> '' AND u.role = 'committee' AND u.province_id = $11 AND u.committee_key = $12)
+		  -- What a user has not read yet is not told him again: ten answers to his question are one notice.
+		  AND NOT EXISTS (SELECT FROM notifications o WHERE o.user_id = u.id AND o.read_at IS NULL
+		                  AND o.kind = $1 AND o.subject = $2 AND o.subject_id = $3)
 		ON CONFLICT (user_id, dedup) DO NOTHING`,
 		n.Kind, n.Subject, n.SubjectID, cut(n.Title, maxNoticeTitle), n.Dedup, to.Except, to.Users, counties, districts,
 		to.HQ, to.ProvinceID, to.Committee, cut(n.TitleEn, maxNoticeTitle))

@@ -83,6 +83,21 @@ func TestBoardDecisionsNotifyTheComposer(t *testing.T) {
 	if f.auditCount("notification.read") != 1 || f.auditCount("notification.read_all") != 1 {
 		t.Fatal("reading is not audited")
 	}
+	// Returned twice before the governor reads the first notice: one unread notice, not two.
+	for i, submission := range []int{3, 4} {
+		if err := f.st.SubmitBoard(f.ctx, gov, f.governor("marvdasht"), board); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.st.ReturnBoard(f.ctx, hq, f.hq("fars"), board, submission, "submitted", "fix again"); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.count(`SELECT count(*) FROM notifications WHERE kind = 'board_returned' AND read_at IS NULL`); got != 1 {
+			t.Fatalf("after return %d: %d unread return notices, want 1", i+1, got)
+		}
+	}
+	if got := f.count(`SELECT count(*) FROM notifications WHERE kind = 'board_returned'`); got != 2 {
+		t.Fatalf("%d return notices in all, want the one read and the one unread", got)
+	}
 	f.verifyChain()
 }
 
