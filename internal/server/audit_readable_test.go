@@ -544,7 +544,8 @@ func TestAuditPageReadable(t *testing.T) {
 
 	// Subjects are links to their pages, for whoever may open them.
 	hq := a.login("hq.fars")
-	page := a.get(hq, "/audit").body + a.get(hq, "/audit?entity=user").body + a.get(hq, "/audit?entity=county").body
+	page := a.get(hq, "/audit").body + a.get(hq, "/audit?entity=user").body + a.get(hq, "/audit?entity=county").body +
+		a.get(hq, "/audit?entity=board").body + a.get(hq, "/audit?entity=candidate").body
 	mustContain(t, page, fmt.Sprintf(`href="/boards/%d"`, board), fmt.Sprintf(`href="/candidates/%d"`, candidate),
 		fmt.Sprintf(`href="/admin/users/%d"`, a.ids["observer"]), `href="/counties/marvdasht"`,
 		fa("boards.title_county", i18n.ArgName("county", "مرودشت", "Marvdasht")), "مریم موسوی‌نژاد",
