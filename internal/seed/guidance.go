@@ -83,10 +83,7 @@ func demoGuidanceLoad(ctx context.Context, st *store.Store) error {
 		}
 		var files []store.NewAttachment
 		if c.pdf != "" {
-			pdf := DemoPDF()
-			sum := sha256.Sum256(pdf)
-			files = append(files, store.NewAttachment{Name: c.pdf, MIME: "application/pdf", Size: int64(len(pdf)),
-				SHA256: hex.EncodeToString(sum[:]), Content: bytes.NewReader(pdf)})
+			files = append(files, demoPDFAttachment(c.pdf))
 		}
 		id, err := st.CreateGuidance(ctx, a, sc, store.GuidanceInput{Title: c.title, Body: c.body, Audience: c.to}, !c.draft, files)
 		if err != nil {
@@ -115,6 +112,14 @@ func demoGuidanceLoad(ctx context.Context, st *store.Store) error {
 		}
 	}
 	return nil
+}
+
+// demoPDFAttachment is DemoPDF as an attachment of that name.
+func demoPDFAttachment(name string) store.NewAttachment {
+	pdf := DemoPDF()
+	sum := sha256.Sum256(pdf)
+	return store.NewAttachment{Name: name, MIME: "application/pdf", Size: int64(len(pdf)), SHA256: hex.EncodeToString(sum[:]),
+		Content: bytes.NewReader(pdf)}
 }
 
 // DemoPDF is a small valid PDF of one page that says what it is.

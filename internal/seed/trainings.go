@@ -24,6 +24,7 @@ type demoTraining struct {
 	audience  audience.Audience
 	confirm   []string
 	attended  map[[2]string]demoAttendance
+	pdf       string // the name of its material, a small PDF; "" for none
 }
 
 type demoAttendance struct {
@@ -33,7 +34,7 @@ type demoAttendance struct {
 }
 
 // demoTrainings are a session held ten days ago with its attendance recorded (some places absent, some
-// not told), and two to come, some of their places confirmed.
+// not told), and two to come, some of their places confirmed, one with a PDF as its material.
 var demoTrainings = []demoTraining{
 	{by: "committee.training", title: "آموزش قانون انتخابات شوراها و برنامه زمان‌بندی", days: -10, hour: 9, min: 0,
 		place:    "سالن اجتماعات استانداری فارس، شیراز",
@@ -49,7 +50,8 @@ var demoTrainings = []demoTraining{
 	{by: "committee.technology", title: "کار با سامانه ثبت‌نام داوطلبان", days: 7, hour: 10, min: 30,
 		place:    "https://meet.fars-setad.example/technology",
 		audience: audience.Audience{Province: true},
-		confirm:  []string{"gov.marvdasht", "gov.beyza"}},
+		confirm:  []string{"gov.marvdasht", "gov.beyza"},
+		pdf:      "راهنمای-ثبت‌نام-داوطلبان.pdf"},
 	{by: "committee.legal", title: "پرسش‌های حقوقی تشکیل هیئت‌های اجرایی بخش", days: 14, hour: 14, min: 0,
 		place:    "فرمانداری مرودشت، سالن شهید بهشتی",
 		audience: audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true},
@@ -77,7 +79,12 @@ func demoTrainingsLoad(ctx context.Context, st *store.Store, now time.Time) erro
 		who, sc := audit.Actor{ID: u.ID, Name: u.Username, Remote: "seed"}, u.Principal().Scope
 		day := t.AddDate(0, 0, d.days)
 		starts := time.Date(day.Year(), day.Month(), day.Day(), d.hour, d.min, 0, 0, i18n.Tehran)
-		id, err := st.ScheduleTraining(ctx, who, sc, store.NewTraining{Title: d.title, StartsAt: starts, Place: d.place, Audience: d.audience})
+		var files []store.NewAttachment
+		if d.pdf != "" {
+			files = append(files, demoPDFAttachment(d.pdf))
+		}
+		id, err := st.ScheduleTraining(ctx, who, sc, store.NewTraining{Title: d.title, StartsAt: starts, Place: d.place, Audience: d.audience},
+			files)
 		if err != nil {
 			return fmt.Errorf("demo training %q: %w", d.title, err)
 		}

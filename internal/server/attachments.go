@@ -13,6 +13,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/setad/setad/internal/filetype"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/store"
@@ -147,6 +149,38 @@ func (s *Server) readUploadForm(w http.ResponseWriter, r *http.Request, fileFiel
 		}
 		u.files = append(u.files, f)
 	}
+}
+
+// readAddedFiles reads a post that adds files (field attachment) to a record: at least one, each checked.
+// A post refused for what was sent returns the form with its messages and no files, for the caller's page
+// to show (422); ok is false when the post could not be read at all and its error page is answered. The
+// caller closes the form.
+func (s *Server) readAddedFiles(w http.ResponseWriter, r *http.Request) (up *uploadForm, files []store.NewAttachment, ok bool) {
+	up, ok = s.readUploadForm(w, r, "attachment")
+	if !ok {
+		return nil, nil, false
+	}
+	if len(up.files) == 0 && up.form.Valid() {
+		up.form.Errors["attachment"] = i18n.M("err.file")
+	}
+	if !up.form.Valid() {
+		return up, nil, true
+	}
+	files, err := up.attachments()
+	if err != nil {
+		up.Close()
+		s.serverError(w, r, err)
+		return nil, nil, false
+	}
+	return up, files, true
+}
+
+// attachmentNumber is the attachment number n of a download's address (1 to store.MaxAttachments, written
+// as such), or false.
+func attachmentNumber(r *http.Request) (int, bool) {
+	nv := chi.URLParam(r, "n")
+	n, err := strconv.Atoi(nv)
+	return n, err == nil && n >= 1 && n <= store.MaxAttachments && strconv.Itoa(n) == nv && utf8.RuneCountInString(nv) <= 2
 }
 
 // isFilePart reports whether a part without a file name is a file chooser's (a chooser left empty sends

@@ -309,7 +309,7 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	technology.Committee = "technology"
 	training, err := a.st.ScheduleTraining(ctx, as("committee"), technology, store.NewTraining{Title: "آموزش سامانه شمارش",
 		StartsAt: time.Date(2026, 12, 10, 6, 30, 0, 0, time.UTC), Place: "سالن اجتماعات فرمانداری",
-		Audience: audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true}})
+		Audience: audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true}}, nil)
 	must(err)
 	must(a.st.ConfirmTraining(ctx, gov, governor, training))
 	var invitee int64

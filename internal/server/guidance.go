@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -408,9 +407,8 @@ func (s *Server) guidanceAttachment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, ok := pathID(chi.URLParam(r, "id"))
-	nv := chi.URLParam(r, "n")
-	n, err := strconv.Atoi(nv)
-	if !ok || err != nil || n < 1 || n > store.MaxAttachments || strconv.Itoa(n) != nv || utf8.RuneCountInString(nv) > 2 {
+	n, nOK := attachmentNumber(r)
+	if !ok || !nOK {
 		s.notFound(w, r)
 		return
 	}
@@ -442,25 +440,17 @@ func (s *Server) guidanceAttach(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	up, ok := s.readUploadForm(w, r, "attachment")
+	up, files, ok := s.readAddedFiles(w, r)
 	if !ok {
 		return
 	}
 	defer up.Close()
 	f := up.form
-	if len(up.files) == 0 && f.Valid() {
-		f.Errors["attachment"] = i18n.M("err.file")
-	}
 	if !f.Valid() {
 		s.guidanceRefused(w, r, http.StatusUnprocessableEntity, d, "attach-form", f)
 		return
 	}
-	files, err := up.attachments()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	err = s.store.AttachToGuidance(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.D.Guidance.ID, files)
+	err := s.store.AttachToGuidance(r.Context(), actor(r), auth.FromContext(r.Context()).Scope, d.D.Guidance.ID, files)
 	switch {
 	case err == nil:
 		s.redirectFlash(w, r, string(webg.Href(d.D.Guidance.ID))+"#attach-form", "guidance.attached")

@@ -94,6 +94,13 @@ func (a *testApp) postBody(c *http.Client, path, ctype string, body io.Reader) r
 	return response{status: res.StatusCode, header: res.Header, body: string(b)}
 }
 
+// postMultipart posts fields and files as a multipart form.
+func (a *testApp) postMultipart(c *http.Client, path string, fields url.Values, files ...filePart) response {
+	a.t.Helper()
+	body, ctype := multipartOf(a.t, fields, files...)
+	return a.postBody(c, path, ctype, bytes.NewReader(body))
+}
+
 // newGuidance posts a new circular as the committee member c and returns its id from the redirect.
 func (a *testApp) newGuidance(c *http.Client, fields url.Values, files ...filePart) int64 {
 	a.t.Helper()

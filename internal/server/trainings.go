@@ -30,13 +30,17 @@ const (
 	maxAttendees     = 10000
 )
 
-// trainingRoutes adds the committees' training sessions.
+// trainingRoutes adds the committees' training sessions. The schedule form, with its materials (field
+// attachment), and the materials the committee adds later are multipart posts, read within their own
+// limit (readsOwnBody).
 func (s *Server) trainingRoutes(r chi.Router) {
 	r.With(s.keepPages).Get("/trainings", s.trainingList)
 	r.Post("/trainings", s.trainingSchedule)
 	r.With(s.keepPages).Get("/trainings/{id}", s.trainingShow)
 	r.Post("/trainings/{id}/confirm", s.trainingConfirm)
 	r.Post("/trainings/{id}/attendance", s.trainingAttendance)
+	r.Post("/trainings/{id}/attachments", s.trainingAttach)
+	r.Get("/trainings/{id}/attachments/{n}", s.trainingAttachment)
 }
 
 // trainingReader returns the principal who may read sessions, or answers 403 and returns nil.
@@ -116,8 +120,8 @@ func (s *Server) renderTrainingList(w http.ResponseWriter, r *http.Request, p *a
 	s.render(w, r, status, trainings.List(d))
 }
 
-// trainingSchedule schedules a session of the member's committee; the form comes back (422) with each
-// field's message when something is wrong.
+// trainingSchedule schedules a session of the member's committee with its materials; the form comes back
+// (422) with each field's message when something is wrong (files must be chosen again).
 func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
@@ -125,10 +129,12 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	f, ok := s.parseForm(w, r)
+	up, ok := s.readUploadForm(w, r, "attachment")
 	if !ok {
 		return
 	}
+	defer up.Close()
+	f := up.form
 	t := store.NewTraining{Title: f.Get("title"), Place: f.Get("place")}
 	requireText(f, "title", maxTrainingTitle, "err.required")
 	requireText(f, "place", maxTrainingPlace, "err.required")
@@ -163,13 +169,20 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 	t.Audience = a
 	if f.Valid() {
 		t.StartsAt = schedule.At(day, hour, minute)
-		id, err := s.store.ScheduleTraining(ctx, actor(r), p.Scope, t)
+		files, err := up.attachments()
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		id, err := s.store.ScheduleTraining(ctx, actor(r), p.Scope, t, files)
 		switch {
 		case err == nil:
 			s.redirectFlash(w, r, string(trainings.Href(id)), "trainings.scheduled")
 			return
 		case errors.Is(err, store.ErrUnknownCounty):
 			f.Errors[audience.FieldCounty] = i18n.M("err.audience_county")
+		case errors.Is(err, store.ErrTooManyAttachments):
+			f.Errors["attachment"] = i18n.M("err.attachments_many", i18n.ArgNum("n", store.MaxAttachments))
 		case errors.Is(err, store.ErrTrainingNoCommittee):
 			s.forbidden(w, r)
 			return
@@ -194,9 +207,13 @@ func (s *Server) trainingOf(w http.ResponseWriter, r *http.Request) (*auth.Princ
 	}
 	sc := p.Scope
 	sc.Committee = ""
-	d := trainings.ShowData{Now: s.now()}
-	var err error
-	d.T, d.Invitees, err = s.store.Training(r.Context(), sc, id)
+	d := trainings.ShowData{Now: s.now(), Attach: components.NewForm()}
+	// The materials are read with the session, in its scope: a session out of it answers ErrNotFound, and
+	// its materials with it.
+	var b store.Batch
+	b.Training(sc, id, &d.T, &d.Invitees)
+	b.Attachments(store.OwnerTraining, id, &d.Attachments)
+	err := s.store.Run(r.Context(), &b)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
@@ -343,4 +360,78 @@ func (s *Server) attendanceConflict(w http.ResponseWriter, r *http.Request, d tr
 	f.Values.Set("version", strconv.Itoa(d.T.Version))
 	d.Attendance, d.Refused = f, i18n.M("err.conflict")
 	s.render(w, r, http.StatusConflict, trainings.Show(d))
+}
+
+// trainingAttachment downloads material n of a session in the reader's scope (404 out of it: another
+// county's session to a governor).
+func (s *Server) trainingAttachment(w http.ResponseWriter, r *http.Request) {
+	p := s.trainingReader(w, r)
+	if p == nil {
+		return
+	}
+	id, ok := pathID(chi.URLParam(r, "id"))
+	n, nOK := attachmentNumber(r)
+	if !ok || !nOK {
+		s.notFound(w, r)
+		return
+	}
+	sc := p.Scope
+	sc.Committee = ""
+	if _, _, err := s.store.Training(r.Context(), sc, id); errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	} else if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	a, err := s.store.Attachment(r.Context(), store.OwnerTraining, id, n)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r)
+		return
+	} else if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.serveAttachment(w, r, a)
+}
+
+// trainingAttach adds materials to a session of the member's committee; anyone else who reads the
+// session is refused (403). A refused file comes back on the session's page (422).
+func (s *Server) trainingAttach(w http.ResponseWriter, r *http.Request) {
+	p, d, ok := s.trainingOf(w, r)
+	if !ok {
+		return
+	}
+	if !d.CanRecord {
+		s.forbidden(w, r)
+		return
+	}
+	up, files, ok := s.readAddedFiles(w, r)
+	if !ok {
+		return
+	}
+	defer up.Close()
+	refused := func(status int, f components.Form) {
+		d.Attach, d.Open = f, "attach-form"
+		s.render(w, r, status, trainings.Show(d))
+	}
+	f := up.form
+	if !f.Valid() {
+		refused(http.StatusUnprocessableEntity, f)
+		return
+	}
+	err := s.store.AttachToTraining(r.Context(), actor(r), p.Scope, d.T.ID, files)
+	switch {
+	case err == nil:
+		s.redirectFlash(w, r, string(trainings.Href(d.T.ID))+"#attach", "trainings.attached")
+	case errors.Is(err, store.ErrTooManyAttachments):
+		f.Errors["attachment"] = i18n.M("err.attachments_many", i18n.ArgNum("n", store.MaxAttachments))
+		refused(http.StatusUnprocessableEntity, f)
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r)
+	case errors.Is(err, store.ErrTrainingOtherCommittee):
+		s.forbidden(w, r)
+	default:
+		s.serverError(w, r, err)
+	}
 }

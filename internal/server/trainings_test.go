@@ -10,6 +10,7 @@ import (
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/seed"
 )
 
 // trainingNow is the tests' clock: 1405/09/05 (2026-11-26) in Tehran, morning.
@@ -23,10 +24,10 @@ func sessionForm() url.Values {
 
 var trainingLocation = regexp.MustCompile(`^/trainings/(\d+)$`)
 
-// schedule posts a session as c and returns its page's path.
-func (a *testApp) schedule(c *http.Client, form url.Values) string {
+// schedule posts a session as c, with its materials, and returns its page's path.
+func (a *testApp) schedule(c *http.Client, form url.Values, files ...filePart) string {
 	a.t.Helper()
-	res := a.post(c, "/trainings", form)
+	res := a.postMultipart(c, "/trainings", form, files...)
 	m := trainingLocation.FindStringSubmatch(res.header.Get("Location"))
 	if res.status != http.StatusSeeOther || m == nil {
 		a.t.Fatalf("schedule: %d %s", res.status, res.header.Get("Location"))
@@ -61,7 +62,7 @@ func TestTrainingPages(t *testing.T) {
 	// Wrong fields come back, kept, with their messages.
 	bad := url.Values{"title": {strings.Repeat("ع", 201)}, "date": {"۱۴۰۵/۱۳/۴۰"}, "time": {"۲۵:۰۰"}, "place": {""},
 		"audience": {"counties"}, "include_districts": {"1"}}
-	res = a.post(committee, "/trainings", bad)
+	res = a.postMultipart(committee, "/trainings", bad)
 	if res.status != http.StatusUnprocessableEntity {
 		t.Fatalf("a wrong form: %d", res.status)
 	}
@@ -69,7 +70,7 @@ func TestTrainingPages(t *testing.T) {
 		"تاریخ را به شکل سال/ماه/روز وارد کنید", "این فیلد را پر کنید.", "دست‌کم یک شهرستان از این استان برگزینید.")
 	unknown := sessionForm()
 	unknown["county"] = []string{"nowhere"}
-	if res := a.post(committee, "/trainings", unknown); res.status != http.StatusUnprocessableEntity || !contains(res.body, "دست‌کم یک شهرستان") {
+	if res := a.postMultipart(committee, "/trainings", unknown); res.status != http.StatusUnprocessableEntity || !contains(res.body, "دست‌کم یک شهرستان") {
 		t.Fatalf("an unknown county: %d", res.status)
 	}
 	if n := a.count(`SELECT count(*) FROM trainings`); n != 0 {
@@ -232,4 +233,91 @@ func TestTrainingPages(t *testing.T) {
 	// In English, Gregorian.
 	a.get(gov, "/lang/en")
 	mustContain(t, a.get(gov, path).body, "2026-12-11 10:00", "Marvdasht governorate", "Attended")
+}
+
+// A session's materials: scheduled with a PDF, listed on its page and downloaded byte for byte, as an
+// attachment, by each reader in its scope (another county's governor finds nothing); a file whose content
+// contradicts its name is refused with the form kept; only the session's committee adds more.
+func TestTrainingMaterials(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return trainingNow }
+	a.addUser(auth.Account{Username: "legal", FullName: "پرویز حقوقی", Role: "committee", Province: "fars", Committee: "legal"})
+	committee, gov, pasargad, dh := a.login("committee"), a.login("gov.marvdasht"), a.login("gov.pasargad"), a.login("dh.marvdasht")
+	hq, observer, national, legal := a.login("hq.fars"), a.login("observer"), a.login("national"), a.login("legal")
+	pdf := seed.DemoPDF()
+
+	// A PDF named .docx: refused, nothing scheduled, the form kept with the file's message.
+	res := a.postMultipart(committee, "/trainings", sessionForm(), filePart{"attachment", "جزوه.docx", "application/pdf", pdf})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a PDF named .docx: %d", res.status)
+	}
+	mustContain(t, res.body, `id="e-attachment"`, ".pdf", `value="آموزش سامانه ثبت‌نام داوطلبان"`, `value="https://meet.example.ir/room-7"`,
+		"دوباره انتخاب کنید")
+	if n := a.count(`SELECT count(*) FROM trainings`); n != 0 {
+		t.Fatalf("%d sessions after a refused file", n)
+	}
+
+	path := a.schedule(committee, sessionForm(), filePart{"attachment", "جزوه آموزشی.pdf", "application/pdf", pdf})
+	mustContain(t, a.get(gov, path).body, "مواد آموزشی", "جزوه آموزشی.pdf", `href="`+path+`/attachments/1"`)
+	if contains(a.get(gov, path).body, `id="attach-form"`) || !contains(a.get(committee, path).body, `id="attach-form"`) {
+		t.Error("the form that adds materials is the committee's alone")
+	}
+	for name, c := range map[string]*http.Client{"committee": committee, "governor": gov, "district head": dh, "hq": hq,
+		"observer": observer, "national": national, "another committee": legal} {
+		dl := a.get(c, path+"/attachments/1")
+		if dl.status != http.StatusOK || dl.body != string(pdf) {
+			t.Errorf("%s downloads: %d, %d bytes", name, dl.status, len(dl.body))
+			continue
+		}
+		for h, want := range map[string]string{
+			"Content-Type":           "application/pdf",
+			"Content-Disposition":    `attachment; filename="file.pdf"; filename*=UTF-8''%D8%AC%D8%B2%D9%88%D9%87%20%D8%A2%D9%85%D9%88%D8%B2%D8%B4%DB%8C.pdf`,
+			"X-Content-Type-Options": "nosniff",
+			"Content-Length":         itoa(int64(len(pdf))),
+		} {
+			if got := dl.header.Get(h); got != want {
+				t.Errorf("%s's download: %s %q, want %q", name, h, got, want)
+			}
+		}
+	}
+	for _, p := range []string{path + "/attachments/1", path + "/attachments/2", path + "/attachments/01", "/trainings/999/attachments/1"} {
+		c := gov
+		if p == path+"/attachments/1" {
+			c = pasargad
+		}
+		if res := a.get(c, p); res.status != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, res.status)
+		}
+	}
+
+	// More materials: the committee's; a governor, another committee 403; another county 404.
+	more := filePart{"attachment", "slides.pdf", "application/pdf", pdf}
+	for name, c := range map[string]*http.Client{"governor": gov, "another committee": legal, "hq": hq} {
+		if res := a.postMultipart(c, path+"/attachments", nil, more); res.status != http.StatusForbidden {
+			t.Errorf("%s adds materials: %d, want 403", name, res.status)
+		}
+	}
+	if res := a.postMultipart(pasargad, path+"/attachments", nil, more); res.status != http.StatusNotFound {
+		t.Errorf("another county adds materials: %d, want 404", res.status)
+	}
+	res = a.postMultipart(committee, path+"/attachments", nil, filePart{"attachment", "page.pdf", "application/pdf", []byte("<html><script>alert(1)</script></html>")})
+	if res.status != http.StatusUnprocessableEntity || !contains(res.body, `id="e-attachment"`) || !contains(res.body, `<details class="card fold" id="attach" open`) {
+		t.Errorf("a web page named .pdf: %d", res.status)
+	}
+	if res := a.postMultipart(committee, path+"/attachments", nil); res.status != http.StatusUnprocessableEntity {
+		t.Errorf("no file chosen: %d", res.status)
+	}
+	if res := a.postMultipart(committee, path+"/attachments", nil, more); res.status != http.StatusSeeOther {
+		t.Fatalf("the committee adds materials: %d", res.status)
+	}
+	if dl := a.get(gov, path+"/attachments/2"); dl.status != http.StatusOK || dl.body != string(pdf) {
+		t.Errorf("the added material: %d", dl.status)
+	}
+	id := strings.TrimPrefix(path, "/trainings/")
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'training.attach' AND entity_id = $1 AND detail::text LIKE '%slides.pdf%'`, id); n != 1 {
+		t.Errorf("%d audit rows of the added material", n)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'training.schedule' AND entity_id = $1 AND detail::text LIKE '%attachments%'`, id); n != 1 {
+		t.Errorf("%d audit rows of the scheduled material", n)
+	}
 }

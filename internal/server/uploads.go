@@ -14,8 +14,10 @@ import (
 // than a form's: the imports, which take a file of up to maxImportBytes as it arrives (importPost), and the
 // forms with attachments, read within maxUploadPost (readUploadForm).
 func readsOwnBody(path string) bool {
-	return path == "/candidates/import" || path == "/guidance" ||
-		strings.HasPrefix(path, "/guidance/") && strings.HasSuffix(path, "/attachments") || strings.HasPrefix(path, "/boards/") && strings.HasSuffix(path, "/pool/import") ||
+	return path == "/candidates/import" || path == "/guidance" || path == "/trainings" ||
+		strings.HasPrefix(path, "/guidance/") && strings.HasSuffix(path, "/attachments") ||
+		strings.HasPrefix(path, "/trainings/") && strings.HasSuffix(path, "/attachments") ||
+		strings.HasPrefix(path, "/boards/") && strings.HasSuffix(path, "/pool/import") ||
 		strings.HasPrefix(path, "/counties/") && strings.HasSuffix(path, "/cities/import")
 }
 

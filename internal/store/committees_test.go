@@ -85,7 +85,7 @@ func TestCommitteesAdmin(t *testing.T) {
 		t.Fatalf("members %+v, %v", ms, err)
 	}
 	// Off his committee, he schedules nothing.
-	if _, err := f.st.ScheduleTraining(f.ctx, f.as("committee.fars"), u.Principal().Scope, store.NewTraining{}); !errors.Is(err, store.ErrTrainingNoCommittee) {
+	if _, err := f.st.ScheduleTraining(f.ctx, f.as("committee.fars"), u.Principal().Scope, store.NewTraining{}, nil); !errors.Is(err, store.ErrTrainingNoCommittee) {
 		t.Fatalf("a member on no committee scheduled: %v", err)
 	}
 	if n := f.auditCount("committee.member_add") + f.auditCount("committee.member_remove") + f.auditCount("committee.create"); n != 3 {

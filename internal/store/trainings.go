@@ -176,10 +176,11 @@ type NewTraining struct {
 	Audience audience.Audience
 }
 
-// ScheduleTraining schedules a session of the caller's committee for its audience in his province, invites
-// each place the audience reaches and tells their governors and district heads. A member on no committee
-// is ErrTrainingNoCommittee; a county of the audience not of the province ErrUnknownCounty.
-func (s *Store) ScheduleTraining(ctx context.Context, a audit.Actor, sc auth.Scope, t NewTraining) (int64, error) {
+// ScheduleTraining schedules a session of the caller's committee for its audience in his province with its
+// materials (files, attached in order), invites each place the audience reaches and tells their governors
+// and district heads. A member on no committee is ErrTrainingNoCommittee; a county of the audience not of
+// the province ErrUnknownCounty; more than MaxAttachments files ErrTooManyAttachments.
+func (s *Store) ScheduleTraining(ctx context.Context, a audit.Actor, sc auth.Scope, t NewTraining, files []NewAttachment) (int64, error) {
 	if sc.Committee == "" || sc.ProvinceID == 0 {
 		return 0, ErrTrainingNoCommittee
 	}
@@ -212,6 +213,10 @@ func (s *Store) ScheduleTraining(ctx context.Context, a audit.Actor, sc auth.Sco
 			SELECT $1, c, NULLIF(d, 0) FROM unnest($2::bigint[], $3::bigint[]) AS x(c, d)`, id, cs, ds); err != nil {
 			return nil, err
 		}
+		added, err := addAttachments(ctx, tx, OwnerTraining, id, a.ID, files)
+		if err != nil {
+			return nil, err
+		}
 		if err := notify(ctx, tx, Recipients{Places: places, ProvinceID: sc.ProvinceID, Except: a.ID},
 			Notice{Kind: NoticeTrainingNew, Subject: "training", SubjectID: id, Title: t.Title}); err != nil {
 			return nil, err
@@ -221,6 +226,9 @@ func (s *Store) ScheduleTraining(ctx context.Context, a audit.Actor, sc auth.Sco
 			"committee": sc.Committee, "audience": kind, "include_districts": t.Audience.WithDistricts, "invitees": len(places)}
 		if !t.Audience.Province {
 			after["county"] = counties
+		}
+		if len(added) > 0 {
+			after["attachments"] = added
 		}
 		return []audit.Entry{{Action: "training.schedule", Entity: "training", EntityID: strconv.FormatInt(id, 10),
 			ProvinceID: sc.ProvinceID, Detail: audit.Change{After: after}}}, nil
@@ -236,6 +244,27 @@ func lockTraining(ctx context.Context, tx pgx.Tx, provinceID, id int64) (committ
 		err = ErrNotFound
 	}
 	return committee, version, err
+}
+
+// AttachToTraining adds materials to a session of the member's committee, after those it has: a session not
+// of his province is ErrNotFound, another committee's ErrTrainingOtherCommittee; more than MaxAttachments
+// in all ErrTooManyAttachments.
+func (s *Store) AttachToTraining(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, files []NewAttachment) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
+		committee, _, err := lockTraining(ctx, tx, sc.ProvinceID, id)
+		if err != nil {
+			return nil, err
+		}
+		if sc.Committee == "" || committee != sc.Committee {
+			return nil, ErrTrainingOtherCommittee
+		}
+		added, err := addAttachments(ctx, tx, OwnerTraining, id, a.ID, files)
+		if err != nil {
+			return nil, err
+		}
+		return []audit.Entry{{Action: "training.attach", Entity: "training", EntityID: strconv.FormatInt(id, 10), ProvinceID: sc.ProvinceID,
+			Detail: audit.Change{After: map[string]any{"attachments": added}}}}, nil
+	})
 }
 
 // ConfirmTraining records that the caller's own place (a governor's county, a district head's district)

@@ -1,6 +1,9 @@
 package store_test
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"slices"
 	"testing"
@@ -37,7 +40,7 @@ func TestTrainingFlowAndScope(t *testing.T) {
 	trainer, trainerScope := f.trainer()
 	starts := time.Date(2026, 12, 10, 6, 0, 0, 0, time.UTC)
 	id, err := f.st.ScheduleTraining(f.ctx, trainer, trainerScope, store.NewTraining{Title: "آموزش سامانه ثبت‌نام", StartsAt: starts,
-		Place: "https://meet.example.ir/room", Audience: audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true}})
+		Place: "https://meet.example.ir/room", Audience: audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +57,7 @@ func TestTrainingFlowAndScope(t *testing.T) {
 	}
 	// An unknown county is refused whole.
 	if _, err := f.st.ScheduleTraining(f.ctx, trainer, trainerScope, store.NewTraining{Title: "x", StartsAt: starts, Place: "x",
-		Audience: audience.Audience{Counties: []string{"marvdasht", "shemiranat"}}}); !errors.Is(err, store.ErrUnknownCounty) {
+		Audience: audience.Audience{Counties: []string{"marvdasht", "shemiranat"}}}, nil); !errors.Is(err, store.ErrUnknownCounty) {
 		t.Fatalf("a Tehran county in a Fars audience: %v", err)
 	}
 
@@ -201,4 +204,53 @@ func TestTrainingFlowAndScope(t *testing.T) {
 		t.Fatalf("invitations %+v %+v", inv, none)
 	}
 	f.verifyChain()
+}
+
+// A session's materials: scheduled with it, then added by its committee only, numbered on, at most
+// MaxAttachments; each addition audited.
+func TestTrainingMaterials(t *testing.T) {
+	f := newFixture(t)
+	trainer, sc := f.trainer()
+	pdf := func(name string) store.NewAttachment {
+		content := []byte("%PDF-1.4 " + name)
+		sum := sha256.Sum256(content)
+		return store.NewAttachment{Name: name, MIME: "application/pdf", Size: int64(len(content)), SHA256: hex.EncodeToString(sum[:]),
+			Content: bytes.NewReader(content)}
+	}
+	id, err := f.st.ScheduleTraining(f.ctx, trainer, sc, store.NewTraining{Title: "آموزش", StartsAt: time.Date(2026, 12, 10, 6, 0, 0, 0, time.UTC),
+		Place: "فرمانداری", Audience: audience.Audience{Counties: []string{"marvdasht"}}}, []store.NewAttachment{pdf("جزوه.pdf")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := f.hq("fars")
+	other.Committee = "technology"
+	if err := f.st.AttachToTraining(f.ctx, trainer, other, id, []store.NewAttachment{pdf("x.pdf")}); !errors.Is(err, store.ErrTrainingOtherCommittee) {
+		t.Errorf("another committee adds materials: %v", err)
+	}
+	tehran := f.hq("tehran")
+	tehran.Committee = "training"
+	if err := f.st.AttachToTraining(f.ctx, trainer, tehran, id, []store.NewAttachment{pdf("x.pdf")}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("another province's committee adds materials: %v", err)
+	}
+	many := make([]store.NewAttachment, store.MaxAttachments)
+	for i := range many {
+		many[i] = pdf("a.pdf")
+	}
+	if err := f.st.AttachToTraining(f.ctx, trainer, sc, id, many); !errors.Is(err, store.ErrTooManyAttachments) {
+		t.Errorf("1 + %d materials: %v", len(many), err)
+	}
+	if err := f.st.AttachToTraining(f.ctx, trainer, sc, id, []store.NewAttachment{pdf("اسلاید.pdf")}); err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[int]string{1: "جزوه.pdf", 2: "اسلاید.pdf"} {
+		if a, err := f.st.Attachment(f.ctx, store.OwnerTraining, id, n); err != nil || a.Name != want {
+			t.Errorf("material %d: %+v %v", n, a, err)
+		}
+	}
+	if _, err := f.st.Attachment(f.ctx, store.OwnerTraining, id, 3); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("material 3: %v", err)
+	}
+	if n := f.count(`SELECT count(*) FROM audit_log WHERE action = 'training.attach' AND detail::text LIKE '%اسلاید.pdf%'`); n != 1 {
+		t.Errorf("%d audit rows of the added material", n)
+	}
 }

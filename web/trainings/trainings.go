@@ -47,6 +47,10 @@ type ShowData struct {
 	CanRecord  bool
 	Attendance components.Form
 	Refused    i18n.Msg
+	// Its materials, and the committee's form that adds more (Open names it when it came back).
+	Attachments []store.Attachment
+	Attach      components.Form
+	Open        string
 }
 
 // Split puts the sessions (latest first) before and after now: the coming ones soonest first.
