@@ -299,7 +299,7 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(a.st.UnpublishQuestion(ctx, hq, scope, true, question, 4))
 
 	// Committees: one created and renamed, a member moved onto it and taken off; a training session
-	// scheduled by the technology committee, confirmed by Marvdasht's governor, its attendance recorded.
+	// scheduled by the technology committee, a material added to it, confirmed by Marvdasht's governor, its attendance recorded.
 	must(a.st.CreateCommittee(ctx, hq, scope, "media", store.CommitteeNames{NameFa: "کمیته رسانه", NameEn: "Media committee"}))
 	must(a.st.RenameCommittee(ctx, hq, scope, "media", 1, store.CommitteeNames{NameFa: "کمیته رسانه و اطلاع‌رسانی", NameEn: "Media committee"}))
 	must(a.st.SetCommitteeMember(ctx, hq, scope, "media", a.ids["committee"], true))
@@ -311,6 +311,10 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 		StartsAt: time.Date(2026, 12, 10, 6, 30, 0, 0, time.UTC), Place: "سالن اجتماعات فرمانداری",
 		Audience: audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true}}, nil)
 	must(err)
+	slides := seed.DemoPDF()
+	sum := sha256.Sum256(slides)
+	must(a.st.AttachToTraining(ctx, as("committee"), technology, training, []store.NewAttachment{{Name: "guide.pdf", MIME: "application/pdf",
+		Size: int64(len(slides)), SHA256: hex.EncodeToString(sum[:]), Content: bytes.NewReader(slides)}}))
 	must(a.st.ConfirmTraining(ctx, gov, governor, training))
 	var invitee int64
 	must(a.st.Pool().QueryRow(ctx, `SELECT id FROM training_invitees WHERE training_id = $1 AND district_id IS NULL`, training).Scan(&invitee))
