@@ -402,7 +402,7 @@ func (s *Server) trainingAttach(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !d.CanRecord {
+	if !d.Records { // materials may come before the session, unlike its attendance
 		s.forbidden(w, r)
 		return
 	}

@@ -205,7 +205,7 @@ func TestTrainingPages(t *testing.T) {
 	a.s.now = func() time.Time { return trainingNow }
 	other := sessionForm()
 	other["place"], other["date"], other["time"] = []string{"javascript:alert(1)"}, []string{"۱۴۰۵/۰۹/۰۱"}, []string{"9:05"}
-	if res := a.post(committee, "/trainings", other); res.status != http.StatusUnprocessableEntity ||
+	if res := a.postMultipart(committee, "/trainings", other); res.status != http.StatusUnprocessableEntity ||
 		!contains(res.body, "جلسه را برای امروز یا پس از آن بگذارید") {
 		t.Fatalf("a session in the past: %d", res.status)
 	}

@@ -1036,7 +1036,7 @@ func Show(d ShowData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if d.CanRecord && len(d.Attachments) < store.MaxAttachments {
+			if d.Records && len(d.Attachments) < store.MaxAttachments {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 80, "<details class=\"card fold\" id=\"attach\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
