@@ -123,10 +123,10 @@ func (s *Server) readUploadForm(w http.ResponseWriter, r *http.Request, fileFiel
 				u.form.Errors[name] = i18n.M("err.too_long")
 				continue
 			}
-			if !validText(name) || !validText(string(v)) {
+			if !validText(name) || !utf8.Valid(v) {
 				return fail(errors.New("not valid text"))
 			}
-			u.form.Values.Add(name, strings.TrimSpace(strings.Map(dropInvisible, string(v))))
+			u.form.Values.Add(name, typedText(string(v)))
 			continue
 		}
 		if name != fileField || part.FileName() == "" {

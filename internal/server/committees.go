@@ -236,6 +236,10 @@ func (s *Server) afterMemberChange(w http.ResponseWriter, r *http.Request, d com
 		f.Errors["user"] = i18n.M("err.committee_user")
 		d.Add = f
 		s.render(w, r, http.StatusUnprocessableEntity, committees.Show(d))
+	case errors.Is(err, store.ErrUserDisabled):
+		f.Errors["user"] = i18n.M("err.committee_user_disabled")
+		d.Add = f
+		s.render(w, r, http.StatusUnprocessableEntity, committees.Show(d))
 	default:
 		s.serverError(w, r, err)
 	}

@@ -137,3 +137,34 @@ func TestCommitteesAdminPages(t *testing.T) {
 	mustContain(t, a.get(hq, "/admin/users").body, "No committee, Fars")
 	mustContain(t, a.get(hq, "/admin/committees/media").body, "This committee has no members.", "Add a member", "(No committee)")
 }
+
+// HQ puts on a committee only an enabled committee-role account of its province: a disabled one, another
+// province's, another role's are refused with the form and a message (422), and nothing changes.
+func TestCommitteeMemberRefused(t *testing.T) {
+	a := newTestApp(t)
+	a.withTehran()
+	a.addUser(auth.Account{Username: "left.fars", FullName: "کاربر کنارگذاشته", Role: "committee", Province: "fars"})
+	if _, err := a.st.Pool().Exec(t.Context(), `UPDATE users SET disabled_at = now() WHERE id = $1`, a.ids["left.fars"]); err != nil {
+		t.Fatal(err)
+	}
+	hq := a.login("hq.fars")
+	for _, tt := range []struct {
+		user, want string
+	}{
+		{"left.fars", "حساب این کاربر غیرفعال است و او را نمی‌توان به کمیته افزود."},
+		{"hq.tehran", "یکی از کاربران با نقش عضو کمیته در این استان را برگزینید."},
+		{"gov.marvdasht", "یکی از کاربران با نقش عضو کمیته در این استان را برگزینید."},
+	} {
+		res := a.post(hq, "/admin/committees/legal/members", url.Values{"user": {itoa(a.ids[tt.user])}})
+		if res.status != http.StatusUnprocessableEntity {
+			t.Fatalf("%s put on a committee: %d", tt.user, res.status)
+		}
+		mustContain(t, res.body, tt.want)
+	}
+	if n := a.count(`SELECT count(*) FROM users WHERE committee_key = 'legal'`); n != 0 {
+		t.Fatalf("%d users put on the legal committee", n)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'committee.member_add'`); n != 0 {
+		t.Fatalf("%d additions audited", n)
+	}
+}

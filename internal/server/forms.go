@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -10,11 +11,13 @@ import (
 
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
 )
 
 // parseForm reads a posted form into a Form. It answers the error page itself (400 for a form that is not
-// valid text, 413 for a body over the limit) and returns false when the form cannot be read.
+// UTF-8 or names a field no form has, 413 for a body over the limit) and returns false when the form
+// cannot be read. What was typed is kept, without the characters no field stores (dropInvisible).
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (components.Form, bool) {
 	if err := r.ParseForm(); err != nil {
 		var tooBig *http.MaxBytesError
@@ -28,26 +31,32 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (components.F
 	f := components.NewForm()
 	for k, vs := range r.PostForm {
 		for _, v := range vs {
-			if !validText(k) || !validText(v) {
+			if !validText(k) || !utf8.ValidString(v) {
 				s.errorPage(w, r, http.StatusBadRequest)
 				return components.Form{}, false
 			}
-			f.Values.Add(k, strings.TrimSpace(strings.Map(dropInvisible, v)))
+			f.Values.Add(k, typedText(v))
 		}
 	}
 	return f, true
 }
 
-// dropInvisible removes from typed text the control characters other than tab and line feed (a
-// terminal's escape codes, a carriage return) and the invisible marks; line and paragraph separators
-// become line feeds.
+// typedText is a field's value as the forms check and store it: trimmed, without the characters
+// dropInvisible removes. Pasted text often carries them unseen (a direction mark from a word processor),
+// so they are dropped rather than the form refused, as the imports drop them from a file's cells.
+func typedText(v string) string { return strings.TrimSpace(strings.Map(dropInvisible, v)) }
+
+// dropInvisible removes from typed text the control characters other than tab and line feed (NUL, which
+// PostgreSQL refuses, a terminal's escape codes, a carriage return), the bidirectional embedding, override
+// and isolate controls, which could make a printed name read otherwise than it is stored, and the
+// invisible marks; line and paragraph separators become line feeds.
 func dropInvisible(r rune) rune {
 	switch {
 	case r == '\t' || r == '\n':
 		return r
 	case r == '\u2028' || r == '\u2029':
 		return '\n'
-	case unicode.IsControl(r) || invisibleMark(r):
+	case unicode.IsControl(r) || bidiControl(r) || invisibleMark(r):
 		return -1
 	}
 	return r
@@ -86,4 +95,33 @@ func formVersion(f components.Form) int {
 		return -1
 	}
 	return v
+}
+
+// formOnce returns ctx carrying the create form's one-time id (components.OnceField), when it was posted
+// with a well-formed one, for the store to create its record once however often the form is posted.
+func formOnce(ctx context.Context, f components.Form) context.Context {
+	if v := f.Get(components.OnceFieldName); components.ValidOnceID(v) {
+		return store.WithFormOnce(ctx, v)
+	}
+	return ctx
+}
+
+// createdPages are the pages of what the create forms make, by the subject of its audit entry.
+var createdPages = map[string]string{"question": "/questions/", "guidance": "/guidance/", "task": "/tasks/", "training": "/trainings/"}
+
+// sentBefore answers a create form posted again (store.FormSentError): it goes to what the form's first
+// post created, saying that nothing was recorded again, and returns true; any other err returns false.
+func (s *Server) sentBefore(w http.ResponseWriter, r *http.Request, err error) bool {
+	var sent *store.FormSentError
+	if !errors.As(err, &sent) {
+		return false
+	}
+	target := r.URL.Path
+	if page, ok := createdPages[sent.Entity]; ok {
+		if id, ok := pathID(sent.EntityID); ok {
+			target = page + strconv.FormatInt(id, 10)
+		}
+	}
+	s.redirectFlash(w, r, target, "forms.already_sent")
+	return true
 }

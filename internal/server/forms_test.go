@@ -210,3 +210,99 @@ func TestConfirmBeforeWhatCannotBeUndone(t *testing.T) {
 	mustContain(t, a.get(hq, "/admin/users/"+itoa(a.ids["committee"])).body, `data-confirm="حساب «committee» (سارا جعفری) غیرفعال شود؟`,
 		`data-confirm-yes="غیرفعال کردن حساب"`, `data-confirm-no="انصراف"`)
 }
+
+var onceField = regexp.MustCompile(`name="form_id" value="([0-9a-f]{32})"`)
+
+// onceID is the one-time id of the first create form of a page.
+func onceID(t *testing.T, body string) string {
+	t.Helper()
+	m := onceField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the page's form has no one-time id")
+	}
+	return m[1]
+}
+
+// The committees' create forms carry a one-time id: the same rendered form posted twice (a double click,
+// even two posts at once) creates one record, and the second post goes to it saying so; a form drawn
+// again is a new one. A question, an answer, a circular, a task and a session each.
+func TestCreateFormsSentTwice(t *testing.T) {
+	a := newTestApp(t)
+	a.withLegal()
+	a.s.now = func() time.Time { return trainingNow }
+	gov, legal, committee := a.login("gov.marvdasht"), a.login("legal.fars"), a.login("committee")
+
+	ask := url.Values{"committee": {"legal"}, "title": {"پرسش دوبار"}, "body": {"متن"}, "form_id": {onceID(t, a.get(gov, "/questions").body)}}
+	first := a.post(gov, "/questions", ask)
+	second := a.post(gov, "/questions", ask)
+	if first.status != http.StatusSeeOther || second.status != http.StatusSeeOther || !questionAddress.MatchString(first.header.Get("Location")) ||
+		second.header.Get("Location") != first.header.Get("Location") {
+		t.Fatalf("asked twice: %d %s, %d %s", first.status, first.header.Get("Location"), second.status, second.header.Get("Location"))
+	}
+	mustContain(t, a.get(gov, second.header.Get("Location")).body, "این فرم پیش‌تر فرستاده و ثبت شده بود")
+	if n := a.count(`SELECT count(*) FROM questions`); n != 1 {
+		t.Fatalf("%d questions from one form", n)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'question.ask'`); n != 1 {
+		t.Fatalf("%d asks audited", n)
+	}
+	// Two posts at once of a form drawn anew: one question more, both sent to it.
+	again := onceID(t, a.get(gov, "/questions").body)
+	if again == ask.Get("form_id") {
+		t.Fatal("a form drawn again has the same id")
+	}
+	ask.Set("form_id", again)
+	locs := make(chan string, 2)
+	for range 2 {
+		go func() { locs <- a.post(gov, "/questions", ask).header.Get("Location") }()
+	}
+	if l1, l2 := <-locs, <-locs; l1 != l2 || !questionAddress.MatchString(l1) {
+		t.Fatalf("two posts at once went to %q and %q", l1, l2)
+	}
+	if n := a.count(`SELECT count(*) FROM questions`); n != 2 {
+		t.Fatalf("%d questions from two forms", n)
+	}
+
+	// An answer.
+	q := strings.TrimPrefix(first.header.Get("Location"), "/questions/")
+	answer := url.Values{"body": {"پاسخ"}, "form_id": {onceID(t, a.get(legal, "/questions/"+q).body)}}
+	for range 2 {
+		if res := a.post(legal, "/questions/"+q+"/answers", answer); res.status != http.StatusSeeOther || res.header.Get("Location") != "/questions/"+q {
+			t.Fatalf("answered: %d %s", res.status, res.header.Get("Location"))
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM question_answers`); n != 1 {
+		t.Fatalf("%d answers from one form", n)
+	}
+
+	// A circular, a task and a session.
+	circular := guidanceFields("بخشنامه دوبار", "متن", "marvdasht")
+	circular.Set("form_id", onceID(t, a.get(committee, "/guidance").body))
+	g := a.newGuidance(committee, circular)
+	if res := a.postMultipart(committee, "/guidance", circular); res.status != http.StatusSeeOther || res.header.Get("Location") != "/guidance/"+itoa(g) {
+		t.Fatalf("the circular sent again: %d %s", res.status, res.header.Get("Location"))
+	}
+	task := url.Values{"title": {"کار دوبار"}, "due_date": {"۱۴۰۵/۰۹/۱۵"}, "audience": {"counties"}, "county": {"marvdasht"},
+		"form_id": {onceID(t, a.get(committee, "/tasks").body)}}
+	t1, t2 := a.post(committee, "/tasks", task), a.post(committee, "/tasks", task)
+	if t1.status != http.StatusSeeOther || t2.header.Get("Location") != t1.header.Get("Location") {
+		t.Fatalf("the task sent twice: %d %s, %s", t1.status, t1.header.Get("Location"), t2.header.Get("Location"))
+	}
+	session := sessionForm()
+	session.Set("form_id", onceID(t, a.get(committee, "/trainings").body))
+	path := a.schedule(committee, session)
+	if again := a.schedule(committee, session); again != path {
+		t.Fatalf("the session sent again went to %s, not %s", again, path)
+	}
+	for table, want := range map[string]int{"guidance": 1, "tasks": 1, "trainings": 1} {
+		if n := a.count(`SELECT count(*) FROM ` + table); n != want {
+			t.Errorf("%d %s from one form", n, table)
+		}
+	}
+	// A form refused on a field comes back with its id, which then creates once.
+	res := a.post(committee, "/tasks", url.Values{"title": {""}, "due_date": {"۱۴۰۵/۰۹/۱۵"}, "audience": {"counties"}, "county": {"marvdasht"},
+		"form_id": {strings.Repeat("ab", 16)}})
+	if res.status != http.StatusUnprocessableEntity || onceID(t, res.body) != strings.Repeat("ab", 16) {
+		t.Fatalf("a refused task: %d", res.status)
+	}
+}

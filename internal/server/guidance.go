@@ -132,8 +132,9 @@ func (s *Server) guidanceCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	publish := f.Get("publish") != ""
-	id, err := s.store.CreateGuidance(ctx, actor(r), p.Scope, in, publish, files)
+	id, err := s.store.CreateGuidance(formOnce(ctx, f), actor(r), p.Scope, in, publish, files)
 	switch {
+	case s.sentBefore(w, r, err):
 	case err == nil && publish:
 		s.redirectFlash(w, r, string(webg.Href(id)), "guidance.published")
 	case err == nil:

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/setad/setad/internal/reqctx"
 	"github.com/setad/setad/internal/store"
@@ -61,8 +62,8 @@ func (s *Server) keepForm(w http.ResponseWriter, r *http.Request) {
 	s.toLogin(w, r, page, "login.form_kept")
 }
 
-// keptValues are the posted values worth keeping: no password is ever stored, and no text the forms
-// would refuse. It is nil when there is none.
+// keptValues are the posted values worth keeping, as the forms read them (typedText): no password is
+// ever stored, and no text the forms would refuse. It is nil when there is none.
 func keptValues(posted url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range posted {
@@ -70,10 +71,10 @@ func keptValues(posted url.Values) url.Values {
 			continue
 		}
 		for _, v := range vs {
-			if !validText(v) {
+			if !utf8.ValidString(v) {
 				return nil
 			}
-			out.Add(k, v)
+			out.Add(k, typedText(v))
 		}
 	}
 	if len(out) == 0 {

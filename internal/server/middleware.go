@@ -275,9 +275,9 @@ func clientAddr(r *http.Request, trusted []netip.Prefix) string {
 	return host
 }
 
-// validText rejects the NUL byte and invalid UTF-8, which no field accepts and PostgreSQL refuses, and the
-// bidirectional embedding, override and isolate controls, which could make a printed name read otherwise
-// than it is stored.
+// validText rejects, in an address or the name of a form's field, the NUL byte and invalid UTF-8, which
+// PostgreSQL refuses, and the bidirectional embedding, override and isolate controls, which could make a
+// printed name read otherwise than it is stored. A field's value is cleaned of them instead (typedText).
 func validText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r == 0 || bidiControl(r) })
 }

@@ -48,6 +48,10 @@ func (s *Server) notificationRead(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
+	if errors.Is(err, store.ErrNoneUnread) {
+		s.redirectFlash(w, r, "/notifications", "notices.none_unread")
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -82,3 +82,23 @@ func TestNotificationInbox(t *testing.T) {
 	_ = en
 	mustContain(t, a.get(gov, "/notifications").body, "Notifications", "1 unread notification")
 }
+
+// Marking all read when none is unread writes nothing, not even an audit row, and says so.
+func TestNotificationReadAllWithNoneUnread(t *testing.T) {
+	a := newTestApp(t)
+	a.notice("gov.marvdasht", "task_new", "task", 9, "کار مرودشت")
+	gov := a.login("gov.marvdasht")
+	if res := a.post(gov, "/notifications/read", url.Values{"all": {"1"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("read all: %d", res.status)
+	}
+	res := a.post(gov, "/notifications/read", url.Values{"all": {"1"}})
+	if res.status != http.StatusSeeOther || res.header.Get("Location") != "/notifications" {
+		t.Fatalf("read all again: %d %s", res.status, res.header.Get("Location"))
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'notification.read_all'`); n != 1 {
+		t.Fatalf("%d read-all rows audited, want the first only", n)
+	}
+	body := a.get(gov, "/notifications").body
+	mustContain(t, body, "اعلان خوانده‌نشده‌ای نبود؛ چیزی تغییر نکرد.")
+	mustNotContain(t, body, "همه اعلان‌ها خوانده‌شده علامت خوردند.")
+}

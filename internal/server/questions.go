@@ -118,9 +118,11 @@ func (s *Server) questionAsk(w http.ResponseWriter, r *http.Request) {
 	requireText(f, "title", maxQuestionTitle, "questions.err.title")
 	requireText(f, "body", maxQuestionBody, "questions.err.body")
 	if f.Valid() {
-		id, err := s.store.AskQuestion(ctx, actor(r), p.Scope, store.NewQuestion{Committee: f.Get("committee"), Title: f.Get("title"),
+		id, err := s.store.AskQuestion(formOnce(ctx, f), actor(r), p.Scope, store.NewQuestion{Committee: f.Get("committee"), Title: f.Get("title"),
 			Body: f.Get("body")})
 		switch {
+		case s.sentBefore(w, r, err):
+			return
 		case err == nil:
 			s.redirectFlash(w, r, "/questions/"+strconv.FormatInt(id, 10), "questions.asked")
 			return
@@ -254,8 +256,9 @@ func (s *Server) questionAnswer(w http.ResponseWriter, r *http.Request) {
 		s.questionRefused(w, r, http.StatusUnprocessableEntity, d, &f, nil, i18n.Msg{})
 		return
 	}
-	_, err := s.store.AnswerQuestion(ctx, actor(r), p.Scope, d.Q.ID, f.Get("body"))
+	_, err := s.store.AnswerQuestion(formOnce(ctx, f), actor(r), p.Scope, d.Q.ID, f.Get("body"))
 	switch {
+	case s.sentBefore(w, r, err):
 	case err == nil:
 		s.redirectFlash(w, r, string(webq.Href(d.Q.ID)), "questions.answered")
 	case errors.Is(err, store.ErrNotFound):

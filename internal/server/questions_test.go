@@ -314,3 +314,54 @@ func TestQuestionWaitingFlagged(t *testing.T) {
 	now = asked.Add(72 * time.Hour)
 	mustContain(t, a.get(gov, "/questions/"+id).body, "۳ روز بی‌پاسخ")
 }
+
+// Text pasted with direction controls or a NUL is kept without them: a form refused on another field
+// comes back filled in (422), and the question and its answer are recorded; bytes that are not UTF-8 are
+// still refused (400).
+func TestQuestionTextWithDirectionControls(t *testing.T) {
+	a := newTestApp(t)
+	a.withLegal()
+	gov, legal := a.login("gov.marvdasht"), a.login("legal.fars")
+	res := a.post(gov, "/questions", url.Values{"committee": {"legal"}, "title": {"\u2067مهلت\u202e اعتراض\u2069"}, "body": {"\x00"}})
+	a.wantStatus(res, http.StatusUnprocessableEntity, "a question with direction controls and no body")
+	mustContain(t, res.body, `value="مهلت اعتراض"`, "متن پرسش را بنویسید.", `<option value="legal" selected>`)
+	id := a.askQuestion(gov, "legal", "مهلت\u202a اعتراض", "سطر\x00 یک\u202c")
+	res = a.post(legal, "/questions/"+id+"/answers", url.Values{"body": {"\u202bپاسخ\u202c"}})
+	a.wantStatus(res, http.StatusSeeOther, "an answer with an embedding")
+	var title, body, answer string
+	if err := a.st.Pool().QueryRow(t.Context(), `SELECT q.title, q.body, a.body FROM questions q JOIN question_answers a ON a.question_id = q.id`).
+		Scan(&title, &body, &answer); err != nil {
+		t.Fatal(err)
+	}
+	if title != "مهلت اعتراض" || body != "سطر یک" || answer != "پاسخ" {
+		t.Fatalf("stored %q, %q, %q", title, body, answer)
+	}
+	a.wantStatus(a.post(gov, "/questions", url.Values{"committee": {"legal"}, "title": {"ok\xff"}, "body": {"b"}}), http.StatusBadRequest,
+		"a title that is not UTF-8")
+}
+
+// A question's first answer marks its 48-hour reminders read for everyone they went to, in the answer's
+// transaction; another question's stay unread.
+func TestQuestionAnsweredReadsItsReminders(t *testing.T) {
+	a := newTestApp(t)
+	a.withLegal()
+	gov, legal := a.login("gov.marvdasht"), a.login("legal.fars")
+	id, other := a.askQuestion(gov, "legal", "پرسش منتظر", "متن"), a.askQuestion(gov, "legal", "پرسش دیگر", "متن")
+	if _, err := a.st.Pool().Exec(t.Context(), `UPDATE questions SET asked_at = now() - interval '49 hours'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.st.SweepNotices(t.Context(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	waiting := `SELECT count(*) FROM notifications WHERE kind = 'question_waiting' AND subject_id = $1 AND read_at IS NULL`
+	if n := a.count(waiting, mustInt(t, id)); n < 2 {
+		t.Fatalf("%d waiting notices before the answer, want the committee's and HQ's", n)
+	}
+	a.wantStatus(a.post(legal, "/questions/"+id+"/answers", url.Values{"body": {"پاسخ"}}), http.StatusSeeOther, "the answer")
+	if n := a.count(waiting, mustInt(t, id)); n != 0 {
+		t.Fatalf("%d waiting notices unread after the answer", n)
+	}
+	if n := a.count(waiting, mustInt(t, other)); n < 2 {
+		t.Fatalf("another question's notices were read: %d unread", n)
+	}
+}

@@ -157,9 +157,11 @@ func (s *Server) taskAssign(w http.ResponseWriter, r *http.Request) {
 		f.Errors[field] = i18n.M(key)
 	}
 	if f.Valid() {
-		id, err := s.store.AssignTask(ctx, actor(r), p.Scope, store.NewTask{Title: f.Get("title"), Body: f.Get("body"),
+		id, err := s.store.AssignTask(formOnce(ctx, f), actor(r), p.Scope, store.NewTask{Title: f.Get("title"), Body: f.Get("body"),
 			DueDate: due, Audience: a})
 		switch {
+		case s.sentBefore(w, r, err):
+			return
 		case err == nil:
 			s.redirectFlash(w, r, string(tasks.Href(id)), "tasks.assigned")
 			return

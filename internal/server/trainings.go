@@ -174,8 +174,10 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		id, err := s.store.ScheduleTraining(ctx, actor(r), p.Scope, t, files)
+		id, err := s.store.ScheduleTraining(formOnce(ctx, f), actor(r), p.Scope, t, files)
 		switch {
+		case s.sentBefore(w, r, err):
+			return
 		case err == nil:
 			s.redirectFlash(w, r, string(trainings.Href(id)), "trainings.scheduled")
 			return
@@ -226,7 +228,8 @@ func (s *Server) trainingOf(w http.ResponseWriter, r *http.Request) (*auth.Princ
 		for i, inv := range d.Invitees {
 			if inv.CountyID == p.Scope.CountyID && inv.DistrictID == p.Scope.DistrictID {
 				d.Own = &d.Invitees[i]
-				d.CanConfirm = inv.ConfirmedAt == nil
+				// A place says it will attend before the session, not once it has begun.
+				d.CanConfirm = inv.ConfirmedAt == nil && d.T.StartsAt.After(d.Now)
 			}
 		}
 	}
@@ -259,6 +262,11 @@ func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, ok := s.parseForm(w, r); !ok {
+		return
+	}
+	if !d.T.StartsAt.After(d.Now) {
+		d.Refused = i18n.M("trainings.err_begun")
+		s.render(w, r, http.StatusConflict, trainings.Show(d))
 		return
 	}
 	err := s.store.ConfirmTraining(r.Context(), actor(r), p.Scope, d.T.ID)
@@ -297,6 +305,11 @@ func (s *Server) trainingAttendance(w http.ResponseWriter, r *http.Request) {
 	}
 	var rows []store.Attendance
 	for _, inv := range d.Invitees {
+		// A place the post does not name keeps its record: only what was sent changes.
+		if !slices.ContainsFunc([]string{trainings.AttendedField(inv.ID), trainings.AttendeesField(inv.ID), trainings.NamesField(inv.ID)},
+			f.Values.Has) {
+			continue
+		}
 		row := store.Attendance{InviteeID: inv.ID}
 		switch v := f.Get(trainings.AttendedField(inv.ID)); v {
 		case "":

@@ -321,3 +321,64 @@ func TestTrainingMaterials(t *testing.T) {
 		t.Errorf("%d audit rows of the scheduled material", n)
 	}
 }
+
+// Once a session has begun its invited places confirm no more: the button is gone and a post is refused
+// (409) with the page saying why.
+func TestTrainingConfirmOnceBegun(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return trainingNow }
+	committee, gov := a.login("committee"), a.login("gov.marvdasht")
+	path := a.schedule(committee, sessionForm())
+	mustContain(t, a.get(gov, path).body, "حضور را تأیید می‌کنم")
+	a.s.now = func() time.Time { return time.Date(2026, 12, 11, 6, 30, 0, 0, time.UTC) } // 10:00 in Tehran, as it begins
+	mustNotContain(t, a.get(gov, path).body, "حضور را تأیید می‌کنم")
+	res := a.post(gov, path+"/confirm", nil)
+	if res.status != http.StatusConflict {
+		t.Fatalf("a confirmation once begun: %d", res.status)
+	}
+	mustContain(t, res.body, "این جلسه آغاز شده است؛ تأیید حضور پس از آغاز جلسه پذیرفته نیست.")
+	if n := a.count(`SELECT count(*) FROM training_invitees WHERE confirmed_at IS NOT NULL`); n != 0 {
+		t.Fatalf("%d places confirmed once begun", n)
+	}
+}
+
+// An attendance post changes only the places it names, and the log keeps what a place's record held
+// before it was changed or cleared.
+func TestTrainingAttendancePartial(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return trainingNow }
+	committee := a.login("committee")
+	path := a.schedule(committee, sessionForm())
+	a.s.now = func() time.Time { return time.Date(2026, 12, 11, 8, 0, 0, 0, time.UTC) }
+	var county, central int64
+	a.st.Pool().QueryRow(t.Context(), `SELECT i.id FROM training_invitees i WHERE i.district_id IS NULL`).Scan(&county)
+	a.st.Pool().QueryRow(t.Context(), `SELECT i.id FROM training_invitees i JOIN districts d ON d.id = i.district_id
+		WHERE d.code = 'marvdasht-central'`).Scan(&central)
+	all := url.Values{"version": {"1"}, "attended_" + itoa(county): {"yes"}, "attendees_" + itoa(county): {"۴"},
+		"names_" + itoa(county): {"علی رضایی"}, "attended_" + itoa(central): {"no"}, "names_" + itoa(central): {""}}
+	a.wantStatus(a.post(committee, path+"/attendance", all), http.StatusSeeOther, "the attendance")
+	// The district alone, cleared: the county keeps its record.
+	partial := url.Values{"version": {"2"}, "names_" + itoa(central): {""}}
+	a.wantStatus(a.post(committee, path+"/attendance", partial), http.StatusSeeOther, "the district's attendance alone")
+	if n := a.count(`SELECT count(*) FROM training_invitees WHERE id = $1 AND attended AND attendees = 4 AND attendee_names = 'علی رضایی'`, county); n != 1 {
+		t.Fatal("a place the post did not name lost its attendance")
+	}
+	if n := a.count(`SELECT count(*) FROM training_invitees WHERE id = $1 AND attended IS NULL`, central); n != 1 {
+		t.Fatal("the place the post named was not cleared")
+	}
+	// The county changed: the log says what it held.
+	change := url.Values{"version": {"3"}, "attended_" + itoa(county): {"no"}, "names_" + itoa(county): {""}}
+	a.wantStatus(a.post(committee, path+"/attendance", change), http.StatusSeeOther, "the county's change")
+	var before string
+	if err := a.st.Pool().QueryRow(t.Context(), `SELECT detail->'before' FROM audit_log WHERE action = 'training.attendance'
+		ORDER BY id DESC LIMIT 1`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, before, `"attended":true`, `"attendees":4`, `"attendee_names":"علی رضایی"`)
+	var cleared string
+	if err := a.st.Pool().QueryRow(t.Context(), `SELECT detail->'before' FROM audit_log WHERE action = 'training.attendance'
+		ORDER BY id DESC OFFSET 1 LIMIT 1`).Scan(&cleared); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, cleared, `"attended":false`)
+}

@@ -134,11 +134,14 @@ func (s *Store) RenameCommittee(ctx context.Context, a audit.Actor, sc auth.Scop
 	})
 }
 
+// ErrUserDisabled: a disabled account is put on no committee.
+var ErrUserDisabled = errors.New("store: the user's account is disabled")
+
 // SetCommitteeMember puts a committee-role user of the caller's province on the committee key (moving
 // him from another), or, with join false, takes him off it: he keeps his account and reads his province,
 // and acts on nothing until HQ puts him on a committee again. A user or committee not of the province,
-// a user of another role, and taking off one who is not on the committee, are ErrNotFound. The change
-// holds from the user's next request, which reads him afresh.
+// a user of another role, and taking off one who is not on the committee, are ErrNotFound; putting on a
+// disabled account ErrUserDisabled. The change holds from the user's next request, which reads him afresh.
 func (s *Store) SetCommitteeMember(ctx context.Context, a audit.Actor, sc auth.Scope, key string, userID int64, join bool) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var exists bool
@@ -150,14 +153,19 @@ func (s *Store) SetCommitteeMember(ctx context.Context, a audit.Actor, sc auth.S
 			return nil, ErrNotFound
 		}
 		var before string
+		var disabled bool
 		err := tx.QueryRow(ctx, `
-			SELECT coalesce(committee_key, '') FROM users WHERE id = $1 AND province_id = $2 AND role = 'committee' FOR UPDATE`,
-			userID, sc.ProvinceID).Scan(&before)
+			SELECT coalesce(committee_key, ''), disabled_at IS NOT NULL FROM users
+			WHERE id = $1 AND province_id = $2 AND role = 'committee' FOR UPDATE`,
+			userID, sc.ProvinceID).Scan(&before, &disabled)
 		if errors.Is(err, pgx.ErrNoRows) || err == nil && !join && before != key {
 			return nil, ErrNotFound
 		}
 		if err != nil {
 			return nil, err
+		}
+		if join && disabled {
+			return nil, ErrUserDisabled
 		}
 		after, action := key, "committee.member_add"
 		if !join {

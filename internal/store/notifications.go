@@ -150,8 +150,12 @@ func (s *Store) Inbox(ctx context.Context, userID int64) ([]Notification, error)
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Notification])
 }
 
+// ErrNoneUnread: the user marks all his notices read and none is unread; nothing is written.
+var ErrNoneUnread = errors.New("store: no notification is unread")
+
 // MarkRead marks the user's notifications read: the one of id, or every unread one when id is 0. It
-// returns the notice marked (the zero one for all), or ErrNotFound when id is not the user's.
+// returns the notice marked (the zero one for all), or ErrNotFound when id is not the user's, or
+// ErrNoneUnread when id is 0 and none is unread.
 // provinceID is the user's province, which the audit entry is listed under.
 func (s *Store) MarkRead(ctx context.Context, a audit.Actor, provinceID, id int64) (Notification, error) {
 	var n Notification
@@ -173,6 +177,9 @@ func (s *Store) MarkRead(ctx context.Context, a audit.Actor, provinceID, id int6
 		tag, err := tx.Exec(ctx, `UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL`, a.ID)
 		if err != nil {
 			return nil, err
+		}
+		if tag.RowsAffected() == 0 {
+			return nil, ErrNoneUnread
 		}
 		return []audit.Entry{{Action: "notification.read_all", Entity: "user", EntityID: strconv.FormatInt(a.ID, 10),
 			ProvinceID: provinceID, Detail: audit.Change{After: map[string]any{"rows": tag.RowsAffected()}}}}, nil

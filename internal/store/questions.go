@@ -326,6 +326,12 @@ func (s *Store) AnswerQuestionOn(ctx context.Context, a audit.Actor, sc auth.Sco
 		if _, err := tx.Exec(ctx, `UPDATE questions SET answers = answers + 1 WHERE id = $1`, id); err != nil {
 			return nil, err
 		}
+		// The question waits no longer: its reminders to the committee and HQ are read, for everyone.
+		if _, err := tx.Exec(ctx, `
+			UPDATE notifications SET read_at = now()
+			WHERE kind = 'question_waiting' AND subject = 'question' AND subject_id = $1 AND read_at IS NULL`, id); err != nil {
+			return nil, err
+		}
 		if err := notify(ctx, tx, Recipients{Users: []int64{q.askedBy}, Except: a.ID},
 			Notice{Kind: NoticeAnswerNew, Subject: "question", SubjectID: id, Title: q.title}); err != nil {
 			return nil, err

@@ -52,7 +52,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 // head before its other locks: two writers can then never wait for each other's locks in a circle. The
 // rest of the request then reads past the cache, so that it shows what it wrote.
 func (s *Store) write(ctx context.Context, a audit.Actor, work func(pgx.Tx) ([]audit.Entry, error)) error {
-	err := audit.Write(ctx, s.pool, a, work)
+	err := audit.Write(ctx, s.pool, a, onceOnly(ctx, a, work))
 	wrote(ctx)
 	return err
 }

@@ -374,15 +374,30 @@ func (s *Store) RecordAttendance(ctx context.Context, a audit.Actor, sc auth.Sco
 				WHERE id = $1`, r.InviteeID, r.Attended, r.Attendees, r.Names, a.ID); err != nil {
 				return nil, err
 			}
-			facts := map[string]any{"county": before.county, "attended": r.Attended, "attendee_names": r.Names}
+			after := map[string]any{"county": before.county, "attended": r.Attended, "attendee_names": r.Names}
 			if before.district != "" {
-				facts["district"] = before.district
+				after["district"] = before.district
 			}
 			if r.Attendees != nil {
-				facts["attendees"] = *r.Attendees
+				after["attendees"] = *r.Attendees
+			}
+			// What the place's record held, so that an attendance cleared or changed can be told back.
+			was := map[string]any{}
+			if before.attended != nil {
+				was["attended"] = *before.attended
+			}
+			if before.attendees != nil {
+				was["attendees"] = *before.attendees
+			}
+			if before.names != "" {
+				was["attendee_names"] = before.names
+			}
+			change := audit.Change{After: after}
+			if len(was) > 0 {
+				change.Before = was
 			}
 			entries = append(entries, audit.Entry{Action: "training.attendance", Entity: "training", EntityID: strconv.FormatInt(id, 10),
-				ProvinceID: sc.ProvinceID, Detail: facts})
+				ProvinceID: sc.ProvinceID, Detail: change})
 		}
 		if len(entries) == 0 {
 			return nil, nil

@@ -5,6 +5,8 @@ package components
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net/url"
 	"slices"
 
@@ -90,4 +92,32 @@ func ProvinceOptions(ctx context.Context, ps []store.Province) []Option {
 		opts = append(opts, Option{Value: p.Code, Label: i18n.Pick(ctx, p.NameFa, p.NameEn)})
 	}
 	return opts
+}
+
+// OnceFieldName is the hidden field that holds a create form's one-time id (OnceField): the server records
+// what a rendered form creates once, however often it is posted (a double click, a form sent again).
+const OnceFieldName = "form_id"
+
+// ValidOnceID reports whether v is a one-time id as OnceID makes them: 32 lowercase hex digits.
+func ValidOnceID(v string) bool {
+	if len(v) != 32 {
+		return false
+	}
+	for _, c := range v {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// OnceID is the form's one-time id: the one it was posted with, when it comes back to be corrected (it
+// created nothing yet), else a new one.
+func (f Form) OnceID() string {
+	if v := f.Get(OnceFieldName); ValidOnceID(v) {
+		return v
+	}
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
