@@ -60,6 +60,17 @@ const offenders = `(() => {
 	return out.sort((a, b) => b[0] - a[0]).slice(0, 8).map(x => x[1]);
 })()`
 
+// hiddenControls lists a form's controls (the form of id %s) that lie outside the screen, though a box
+// that scrolls sideways may hold them: a form filled on a phone must not make its user scroll to a field.
+const hiddenControls = `((id) => {
+	const w = Math.min(window.innerWidth, document.documentElement.clientWidth), out = [];
+	for (const e of document.querySelectorAll('#' + id + ' select, #' + id + ' input:not([type=hidden]), #' + id + ' textarea, #' + id + ' button')) {
+		const r = e.getBoundingClientRect();
+		if (r.left < -1 || r.right > w + 1) out.push((e.id || e.name || e.tagName) + ' at ' + Math.round(r.left) + '..' + Math.round(r.right));
+	}
+	return out.slice(0, 8);
+})(%q)`
+
 // smallTargets lists the controls a finger cannot hit, under 44 by 44 CSS pixels: buttons, fields, menus,
 // check boxes and radios with their labels, and the links of every navigation (header, tabs, pages). Links
 // inside running text are exempt, as WCAG 2.5.5 exempts them.
@@ -103,6 +114,10 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 		t.Fatal(err)
 	}
 	held, online := a.trainingPath("آموزش قانون انتخابات شوراها و برنامه زمان‌بندی"), a.trainingPath("کار با سامانه ثبت‌نام داوطلبان")
+	// The held session's committee member, who has its attendance form: with the test password.
+	a.exec(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'committee')
+		WHERE username = 'committee.training'`)
+	mustContain(t, a.get(a.login("committee.training"), held).body, `id="attendance"`, `class="att-group"`)
 	// The demo's overdue task, with a copy blocked.
 	task := "/tasks/" + itoa(int64(a.count(`SELECT id::int FROM tasks WHERE title LIKE 'آزمایش اتصال%'`)))
 	pages := map[string][]string{
@@ -125,6 +140,7 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 		"committee": {"/", "/timeline", "/timeline/calendar", "/timeline/template", "/guidance", withPDF, corrected, draft,
 			"/questions", "/questions/" + itoa(question), "/faq?q=" + url.QueryEscape("مهلت"), "/trainings", online,
 			"/tasks", "/tasks?committee=all", task},
+		"committee.training": {held},
 		"observer": {"/audit", "/timeline/matrix", "/timeline?county=marvdasht", "/timeline/calendar?month=1405-08",
 			withdrawn, "/tasks"},
 		"national": {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar",
@@ -161,6 +177,16 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 						if page, screen := b.PageWidth(); page > screen {
 							wide, _ := chromedp.Run(b.Ctx(), chromedp.Evaluate[[]string](offenders))
 							t.Errorf("%s is %d px wide on a %d px phone: %s", path, page, screen, strings.Join(wide, ", "))
+						}
+						if path == held && user == "committee.training" {
+							// The attendance form, a row per invited place, is filled on a phone without
+							// scrolling sideways, at 360 px as at 390.
+							for _, vp := range []browsertest.Viewport{browsertest.SmallPhone, browsertest.Phone} {
+								b.SetViewport(vp)
+								if off, _ := chromedp.Run(b.Ctx(), chromedp.Evaluate[[]string](fmt.Sprintf(hiddenControls, "attendance"))); len(off) > 0 {
+									t.Errorf("%s: the attendance form's fields off a phone's screen (%d): %s", path, vp, strings.Join(off, "; "))
+								}
+							}
 						}
 						b.SetViewport(browsertest.Phone)
 					}

@@ -83,6 +83,18 @@ func PlaceName(ctx context.Context, i store.Invitee) string {
 		i18n.ArgName("county", i.CountyFa, i.CountyEn))
 }
 
+// ByCounty groups invitees, in their order (by county, the governorate first), by county.
+func ByCounty(is []store.Invitee) [][]store.Invitee {
+	var groups [][]store.Invitee
+	for i, inv := range is {
+		if i == 0 || inv.CountyID != is[i-1].CountyID {
+			groups = append(groups, nil)
+		}
+		groups[len(groups)-1] = append(groups[len(groups)-1], inv)
+	}
+	return groups
+}
+
 // AttendedField, AttendeesField and NamesField name an invitee's fields in the attendance form.
 func AttendedField(id int64) string  { return "attended_" + strconv.FormatInt(id, 10) }
 func AttendeesField(id int64) string { return "attendees_" + strconv.FormatInt(id, 10) }
