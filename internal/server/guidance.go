@@ -34,6 +34,7 @@ func (s *Server) guidanceRoutes(r chi.Router) {
 	r.Post("/guidance/{id}/remind", s.guidanceRemind)
 	r.Post("/guidance/{id}/attachments", s.guidanceAttach)
 	r.Get("/guidance/{id}/attachments/{n}", s.guidanceAttachment)
+	r.Head("/guidance/{id}/attachments/{n}", s.guidanceAttachment) // the same headers, for a client that asks before it downloads
 }
 
 // guidanceList lists the circulars in the reader's scope (the Ministry's in the province it chose, or in

@@ -227,6 +227,16 @@ func TestGuidanceRoutes(t *testing.T) {
 	if csp := dl.header.Get("Content-Security-Policy"); !strings.Contains(csp, "sandbox") || !strings.Contains(csp, "default-src 'none'") {
 		t.Errorf("CSP %q", csp)
 	}
+	// HEAD answers the download's headers without its body, in the same scope.
+	head := a.do(gov, http.MethodHead, page+"/attachments/1", nil)
+	if head.status != http.StatusOK || head.body != "" {
+		t.Errorf("HEAD: %d, %d bytes", head.status, len(head.body))
+	}
+	for _, h := range []string{"Content-Type", "Content-Length", "Content-Disposition", "X-Content-Type-Options", "Content-Security-Policy"} {
+		if got, want := head.header.Get(h), dl.header.Get(h); got != want {
+			t.Errorf("HEAD %s: %q, want %q", h, got, want)
+		}
+	}
 	for _, path := range []string{page + "/attachments/2", page + "/attachments/01", page + "/attachments/x"} {
 		if res := a.get(gov, path); res.status != http.StatusNotFound {
 			t.Errorf("%s: %d", path, res.status)
@@ -289,6 +299,9 @@ func TestGuidanceRoutes(t *testing.T) {
 	for _, path := range []string{"/guidance/" + itoa(other), "/guidance/" + itoa(other) + "/attachments/1"} {
 		if res := a.get(pasargad, path); res.status != http.StatusNotFound {
 			t.Errorf("%s read by Pasargad: %d", path, res.status)
+		}
+		if res := a.do(pasargad, http.MethodHead, path, nil); strings.Contains(path, "/attachments/") && res.status != http.StatusNotFound {
+			t.Errorf("HEAD %s by Pasargad: %d", path, res.status)
 		}
 		if res := a.get(gov, path); res.status != http.StatusOK {
 			t.Errorf("%s read by Marvdasht: %d", path, res.status)

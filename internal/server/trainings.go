@@ -41,6 +41,7 @@ func (s *Server) trainingRoutes(r chi.Router) {
 	r.Post("/trainings/{id}/attendance", s.trainingAttendance)
 	r.Post("/trainings/{id}/attachments", s.trainingAttach)
 	r.Get("/trainings/{id}/attachments/{n}", s.trainingAttachment)
+	r.Head("/trainings/{id}/attachments/{n}", s.trainingAttachment)
 }
 
 // trainingReader returns the principal who may read sessions, or answers 403 and returns nil.

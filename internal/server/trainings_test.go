@@ -279,6 +279,16 @@ func TestTrainingMaterials(t *testing.T) {
 				t.Errorf("%s's download: %s %q, want %q", name, h, got, want)
 			}
 		}
+		// HEAD answers the same headers without the body.
+		head := a.do(c, http.MethodHead, path+"/attachments/1", nil)
+		if head.status != http.StatusOK || head.body != "" {
+			t.Errorf("%s's HEAD: %d, %d bytes", name, head.status, len(head.body))
+		}
+		for _, h := range []string{"Content-Type", "Content-Length", "Content-Disposition", "X-Content-Type-Options", "Content-Security-Policy"} {
+			if got, want := head.header.Get(h), dl.header.Get(h); got != want {
+				t.Errorf("%s's HEAD: %s %q, want %q", name, h, got, want)
+			}
+		}
 	}
 	for _, p := range []string{path + "/attachments/1", path + "/attachments/2", path + "/attachments/01", "/trainings/999/attachments/1"} {
 		c := gov
@@ -287,6 +297,9 @@ func TestTrainingMaterials(t *testing.T) {
 		}
 		if res := a.get(c, p); res.status != http.StatusNotFound {
 			t.Errorf("GET %s: %d, want 404", p, res.status)
+		}
+		if res := a.do(c, http.MethodHead, p, nil); res.status != http.StatusNotFound {
+			t.Errorf("HEAD %s: %d, want 404", p, res.status)
 		}
 	}
 
