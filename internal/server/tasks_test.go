@@ -308,4 +308,10 @@ func TestTaskDemo(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM notifications WHERE kind = 'task_overdue'`); n == 0 {
 		t.Error("the demo's sweep told nobody of an overdue task")
 	}
+	// The technology committee is told of Marvdasht's blocked copy, in its inbox.
+	if n := a.count(`SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
+		WHERE n.kind = 'task_blocked' AND u.role = 'committee' AND u.committee_key = 'technology'`); n == 0 {
+		t.Error("the demo's committee was not told of the blocked copy")
+	}
+	mustContain(t, a.get(a.login("committee"), "/notifications").body, "کار: نسخه‌ای متوقف شد", "آزمایش اتصال سامانه ثبت‌نام داوطلبان در فرمانداری")
 }

@@ -25,6 +25,7 @@ const (
 	NoticeTaskNew          = "task_new"          // a task for my place
 	NoticeTaskDue          = "task_due"          // a task of my place due in 2 days
 	NoticeTaskOverdue      = "task_overdue"      // a task of my place past its day
+	NoticeTaskBlocked      = "task_blocked"      // a place's copy of my committee's task was marked blocked
 	NoticeQuestionNew      = "question_new"      // a question to my committee
 	NoticeQuestionWaiting  = "question_waiting"  // a question to my committee unanswered for 48 hours
 	NoticeAnswerNew        = "answer_new"        // an answer to my question
@@ -38,14 +39,16 @@ const (
 // NoticeKinds are the kinds of notice, each with whether it is a reminder (else an event).
 var NoticeKinds = map[string]bool{
 	NoticeGuidanceNew: false, NoticeGuidanceChanged: false, NoticeGuidanceReminder: true,
-	NoticeTaskNew: false, NoticeTaskDue: true, NoticeTaskOverdue: true,
+	NoticeTaskNew: false, NoticeTaskDue: true, NoticeTaskOverdue: true, NoticeTaskBlocked: false,
 	NoticeQuestionNew: false, NoticeQuestionWaiting: true, NoticeAnswerNew: false, NoticeTrainingNew: false,
 	NoticeBoardReturned: false, NoticeBoardApproved: false, NoticeBoardReopened: false, NoticeMilestoneDue: true,
 }
 
 // Notice is what a notification tells: its kind, what it links to (Subject: guidance, task, question,
 // training, board, milestone; and its id) and the subject's title (TitleEn, when not "", for those who
-// read English). Dedup, when not "", names the event so that no user is told of it twice.
+// read English). Dedup, when not "", names the event so that no user is told of it twice. Thread, when not
+// "", is the beginning of Dedup that the events of one part of the subject share (a copy of a task): a
+// user is then not told again while his notice of the same part is unread, and is told of another part.
 type Notice struct {
 	Kind      string
 	Subject   string
@@ -53,6 +56,7 @@ type Notice struct {
 	Title     string
 	TitleEn   string
 	Dedup     string
+	Thread    string
 }
 
 // Recipients are whom a notice is for: users by id; the governors of county places and the district heads
@@ -96,10 +100,11 @@ func notify(ctx context.Context, tx pgx.Tx, to Recipients, n Notice) error {
 			OR $12 <> '' AND u.role = 'committee' AND u.province_id = $11 AND u.committee_key = $12)
 		  -- What a user has not read yet is not told him again: ten answers to his question are one notice.
 		  AND NOT EXISTS (SELECT FROM notifications o WHERE o.user_id = u.id AND o.read_at IS NULL
-		                  AND o.kind = $1 AND o.subject = $2 AND o.subject_id = $3)
+		                  AND o.kind = $1 AND o.subject = $2 AND o.subject_id = $3
+		                  AND ($14 = '' OR starts_with(o.dedup, $14)))
 		ON CONFLICT (user_id, dedup) DO NOTHING`,
 		n.Kind, n.Subject, n.SubjectID, cut(n.Title, maxNoticeTitle), n.Dedup, to.Except, to.Users, counties, districts,
-		to.HQ, to.ProvinceID, to.Committee, cut(n.TitleEn, maxNoticeTitle))
+		to.HQ, to.ProvinceID, to.Committee, cut(n.TitleEn, maxNoticeTitle), n.Thread)
 	return err
 }
 

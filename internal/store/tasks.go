@@ -319,18 +319,23 @@ func (b *Batch) TaskCopies(sc auth.Scope, today time.Time, ownOpen bool, limit i
 // ChangeTaskStatus moves a place's copy of a task to status with a note, as the copy's own place: the
 // governor his county's copy, the district head his district's. A copy outside the reader's scope is
 // ErrNotFound; one he reads but is not his (a district's, for a governor) ErrNotYourCopy; a version that
-// is not the copy's ErrConflict; a move taskflow refuses its error. The move is kept with its note.
+// is not the copy's ErrConflict; a move taskflow refuses its error. The move is kept with its note; a move
+// to blocked tells the task's committee.
 func (s *Store) ChangeTaskStatus(ctx context.Context, a audit.Actor, sc auth.Scope, taskID, assigneeID int64, version int,
 	status, note string) error {
 	note = strings.TrimSpace(note)
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		var cur TaskAssignee
+		var committee, title string
 		err := tx.QueryRow(ctx, `
-			SELECT a.status, a.note, a.version, a.county_id, coalesce(a.district_id, 0), c.code, coalesce(d.code, '')
-			FROM task_assignees a JOIN counties c ON c.id = a.county_id LEFT JOIN districts d ON d.id = a.district_id
+			SELECT a.status, a.note, a.version, a.county_id, coalesce(a.district_id, 0), c.code, coalesce(d.code, ''),
+			       t.committee_key, t.title
+			FROM task_assignees a JOIN tasks t ON t.id = a.task_id
+			JOIN counties c ON c.id = a.county_id LEFT JOIN districts d ON d.id = a.district_id
 			WHERE a.id = $4 AND a.task_id = $5 AND `+assigneeScope+`
 			FOR UPDATE OF a`, sc.ProvinceID, sc.CountyID, sc.DistrictID, assigneeID, taskID).
-			Scan(&cur.Status, &cur.Note, &cur.Version, &cur.CountyID, &cur.DistrictID, &cur.CountyCode, &cur.DistrictCode)
+			Scan(&cur.Status, &cur.Note, &cur.Version, &cur.CountyID, &cur.DistrictID, &cur.CountyCode, &cur.DistrictCode,
+				&committee, &title)
 		if errors.Is(err, pgx.ErrNoRows) || sc.ProvinceID == 0 || sc.CountyID == 0 {
 			return nil, ErrNotFound
 		}
@@ -351,10 +356,20 @@ func (s *Store) ChangeTaskStatus(ctx context.Context, a audit.Actor, sc auth.Sco
 			WHERE id = $1`, assigneeID, status, note, a.ID); err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `
-			INSERT INTO task_assignee_events (assignee_id, from_status, to_status, note, changed_by) VALUES ($1, $2, $3, $4, $5)`,
-			assigneeID, cur.Status, status, note, a.ID); err != nil {
+		var event int64
+		if err := tx.QueryRow(ctx, `
+			INSERT INTO task_assignee_events (assignee_id, from_status, to_status, note, changed_by) VALUES ($1, $2, $3, $4, $5)
+			RETURNING id`, assigneeID, cur.Status, status, note, a.ID).Scan(&event); err != nil {
 			return nil, err
+		}
+		// A blocked copy waits on someone else: its committee is told, once a copy until it has read it.
+		if status == taskflow.Blocked {
+			thread := "task_blocked " + strconv.FormatInt(assigneeID, 10) + " "
+			if err := notify(ctx, tx, Recipients{ProvinceID: sc.ProvinceID, Committee: committee, Except: a.ID},
+				Notice{Kind: NoticeTaskBlocked, Subject: "task", SubjectID: taskID, Title: title,
+					Dedup: thread + strconv.FormatInt(event, 10), Thread: thread}); err != nil {
+				return nil, err
+			}
 		}
 		// The copy's place and the move's note are told once, with the state it moved to: each move has its
 		// own note, which does not replace the one before it.

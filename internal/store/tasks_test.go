@@ -310,3 +310,67 @@ func TestSweepTasks(t *testing.T) {
 		t.Errorf("the overdue notice: %+v", ns[0])
 	}
 }
+
+// A copy marked blocked tells the task's committee, with the task's title; each copy once until the
+// committee has read it (a district's block is told though the county's is unread; the county blocked
+// again while its notice is unread is not), and again once read. The place that blocked it, HQ and the
+// places are not told.
+func TestBlockedCopyTellsTheCommittee(t *testing.T) {
+	f := newFixture(t)
+	id := f.assignTask("گزارش اتصال", time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC),
+		audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true})
+	d, err := f.st.Task(f.ctx, f.hq("fars"), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	county, district := f.copyOf(d, "marvdasht", ""), f.copyOf(d, "marvdasht", "marvdasht-central")
+	govScope := f.governor("marvdasht")
+	blocked := func(user string) []store.Notification {
+		var out []store.Notification
+		for _, n := range f.inbox(user) {
+			if n.Kind == store.NoticeTaskBlocked {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	move := func(who string, sc auth.Scope, copyID int64, version int, to, note string) {
+		t.Helper()
+		if err := f.st.ChangeTaskStatus(f.ctx, f.as(who), sc, id, copyID, version, to, note); err != nil {
+			t.Fatalf("%s to %s: %v", who, to, err)
+		}
+	}
+	move("gov.marvdasht", govScope, county.ID, 1, taskflow.InProgress, "")
+	if n := len(blocked("committee.fars")); n != 0 {
+		t.Fatalf("a move in progress told the committee %d times", n)
+	}
+	move("gov.marvdasht", govScope, county.ID, 2, taskflow.Blocked, "خط قطع است")
+	got := blocked("committee.fars")
+	if len(got) != 1 || got[0].SubjectID != id || got[0].Subject != "task" || got[0].Title != "گزارش اتصال" || got[0].Reminder() {
+		t.Fatalf("the committee's notices of the block: %+v", got)
+	}
+	for _, user := range []string{"gov.marvdasht", "hq.fars", "dh.marvdasht-central", "observer.fars"} {
+		if n := len(blocked(user)); n != 0 {
+			t.Errorf("%s told %d times of the block", user, n)
+		}
+	}
+	move("dh.marvdasht-central", f.districtHead("marvdasht-central"), district.ID, 1, taskflow.Blocked, "برق نیست")
+	if n := len(blocked("committee.fars")); n != 2 {
+		t.Fatalf("after the district's block the committee has %d notices, want 2", n)
+	}
+	move("gov.marvdasht", govScope, county.ID, 3, taskflow.InProgress, "وصل شد")
+	move("gov.marvdasht", govScope, county.ID, 4, taskflow.Blocked, "دوباره قطع شد")
+	if n := len(blocked("committee.fars")); n != 2 {
+		t.Fatalf("the county blocked again while unread: %d notices, want 2", n)
+	}
+	for _, n := range blocked("committee.fars") {
+		if _, err := f.st.MarkRead(f.ctx, f.as("committee.fars"), f.mustID(f.province, "fars"), n.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move("gov.marvdasht", govScope, county.ID, 5, taskflow.InProgress, "وصل شد")
+	move("gov.marvdasht", govScope, county.ID, 6, taskflow.Blocked, "باز قطع شد")
+	if n := len(blocked("committee.fars")); n != 3 {
+		t.Fatalf("blocked again once read: %d notices, want 3", n)
+	}
+}
