@@ -6,6 +6,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/store"
 )
 
 // notice inserts a notification for a test user, as a change that concerns him would.
@@ -101,4 +104,17 @@ func TestNotificationReadAllWithNoneUnread(t *testing.T) {
 	body := a.get(gov, "/notifications").body
 	mustContain(t, body, "اعلان خوانده‌نشده‌ای نبود؛ چیزی تغییر نکرد.")
 	mustNotContain(t, body, "همه اعلان‌ها خوانده‌شده علامت خوردند.")
+}
+
+// Every kind of notice is named in both languages, alone and counted, as the inbox and its digest name it.
+func TestNoticeKindsNamed(t *testing.T) {
+	for kind := range store.NoticeKinds {
+		for _, lang := range []i18n.Lang{i18n.Fa, i18n.En} {
+			for _, key := range []string{"notices.kind." + kind, "notices.count." + kind} {
+				if got := i18n.Message(lang, key, i18n.ArgNum("n", 2)); got == key || got == "" || strings.Contains(got, "{") {
+					t.Errorf("%s in %v: %q", key, lang, got)
+				}
+			}
+		}
+	}
 }

@@ -30,6 +30,7 @@ const (
 	NoticeQuestionWaiting  = "question_waiting"  // a question to my committee unanswered for 48 hours
 	NoticeAnswerNew        = "answer_new"        // an answer to my question
 	NoticeTrainingNew      = "training_new"      // a training session my place is invited to
+	NoticeTrainingReminder = "training_reminder" // a training session my place is invited to begins within a day
 	NoticeBoardReturned    = "board_returned"    // my board was returned
 	NoticeBoardApproved    = "board_approved"    // my board was approved
 	NoticeBoardReopened    = "board_reopened"    // my approved board was reopened
@@ -41,7 +42,8 @@ var NoticeKinds = map[string]bool{
 	NoticeGuidanceNew: false, NoticeGuidanceChanged: false, NoticeGuidanceReminder: true,
 	NoticeTaskNew: false, NoticeTaskDue: true, NoticeTaskOverdue: true, NoticeTaskBlocked: false,
 	NoticeQuestionNew: false, NoticeQuestionWaiting: true, NoticeAnswerNew: false, NoticeTrainingNew: false,
-	NoticeBoardReturned: false, NoticeBoardApproved: false, NoticeBoardReopened: false, NoticeMilestoneDue: true,
+	NoticeTrainingReminder: true,
+	NoticeBoardReturned:    false, NoticeBoardApproved: false, NoticeBoardReopened: false, NoticeMilestoneDue: true,
 }
 
 // Notice is what a notification tells: its kind, what it links to (Subject: guidance, task, question,
@@ -195,7 +197,8 @@ func (s *Store) MarkRead(ctx context.Context, a audit.Actor, provinceID, id int6
 // SweepNotices tells what time has brought as of now: the milestones of the current election due within
 // three days at places that have not marked them; the questions unanswered for 48 hours, to their
 // committee and HQ; the copies of tasks due within two days or overdue, to the places that have not done
-// them (sweepTasks). Each is told once (dedup), so the sweep may run as often as it likes, on every
+// them (sweepTasks); the training sessions beginning within a day, to the places invited (sweepTrainings).
+// Each is told once (dedup), so the sweep may run as often as it likes, on every
 // replica at once. It returns how many notices it wrote.
 func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) {
 	var n int64
@@ -241,6 +244,11 @@ func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) 
 			return nil, err
 		}
 		n += tasks
+		trainings, err := sweepTrainings(ctx, tx, now)
+		if err != nil {
+			return nil, err
+		}
+		n += trainings
 		if n == 0 {
 			return nil, nil
 		}

@@ -469,3 +469,26 @@ func (b *Batch) TrainingCoverage(provinceID int64, out *[]CountyTraining) {
 		return err
 	}, provinceID)
 }
+
+// trainingReminderAhead is how long before a session its invited places are reminded of it.
+const trainingReminderAhead = 24 * time.Hour
+
+// sweepTrainings reminds, as of now, the invited places of each session that begins within a day: each
+// county's governor and each district's head, once per session, user and starting time (a session moved
+// is reminded of again).
+func sweepTrainings(ctx context.Context, tx pgx.Tx, now time.Time) (int64, error) {
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO notifications (user_id, kind, subject, subject_id, title, dedup)
+		SELECT u.id, 'training_reminder', 'training', t.id, t.title,
+		       'training_reminder ' || t.id || ' ' || to_char(t.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI')
+		FROM trainings t JOIN training_invitees i ON i.training_id = t.id
+		JOIN users u ON u.disabled_at IS NULL AND (
+			i.district_id IS NULL AND u.role = 'governor' AND u.county_id = i.county_id
+			OR u.role = 'district_head' AND u.district_id = i.district_id)
+		WHERE t.starts_at > $1 AND t.starts_at <= $1 + $2::interval
+		ON CONFLICT (user_id, dedup) DO NOTHING`, now, trainingReminderAhead)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}

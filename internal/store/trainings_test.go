@@ -254,3 +254,54 @@ func TestTrainingMaterials(t *testing.T) {
 		t.Errorf("%d audit rows of the added material", n)
 	}
 }
+
+// The day before a session its invited places are reminded: the sweep tells the governor and the district
+// heads of the places invited, once each however often it runs, when the session begins within 24 hours;
+// not earlier, not once it has begun, and nobody else.
+func TestSweepRemindsTrainingInvitees(t *testing.T) {
+	f := newFixture(t)
+	trainer, trainerScope := f.trainer()
+	starts := time.Date(2026, 12, 10, 6, 0, 0, 0, time.UTC)
+	id, err := f.st.ScheduleTraining(f.ctx, trainer, trainerScope, store.NewTraining{Title: "آموزش سامانه ثبت‌نام", StartsAt: starts,
+		Place: "https://meet.example.ir/room", Audience: audience.Audience{Counties: []string{"marvdasht"}, WithDistricts: true}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.st.ScheduleTraining(f.ctx, trainer, trainerScope, store.NewTraining{Title: "دوره بعدی", StartsAt: starts.AddDate(0, 0, 7),
+		Place: "سالن", Audience: audience.Audience{Counties: []string{"pasargad"}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	reminders := func(user string) []store.Notification {
+		var out []store.Notification
+		for _, n := range f.inbox(user) {
+			if n.Kind == store.NoticeTrainingReminder {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	sweep := func(at time.Time) {
+		t.Helper()
+		if _, err := f.st.SweepNotices(f.ctx, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweep(starts.Add(-30 * time.Hour))
+	if got := reminders("gov.marvdasht"); len(got) != 0 {
+		t.Fatalf("30 hours before, the governor was reminded: %+v", got)
+	}
+	sweep(starts.Add(-20 * time.Hour))
+	sweep(starts.Add(-2 * time.Hour))
+	for user, want := range map[string]int{"gov.marvdasht": 1, "dh.marvdasht-central": 1, "dh.marvdasht-dorudzan": 1, "gov.pasargad": 0,
+		"trainer.fars": 0, "hq.fars": 0, "committee.fars": 0, "gov.shemiranat": 0} {
+		got := reminders(user)
+		if len(got) != want || want == 1 && (got[0].SubjectID != id || got[0].Subject != "training" || got[0].Title != "آموزش سامانه ثبت‌نام" ||
+			!got[0].Reminder()) {
+			t.Errorf("%s's reminders: %+v, want %d", user, got, want)
+		}
+	}
+	sweep(starts.Add(time.Hour))
+	if n := len(reminders("gov.marvdasht")); n != 1 {
+		t.Errorf("after the session began, the governor has %d reminders", n)
+	}
+}
