@@ -11,6 +11,7 @@ import (
 	"net/textproto"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -590,5 +591,74 @@ func TestContentDisposition(t *testing.T) {
 		if got := contentDisposition(tt.name); got != tt.want {
 			t.Errorf("%q: %s, want %s", tt.name, got, tt.want)
 		}
+	}
+}
+
+// A file added to a published circular is a new version of it: its page's history says which files it
+// had before and has after, and the places that received it are told it changed, once for the version,
+// in the transaction that adds it. A file added to a draft is no version and tells nobody.
+func TestGuidanceFileAddedIsAVersion(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	committee, gov := a.login("committee"), a.login("gov.marvdasht")
+	pdf := seed.DemoPDF()
+	attach := func(id int64, name string) {
+		t.Helper()
+		body, ctype := multipartOf(t, url.Values{}, filePart{"attachment", name, "application/pdf", pdf})
+		if res := a.postBody(committee, "/guidance/"+itoa(id)+"/attachments", ctype, bytes.NewReader(body)); res.status != http.StatusSeeOther {
+			t.Fatalf("add %s: %d", name, res.status)
+		}
+	}
+	versions := func(id int64) int {
+		return a.count(`SELECT count(*) FROM guidance_versions WHERE guidance_id = $1`, id)
+	}
+	changed := func(id int64) int {
+		return a.count(`SELECT count(*) FROM notifications WHERE user_id = $1 AND kind = 'guidance_changed' AND subject_id = $2`,
+			a.ids["gov.marvdasht"], id)
+	}
+
+	draft := a.newGuidance(committee, guidanceFields("پیش‌نویس", "متن", "marvdasht"), filePart{"attachment", "a.pdf", "application/pdf", pdf})
+	attach(draft, "b.pdf")
+	if n := versions(draft); n != 0 {
+		t.Errorf("a file added to a draft made %d versions", n)
+	}
+
+	fields := guidanceFields("دستورالعمل ستاد", "متن دستورالعمل", "marvdasht")
+	fields.Set("publish", "1")
+	id := a.newGuidance(committee, fields, filePart{"attachment", "راهنما.pdf", "application/pdf", pdf})
+	page := "/guidance/" + itoa(id)
+	attach(id, "جدول.pdf")
+	if n := versions(id); n != 2 {
+		t.Fatalf("after a file added to the published circular: %d versions, want 2", n)
+	}
+	var rev int
+	var files []string
+	if err := a.st.Pool().QueryRow(t.Context(), `SELECT revision, files FROM guidance_versions WHERE guidance_id = $1
+		ORDER BY revision DESC LIMIT 1`, id).Scan(&rev, &files); err != nil {
+		t.Fatal(err)
+	}
+	if rev != 2 || !slices.Equal(files, []string{"راهنما.pdf", "جدول.pdf"}) {
+		t.Errorf("the new version: %d %v", rev, files)
+	}
+	if n := changed(id); n != 1 {
+		t.Errorf("the governor was told %d times of the file added", n)
+	}
+	if n := a.count(`SELECT count(*) FROM notifications WHERE kind = 'guidance_changed' AND dedup = $1`,
+		"guidance_changed "+itoa(id)+" 2"); n == 0 {
+		t.Error("the notice is not deduplicated by the version")
+	}
+	res := a.get(gov, page)
+	mustContain(t, res.body, `href="#history"`, `class="change-list"`, "پیوست‌ها", "نسخه ۲")
+	hist := res.body[strings.Index(res.body, `id="history"`):]
+	mustContain(t, hist, "راهنما.pdf، جدول.pdf")
+
+	// Read, then another file: told again, for the new version.
+	a.post(gov, "/notifications/read", url.Values{"all": {"1"}})
+	attach(id, "پیوست سوم.pdf")
+	if n := changed(id); n != 2 {
+		t.Errorf("after a third file the governor has %d notices of changes, want 2", n)
+	}
+	if n := versions(id); n != 3 {
+		t.Errorf("%d versions after a third file, want 3", n)
 	}
 }

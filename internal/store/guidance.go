@@ -78,11 +78,13 @@ type GuidanceInput struct {
 	Audience audience.Audience
 }
 
-// GuidanceVersion is a published text of a circular: revision 1 as published, then each correction.
+// GuidanceVersion is a published version of a circular: revision 1 as published, then each correction
+// and each file added; Files are the names of its files then, in their order.
 type GuidanceVersion struct {
 	Revision  int
 	Title     string
 	Body      string
+	Files     []string
 	ChangedAt time.Time
 	ChangedBy string
 }
@@ -251,7 +253,7 @@ func (b *Batch) GuidanceDetail(sc auth.Scope, id int64, out *GuidanceDetail) {
 		return err
 	}, args...)
 	b.queue(`
-		SELECT v.revision, v.title, v.body, v.changed_at, coalesce(u.full_name, '')
+		SELECT v.revision, v.title, v.body, v.files, v.changed_at, coalesce(u.full_name, '')
 		FROM guidance_versions v LEFT JOIN users u ON u.id = v.changed_by
 		WHERE v.guidance_id = $5 AND EXISTS (SELECT 1 FROM guidance g WHERE g.id = $5 AND `+seen+`)
 		ORDER BY v.revision DESC`, func(rows pgx.Rows) error {
@@ -384,8 +386,7 @@ func publishGuidance(ctx context.Context, tx pgx.Tx, a audit.Actor, g Guidance, 
 		WHERE id = $1`, g.ID); err != nil {
 		return audit.Entry{}, err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO guidance_versions (guidance_id, revision, title, body, changed_by)
-		VALUES ($1, 1, $2, $3, NULLIF($4, 0))`, g.ID, g.Title, g.Body, a.ID); err != nil {
+	if err := addGuidanceVersion(ctx, tx, a, g.ID, 1, g.Title, g.Body); err != nil {
 		return audit.Entry{}, err
 	}
 	counties, districts := make([]int64, len(places)), make([]int64, len(places))
@@ -465,8 +466,7 @@ func (s *Store) UpdateGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 			WHERE id = $1`, id, in.Title, in.Body, revision); err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO guidance_versions (guidance_id, revision, title, body, changed_by)
-			VALUES ($1, $2, $3, $4, NULLIF($5, 0))`, id, revision, in.Title, in.Body, a.ID); err != nil {
+		if err := addGuidanceVersion(ctx, tx, a, id, revision, in.Title, in.Body); err != nil {
 			return nil, err
 		}
 		if err := tellReceivers(ctx, tx, a, id, in.Title, "guidance_changed "+eid+" "+strconv.Itoa(revision)); err != nil {
@@ -476,6 +476,15 @@ func (s *Store) UpdateGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 			Detail: audit.Change{Before: map[string]any{"title": g.Title, "body": g.Body, "revision": g.Revision},
 				After: map[string]any{"title": in.Title, "body": in.Body, "revision": revision}}}}, nil
 	})
+}
+
+// addGuidanceVersion keeps a published version of a circular: its text and the names of the files it has.
+func addGuidanceVersion(ctx context.Context, tx pgx.Tx, a audit.Actor, id int64, revision int, title, body string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO guidance_versions (guidance_id, revision, title, body, files, changed_by)
+		VALUES ($1, $2, $3, $4, coalesce((SELECT array_agg(name ORDER BY n) FROM attachments
+		                                  WHERE owner_kind = 'guidance' AND owner_id = $1), '{}'), NULLIF($5, 0))`,
+		id, revision, title, body, a.ID)
+	return err
 }
 
 // tellReceivers tells every place that received a circular that it changed.
@@ -657,7 +666,8 @@ func (s *Store) RemindGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 
 // AttachToGuidance adds files to a draft or a published circular of the member's committee (not to a
 // withdrawn one: ErrGuidanceWithdrawn), after those it has; more than MaxAttachments in all is
-// ErrTooManyAttachments.
+// ErrTooManyAttachments. A published circular's files are part of what its places received: the files
+// added make a new version of it, and the places that received it are told it changed.
 func (s *Store) AttachToGuidance(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, files []NewAttachment) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		g, err := lockGuidance(ctx, tx, sc, id, -1)
@@ -671,7 +681,24 @@ func (s *Store) AttachToGuidance(ctx context.Context, a audit.Actor, sc auth.Sco
 		if err != nil {
 			return nil, err
 		}
-		return []audit.Entry{{Action: "guidance.attach", Entity: "guidance", EntityID: strconv.FormatInt(id, 10), ProvinceID: g.ProvinceID,
-			Detail: audit.Change{After: map[string]any{"attachments": added}}}}, nil
+		eid := strconv.FormatInt(id, 10)
+		after := map[string]any{"attachments": added}
+		var before map[string]any
+		if g.Status == GuidancePublished {
+			revision := g.Revision + 1
+			if _, err := tx.Exec(ctx, `UPDATE guidance SET revision = $2, changed_at = now(), version = version + 1 WHERE id = $1`,
+				id, revision); err != nil {
+				return nil, err
+			}
+			if err := addGuidanceVersion(ctx, tx, a, id, revision, g.Title, g.Body); err != nil {
+				return nil, err
+			}
+			if err := tellReceivers(ctx, tx, a, id, g.Title, "guidance_changed "+eid+" "+strconv.Itoa(revision)); err != nil {
+				return nil, err
+			}
+			before, after["revision"] = map[string]any{"revision": g.Revision}, revision
+		}
+		return []audit.Entry{{Action: "guidance.attach", Entity: "guidance", EntityID: eid, ProvinceID: g.ProvinceID,
+			Detail: audit.Change{Before: before, After: after}}}, nil
 	})
 }

@@ -5,6 +5,7 @@ package guidance
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -152,7 +153,8 @@ func placeName(ctx context.Context, r store.Receipt) string {
 	return i18n.Pick(ctx, r.DistrictFa, r.DistrictEn)
 }
 
-// Revision is a correction of a circular as its page tells it: when, by whom, and what changed.
+// Revision is a correction of a circular, or a file added to it, as its page tells it: when, by whom, and
+// what changed.
 type Revision struct {
 	N       int
 	At      time.Time
@@ -168,6 +170,17 @@ func History(ctx context.Context, vs []store.GuidanceVersion) []Revision {
 		r := Revision{N: after.Revision, At: after.ChangedAt, By: after.ChangedBy}
 		if after.Title != before.Title {
 			r.Changes = append(r.Changes, components.Changed(i18n.T(ctx, "guidance.field_title"), before.Title, after.Title))
+		}
+		if !slices.Equal(after.Files, before.Files) {
+			label, sep := i18n.T(ctx, "guidance.attachments"), i18n.T(ctx, "guidance.files_sep")
+			switch {
+			case len(before.Files) == 0:
+				r.Changes = append(r.Changes, components.Set(label, strings.Join(after.Files, sep)))
+			case len(after.Files) == 0:
+				r.Changes = append(r.Changes, components.Removed(label, strings.Join(before.Files, sep)))
+			default:
+				r.Changes = append(r.Changes, components.Changed(label, strings.Join(before.Files, sep), strings.Join(after.Files, sep)))
+			}
 		}
 		for _, h := range LineChanges(before.Body, after.Body) {
 			label := i18n.T(ctx, "guidance.line", i18n.ArgNum("n", h.Line))
