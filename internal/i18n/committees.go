@@ -21,6 +21,8 @@ var _ = merge(fa, map[string]string{
 	"notices.marked_all":  "همه اعلان‌ها خوانده‌شده علامت خوردند.",
 	"notices.none_unread": "اعلان خوانده‌نشده‌ای نبود؛ چیزی تغییر نکرد.",
 	"forms.already_sent":  "این فرم پیش‌تر فرستاده و ثبت شده بود؛ دوباره ثبت نشد. آنچه ثبت شد را می‌بینید.",
+	"notices.title_in.fa": "(به فارسی)",
+	"notices.title_in.en": "(به انگلیسی)",
 
 	"notices.kind.guidance_new":      "بخشنامه تازه",
 	"notices.kind.guidance_changed":  "بخشنامه اصلاح یا پس گرفته شد",
@@ -90,6 +92,8 @@ var _ = merge(en, map[string]string{
 	"notices.marked_all":  "Every notification is marked read.",
 	"notices.none_unread": "No notification was unread; nothing changed.",
 	"forms.already_sent":  "This form had already been sent and recorded; it was not recorded again. Here is what it recorded.",
+	"notices.title_in.fa": "(in Persian)",
+	"notices.title_in.en": "(in English)",
 
 	"notices.kind.guidance_new":      "New circular",
 	"notices.kind.guidance_changed":  "Circular corrected or withdrawn",

@@ -118,3 +118,29 @@ func TestNoticeKindsNamed(t *testing.T) {
 		}
 	}
 }
+
+// A notice's title is shown in the reader's language when its subject has one in it (a board's place),
+// whatever language he read in when he was told; a title written in one language only (a circular's) is
+// shown as written, marked as Persian in the English inbox.
+func TestNoticeTitlesInTheReadersLanguage(t *testing.T) {
+	a := newTestApp(t)
+	for _, n := range []struct{ kind, subject, fa, en string }{
+		{"board_returned", "board", "هیئت اجرایی شهرستان مرودشت", "Executive board of Marvdasht"},
+		{"guidance_new", "guidance", "دستورالعمل ثبت‌نام", ""},
+	} {
+		if _, err := a.st.Pool().Exec(context.Background(), `INSERT INTO notifications (user_id, kind, subject, subject_id, title, title_en)
+			VALUES ($1, $2, $3, 1, $4, $5)`, a.ids["gov.marvdasht"], n.kind, n.subject, n.fa, n.en); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gov := a.login("gov.marvdasht")
+	fa := a.get(gov, "/notifications").body
+	mustContain(t, fa, "هیئت اجرایی شهرستان مرودشت", "دستورالعمل ثبت‌نام")
+	mustNotContain(t, fa, "Executive board of Marvdasht")
+
+	a.get(gov, "/lang/en")
+	en := a.get(gov, "/notifications").body
+	mustContain(t, en, "Executive board of Marvdasht", "Executive board returned for correction",
+		`<bdi lang="fa" dir="rtl">دستورالعمل ثبت‌نام</bdi>`, "(in Persian)")
+	mustNotContain(t, en, "هیئت اجرایی شهرستان مرودشت")
+}

@@ -852,7 +852,7 @@ func notifyComposer(ctx context.Context, tx pgx.Tx, a audit.Actor, b Board, kind
 		title, titleEn = "هیئت اجرایی بخش "+b.DistrictFa, "Executive board of "+b.DistrictEn+" District"
 	}
 	return notify(ctx, tx, Recipients{Places: []Place{place}, Except: a.ID},
-		Notice{Kind: kind, Subject: "board", SubjectID: b.ID, Title: title, TitleEn: titleEn})
+		Notice{Kind: kind, Subject: "board", SubjectID: b.ID, TitleFa: title, TitleEn: titleEn})
 }
 
 // seenAsItIs refuses a decision on a draft (ErrBoardState) or on a board that is no longer in the status

@@ -398,7 +398,7 @@ func publishGuidance(ctx context.Context, tx pgx.Tx, a audit.Actor, g Guidance, 
 		return audit.Entry{}, err
 	}
 	if err := notify(ctx, tx, Recipients{Places: places, Except: a.ID}, Notice{Kind: NoticeGuidanceNew, Subject: "guidance",
-		SubjectID: g.ID, Title: g.Title, Dedup: "guidance_new " + strconv.FormatInt(g.ID, 10)}); err != nil {
+		SubjectID: g.ID, TitleFa: g.Title, Dedup: "guidance_new " + strconv.FormatInt(g.ID, 10)}); err != nil {
 		return audit.Entry{}, err
 	}
 	return audit.Entry{Action: "guidance.publish", Entity: "guidance", EntityID: strconv.FormatInt(g.ID, 10), ProvinceID: g.ProvinceID,
@@ -494,7 +494,7 @@ func tellReceivers(ctx context.Context, tx pgx.Tx, a audit.Actor, id int64, titl
 		return err
 	}
 	return notify(ctx, tx, Recipients{Places: places, Except: a.ID}, Notice{Kind: NoticeGuidanceChanged, Subject: "guidance",
-		SubjectID: id, Title: title, Dedup: dedup})
+		SubjectID: id, TitleFa: title, Dedup: dedup})
 }
 
 // receiptPlaces are the places of a circular's receipts; with unacked, those not acknowledged only.
@@ -655,7 +655,7 @@ func (s *Store) RemindGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 			return nil, nil
 		}
 		if err := notify(ctx, tx, Recipients{Places: places, Except: a.ID}, Notice{Kind: NoticeGuidanceReminder, Subject: "guidance",
-			SubjectID: id, Title: g.Title, Dedup: "guidance_reminder " + strconv.FormatInt(id, 10) + " " + day}); err != nil {
+			SubjectID: id, TitleFa: g.Title, Dedup: "guidance_reminder " + strconv.FormatInt(id, 10) + " " + day}); err != nil {
 			return nil, err
 		}
 		return []audit.Entry{{Action: "guidance.remind", Entity: "guidance", EntityID: strconv.FormatInt(id, 10), ProvinceID: g.ProvinceID,

@@ -47,15 +47,17 @@ var NoticeKinds = map[string]bool{
 }
 
 // Notice is what a notification tells: its kind, what it links to (Subject: guidance, task, question,
-// training, board, milestone; and its id) and the subject's title (TitleEn, when not "", for those who
-// read English). Dedup, when not "", names the event so that no user is told of it twice. Thread, when not
+// training, board, milestone; and its id) and the subject's title in both languages: TitleFa in Persian,
+// or in the only language of a title its author wrote (a circular's, a task's…), and TitleEn in English
+// when the subject has one (a board's place, a milestone), else "". The inbox shows the reader's language
+// when the notice has it, whichever language he read in when it was told. Dedup, when not "", names the event so that no user is told of it twice. Thread, when not
 // "", is the beginning of Dedup that the events of one part of the subject share (a copy of a task): a
 // user is then not told again while his notice of the same part is unread, and is told of another part.
 type Notice struct {
 	Kind      string
 	Subject   string
 	SubjectID int64
-	Title     string
+	TitleFa   string
 	TitleEn   string
 	Dedup     string
 	Thread    string
@@ -91,8 +93,8 @@ func notify(ctx context.Context, tx pgx.Tx, to Recipients, n Notice) error {
 		}
 	}
 	_, err := tx.Exec(ctx, `
-		INSERT INTO notifications (user_id, kind, subject, subject_id, title, dedup)
-		SELECT u.id, $1, $2, $3, CASE WHEN u.lang = 'en' AND $13 <> '' THEN $13 ELSE $4 END, NULLIF($5, '')
+		INSERT INTO notifications (user_id, kind, subject, subject_id, title, title_en, dedup)
+		SELECT u.id, $1, $2, $3, $4, $13, NULLIF($5, '')
 		FROM users u
 		WHERE u.disabled_at IS NULL AND u.id <> $6 AND (
 			u.id = ANY ($7::bigint[])
@@ -105,7 +107,7 @@ func notify(ctx context.Context, tx pgx.Tx, to Recipients, n Notice) error {
 		                  AND o.kind = $1 AND o.subject = $2 AND o.subject_id = $3
 		                  AND ($14 = '' OR starts_with(o.dedup, $14)))
 		ON CONFLICT (user_id, dedup) DO NOTHING`,
-		n.Kind, n.Subject, n.SubjectID, cut(n.Title, maxNoticeTitle), n.Dedup, to.Except, to.Users, counties, districts,
+		n.Kind, n.Subject, n.SubjectID, cut(n.TitleFa, maxNoticeTitle), n.Dedup, to.Except, to.Users, counties, districts,
 		to.HQ, to.ProvinceID, to.Committee, cut(n.TitleEn, maxNoticeTitle), n.Thread)
 	return err
 }
@@ -118,13 +120,15 @@ func cut(s string, n int) string {
 	return s
 }
 
-// Notification is a row of the inbox.
+// Notification is a row of the inbox: Title is its subject's title in Persian (or in its only language),
+// TitleEn in English when the subject has one (see Notice).
 type Notification struct {
 	ID        int64
 	Kind      string
 	Subject   string
 	SubjectID int64
 	Title     string
+	TitleEn   string
 	CreatedAt time.Time
 	ReadAt    *time.Time
 }
@@ -143,11 +147,11 @@ const maxInbox = 300
 // maxInbox. Each half is read by its own index.
 func (s *Store) Inbox(ctx context.Context, userID int64) ([]Notification, error) {
 	rows, err := s.pool.Query(ctx, `
-		(SELECT id, kind, subject, subject_id, title, created_at, read_at FROM notifications
+		(SELECT id, kind, subject, subject_id, title, title_en, created_at, read_at FROM notifications
 		 WHERE user_id = $1 AND created_at > now() - make_interval(days => $2)
 		 ORDER BY created_at DESC, id DESC LIMIT $3)
 		UNION
-		(SELECT id, kind, subject, subject_id, title, created_at, read_at FROM notifications
+		(SELECT id, kind, subject, subject_id, title, title_en, created_at, read_at FROM notifications
 		 WHERE user_id = $1 AND read_at IS NULL
 		 ORDER BY created_at DESC, id DESC LIMIT $3)
 		ORDER BY created_at DESC, id DESC LIMIT $3`, userID, InboxDays, maxInbox)
@@ -170,8 +174,8 @@ func (s *Store) MarkRead(ctx context.Context, a audit.Actor, provinceID, id int6
 		if id != 0 {
 			err := tx.QueryRow(ctx, `
 				UPDATE notifications SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2
-				RETURNING id, kind, subject, subject_id, title, created_at, read_at`, id, a.ID).
-				Scan(&n.ID, &n.Kind, &n.Subject, &n.SubjectID, &n.Title, &n.CreatedAt, &n.ReadAt)
+				RETURNING id, kind, subject, subject_id, title, title_en, created_at, read_at`, id, a.ID).
+				Scan(&n.ID, &n.Kind, &n.Subject, &n.SubjectID, &n.Title, &n.TitleEn, &n.CreatedAt, &n.ReadAt)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return nil, ErrNotFound
 			}
@@ -216,8 +220,8 @@ func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) 
 				WHERE e.is_current AND m.retired_at IS NULL AND m.level IN ('province', 'county', 'district')
 				  AND e.election_day + m.end_offset BETWEEN today.d AND today.d + 3
 			)
-			INSERT INTO notifications (user_id, kind, subject, subject_id, title, dedup)
-			SELECT u.id, 'milestone_due', 'milestone', due.id, CASE u.lang WHEN 'en' THEN due.title_en ELSE due.title_fa END,
+			INSERT INTO notifications (user_id, kind, subject, subject_id, title, title_en, dedup)
+			SELECT u.id, 'milestone_due', 'milestone', due.id, due.title_fa, due.title_en,
 			       'milestone_due ' || due.election_id || ' ' || due.id || ' ' || due.ends
 			FROM due JOIN users u ON u.disabled_at IS NULL
 			  AND (due.province_id IS NULL OR u.province_id = due.province_id)

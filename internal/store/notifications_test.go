@@ -41,7 +41,7 @@ func TestBoardDecisionsNotifyTheComposer(t *testing.T) {
 	}
 	ns := f.inbox("gov.marvdasht")
 	if len(ns) != 1 || ns[0].Kind != store.NoticeBoardReturned || ns[0].Subject != "board" || ns[0].SubjectID != board ||
-		ns[0].Title != "هیئت اجرایی شهرستان مرودشت" || ns[0].ReadAt != nil || ns[0].Reminder() {
+		ns[0].Title != "هیئت اجرایی شهرستان مرودشت" || ns[0].TitleEn != "Executive board of Marvdasht" || ns[0].ReadAt != nil || ns[0].Reminder() {
 		t.Fatalf("governor's inbox after a return: %+v", ns)
 	}
 	for _, other := range []string{"gov.pasargad", "dh.marvdasht-central", "hq.fars", "committee.fars"} {
@@ -68,7 +68,7 @@ func TestBoardDecisionsNotifyTheComposer(t *testing.T) {
 		t.Fatalf("marking another's notice: %v", err)
 	}
 	n, err := f.st.MarkRead(f.ctx, gov, f.province["fars"], ns[0].ID)
-	if err != nil || n.ReadAt == nil || n.Subject != "board" || n.SubjectID != board {
+	if err != nil || n.ReadAt == nil || n.Subject != "board" || n.SubjectID != board || n.TitleEn != "Executive board of Marvdasht" {
 		t.Fatalf("MarkRead = %+v, %v", n, err)
 	}
 	if got := f.count(`SELECT count(*) FROM notifications WHERE read_at IS NULL`); got != 2 {
@@ -124,6 +124,8 @@ func TestSweepTellsMilestonesComingDue(t *testing.T) {
 	if err := f.st.MarkDone(f.ctx, f.as("gov.pasargad"), f.governor("pasargad"), e.ID, county, f.county["pasargad"], 0, ""); err != nil {
 		t.Fatal(err)
 	}
+	// The governor reads in English: the notice keeps both titles, for whichever language he reads it in.
+	f.exec(`UPDATE users SET lang = 'en' WHERE username = 'gov.marvdasht'`)
 	n, err := f.st.SweepNotices(f.ctx, now)
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +134,8 @@ func TestSweepTellsMilestonesComingDue(t *testing.T) {
 		t.Fatalf("sweep told %d, want 1 (Marvdasht's governor)", n)
 	}
 	ns := f.inbox("gov.marvdasht")
-	if len(ns) != 1 || ns[0].Kind != store.NoticeMilestoneDue || ns[0].SubjectID != county || ns[0].Title != "گزارش شهرستان" || !ns[0].Reminder() {
+	if len(ns) != 1 || ns[0].Kind != store.NoticeMilestoneDue || ns[0].SubjectID != county || ns[0].Title != "گزارش شهرستان" ||
+		ns[0].TitleEn != "County report" || !ns[0].Reminder() {
 		t.Fatalf("governor's inbox: %+v", ns)
 	}
 	for _, u := range []string{"gov.pasargad", "dh.marvdasht-central", "hq.fars", "gov.shemiranat"} {

@@ -237,7 +237,7 @@ func (s *Store) AskQuestion(ctx context.Context, a audit.Actor, sc auth.Scope, q
 			return nil, err
 		}
 		if err := notify(ctx, tx, Recipients{ProvinceID: sc.ProvinceID, Committee: q.Committee, Except: a.ID},
-			Notice{Kind: NoticeQuestionNew, Subject: "question", SubjectID: id, Title: q.Title}); err != nil {
+			Notice{Kind: NoticeQuestionNew, Subject: "question", SubjectID: id, TitleFa: q.Title}); err != nil {
 			return nil, err
 		}
 		after := map[string]any{"question": q.Title, "committee": q.Committee}
@@ -333,7 +333,7 @@ func (s *Store) AnswerQuestionOn(ctx context.Context, a audit.Actor, sc auth.Sco
 			return nil, err
 		}
 		if err := notify(ctx, tx, Recipients{Users: []int64{q.askedBy}, Except: a.ID},
-			Notice{Kind: NoticeAnswerNew, Subject: "question", SubjectID: id, Title: q.title}); err != nil {
+			Notice{Kind: NoticeAnswerNew, Subject: "question", SubjectID: id, TitleFa: q.title}); err != nil {
 			return nil, err
 		}
 		return []audit.Entry{{Action: "question.answer", Entity: "question", EntityID: strconv.FormatInt(id, 10),

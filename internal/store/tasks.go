@@ -179,7 +179,7 @@ func (s *Store) AssignTask(ctx context.Context, a audit.Actor, sc auth.Scope, in
 			return nil, err
 		}
 		if err := notify(ctx, tx, Recipients{Places: places, ProvinceID: sc.ProvinceID, Except: a.ID},
-			Notice{Kind: NoticeTaskNew, Subject: "task", SubjectID: id, Title: in.Title}); err != nil {
+			Notice{Kind: NoticeTaskNew, Subject: "task", SubjectID: id, TitleFa: in.Title}); err != nil {
 			return nil, err
 		}
 		return []audit.Entry{{Action: "task.assign", Entity: "task", EntityID: strconv.FormatInt(id, 10), ProvinceID: sc.ProvinceID,
@@ -366,7 +366,7 @@ func (s *Store) ChangeTaskStatus(ctx context.Context, a audit.Actor, sc auth.Sco
 		if status == taskflow.Blocked {
 			thread := "task_blocked " + strconv.FormatInt(assigneeID, 10) + " "
 			if err := notify(ctx, tx, Recipients{ProvinceID: sc.ProvinceID, Committee: committee, Except: a.ID},
-				Notice{Kind: NoticeTaskBlocked, Subject: "task", SubjectID: taskID, Title: title,
+				Notice{Kind: NoticeTaskBlocked, Subject: "task", SubjectID: taskID, TitleFa: title,
 					Dedup: thread + strconv.FormatInt(event, 10), Thread: thread}); err != nil {
 				return nil, err
 			}

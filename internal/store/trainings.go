@@ -218,7 +218,7 @@ func (s *Store) ScheduleTraining(ctx context.Context, a audit.Actor, sc auth.Sco
 			return nil, err
 		}
 		if err := notify(ctx, tx, Recipients{Places: places, ProvinceID: sc.ProvinceID, Except: a.ID},
-			Notice{Kind: NoticeTrainingNew, Subject: "training", SubjectID: id, Title: t.Title}); err != nil {
+			Notice{Kind: NoticeTrainingNew, Subject: "training", SubjectID: id, TitleFa: t.Title}); err != nil {
 			return nil, err
 		}
 		day := t.StartsAt.In(i18n.Tehran)

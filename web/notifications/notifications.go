@@ -93,3 +93,31 @@ func kindLabel(ctx context.Context, k KindCount) string {
 }
 
 func dayID(d Day) string { return "day-" + d.Day.Format("20060102") }
+
+// title is a notice's title as the inbox shows it: Lang is "" when it is in the reader's language, else
+// the language it is shown in for want of one in his.
+type title struct {
+	Text string
+	Lang i18n.Lang
+}
+
+// titleIn picks a notice's title in the reader's language, falling back to the other one.
+func titleIn(ctx context.Context, n store.Notification) title {
+	if i18n.From(ctx) == i18n.En {
+		if n.TitleEn != "" || n.Title == "" {
+			return title{Text: n.TitleEn}
+		}
+		return title{Text: n.Title, Lang: i18n.Fa}
+	}
+	if n.Title != "" || n.TitleEn == "" {
+		return title{Text: n.Title}
+	}
+	return title{Text: n.TitleEn, Lang: i18n.En}
+}
+
+func dirOf(l i18n.Lang) string {
+	if l == i18n.Fa {
+		return "rtl"
+	}
+	return "ltr"
+}
