@@ -315,3 +315,43 @@ func TestTaskDemo(t *testing.T) {
 	}
 	mustContain(t, a.get(a.login("committee"), "/notifications").body, "کار: نسخه‌ای متوقف شد", "آزمایش اتصال سامانه ثبت‌نام داوطلبان در فرمانداری")
 }
+
+// The governor reads his districts' copies but does not move them: his task page shows each of them
+// without a form, with the reason in words (in Persian and in English); his post to a district's copy is
+// refused and changes nothing, while the district head's own post moves it.
+func TestGovernorReadsDistrictCopies(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return taskNow }
+	id := a.assignTask(a.login("committee"), "کار مرودشت")
+	path := "/tasks/" + strconv.FormatInt(id, 10)
+	county, district := a.copyID(id, "marvdasht", ""), a.copyID(id, "marvdasht", "marvdasht-central")
+	gov := a.login("gov.marvdasht")
+
+	page := a.get(gov, path).body
+	i := strings.Index(page, `id="`+"copy-"+strconv.FormatInt(district, 10)+`"`)
+	if i < 0 {
+		t.Fatal("the governor's page does not show his district's copy")
+	}
+	item, _, _ := strings.Cut(page[i:], "</li>")
+	mustContain(t, item, "بخش مرکزی", "این نسخه را بخشدار همین بخش به‌روز می‌کند.")
+	mustNotContain(t, item, "<form", `name="status"`)
+	mustContain(t, page, `action="`+statusPath(id, county)+`"`)
+	a.get(gov, "/lang/en")
+	mustContain(t, a.get(gov, path).body, "This copy is updated by the district head.")
+
+	if res := a.post(gov, statusPath(id, district), url.Values{"status": {"in_progress"}, "note": {"x"}, "version": {"1"}}); res.status != http.StatusForbidden {
+		t.Errorf("the governor moves his district's copy: %d, want 403", res.status)
+	}
+	if n := a.count(`SELECT version FROM task_assignees WHERE id = $1`, district); n != 1 {
+		t.Fatalf("the refused post moved the copy: version %d", n)
+	}
+	if n := a.count(`SELECT count(*) FROM task_assignee_events WHERE assignee_id = $1`, district); n != 0 {
+		t.Fatalf("the refused post kept %d moves", n)
+	}
+	if res := a.post(a.login("dh.marvdasht"), statusPath(id, district), url.Values{"status": {"in_progress"}, "version": {"1"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("the district head moves his copy: %d", res.status)
+	}
+	if n := a.count(`SELECT count(*) FROM task_assignees WHERE id = $1 AND status = 'in_progress'`, district); n != 1 {
+		t.Error("the district head's move was not kept")
+	}
+}
