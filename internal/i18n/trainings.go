@@ -43,7 +43,6 @@ var _ = merge(fa, map[string]string{
 
 	"trainings.title":             "دوره‌های آموزشی",
 	"trainings.intro":             "دوره‌هایی که کمیته‌ها برای فرمانداران و بخشداران برگزار می‌کنند، تأیید حضور و گزارش حاضران.",
-	"trainings.show":              "نمایش",
 	"trainings.choose_province":   "استانی را برگزینید.",
 	"trainings.upcoming":          "دوره‌های پیش رو",
 	"trainings.no_upcoming":       "دوره‌ای در پیش نیست.",
@@ -171,7 +170,6 @@ var _ = merge(en, map[string]string{
 
 	"trainings.title":             "Training sessions",
 	"trainings.intro":             "The sessions the committees hold for governors and district heads, the confirmations and who attended.",
-	"trainings.show":              "Show",
 	"trainings.choose_province":   "Choose a province.",
 	"trainings.upcoming":          "Coming sessions",
 	"trainings.no_upcoming":       "No session is coming.",

@@ -74,7 +74,7 @@ func demoGuidanceLoad(ctx context.Context, st *store.Store) error {
 		}
 		a := audit.Actor{ID: u.ID, Name: u.Username, Remote: "seed"}
 		sc := u.Principal().Scope
-		have, err := st.GuidanceList(ctx, sc, 0)
+		have, _, err := st.GuidanceList(ctx, sc, store.GuidanceFilter{Q: c.title})
 		if err != nil {
 			return err
 		}

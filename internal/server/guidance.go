@@ -3,9 +3,11 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -37,8 +39,12 @@ func (s *Server) guidanceRoutes(r chi.Router) {
 	r.Head("/guidance/{id}/attachments/{n}", s.guidanceAttachment) // the same headers, for a client that asks before it downloads
 }
 
+// maxGuidanceSearch bounds the words the list's titles are searched for, in characters.
+const maxGuidanceSearch = 100
+
 // guidanceList lists the circulars in the reader's scope (the Ministry's in the province it chose, or in
-// all), with a committee member's form of a new one.
+// all), a page of them (?page=), their titles searched (?q=, with Persian normalisation), with a committee
+// member's form of a new one.
 func (s *Server) guidanceList(w http.ResponseWriter, r *http.Request) {
 	s.renderGuidanceList(w, r, http.StatusOK, nil)
 }
@@ -51,26 +57,20 @@ func (s *Server) renderGuidanceList(w http.ResponseWriter, r *http.Request, stat
 		s.forbidden(w, r)
 		return
 	}
-	var d webg.ListData
-	var provinceID int64
-	if p.Role == auth.National {
-		ps, err := s.store.Provinces(ctx, p.Scope)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		d.Provinces, d.Province = ps, strings.ToLower(r.URL.Query().Get("province"))
-		if d.Province != "" {
-			i := slices.IndexFunc(ps, func(pr store.Province) bool { return pr.Code == d.Province })
-			if i < 0 {
-				s.notFound(w, r)
-				return
-			}
-			provinceID = ps[i].ID
-		}
+	prov, ok := s.provinceChosen(w, r)
+	if !ok {
+		return
+	}
+	d := webg.ListData{Province: prov, Q: strings.TrimSpace(r.URL.Query().Get("q")), Page: listPage(r), Search: components.NewForm()}
+	d.Search.Values.Set("q", d.Q)
+	if utf8.RuneCountInString(d.Q) > maxGuidanceSearch {
+		d.Search.Errors["q"] = i18n.M("err.too_long")
+		status = http.StatusUnprocessableEntity
 	}
 	var b store.Batch
-	b.GuidanceList(p.Scope, provinceID, &d.Items)
+	if d.Search.Valid() {
+		b.GuidanceList(p.Scope, store.GuidanceFilter{ProvinceID: prov.ID(0), Q: d.Q, Page: d.Page}, &d.Items, &d.Total)
+	}
 	if writesGuidance(p) {
 		if form == nil {
 			f := components.NewForm()
@@ -199,12 +199,38 @@ func (s *Server) guidancePage(w http.ResponseWriter, r *http.Request) (webg.Show
 	d.CanRemind = p.Can(auth.RemindGuidance) && g.Status == store.GuidancePublished &&
 		(p.Role == auth.HQ || p.Scope.Committee == g.Committee)
 	d.Edit, d.Withdraw, d.Act, d.Attach = components.NewForm(), components.NewForm(), components.NewForm(), components.NewForm()
+	if !filterReceipts(&d, r.URL.Query()) {
+		s.notFound(w, r)
+		return d, false
+	}
 	d.Edit.Values.Set("title", g.Title)
 	d.Edit.Values.Set("body", g.Body)
 	for k, vs := range g.Audience.Values() {
 		d.Edit.Values[k] = vs
 	}
 	return d, true
+}
+
+// filterReceipts keeps the receipts the page's filter asks for (q): acknowledged or not (?acked=yes|no)
+// and, for a province-wide reader, one county's (?county=code), and fills the filter's form. A value
+// that is none of these answers false.
+func filterReceipts(d *webg.ShowData, q url.Values) bool {
+	acked, county := q.Get("acked"), strings.ToLower(q.Get("county"))
+	if acked != "" && acked != webg.AckedYes && acked != webg.AckedNo ||
+		county != "" && (!d.Follows || !slices.ContainsFunc(d.Counties, func(c store.County) bool { return c.Code == county })) {
+		return false
+	}
+	d.ReceiptFilter = components.NewForm().WithPrefix("receipts-")
+	d.ReceiptFilter.Values.Set("acked", acked)
+	d.ReceiptFilter.Values.Set("county", county)
+	if acked == "" && county == "" {
+		return true
+	}
+	d.D.Receipts = slices.DeleteFunc(d.D.Receipts, func(r store.Receipt) bool {
+		return county != "" && r.CountyCode != county || acked == webg.AckedYes && r.AckedAt == nil ||
+			acked == webg.AckedNo && r.AckedAt != nil
+	})
+	return true
 }
 
 // guidanceRefused draws a circular's page again with a form that came back: status 409 when it was drawn

@@ -149,8 +149,8 @@ func TestGuidanceRoutes(t *testing.T) {
 		t.Fatalf("list: %d", res.status)
 	}
 	mustContain(t, res.body, `enctype="multipart/form-data"`, `name="attachment"`, `multiple`)
-	if res := a.get(gov, "/guidance"); res.status != http.StatusOK || strings.Contains(res.body, `action="/guidance"`) {
-		t.Errorf("a governor's list: %d, with the new form %v", res.status, strings.Contains(res.body, `action="/guidance"`))
+	if res := a.get(gov, "/guidance"); res.status != http.StatusOK || strings.Contains(res.body, `method="post" action="/guidance"`) {
+		t.Errorf("a governor's list: %d, with the new form %v", res.status, strings.Contains(res.body, `method="post" action="/guidance"`))
 	}
 	pdf := seed.DemoPDF()
 	fields := guidanceFields("دستورالعمل ثبت‌نام", "متن **مهم**", "marvdasht", "pasargad")
@@ -341,8 +341,8 @@ func TestGuidanceAnotherCommittee(t *testing.T) {
 		t.Errorf("another committee publishes a draft: %d", res.status)
 	}
 	// A member taken off his committee reads, and does nothing.
-	if res := a.get(former, "/guidance"); res.status != http.StatusOK || strings.Contains(res.body, `action="/guidance"`) {
-		t.Errorf("a member without a committee: %d, with the new form %v", res.status, strings.Contains(res.body, `action="/guidance"`))
+	if res := a.get(former, "/guidance"); res.status != http.StatusOK || strings.Contains(res.body, `method="post" action="/guidance"`) {
+		t.Errorf("a member without a committee: %d, with the new form %v", res.status, strings.Contains(res.body, `method="post" action="/guidance"`))
 	}
 	for _, act := range []string{"remind", "edit", "withdraw"} {
 		res := a.post(former, "/guidance/"+itoa(published)+"/"+act, url.Values{"title": {"x"}, "body": {"y"}, "reason": {"z"},

@@ -115,7 +115,12 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	for u := range pages {
 		pages[u] = append(pages[u], "/guidance", circular)
 	}
-	pages["national"] = append(pages["national"], "/guidance?province=fars")
+	pages["national"] = append(pages["national"], "/guidance?province=fars", "/guidance?province=fars&page=2")
+	// The circulars' list searched and paged, and a circular's receipts filtered.
+	for _, u := range []string{"hq.fars", "committee", "gov.marvdasht"} {
+		pages[u] = append(pages[u], "/guidance?q="+url.QueryEscape("بخشنامه"), "/guidance?page=2", circular+"?acked=no")
+	}
+	pages["hq.fars"] = append(pages["hq.fars"], circular+"?county=marvdasht&acked=yes")
 	for u, ps := range map[string][]string{
 		"hq.fars":       {"/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar"},
 		"observer":      {"/timeline/matrix", "/timeline/calendar"},

@@ -37,30 +37,13 @@ func listPage(r *http.Request) int {
 	return 1
 }
 
-// questionsProvince is the province a page of questions or of the FAQ shows, and the scope it is read in:
-// the reader's own, or for the Ministry's reader the province he chose (?province=; none yet, the zero
-// scope). A province code that is not one is ErrNotFound.
-func (s *Server) questionsProvince(r *http.Request) (webq.Province, auth.Scope, error) {
-	ctx := r.Context()
-	p := auth.FromContext(ctx)
-	if p.Role != auth.National {
-		return webq.Province{}, p.Scope, nil
+// questionsScope is the scope a page of questions or of the FAQ is read in: the reader's own, or the
+// province the Ministry's reader chose (none yet: the zero scope, which reads nothing).
+func questionsScope(p *auth.Principal, prov components.ProvinceChoice) auth.Scope {
+	if !prov.Offered() {
+		return p.Scope
 	}
-	ps, err := s.store.Provinces(ctx, p.Scope)
-	if err != nil {
-		return webq.Province{}, auth.Scope{}, err
-	}
-	prov := webq.Province{Provinces: ps}
-	code := r.URL.Query().Get("province")
-	if code == "" {
-		return prov, auth.Scope{}, nil
-	}
-	i := slices.IndexFunc(ps, func(pr store.Province) bool { return pr.Code == code })
-	if i < 0 {
-		return prov, auth.Scope{}, store.ErrNotFound
-	}
-	prov.Chosen = &ps[i]
-	return prov, auth.Scope{ProvinceID: ps[i].ID}, nil
+	return auth.Scope{ProvinceID: prov.ID(0)}
 }
 
 // questionList is the questions in the reader's scope and, for those who ask, the form.
@@ -75,15 +58,11 @@ func (s *Server) questionList(w http.ResponseWriter, r *http.Request) {
 // renderQuestionList draws the list with the ask form as given.
 func (s *Server) renderQuestionList(w http.ResponseWriter, r *http.Request, status int, ask components.Form) {
 	ctx := r.Context()
-	prov, sc, err := s.questionsProvince(r)
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
+	prov, ok := s.provinceChosen(w, r)
+	if !ok {
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	sc := questionsScope(auth.FromContext(ctx), prov)
 	d := webq.ListData{Province: prov, Page: listPage(r), Ask: ask, Now: s.now()}
 	if c := r.URL.Query().Get("committee"); committeeKey.MatchString(c) {
 		d.Committee = c
@@ -405,15 +384,11 @@ func (s *Server) faqPage(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	prov, sc, err := s.questionsProvince(r)
-	if errors.Is(err, store.ErrNotFound) {
-		s.notFound(w, r)
+	prov, ok := s.provinceChosen(w, r)
+	if !ok {
 		return
 	}
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
+	sc := questionsScope(auth.FromContext(ctx), prov)
 	d := webq.FAQData{Province: prov, Q: strings.TrimSpace(r.URL.Query().Get("q")), Page: listPage(r)}
 	if utf8.RuneCountInString(d.Q) > maxFAQSearch {
 		d.Search = components.NewForm()

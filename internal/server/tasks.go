@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -70,22 +69,12 @@ func (s *Server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 	p := auth.FromContext(ctx)
 	q := r.URL.Query()
 	d := tasks.ListData{Today: tl.Today(s.now()), Form: f, CanAssign: assigns(p)}
-	province := p.Scope.ProvinceID
-	if p.Role == auth.National {
-		ps, err := s.store.Provinces(ctx, p.Scope)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		d.Provinces = ps
-		code := strings.ToLower(q.Get("province"))
-		if i := slices.IndexFunc(ps, func(pr store.Province) bool { return pr.Code == code }); i >= 0 {
-			d.Province, province = &ps[i], ps[i].ID
-		} else if code != "" {
-			s.notFound(w, r)
-			return
-		}
+	prov, ok := s.provinceChosen(w, r)
+	if !ok {
+		return
 	}
+	d.Province = prov
+	province := prov.ID(p.Scope.ProvinceID)
 	var b store.Batch
 	var committees []store.Committee
 	switch {

@@ -44,11 +44,10 @@ func (s *Server) timelineRoutes(r chi.Router) {
 // who chooses them.
 type tlPlace struct {
 	provinceID int64
-	province   *store.Province // the Ministry's choice
+	province   components.ProvinceChoice // the Ministry's choice
 	county     *store.County
 	districts  []store.District
-	provinces  []store.Province // the Ministry's choice
-	counties   []store.County   // a province-wide reader's choice
+	counties   []store.County // a province-wide reader's choice
 }
 
 // chooses reports whether the reader chooses a county: every province-wide reader, the Ministry once it
@@ -59,10 +58,7 @@ func (pl tlPlace) chooses(p *auth.Principal) bool {
 
 // address is the page of the place, as a link back to it names it.
 func (pl tlPlace) address() string {
-	q := ""
-	if pl.province != nil {
-		q = "province=" + pl.province.Code
-	}
+	q := pl.province.Query()
 	if pl.county != nil && len(pl.counties) > 0 {
 		if q != "" {
 			q += "&"
@@ -77,10 +73,10 @@ func (pl tlPlace) address() string {
 
 // timelinePlace finds the place a reader's timeline shows: a governor's county and its districts, a
 // district head's county and district, or for the others the province (the Ministry's by its code) and
-// the county they chose by its code, with its districts. A province or county not in the reader's scope
+// the county they chose by its code, with its districts (chosenProvince). A province or county not in the reader's scope
 // is ErrNotFound, a governor's or district head's naming another county than his own too (his own page
 // under another county's address would pass for that county's).
-func (s *Server) timelinePlace(r *http.Request, provinceCode, countyCode string) (tlPlace, error) {
+func (s *Server) timelinePlace(r *http.Request, countyCode string) (tlPlace, error) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	var pl tlPlace
@@ -99,19 +95,11 @@ func (s *Server) timelinePlace(r *http.Request, provinceCode, countyCode string)
 		pl.provinceID, pl.county = p.Scope.ProvinceID, &cs[0]
 		return pl, nil
 	case auth.National:
-		ps, err := s.store.Provinces(ctx, p.Scope)
-		if err != nil {
+		var err error
+		if pl.province, err = s.chosenProvince(r); err != nil || pl.province.Chosen == nil {
 			return pl, err
 		}
-		pl.provinces = ps
-		if provinceCode == "" {
-			return pl, nil
-		}
-		i := slices.IndexFunc(ps, func(pr store.Province) bool { return pr.Code == provinceCode })
-		if i < 0 {
-			return pl, store.ErrNotFound
-		}
-		pl.province, pl.provinceID = &ps[i], ps[i].ID
+		pl.provinceID = pl.province.Chosen.ID
 	default:
 		pl.provinceID = p.Scope.ProvinceID
 	}
@@ -268,7 +256,7 @@ func timelineSections(p *auth.Principal, today time.Time, pl tlPlace, ms []store
 // ?province=code).
 func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	pl, err := s.timelinePlace(r, strings.ToLower(q.Get("province")), strings.ToLower(q.Get("county")))
+	pl, err := s.timelinePlace(r, strings.ToLower(q.Get("county")))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
@@ -284,7 +272,7 @@ func (s *Server) timelinePage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderTimeline(w http.ResponseWriter, r *http.Request, status int, pl tlPlace, back *tlBack, refused *i18n.Msg) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
-	d := webtl.PageData{Provinces: pl.provinces, Province: pl.province, County: pl.county, Choose: pl.chooses(p), Refused: refused}
+	d := webtl.PageData{Province: pl.province, County: pl.county, Choose: pl.chooses(p), Refused: refused}
 	if d.Choose {
 		d.Counties = pl.counties
 	}
@@ -356,7 +344,7 @@ func (s *Server) timelineMark(done bool) http.HandlerFunc {
 				return
 			}
 		}
-		pl, err := s.timelinePlace(r, "", county)
+		pl, err := s.timelinePlace(r, county)
 		if errors.Is(err, store.ErrNotFound) {
 			s.notFound(w, r)
 			return

@@ -365,7 +365,7 @@ func TestTimelinePlaces(t *testing.T) {
 
 	national := a.login("national")
 	page = a.get(national, "/timeline").body
-	mustContain(t, page, `<select id="f-province" name="province"`, faHTML("timeline.choose_province"))
+	mustContain(t, page, `<select id="f-timeline-province-province" name="province"`, faHTML("timeline.choose_province"))
 	mustNotContain(t, page, "ms-"+ms(county))
 	page = a.get(national, "/timeline?province=fars&county=marvdasht").body
 	mustContain(t, page, `<input type="hidden" name="province" value="fars"`, "ms-"+ms(county)+"-c-marvdasht", "ارسال فهرست شعب")

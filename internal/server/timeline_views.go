@@ -39,24 +39,12 @@ func (s *Server) timelineMatrix(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	d := tlview.MatrixData{}
-	province := auth.Scope{ProvinceID: p.Scope.ProvinceID}
-	if p.Role == auth.National {
-		ps, err := s.store.Provinces(ctx, auth.Scope{})
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		d.Provinces, d.Chooser = ps, components.NewForm()
-		if code := q.Get("province"); code != "" {
-			i := slices.IndexFunc(ps, func(p store.Province) bool { return p.Code == code })
-			if i < 0 {
-				s.notFound(w, r)
-				return
-			}
-			d.Province, province = &ps[i], auth.Scope{ProvinceID: ps[i].ID}
-			d.Chooser.Values.Set("province", code)
-		}
+	prov, ok := s.provinceChosen(w, r)
+	if !ok {
+		return
 	}
+	d.Province = prov
+	province := auth.Scope{ProvinceID: prov.ID(p.Scope.ProvinceID)}
 	e, err := s.store.CurrentElection(ctx)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
@@ -117,11 +105,7 @@ func (s *Server) timelineMatrix(w http.ResponseWriter, r *http.Request) {
 			d.Milestones = append(d.Milestones, m)
 		}
 	}
-	provinceCode := ""
-	if d.Province != nil {
-		provinceCode = d.Province.Code
-	}
-	fillMatrix(&d, timeline.Today(s.now()), places, marks, level == timeline.LevelDistrict, provinceCode)
+	fillMatrix(&d, timeline.Today(s.now()), places, marks, level == timeline.LevelDistrict, d.Province.Code())
 	s.render(w, r, http.StatusOK, tlview.MatrixPage(d))
 }
 

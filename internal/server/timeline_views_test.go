@@ -245,7 +245,7 @@ func TestTimelineMatrix(t *testing.T) {
 	}
 	nat := a.login("national")
 	res = a.get(nat, "/timeline/matrix")
-	if res.status != http.StatusOK || strings.Contains(res.body, "<table") || !strings.Contains(res.body, `<select id="f-province" name="province"`) {
+	if res.status != http.StatusOK || strings.Contains(res.body, "<table") || !strings.Contains(res.body, `<select id="f-matrix-province-province" name="province"`) {
 		t.Errorf("the national HQ's matrix before a province is chosen: %d, a table or no choice", res.status)
 	}
 	res = a.get(nat, "/timeline/matrix?province=fars")

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
@@ -77,21 +76,11 @@ func (s *Server) renderTrainingList(w http.ResponseWriter, r *http.Request, p *a
 	d := trainings.ListData{Now: s.now(), Form: f}
 	sc := p.Scope
 	sc.Committee = ""
-	if p.Role == auth.National {
-		ps, err := s.store.Provinces(ctx, p.Scope)
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		d.Provinces = ps
-		code := strings.ToLower(r.URL.Query().Get("province"))
-		if i := slices.IndexFunc(ps, func(pr store.Province) bool { return pr.Code == code }); i >= 0 {
-			d.Province, sc.ProvinceID = &ps[i], ps[i].ID
-		} else if code != "" {
-			s.notFound(w, r)
-			return
-		}
+	prov, ok := s.provinceChosen(w, r)
+	if !ok {
+		return
 	}
+	d.Province, sc.ProvinceID = prov, prov.ID(sc.ProvinceID)
 	var ts []store.Training
 	var ks []store.Committee
 	var b store.Batch

@@ -13,6 +13,7 @@ import (
 	"github.com/setad/setad/internal/audit"
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/persian"
 )
 
 // A committee's circulars (migration 0025). A draft is read by its committee alone; once published, a
@@ -161,22 +162,40 @@ func scanGuidance(row pgx.Row) (Guidance, error) {
 	return g, err
 }
 
-// maxGuidanceList bounds the circulars a list shows, newest first.
-const maxGuidanceList = 200
+// GuidancePageSize is how many circulars a page of the list shows, newest first.
+const GuidancePageSize = 200
 
-// GuidanceList lists the circulars the scope reads, newest first (a draft by its creation, the others by
-// their publication); the Ministry's in provinceID (0: every province).
-func (s *Store) GuidanceList(ctx context.Context, sc auth.Scope, provinceID int64) ([]Guidance, error) {
-	var gs []Guidance
-	var b Batch
-	b.GuidanceList(sc, provinceID, &gs)
-	return gs, s.Run(ctx, &b)
+// GuidanceFilter is what a page of the circulars shows: the Ministry's province (0: every province), the
+// words its titles are searched for (q, normalised as persian.Normalize; "" for all) and the page (from 1).
+type GuidanceFilter struct {
+	ProvinceID int64
+	Q          string
+	Page       int
 }
 
-// GuidanceList queues the Store method of that name.
-func (b *Batch) GuidanceList(sc auth.Scope, provinceID int64, out *[]Guidance) {
-	b.queue(guidanceSelect(false)+` WHERE `+guidanceSeen(sc, provinceID)+`
-		ORDER BY g.status = 'draft' DESC, coalesce(g.published_at, g.created_at) DESC, g.id DESC LIMIT `+strconv.Itoa(maxGuidanceList),
+// GuidanceList reads a page of the circulars the scope reads (the Batch method of that name), and how many
+// the filter finds.
+func (s *Store) GuidanceList(ctx context.Context, sc auth.Scope, f GuidanceFilter) ([]Guidance, int, error) {
+	var gs []Guidance
+	var n int
+	var b Batch
+	b.GuidanceList(sc, f, &gs, &n)
+	return gs, n, s.Run(ctx, &b)
+}
+
+// GuidanceList queues the reading of a page of the circulars the scope reads, newest first (the drafts
+// first, by their creation; the others by their publication), and of how many the filter finds.
+func (b *Batch) GuidanceList(sc auth.Scope, f GuidanceFilter, out *[]Guidance, total *int) {
+	args := guidanceArgs(sc, f.ProvinceID)
+	where := ` WHERE ` + guidanceSeen(sc, f.ProvinceID)
+	if norm := persian.Normalize(f.Q); norm != "" {
+		args = append(args, likeEscape(norm))
+		where += ` AND g.title_norm LIKE '%' || $5 || '%'`
+	}
+	countArgs := append([]any(nil), args...)
+	b.queue(guidanceSelect(false)+where+`
+		ORDER BY g.status = 'draft' DESC, coalesce(g.published_at, g.created_at) DESC, g.id DESC`+
+		pageOf(GuidancePageSize, (max(f.Page, 1)-1)*GuidancePageSize, &args),
 		func(rows pgx.Rows) error {
 			for rows.Next() {
 				g, err := scanGuidance(rows)
@@ -186,7 +205,8 @@ func (b *Batch) GuidanceList(sc auth.Scope, provinceID int64, out *[]Guidance) {
 				*out = append(*out, g)
 			}
 			return nil
-		}, guidanceArgs(sc, provinceID)...)
+		}, args...)
+	b.queueRow(`SELECT count(*)::int FROM guidance g`+where, func(row pgx.Row) error { return row.Scan(total) }, countArgs...)
 }
 
 // UnackedGuidance is what a governor's or district head's home shows: how many published circulars his
@@ -349,9 +369,10 @@ func (s *Store) CreateGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 		}
 		err = tx.QueryRow(ctx, `
 			INSERT INTO guidance (province_id, committee_key, author_id, title, body, audience_province, audience_counties,
-			                      include_districts)
-			VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, $8) RETURNING id`,
-			sc.ProvinceID, sc.Committee, a.ID, in.Title, in.Body, in.Audience.Province, counties, in.Audience.WithDistricts).Scan(&id)
+			                      include_districts, title_norm)
+			VALUES ($1, $2, NULLIF($3, 0), $4, $5, $6, $7, $8, $9) RETURNING id`,
+			sc.ProvinceID, sc.Committee, a.ID, in.Title, in.Body, in.Audience.Province, counties, in.Audience.WithDistricts,
+			persian.Normalize(in.Title)).Scan(&id)
 		if err != nil {
 			return nil, err
 		}
@@ -449,8 +470,8 @@ func (s *Store) UpdateGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 				counties = []string{}
 			}
 			if _, err := tx.Exec(ctx, `UPDATE guidance SET title = $2, body = $3, audience_province = $4, audience_counties = $5,
-				include_districts = $6, version = version + 1 WHERE id = $1`,
-				id, in.Title, in.Body, in.Audience.Province, counties, in.Audience.WithDistricts); err != nil {
+				include_districts = $6, title_norm = $7, version = version + 1 WHERE id = $1`,
+				id, in.Title, in.Body, in.Audience.Province, counties, in.Audience.WithDistricts, persian.Normalize(in.Title)); err != nil {
 				return nil, err
 			}
 			after := g
@@ -462,8 +483,8 @@ func (s *Store) UpdateGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 			return nil, ErrUnchanged
 		}
 		revision := g.Revision + 1
-		if _, err := tx.Exec(ctx, `UPDATE guidance SET title = $2, body = $3, revision = $4, changed_at = now(), version = version + 1
-			WHERE id = $1`, id, in.Title, in.Body, revision); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE guidance SET title = $2, body = $3, revision = $4, title_norm = $5, changed_at = now(),
+			version = version + 1 WHERE id = $1`, id, in.Title, in.Body, revision, persian.Normalize(in.Title)); err != nil {
 			return nil, err
 		}
 		if err := addGuidanceVersion(ctx, tx, a, id, revision, in.Title, in.Body); err != nil {

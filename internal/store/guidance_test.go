@@ -36,7 +36,7 @@ func (f *fixture) seesGuidance(sc auth.Scope, id int64) bool {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		f.t.Fatal(err)
 	}
-	list, lerr := f.st.GuidanceList(f.ctx, sc, 0)
+	list, _, lerr := f.st.GuidanceList(f.ctx, sc, store.GuidanceFilter{})
 	if lerr != nil {
 		f.t.Fatal(lerr)
 	}

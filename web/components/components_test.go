@@ -229,3 +229,40 @@ func TestChangeListLines(t *testing.T) {
 		t.Errorf("an empty list wrote %q", got)
 	}
 }
+
+// The province chooser is drawn for the Ministry's reader alone, with his choice selected (or an empty
+// choice for a list of every province) and ids of its own; the empty state and a list's section are
+// one shape on every page.
+func TestListParts(t *testing.T) {
+	fars := store.Province{ID: 1, Code: "fars", NameFa: "فارس", NameEn: "Fars"}
+	ps := []store.Province{fars, {ID: 2, Code: "yazd", NameFa: "یزد", NameEn: "Yazd"}}
+	if html := render(t, i18n.Fa, ProvinceChooser(ProvinceChoice{}, "/tasks", "tasks-province", false)); html != "" {
+		t.Errorf("a reader with his own province gets a chooser: %s", html)
+	}
+	html := render(t, i18n.En, ProvinceChooser(ProvinceChoice{Provinces: ps, Chosen: &ps[0]}, "/tasks", "tasks-province", false))
+	for _, w := range []string{`action="/tasks"`, `method="get"`, `id="tasks-province"`, `id="f-tasks-province-province"`,
+		`<option value="fars" selected`, `>Show</button>`, `required`} {
+		if !strings.Contains(html, w) {
+			t.Errorf("chooser lacks %q in %s", w, html)
+		}
+	}
+	html = render(t, i18n.En, ProvinceChooser(ProvinceChoice{Provinces: ps}, "/guidance", "province-form", true))
+	if strings.Contains(html, "selected") || strings.Contains(html, "required") || !strings.Contains(html, `<option value=""`) {
+		t.Errorf("a chooser of every province: %s", html)
+	}
+	if got, want := render(t, i18n.Fa, Empty("چیزی نیست.")), `<p class="empty">چیزی نیست.</p>`; got != want {
+		t.Errorf("Empty = %s, want %s", got, want)
+	}
+	var b strings.Builder
+	ctx := templ.WithChildren(context.Background(), templ.Raw("<ul></ul>"))
+	if err := ListSection("list-h", "Tasks").Render(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<section aria-labelledby="list-h"><h2 id="list-h">Tasks</h2><ul></ul></section>`; b.String() != want {
+		t.Errorf("ListSection = %s, want %s", b.String(), want)
+	}
+	c := ProvinceChoice{Provinces: ps, Chosen: &fars}
+	if c.Query() != "province=fars" || c.ID(9) != 1 || (ProvinceChoice{}).ID(9) != 9 || c.Choosing() || !(ProvinceChoice{Provinces: ps}).Choosing() {
+		t.Errorf("ProvinceChoice: %q %d", c.Query(), c.ID(9))
+	}
+}

@@ -5,6 +5,7 @@ package guidance
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,13 +21,37 @@ import (
 
 // ListData is the list page: the circulars in the reader's scope, and for a committee member the form
 // of a new one (New, nil for the others) with the province's counties for its audience. The Ministry
-// chooses a province (Provinces, Province its code; "" for all).
+// chooses a province (none chosen: every province's).
 type ListData struct {
-	Items     []store.Guidance
-	New       *components.Form
-	Counties  []store.County
-	Provinces []store.Province
-	Province  string
+	Items    []store.Guidance
+	Total    int             // the circulars the search finds, on every page
+	Page     int             // from 1
+	Q        string          // the words searched for in the titles, "" for all
+	Search   components.Form // the search form, with its error
+	New      *components.Form
+	Counties []store.County
+	Province components.ProvinceChoice
+}
+
+// Pages is how many pages the list has.
+func (d ListData) Pages() int { return (d.Total + store.GuidancePageSize - 1) / store.GuidancePageSize }
+
+// listHref is a page of the list, with its province and search.
+func (d ListData) listHref(page int) templ.SafeURL {
+	v := url.Values{}
+	if d.Province.Chosen != nil {
+		v.Set("province", d.Province.Chosen.Code)
+	}
+	if d.Q != "" {
+		v.Set("q", d.Q)
+	}
+	if page > 1 {
+		v.Set("page", strconv.Itoa(page))
+	}
+	if len(v) == 0 {
+		return "/guidance"
+	}
+	return templ.SafeURL("/guidance?" + v.Encode())
 }
 
 // ShowData is a circular's page. Follows: the reader sees every receipt (the province's readers); Own:
@@ -45,7 +70,16 @@ type ShowData struct {
 	Attach    components.Form // the form that adds files
 	Counties  []store.County
 	Open      string // the id of a form that came back, drawn open
+	// The receipts' filter (acked: AckedYes, AckedNo or "" for all; county: a code, "" for all), as GET
+	// parameters; D.Receipts are those it keeps.
+	ReceiptFilter components.Form
 }
+
+// The values of the receipts' filter of acknowledgement.
+const (
+	AckedYes = "yes"
+	AckedNo  = "no"
+)
 
 // Href is a circular's page.
 func Href(id int64) templ.SafeURL { return templ.SafeURL("/guidance/" + strconv.FormatInt(id, 10)) }

@@ -23,43 +23,9 @@ func Asks(p *auth.Principal) bool {
 	return p.Can(auth.AskQuestions) && (p.Role != auth.Committee || p.Scope.Committee != "")
 }
 
-// Province is the province a page shows: the reader's own, or the one the Ministry's reader chose
-// (Provinces are his choices; Chosen nil until he chooses).
-type Province struct {
-	Provinces []store.Province
-	Chosen    *store.Province
-}
-
-// Choosing reports whether the reader has a province to choose and has not chosen it yet.
-func (p Province) Choosing() bool { return p.Provinces != nil && p.Chosen == nil }
-
-// query is the page address's province parameter, "" for a reader of his own province.
-func (p Province) query() string {
-	if p.Chosen == nil || p.Provinces == nil {
-		return ""
-	}
-	return "province=" + url.QueryEscape(p.Chosen.Code)
-}
-
-func (p Province) form() components.Form {
-	f := components.NewForm()
-	if p.Chosen != nil {
-		f.Values.Set("province", p.Chosen.Code)
-	}
-	return f
-}
-
-func provinceOptions(ctx context.Context, ps []store.Province) []components.Option {
-	opts := make([]components.Option, 0, len(ps))
-	for _, p := range ps {
-		opts = append(opts, components.Option{Value: p.Code, Label: i18n.Pick(ctx, p.NameFa, p.NameEn)})
-	}
-	return opts
-}
-
 // ListData is the list of questions in the reader's scope and, for those who ask, the form.
 type ListData struct {
-	Province   Province
+	Province   components.ProvinceChoice
 	Committees []store.Committee
 	Committee  string // the list's filter, "" for every committee
 	Questions  []store.Question
@@ -73,7 +39,8 @@ type ListData struct {
 func (d ListData) Pages() int { return (d.Total + store.QuestionPageSize - 1) / store.QuestionPageSize }
 
 func (d ListData) filterForm() components.Form {
-	f := d.Province.form()
+	f := components.NewForm()
+	f.Values.Set("province", d.Province.Code())
 	f.Values.Set("committee", d.Committee)
 	return f.WithPrefix("filter-")
 }
@@ -81,7 +48,7 @@ func (d ListData) filterForm() components.Form {
 // listHref is the list's page n with its filters.
 func (d ListData) listHref(n int) templ.SafeURL {
 	v := url.Values{}
-	if d.Province.Chosen != nil && d.Province.Provinces != nil {
+	if d.Province.Chosen != nil {
 		v.Set("province", d.Province.Chosen.Code)
 	}
 	if d.Committee != "" {
@@ -192,7 +159,7 @@ func actsOn(ctx context.Context, q store.Question) bool {
 
 // FAQData is a page of the province's FAQ and its search.
 type FAQData struct {
-	Province Province
+	Province components.ProvinceChoice
 	Q        string
 	Search   components.Form // the search refused, with its error; the zero Form otherwise
 	Entries  []store.FAQEntry
@@ -206,7 +173,8 @@ func (d FAQData) Pages() int {
 }
 
 func (d FAQData) searchForm() components.Form {
-	f := d.Province.form()
+	f := components.NewForm()
+	f.Values.Set("province", d.Province.Code())
 	f.Values.Set("q", d.Q)
 	f.Errors = d.Search.Errors
 	if f.Errors == nil {
@@ -218,7 +186,7 @@ func (d FAQData) searchForm() components.Form {
 // faqHref is the FAQ's page n with its search.
 func (d FAQData) faqHref(n int) templ.SafeURL {
 	v := url.Values{}
-	if d.Province.Chosen != nil && d.Province.Provinces != nil {
+	if d.Province.Chosen != nil {
 		v.Set("province", d.Province.Chosen.Code)
 	}
 	if d.Q != "" {

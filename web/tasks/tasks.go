@@ -20,9 +20,8 @@ import (
 
 // ListData is /tasks.
 type ListData struct {
-	Provinces []store.Province // the Ministry's choice
-	Province  *store.Province  // the Ministry's chosen province
-	Today     time.Time
+	Province components.ProvinceChoice // the Ministry's choice
+	Today    time.Time
 
 	// A province-wide reader's list: the province's tasks (a committee member's own committee's unless he
 	// asked for all), a page of them.
@@ -82,8 +81,8 @@ func Href(id int64) templ.SafeURL { return templ.SafeURL("/tasks/" + strconv.For
 // listHref is a page of the list, with its filters.
 func (d ListData) listHref(page int) templ.SafeURL {
 	var q []string
-	if d.Province != nil {
-		q = append(q, "province="+d.Province.Code)
+	if pq := d.Province.Query(); pq != "" {
+		q = append(q, pq)
 	}
 	if d.Own != "" && d.Committee == "" {
 		q = append(q, "committee=all")

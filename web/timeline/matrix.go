@@ -18,11 +18,9 @@ import (
 // MatrixData is the matrix page: the places of a province (its counties, or a county's districts) by the
 // milestones of their level in the current election.
 type MatrixData struct {
-	Election  *store.Election
-	Provinces []store.Province // the national HQ's choice of a province; nil for the others
-	Chooser   components.Form  // the national HQ's form choosing one
-	Province  *store.Province  // the province the national HQ chose; nil for the others and before a choice
-	County    *store.County    // the county whose districts are shown; nil when the counties are
+	Election *store.Election
+	Province components.ProvinceChoice // the national HQ's choice of a province
+	County   *store.County             // the county whose districts are shown; nil when the counties are
 	// The milestones of the places' level, the columns, and the places, the rows.
 	Milestones []store.Milestone
 	Rows       []MatrixRow
@@ -75,23 +73,6 @@ func (d MatrixData) matrixTitle(ctx context.Context) string {
 		return i18n.T(ctx, "timeline.matrix.title_county", i18n.ArgName("county", d.County.NameFa, d.County.NameEn))
 	}
 	return i18n.T(ctx, "timeline.matrix.title")
-}
-
-// provinceCode is the chosen province's code for the national HQ's links, "" for the others.
-func (d MatrixData) provinceCode() string {
-	if d.Province == nil {
-		return ""
-	}
-	return d.Province.Code
-}
-
-// provinceChoices are the provinces as choices, by code.
-func provinceChoices(ctx context.Context, ps []store.Province) []components.Option {
-	opts := make([]components.Option, 0, len(ps))
-	for _, p := range ps {
-		opts = append(opts, components.Option{Value: p.Code, Label: i18n.Pick(ctx, p.NameFa, p.NameEn)})
-	}
-	return opts
 }
 
 // statusCells are, for each status, the class and the label of a cell, made once for a page's many cells.

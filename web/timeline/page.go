@@ -42,14 +42,13 @@ type Section struct {
 // PageData is /timeline: the place chosen (the Ministry its province, HQ, committees and observers a
 // county), its sections and a refusal to say at the top.
 type PageData struct {
-	Election  *store.Election
-	Provinces []store.Province // the Ministry's choice
-	Province  *store.Province
-	Counties  []store.County // the choice of a province-wide reader
-	County    *store.County
-	Choose    bool // the reader chooses the county (HQ, committee, observer, the Ministry once a province is chosen)
-	Sections  []Section
-	Refused   *i18n.Msg
+	Election *store.Election
+	Province components.ProvinceChoice // the Ministry's choice
+	Counties []store.County            // the choice of a province-wide reader
+	County   *store.County
+	Choose   bool // the reader chooses the county (HQ, committee, observer, the Ministry once a province is chosen)
+	Sections []Section
+	Refused  *i18n.Msg
 }
 
 // HomeData is what a home page shows of the timeline: the reader's own milestones that need him first,
@@ -58,14 +57,6 @@ type HomeData struct {
 	Items []Item
 	More  int // the reader's own milestones not done and not listed
 	Move  *store.ElectionDayMove
-}
-
-// provinceCode is the chosen province's code, for the county form of the Ministry.
-func (d PageData) provinceCode() string {
-	if d.Province != nil {
-		return d.Province.Code
-	}
-	return ""
 }
 
 // chosen is the form that chooses the county (and for the Ministry, the province), with value chosen.

@@ -20,12 +20,11 @@ import (
 // ListData is /trainings: the sessions in the reader's scope, split at now; the province-wide readers'
 // coverage; a committee member's schedule form.
 type ListData struct {
-	Now       time.Time
-	Provinces []store.Province // the Ministry's choice
-	Province  *store.Province
-	Upcoming  []store.Training // soonest first
-	Past      []store.Training // latest first
-	Coverage  []store.CountyTraining
+	Now      time.Time
+	Province components.ProvinceChoice // the Ministry's choice
+	Upcoming []store.Training          // soonest first
+	Past     []store.Training          // latest first
+	Coverage []store.CountyTraining
 	// The schedule form, for a member on a committee.
 	CanSchedule bool
 	Committee   store.Committee
@@ -128,22 +127,6 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
 func committeeName(ctx context.Context, t store.Training) string {
 	return i18n.Pick(ctx, t.CommitteeFa, t.CommitteeEn)
-}
-
-func provinceOptions(ctx context.Context, ps []store.Province) []components.Option {
-	opts := make([]components.Option, 0, len(ps))
-	for _, p := range ps {
-		opts = append(opts, components.Option{Value: p.Code, Label: i18n.Pick(ctx, p.NameFa, p.NameEn)})
-	}
-	return opts
-}
-
-func chosenProvince(p *store.Province) components.Form {
-	f := components.NewForm()
-	if p != nil {
-		f.Values.Set("province", p.Code)
-	}
-	return f
 }
 
 // untrained names a county's places that have attended no session: its governorate, its districts.
