@@ -313,8 +313,19 @@ func (s *Store) Guidance(ctx context.Context, sc auth.Scope, id int64) (Guidance
 }
 
 // lockGuidance locks a circular the scope reads for a change by its own committee: one the scope does not
-// read is ErrNotFound, another committee's ErrNotYourCommittee, one changed since version ErrConflict.
+// read is ErrNotFound, another committee's ErrNotYourCommittee, one changed since version ErrConflict, and
+// so is any version below 1 (a form without a version it can read is never applied blindly).
 func lockGuidance(ctx context.Context, tx pgx.Tx, sc auth.Scope, id int64, version int) (Guidance, error) {
+	g, err := lockOwnGuidance(ctx, tx, sc, id)
+	if err == nil && (version < 1 || g.Version != version) {
+		return g, ErrConflict
+	}
+	return g, err
+}
+
+// lockOwnGuidance locks a circular for a change by its own committee whatever its version, as lockGuidance
+// does otherwise: for a change that does not rewrite what the committee's form showed.
+func lockOwnGuidance(ctx context.Context, tx pgx.Tx, sc auth.Scope, id int64) (Guidance, error) {
 	g, err := scanGuidance(tx.QueryRow(ctx, guidanceSelect(true)+` WHERE g.id = $5 AND `+guidanceSeen(sc, 0)+` FOR UPDATE OF g`,
 		append(guidanceArgs(sc, 0), id)...))
 	switch {
@@ -324,8 +335,6 @@ func lockGuidance(ctx context.Context, tx pgx.Tx, sc auth.Scope, id int64, versi
 		return g, err
 	case sc.Committee == "" || g.Committee != sc.Committee || sc.CountyID != 0:
 		return g, ErrNotYourCommittee
-	case version >= 0 && g.Version != version:
-		return g, ErrConflict
 	}
 	return g, nil
 }
@@ -691,7 +700,7 @@ func (s *Store) RemindGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 // added make a new version of it, and the places that received it are told it changed.
 func (s *Store) AttachToGuidance(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, files []NewAttachment) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		g, err := lockGuidance(ctx, tx, sc, id, -1)
+		g, err := lockOwnGuidance(ctx, tx, sc, id)
 		if err != nil {
 			return nil, err
 		}

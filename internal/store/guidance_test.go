@@ -88,6 +88,11 @@ func TestGuidanceDraftPublishAndScope(t *testing.T) {
 	if err := f.st.PublishGuidance(ctx, f.as("legal.fars"), legal, id, 1); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("another committee publishes a draft it cannot read: %v", err)
 	}
+	for _, v := range []int{-1, 0} {
+		if err := f.st.PublishGuidance(ctx, f.as("committee.fars"), tech, id, v); !errors.Is(err, store.ErrConflict) {
+			t.Errorf("publish at version %d: %v", v, err)
+		}
+	}
 	if err := f.st.PublishGuidance(ctx, f.as("committee.fars"), tech, id, 7); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("publish at a stale version: %v", err)
 	}

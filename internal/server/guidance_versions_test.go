@@ -1,0 +1,54 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+)
+
+// A change of a circular posted without a version it can read (missing, empty, not a number, not
+// positive, too big, a decimal) is refused like a stale one: 409 with what was typed kept, and nothing
+// written.
+func TestGuidanceVersionRequired(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	committee := a.login("committee")
+	f := guidanceFields("عنوان", "متن", "marvdasht")
+	f.Set("publish", "1")
+	published := a.newGuidance(committee, f)
+	draft := a.newGuidance(committee, guidanceFields("پیش‌نویس", "متن", "marvdasht"))
+	version := func(id int64) int {
+		return a.count(`SELECT version FROM guidance WHERE id = $1`, id)
+	}
+	pv, dv := version(published), version(draft)
+	for _, v := range []string{"", "missing", "abc", "-1", "0", "99999999999999999999", "2.0", "2e0"} {
+		edit := url.Values{"title": {"عنوان"}, "body": {"متن تایپ‌شده [" + v + "]"}}
+		publish := url.Values{"confirm": {"yes"}}
+		withdraw := url.Values{"reason": {"دلیل"}, "confirm": {"yes"}}
+		if v != "missing" {
+			edit.Set("version", v)
+			publish.Set("version", v)
+			withdraw.Set("version", v)
+		}
+		res := a.post(committee, "/guidance/"+itoa(published)+"/edit", edit)
+		if res.status != http.StatusConflict {
+			t.Errorf("edit with version %q: %d", v, res.status)
+		}
+		mustContain(t, res.body, "متن تایپ‌شده ["+v+"]")
+		if res := a.post(committee, "/guidance/"+itoa(draft)+"/publish", publish); res.status != http.StatusConflict {
+			t.Errorf("publish with version %q: %d", v, res.status)
+		}
+		if res := a.post(committee, "/guidance/"+itoa(published)+"/withdraw", withdraw); res.status != http.StatusConflict {
+			t.Errorf("withdraw with version %q: %d", v, res.status)
+		}
+	}
+	if got := version(published); got != pv {
+		t.Errorf("the published circular went from version %d to %d", pv, got)
+	}
+	if got := version(draft); got != dv {
+		t.Errorf("the draft went from version %d to %d", dv, got)
+	}
+	if n := a.count(`SELECT count(*) FROM guidance WHERE id = $1 AND status = 'draft'`, draft); n != 1 {
+		t.Error("the draft was published without a version")
+	}
+}
