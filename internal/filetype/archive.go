@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/binary"
+	"encoding/xml"
 	"errors"
 	"io"
 	"path"
@@ -34,8 +35,11 @@ var (
 //     XLS. Any other (a presentation, an Outlook message, an installer, an encrypted file) is refused.
 //
 // A document with macros (a vbaProject.bin part, or a Macros or _VBA_PROJECT_CUR storage), such as a
-// .docm renamed .docx, is refused with ReasonMacros. A file over MaxBytes, or a container of more than
-// 2,000 parts, is refused before its directory is read. Errors are *Error, or ErrRead when r fails.
+// .docm renamed .docx, is refused with ReasonMacros; so is a DOCX or XLSX whose content types or
+// relationships name active content (see checkActiveContent), the only parts it unpacks, within bounds.
+// One whose directory declares a zip bomb is refused with ReasonUnpacksTooBig. A file over MaxBytes, or a
+// container of more than 2,000 parts, is refused before its directory is read. Errors are *Error, or
+// ErrRead when r fails.
 func CheckArchive(r io.ReaderAt, size int64) (Kind, error) {
 	if size > MaxBytes {
 		return "", refuse(ReasonTooBig, "")
@@ -71,6 +75,8 @@ func checkZip(r io.ReaderAt, size int64) (Kind, error) {
 		return "", refuse(ReasonNotAllowed, "")
 	}
 	var types, word, excel, macros bool
+	var unpacked uint64
+	var lists []*zip.File // [Content_Types].xml and the relationships, read for active content
 	for _, f := range z.File {
 		// Part names are compared without case, as the Open Packaging Conventions compare them.
 		name := strings.ToLower(f.Name)
@@ -82,8 +88,16 @@ func checkZip(r io.ReaderAt, size int64) (Kind, error) {
 		case "xl/workbook.xml":
 			excel = true
 		}
-		if path.Base(name) == "vbaproject.bin" {
+		switch {
+		case name == "[content_types].xml" || strings.HasSuffix(name, ".rels"):
+			lists = append(lists, f)
+		case path.Base(name) == "vbaproject.bin" || strings.HasPrefix(name, "xl/macrosheets/"):
 			macros = true
+		}
+		// A zip bomb: sizes the central directory declares, nothing unpacked.
+		unpacked += f.UncompressedSize64
+		if unpacked > maxUnpacked || f.UncompressedSize64 > minBombPart && f.UncompressedSize64/max(f.CompressedSize64, 1) > maxRatio {
+			return "", refuse(ReasonUnpacksTooBig, "")
 		}
 	}
 	switch {
@@ -91,10 +105,126 @@ func checkZip(r io.ReaderAt, size int64) (Kind, error) {
 		return "", refuse(ReasonNotAllowed, "")
 	case macros:
 		return "", refuse(ReasonMacros, "")
-	case word:
+	}
+	if err := checkActiveContent(lists); err != nil {
+		return "", err
+	}
+	if word {
 		return DOCX, nil
 	}
 	return XLSX, nil
+}
+
+// The bounds on what a Word or Excel file unpacks to, read from its central directory: 100 MiB in all,
+// and a part over 1 MiB packed more than 100 to 1 (real documents pack their text some 5 to 20 to 1).
+const (
+	maxUnpacked = 100 << 20
+	maxRatio    = 100
+	minBombPart = 1 << 20
+)
+
+// The bounds on the lists of a package read for active content: a list over 2 MiB, or 16 MiB of them in
+// all, is refused (a real document's are some kilobytes).
+const (
+	maxListBytes  = 2 << 20
+	maxListsBytes = 16 << 20
+)
+
+// checkActiveContent refuses with ReasonMacros a package whose content types or relationships name
+// active content: macros (a VBA project, an Excel 4.0 macro sheet, a macro-enabled main part), ActiveX
+// controls, embedded or linked OLE objects, or a template fetched from elsewhere. A list that cannot be
+// read, or is too long, is ReasonNotAllowed; what is read of each is bounded.
+func checkActiveContent(lists []*zip.File) error {
+	var total uint64
+	for _, f := range lists {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > maxListBytes || total > maxListsBytes {
+			return refuse(ReasonNotAllowed, "")
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return refuse(ReasonNotAllowed, "")
+		}
+		active, err := listsActive(io.LimitReader(rc, maxListBytes))
+		rc.Close()
+		switch {
+		case err != nil:
+			return refuse(ReasonNotAllowed, "")
+		case active:
+			return refuse(ReasonMacros, "")
+		}
+	}
+	return nil
+}
+
+// listsActive reads a content types list or a relationships list and reports whether an entry names
+// active content.
+func listsActive(r io.Reader) (bool, error) {
+	d := xml.NewDecoder(r)
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return false, nil
+		} else if err != nil {
+			return false, err
+		}
+		e, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		attr := func(name string) string {
+			for _, a := range e.Attr {
+				if strings.EqualFold(a.Name.Local, name) {
+					return strings.ToLower(strings.TrimSpace(a.Value))
+				}
+			}
+			return ""
+		}
+		switch strings.ToLower(e.Name.Local) {
+		case "default", "override":
+			if activeContentType(attr("ContentType")) {
+				return true, nil
+			}
+		case "relationship":
+			if activeRelationship(attr("Type"), attr("TargetMode") == "external", attr("Target")) {
+				return true, nil
+			}
+		}
+	}
+}
+
+// activeContentType reports whether a (lower-cased) content type is active content.
+func activeContentType(ct string) bool {
+	for _, s := range []string{"vbaproject", "vbadata", "macroenabled", "application/vnd.ms-excel.macrosheet",
+		"application/vnd.ms-excel.intlmacrosheet", "application/vnd.ms-office.activex",
+		"application/vnd.openxmlformats-officedocument.oleobject"} {
+		if strings.Contains(ct, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// activeRelationship reports whether a (lower-cased) relationship type ties in active content: a VBA
+// project, a macro sheet, an ActiveX control or an OLE object, wherever it is; or a template from outside
+// the file, other than one on the author's own disk (Word records the template a document was made from,
+// as file:///C:/…/Normal.dotm).
+func activeRelationship(typ string, external bool, target string) bool {
+	switch path.Base(typ) {
+	case "vbaproject", "wordvbadata", "xlmacrosheet", "xlintlmacrosheet", "activexcontrol", "activexcontrolbinary",
+		"control", "oleobject":
+		return true
+	case "attachedtemplate":
+		return external && !localDrivePath(target)
+	}
+	return false
+}
+
+// localDrivePath reports whether a (lower-cased) target is a path on a lettered local drive: c:\… or
+// file:///c:/…, not a share (\\host\…, file://host/…) nor a web address.
+func localDrivePath(target string) bool {
+	p := strings.TrimPrefix(target, "file:///")
+	return len(p) >= 3 && p[0] >= 'a' && p[0] <= 'z' && p[1] == ':' && (p[2] == '\\' || p[2] == '/')
 }
 
 // countSignatures counts sig in the first size bytes of r.

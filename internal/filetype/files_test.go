@@ -80,25 +80,6 @@ func excelizeFile(t *testing.T) []byte {
 	return b.Bytes()
 }
 
-// rawZipFile is a ZIP whose one part is stored with a compression method nobody knows and a wrong
-// checksum: it cannot be unpacked, only its name read.
-func rawZipFile(t *testing.T, names ...string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	w := zip.NewWriter(&b)
-	for _, name := range names {
-		f, err := w.CreateRaw(&zip.FileHeader{Name: name, Method: 99, CRC32: 1, CompressedSize64: 4, UncompressedSize64: 4})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.Write([]byte("????"))
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes()
-}
-
 // cfbNode is an entry to put into a compound file: a stream, or a storage with its own entries.
 type cfbNode struct {
 	name     string

@@ -112,12 +112,13 @@ type Reason int
 
 // The reasons.
 const (
-	ReasonNotAllowed Reason = iota + 1 // not a kind taken, or a container that holds none
-	ReasonExtension                    // the name's extension is not one of the content's kind
-	ReasonDeclared                     // the declared Content-Type is not the content's kind
-	ReasonMacros                       // a Word or Excel file with macros
-	ReasonEncrypted                    // a Word or Excel file locked with a password
-	ReasonTooBig                       // more than MaxBytes
+	ReasonNotAllowed    Reason = iota + 1 // not a kind taken, or a container that holds none
+	ReasonExtension                       // the name's extension is not one of the content's kind
+	ReasonDeclared                        // the declared Content-Type is not the content's kind
+	ReasonMacros                          // a Word or Excel file with macros or other active content
+	ReasonEncrypted                       // a Word or Excel file locked with a password
+	ReasonTooBig                          // more than MaxBytes
+	ReasonUnpacksTooBig                   // a Word or Excel file that unpacks to far more than it holds (a zip bomb)
 )
 
 // Error is a refused file: why, and what its content is when that is known (ReasonExtension,
@@ -139,6 +140,8 @@ func (e *Error) Error() string {
 		return "filetype: a document locked with a password"
 	case ReasonTooBig:
 		return fmt.Sprintf("filetype: larger than %d bytes", MaxBytes)
+	case ReasonUnpacksTooBig:
+		return "filetype: a document that unpacks to far more than its size"
 	}
 	return "filetype: type not allowed"
 }
@@ -157,6 +160,8 @@ func (e *Error) Msg() i18n.Msg {
 		return i18n.M("err.attachment_encrypted")
 	case ReasonTooBig:
 		return i18n.M("err.file_too_big", i18n.ArgNum("mb", MaxBytes>>20))
+	case ReasonUnpacksTooBig:
+		return i18n.M("err.attachment_unpacks")
 	}
 	return i18n.M("err.attachment_type")
 }
