@@ -45,9 +45,10 @@ const TopHeading = 3
 // Headings move down so that the body's highest one is an h3, and none skips a level after the one
 // before it (h3 → h5 becomes h3 → h4), as screen readers and the accessibility checks expect under the
 // page's h2. Links (to the web, to mail or within the portal) carry rel="noopener noreferrer"; a link to
-// any other scheme keeps only its text. An image shows only when it is the portal's own (a path, no host): one from another
+// any other scheme keeps only its text. An image shows only when it is a file of the portal's circulars or training sessions: one from another
 // site becomes a link to it, which the page's content security policy would block as an image and which
-// would tell that site who reads the page; an image of any other scheme (data:) keeps only its text.
+// would tell that site who reads the page; any other image (another path of the portal, data:) keeps
+// only its text.
 // Table cells carry no alignment, so tables and lists follow the page's direction, right-to-left in
 // Persian. Each table is held in the scrolling box of components.TableWrap, named by its header row, so
 // that a wide table scrolls on a phone instead of widening the page.
@@ -317,13 +318,14 @@ func webLink(dest []byte) bool {
 	return ok && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
-// ownImage reports whether dest is a path on the portal's own site: no scheme, no host, and nothing a
-// browser would read as a host (//host, /\host).
+// ownImage reports whether dest is the download of a circular's or a training session's file on the
+// portal (/guidance/N/attachments/N, /trainings/N/attachments/N), exactly: any other path of the portal
+// would have every reader's browser GET it, with what that GET does (a language switched, say).
 func ownImage(dest []byte) bool {
-	u, ok := href(dest)
-	return ok && u.Scheme == "" && u.Host == "" && u.Opaque == "" && len(dest) > 0 &&
-		!bytes.HasPrefix(dest, []byte("//")) && !bytes.ContainsRune(dest, '\\')
+	return attachmentPath.Match(dest)
 }
+
+var attachmentPath = regexp.MustCompile(`^/(guidance|trainings)/[1-9][0-9]{0,17}/attachments/[1-9][0-9]{0,8}$`)
 
 // parseFragment reads HTML as the content of a div.
 func parseFragment(s string) []*html.Node {
