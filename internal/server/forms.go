@@ -74,9 +74,14 @@ func invisibleMark(r rune) bool {
 	return false
 }
 
-// requireText puts an error on a field that is empty (the missing message) or longer than max characters.
+// requireText puts an error on a field that is empty (the missing message) or longer than max characters
+// (also when a multipart form's reader dropped it as too long).
 func requireText(f components.Form, name string, max int, missing string) {
 	switch n := utf8.RuneCountInString(f.Get(name)); {
+	case n == 0 && f.Errors[name].Key == "err.too_long":
+		// A multipart form's reader drops a value over its own bound (see readUploadForm): too long, not
+		// missing, and the field's own bound is the one to tell.
+		f.Errors[name] = i18n.M("err.too_long_max", i18n.ArgNum("max", max))
 	case n == 0:
 		f.Errors[name] = i18n.M(missing)
 	case n > max:

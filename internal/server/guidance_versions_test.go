@@ -3,6 +3,8 @@ package server
 import (
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -50,5 +52,22 @@ func TestGuidanceVersionRequired(t *testing.T) {
 	}
 	if n := a.count(`SELECT count(*) FROM guidance WHERE id = $1 AND status = 'draft'`, draft); n != 1 {
 		t.Error("the draft was published without a version")
+	}
+}
+
+var bodyError = regexp.MustCompile(`id="e-body"[^>]*>([^<]*)<`)
+
+// A field of a multipart form over the reader's bound is reported too long, not missing: the new
+// circular's body, and (and so a new session's title and place).
+func TestUploadFormFieldTooLong(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	committee := a.login("committee")
+	res := a.postMultipart(committee, "/guidance", guidanceFields("عنوان", strings.Repeat("a", 200_000), "marvdasht"))
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a body of 200,000 bytes: %d", res.status)
+	}
+	if m := bodyError.FindStringSubmatch(res.body); m == nil || !strings.Contains(m[1], "حداکثر ۲۰٬۰۰۰ نویسه.") {
+		t.Errorf("the body's error: %q", m)
 	}
 }
