@@ -4,8 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/setad/setad/internal/seed"
+	"github.com/setad/setad/internal/store"
 )
 
 // A change of a circular posted without a version it can read (missing, empty, not a number, not
@@ -69,5 +73,32 @@ func TestUploadFormFieldTooLong(t *testing.T) {
 	}
 	if m := bodyError.FindStringSubmatch(res.body); m == nil || !strings.Contains(m[1], "حداکثر ۲۰٬۰۰۰ نویسه.") {
 		t.Errorf("the body's error: %q", m)
+	}
+}
+
+// A file added to a circular or a session that already has the most files is refused with its reason in
+// sight, though the page no longer draws the form that adds files (a tab drawn before the last one).
+func TestAttachmentOverTheMostShown(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	committee := a.login("committee")
+	pdf := seed.DemoPDF()
+	files := make([]filePart, store.MaxAttachments)
+	for i := range files {
+		files[i] = filePart{"attachment", "f" + strconv.Itoa(i) + ".pdf", "application/pdf", pdf}
+	}
+	more := filePart{"attachment", "more.pdf", "application/pdf", pdf}
+	for _, page := range []string{
+		"/guidance/" + itoa(a.newGuidance(committee, guidanceFields("عنوان", "متن", "marvdasht"), files...)),
+		a.schedule(committee, sessionForm(), files...),
+	} {
+		if contains(a.get(committee, page).body, `id="attach-form"`) {
+			t.Errorf("%s: the form that adds files, with %d files", page, store.MaxAttachments)
+		}
+		res := a.postMultipart(committee, page+"/attachments", nil, more)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Errorf("%s: an 11th file: %d", page, res.status)
+		}
+		mustContain(t, res.body, `role="alert"`, "حداکثر ۱۰ پیوست.")
 	}
 }

@@ -5,6 +5,7 @@ package guidance
 
 import (
 	"context"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -318,4 +319,14 @@ func splitLines(s string) []string {
 		return nil
 	}
 	return strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+}
+
+// FormMessages are a form's errors, in the order of their fields' names.
+func FormMessages(f components.Form) []i18n.Msg {
+	names := slices.Sorted(maps.Keys(f.Errors))
+	ms := make([]i18n.Msg, len(names))
+	for i, n := range names {
+		ms[i] = f.Errors[n]
+	}
+	return ms
 }
