@@ -97,8 +97,10 @@ var _ = merge(fa, map[string]string{
 	"guidance.audit_file":     "نام فایل",
 	"guidance.audit_size":     "اندازه (بایت)",
 
-	"err.attachments_many": "حداکثر {n} پیوست.",
-	"err.attachment_named": "فایل «{name}» پذیرفته نشد و هیچ فایلی نگه داشته نشد: فایل‌ها را دوباره انتخاب کنید.",
+	"err.attachments_many":       "حداکثر {n} پیوست.",
+	"guidance.err_conflict_edit": "کاربر دیگری پس از باز شدن این صفحه بخشنامه را تغییر داده است. متن شما در فرم زیر نگه داشته شده و متن کنونی بخشنامه بالای آن آمده است؛ آن‌ها را مقایسه کنید و اگر هنوز لازم است، دوباره ذخیره کنید.",
+	"guidance.current_text":      "متن کنونی بخشنامه",
+	"err.attachment_named":       "فایل «{name}» پذیرفته نشد و هیچ فایلی نگه داشته نشد: فایل‌ها را دوباره انتخاب کنید.",
 
 	"entity.guidance":          "بخشنامه",
 	"action.guidance.create":   "نوشتن بخشنامه",
@@ -207,8 +209,10 @@ var _ = merge(en, map[string]string{
 	"guidance.audit_file":     "File name",
 	"guidance.audit_size":     "Size (bytes)",
 
-	"err.attachments_many": "At most {n} attachments.",
-	"err.attachment_named": "The file “{name}” was refused and no file was kept: choose the files again.",
+	"err.attachments_many":       "At most {n} attachments.",
+	"guidance.err_conflict_edit": "Someone else changed this circular after this page was opened. Your text is kept in the form below and the circular's current text is shown above it; compare them and save again if still needed.",
+	"guidance.current_text":      "The circular's current text",
+	"err.attachment_named":       "The file “{name}” was refused and no file was kept: choose the files again.",
 
 	"entity.guidance":          "Circular",
 	"action.guidance.create":   "Circular written",

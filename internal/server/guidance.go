@@ -274,6 +274,11 @@ func (s *Server) guidanceStoreError(w http.ResponseWriter, r *http.Request, err 
 		s.notFound(w, r)
 	case errors.Is(err, store.ErrNotYourCommittee):
 		s.forbidden(w, r)
+	case errors.Is(err, store.ErrConflict) && open == "edit-form" && d.D.Guidance.Status != store.GuidanceWithdrawn:
+		// The form keeps what was typed; the circular as it is now is shown beside it, to compare.
+		f.Errors[""] = i18n.M("guidance.err_conflict_edit")
+		d.Stale = true
+		s.guidanceRefused(w, r, http.StatusConflict, d, open, f)
 	case errors.Is(err, store.ErrConflict), errors.Is(err, store.ErrGuidanceWithdrawn):
 		f.Errors[""] = i18n.M("err.conflict") // d was read in this request: the page shows the circular as it is now
 		s.guidanceRefused(w, r, http.StatusConflict, d, open, f)

@@ -102,3 +102,33 @@ func TestAttachmentOverTheMostShown(t *testing.T) {
 		mustContain(t, res.body, `role="alert"`, "حداکثر ۱۰ پیوست.")
 	}
 }
+
+// A correction from a page drawn before another member's comes back with the author's text kept in the
+// form and the circular's current text shown above it, in words that say so; a publish from a page drawn
+// before the circular was published shows why it was refused, though the page has no publish form now.
+func TestGuidanceStaleEditShowsCurrent(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	committee := a.login("committee")
+	draft := a.newGuidance(committee, guidanceFields("عنوان", "متن نخست", "marvdasht"))
+	page := "/guidance/" + itoa(draft)
+	if res := a.post(committee, page+"/publish", url.Values{"version": {"1"}, "confirm": {"yes"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", res.status)
+	}
+	if res := a.post(committee, page+"/edit", url.Values{"title": {"عنوان"}, "body": {"اصلاح همکار"}, "version": {"2"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("correct: %d", res.status)
+	}
+	res := a.post(committee, page+"/edit", url.Values{"title": {"عنوان"}, "body": {"اصلاح من"}, "version": {"2"}})
+	if res.status != http.StatusConflict {
+		t.Fatalf("a stale correction: %d", res.status)
+	}
+	mustContain(t, res.body, "متن شما در فرم زیر نگه داشته شده", "متن کنونی بخشنامه",
+		`readonly rows="8">اصلاح همکار</textarea>`, ">اصلاح من</textarea>")
+	mustNotContain(t, res.body, "مقادیر کنونی نمایش داده شده‌اند")
+
+	res = a.post(committee, page+"/publish", url.Values{"version": {"1"}, "confirm": {"yes"}})
+	if res.status != http.StatusConflict {
+		t.Fatalf("publish again from the draft's page: %d", res.status)
+	}
+	mustContain(t, res.body, `id="refused"`, "این مورد را کاربر دیگری همین حالا تغییر داده است.")
+}

@@ -71,6 +71,7 @@ type ShowData struct {
 	Attach    components.Form // the form that adds files
 	Counties  []store.County
 	Open      string // the id of a form that came back, drawn open
+	Stale     bool   // the edit form came back drawn before a change: the current text is shown beside it
 	// The receipts' filter (acked: AckedYes, AckedNo or "" for all; county: a code, "" for all), as GET
 	// parameters; D.Receipts are those it keeps.
 	ReceiptFilter components.Form
@@ -329,4 +330,25 @@ func FormMessages(f components.Form) []i18n.Msg {
 		ms[i] = f.Errors[n]
 	}
 	return ms
+}
+
+// refusedUndrawn is the form that came back when the page no longer draws it (a circular published or
+// withdrawn meanwhile, or one that has its most files), whose errors are then shown at the top.
+func refusedUndrawn(d ShowData) (components.Form, bool) {
+	g := d.D.Guidance
+	switch d.Open {
+	case "edit-form":
+		return d.Edit, !(d.Own && g.Status != store.GuidanceWithdrawn)
+	case "withdraw-form":
+		return d.Withdraw, !(d.Own && g.Status == store.GuidancePublished)
+	case "attach-form":
+		return d.Attach, !(d.Own && g.Status != store.GuidanceWithdrawn && len(d.D.Attachments) < store.MaxAttachments)
+	case "publish-form":
+		return d.Act, !(d.Own && g.Status == store.GuidanceDraft)
+	case "ack-form":
+		return d.Act, !d.CanAck
+	case "remind-form":
+		return d.Act, !(d.Follows && g.Status != store.GuidanceDraft && d.CanRemind && g.Acked < g.Places)
+	}
+	return components.Form{}, false
 }
