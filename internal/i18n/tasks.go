@@ -39,6 +39,7 @@ var _ = merge(fa, map[string]string{
 	"tasks.assign":      "واگذاری کار",
 	"tasks.assigned":    "کار واگذار شد و به گیرندگان اعلان شد.",
 	"tasks.err_past":    "مهلت نمی‌تواند روزی گذشته باشد؛ امروز {today} است.",
+	"tasks.err_far":     "مهلت نمی‌تواند دیرتر از {last} باشد.",
 
 	"tasks.facts":          "مشخصات کار",
 	"tasks.committee":      "کمیته",
@@ -123,6 +124,7 @@ var _ = merge(en, map[string]string{
 	"tasks.assign":      "Assign the task",
 	"tasks.assigned":    "The task is assigned and its assignees are told.",
 	"tasks.err_past":    "The due date cannot be in the past: today is {today}.",
+	"tasks.err_far":     "The due date cannot be later than {last}.",
 
 	"tasks.facts":          "The task",
 	"tasks.committee":      "Committee",

@@ -4,6 +4,7 @@ package i18n
 
 var _ = merge(fa, map[string]string{
 	"trainings.err_past":  "جلسه را برای امروز یا پس از آن بگذارید: امروز {today} است.",
+	"trainings.err_far":   "جلسه را برای روزی تا {last} بگذارید.",
 	"trainings.err_begun": "این جلسه آغاز شده است؛ تأیید حضور پس از آغاز جلسه پذیرفته نیست.",
 	"nav.committees":      "کمیته‌ها",
 	"nav.trainings":       "آموزش‌ها",
@@ -131,6 +132,7 @@ var _ = merge(fa, map[string]string{
 
 var _ = merge(en, map[string]string{
 	"trainings.err_past":  "Schedule the session for today or later: today is {today}.",
+	"trainings.err_far":   "Schedule the session for a day up to {last}.",
 	"trainings.err_begun": "The session has begun; attendance is no longer confirmed once it has.",
 	"nav.committees":      "Committees",
 	"nav.trainings":       "Trainings",

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -129,4 +130,15 @@ func (s *Server) sentBefore(w http.ResponseWriter, r *http.Request, err error) b
 	}
 	s.redirectFlash(w, r, target, "forms.already_sent")
 	return true
+}
+
+// furthestDay is the latest day a task may be due or a session held, two years from today: a date past it
+// is a slip (a year mistyped), not a plan.
+// Two years are counted in the Persian calendar: 1405/09/05 gives 1407/09/05 (the 30th of Esfand the
+// 29th when the year two ahead is not a leap year).
+func furthestDay(today time.Time) time.Time {
+	d := persian.FromTime(today)
+	d.Year += 2
+	d.Day = min(d.Day, persian.MonthLength(d.Year, d.Month))
+	return d.Time(today.Location())
 }

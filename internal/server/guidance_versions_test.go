@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/setad/setad/internal/seed"
 	"github.com/setad/setad/internal/store"
@@ -131,4 +132,39 @@ func TestGuidanceStaleEditShowsCurrent(t *testing.T) {
 		t.Fatalf("publish again from the draft's page: %d", res.status)
 	}
 	mustContain(t, res.body, `id="refused"`, "این مورد را کاربر دیگری همین حالا تغییر داده است.")
+}
+
+// A task's due date and a session's date lie within two years of today (1405/09/05 here): the last day
+// is taken, the day after and a date centuries ahead are refused with the last day named.
+func TestDatesWithinTwoYears(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC) } // 1405/09/05
+	com := a.login("committee")
+	task := func(due string) response {
+		return a.post(com, "/tasks", url.Values{"title": {"کار"}, "due_date": {due}, "audience": {"counties"}, "county": {"marvdasht"}})
+	}
+	session := func(date string) response {
+		f := sessionForm()
+		f.Set("date", date)
+		return a.postMultipart(com, "/trainings", f)
+	}
+	for _, due := range []string{"1407/09/06", "1500/01/01"} {
+		res := task(due)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Errorf("a task due %s: %d", due, res.status)
+		}
+		mustContain(t, res.body, "مهلت نمی‌تواند دیرتر از ۱۴۰۷/۰۹/۰۵ باشد.")
+		res = session(due)
+		if res.status != http.StatusUnprocessableEntity {
+			t.Errorf("a session on %s: %d", due, res.status)
+		}
+		mustContain(t, res.body, "جلسه را برای روزی تا ۱۴۰۷/۰۹/۰۵ بگذارید.")
+	}
+	if res := task("1407/09/05"); res.status != http.StatusSeeOther {
+		t.Errorf("a task due on the last day: %d", res.status)
+	}
+	if res := session("1407/09/05"); res.status != http.StatusSeeOther {
+		t.Errorf("a session on the last day: %d", res.status)
+	}
 }

@@ -140,6 +140,8 @@ func (s *Server) taskAssign(w http.ResponseWriter, r *http.Request) {
 		f.Errors["due_date"] = msg
 	case due.Before(today):
 		f.Errors["due_date"] = i18n.M("tasks.err_past", i18n.ArgDay("today", today))
+	case due.After(furthestDay(today)):
+		f.Errors["due_date"] = i18n.M("tasks.err_far", i18n.ArgDay("last", furthestDay(today)))
 	}
 	a, errs := audience.Parse(f.Values)
 	for field, key := range errs {

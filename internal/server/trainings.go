@@ -141,6 +141,8 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 		} else if today := timeline.Today(s.now()); d.Before(today) {
 			// A session is scheduled to be held: one back-dated could be marked attended at once.
 			f.Errors["date"] = i18n.M("trainings.err_past", i18n.ArgDay("today", today))
+		} else if d.After(furthestDay(today)) {
+			f.Errors["date"] = i18n.M("trainings.err_far", i18n.ArgDay("last", furthestDay(today)))
 		}
 		day = d
 	}
