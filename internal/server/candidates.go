@@ -32,12 +32,9 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := auth.FromContext(ctx)
 	q := r.URL.Query()
-	d := candidates.ListData{Filter: components.NewForm(), Page: 1}
+	d := candidates.ListData{Filter: components.NewForm(), Page: listPage(r)}
 	for _, k := range []string{"q", "county", "status", "gender", "education", "sort"} {
 		d.Filter.Values.Set(k, q.Get(k))
-	}
-	if n, err := strconv.Atoi(persian.ToLatinDigits(q.Get("page"))); err == nil && n > 0 && n < 100000 {
-		d.Page = n
 	}
 	e, err := s.store.CurrentElection(ctx)
 	if errors.Is(err, store.ErrNotFound) {

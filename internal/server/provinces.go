@@ -4,9 +4,11 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
 )
@@ -51,4 +53,13 @@ func (s *Server) provinceChosen(w http.ResponseWriter, r *http.Request) (compone
 		return c, false
 	}
 	return c, true
+}
+
+// listPage is a paged list's page number from the query (?page=, in any digits), 1 when it is missing,
+// malformed or beyond 99,999, so that no offset a reader types overflows a query.
+func listPage(r *http.Request) int {
+	if n, err := strconv.Atoi(persian.ToLatinDigits(r.URL.Query().Get("page"))); err == nil && n > 0 && n < 100000 {
+		return n
+	}
+	return 1
 }

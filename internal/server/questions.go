@@ -13,7 +13,6 @@ import (
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
-	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
 	webq "github.com/setad/setad/web/questions"
@@ -28,14 +27,6 @@ const (
 
 // committeeKey is the form of a committee's key (migration 0024).
 var committeeKey = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
-
-// listPage is a list's page number from the query, 1 when it is missing or malformed.
-func listPage(r *http.Request) int {
-	if n, err := strconv.Atoi(persian.ToLatinDigits(r.URL.Query().Get("page"))); err == nil && n > 0 && n < 100000 {
-		return n
-	}
-	return 1
-}
 
 // questionsScope is the scope a page of questions or of the FAQ is read in: the reader's own, or the
 // province the Ministry's reader chose (none yet: the zero scope, which reads nothing).

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -89,10 +88,7 @@ func (s *Server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 			}
 			b.Committees(province, &committees)
 		}
-		d.Page = 1
-		if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-			d.Page = n
-		}
+		d.Page = listPage(r)
 		b.Tasks(auth.Scope{ProvinceID: province}, d.Today, store.TaskFilter{Committee: d.Committee,
 			Offset: (d.Page - 1) * tasksPerPage, Limit: tasksPerPage}, &d.Tasks, &d.Total)
 	}

@@ -173,6 +173,11 @@ func TestTaskPagesScope(t *testing.T) {
 	mustContain(t, a.get(a.login("gov.marvdasht"), "/tasks").body, "کار مرودشت", "کارهای واگذارشده به شما", "بخش مرکزی، مرودشت")
 	mustNotContain(t, a.get(pas, "/tasks").body, "کار مرودشت")
 	mustContain(t, a.get(a.login("observer"), "/tasks").body, "کار مرودشت", "۰ از ")
+	for _, page := range []string{"999999999999999999", "-3", "x", "۱"} {
+		if res := a.get(a.login("hq.fars"), "/tasks?page="+url.QueryEscape(page)); res.status != http.StatusOK || !strings.Contains(res.body, "کار مرودشت") {
+			t.Errorf("/tasks?page=%s: %d, or not the first page", page, res.status)
+		}
+	}
 	nat := a.login("national")
 	res := a.get(nat, "/tasks")
 	mustContain(t, res.body, "برای دیدن کارها، استان را انتخاب کنید.")
