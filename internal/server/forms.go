@@ -75,10 +75,13 @@ func invisibleMark(r rune) bool {
 	return false
 }
 
-// requireText puts an error on a field that is empty (the missing message) or longer than max characters
-// (also when a multipart form's reader dropped it as too long).
+// requireText puts an error on a field that is empty or shows nothing (only spaces and joiners: the
+// missing message) or longer than max characters (also when a multipart form's reader dropped it as too
+// long).
 func requireText(f components.Form, name string, max int, missing string) {
 	switch n := utf8.RuneCountInString(f.Get(name)); {
+	case n > 0 && strings.TrimFunc(f.Get(name), unseen) == "":
+		f.Errors[name] = i18n.M(missing)
 	case n == 0 && f.Errors[name].Key == "err.too_long":
 		// A multipart form's reader drops a value over its own bound (see readUploadForm): too long, not
 		// missing, and the field's own bound is the one to tell.
@@ -89,6 +92,10 @@ func requireText(f components.Form, name string, max int, missing string) {
 		f.Errors[name] = i18n.M("err.too_long")
 	}
 }
+
+// unseen reports the characters that typed text keeps yet that show nothing alone: white space and the
+// zero-width non-joiner and joiner, which Persian words need between their letters.
+func unseen(r rune) bool { return unicode.IsSpace(r) || r == '\u200C' || r == '\u200D' }
 
 // latin returns a field with Persian and Arabic-Indic digits made Latin, for codes, numbers and dates.
 func latin(f components.Form, name string) string { return persian.ToLatinDigits(f.Get(name)) }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/setad/setad/web/components"
 )
 
 // A form that comes back with errors opens with a summary linking each error to its field, which takes the
@@ -304,5 +306,26 @@ func TestCreateFormsSentTwice(t *testing.T) {
 		"form_id": {strings.Repeat("ab", 16)}})
 	if res.status != http.StatusUnprocessableEntity || onceID(t, res.body) != strings.Repeat("ab", 16) {
 		t.Fatalf("a refused task: %d", res.status)
+	}
+}
+
+// TestRequireTextSeesNothing: a field that holds only spaces and joiners shows nothing, so it is missing;
+// a joiner between letters is part of a Persian word and is kept.
+func TestRequireTextSeesNothing(t *testing.T) {
+	for _, c := range []struct {
+		value   string
+		missing bool
+	}{
+		{"\u200c", true},
+		{"\u200d \u200c\n", true},
+		{"می\u200cخواهم", false},
+		{"a", false},
+	} {
+		f := components.NewForm()
+		f.Values.Set("title", c.value)
+		requireText(f, "title", 200, "err.required")
+		if got := f.Errors["title"].Key == "err.required"; got != c.missing {
+			t.Errorf("%q: missing %v, want %v", c.value, got, c.missing)
+		}
 	}
 }
