@@ -135,6 +135,8 @@ func sampleArg(constructor, name string) Arg {
 		return ArgKey(name, "education.bachelor")
 	case "ArgName":
 		return ArgName(name, "مرودشت", "Marvdasht")
+	case "ArgUser":
+		return ArgUser(name, "sample")
 	}
 	return ArgText(name, "sample")
 }

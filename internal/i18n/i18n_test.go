@@ -92,6 +92,7 @@ func TestMessageArguments(t *testing.T) {
 		{"name in both languages", M("err.candidate_duplicate", ArgName("county", "مرودشت", "Marvdasht")),
 			"این کد ملی در همین انتخابات پیش‌تر در مرودشت ثبت‌نام کرده است.", "This national ID is already registered in this election, in Marvdasht."},
 		{"text as it is", M("home.welcome", ArgText("name", "Sara {x}")), "Sara {x}، خوش آمدید.", "Welcome, Sara {x}."},
+		{"typed text isolated", M("home.welcome", ArgUser("name", "سارا")), "\u2068سارا\u2069، خوش آمدید.", "Welcome, \u2068سارا\u2069."},
 		{"two arguments in any order", M("pager.page_of", ArgNum("pages", 9), ArgNum("page", 2)), "صفحه ۲ از ۹", "Page 2 of 9"},
 		{"no arguments", M("elig.required"), "این مورد لازم است.", "This is required."},
 		{"plural: one", M("home.boards_awaiting", ArgNum("count", 1)), "۱ هیئت در انتظار بررسی شما", "1 board awaiting your review"},

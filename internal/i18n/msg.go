@@ -45,10 +45,16 @@ const (
 	kindDay  = "day"
 	kindKey  = "key"
 	kindName = "name"
+	kindUser = "user"
 )
 
 // ArgText is a text shown as it is, such as a person's name or a file name.
 func ArgText(name, s string) Arg { return Arg{Name: name, Value: s} }
+
+// ArgUser is a text someone typed (a name, a note), set apart from the sentence around it with Unicode's
+// first-strong isolate, so that a Persian name in an English sentence, or a Latin one in a Persian
+// sentence, does not reorder the words and numbers beside it.
+func ArgUser(name, s string) Arg { return Arg{Name: name, Kind: kindUser, Value: s} }
 
 // ArgNum is an integer, written with the reader's digits and thousands separator.
 func ArgNum(name string, n int) Arg { return Arg{Name: name, Kind: kindNum, Value: strconv.Itoa(n)} }
@@ -78,6 +84,8 @@ func (a Arg) in(lang Lang) string {
 		}
 	case kindKey:
 		return Message(lang, a.Value)
+	case kindUser:
+		return "\u2068" + a.Value + "\u2069"
 	case kindName:
 		if lang == En && a.En != "" {
 			return a.En

@@ -414,8 +414,13 @@ func TestGuidanceFormsComeBack(t *testing.T) {
 		t.Errorf("ack a withdrawn circular: %d", res.status)
 	}
 	res = a.get(gov, page)
-	mustContain(t, res.body, "جایگزین شد")
+	// The reason, as typed, reads in its own direction, after its label and a space.
+	mustContain(t, res.body, `<strong class="reason-label">دلیل:</strong><div class="plain-text" dir="auto">جایگزین شد</div>`)
 	mustNotContain(t, res.body, `action="`+page+`/ack"`)
+	// The list says the circular is withdrawn, not how many acknowledged it.
+	res = a.get(committee, "/guidance")
+	mustContain(t, res.body, "پس‌گرفته")
+	mustNotContain(t, res.body, "تأیید کرده‌اند")
 }
 
 // Attachments are taken by their content: a PDF and a Word file pass, a PDF named .docx, a web page

@@ -153,7 +153,7 @@ func TestQuestionAskAndList(t *testing.T) {
 		}
 	}
 	res = a.get(gov, "/questions/"+id)
-	mustContain(t, res.body, "مهلت اعتراض داوطلبان", `<div class="plain-text q-body">سطر یک`+"\n"+`سطر دو</div>`, "علی رضایی", "در انتظار پاسخ",
+	mustContain(t, res.body, "مهلت اعتراض داوطلبان", `<div class="plain-text q-body" dir="auto">سطر یک`+"\n"+`سطر دو</div>`, "علی رضایی", "در انتظار پاسخ",
 		"هنوز پاسخی نیامده است.")
 	mustNotContain(t, res.body, `action="/questions/`+id+`/answers"`, `/publish"`)
 
@@ -240,7 +240,7 @@ func TestQuestionActs(t *testing.T) {
 	mustContain(t, faq.body, "مهلت اعتراض", "چهار روز کاری")
 	a.wantStatus(a.post(hq, q+"/publish", url.Values{"version": {"4"}, "answer": {first}}), http.StatusSeeOther, "publish another answer")
 	faq = a.get(gov, "/faq")
-	mustContain(t, faq.body, "<div class=\"plain-text\">چهار روز</div>")
+	mustContain(t, faq.body, "<div class=\"plain-text\" dir=\"auto\">چهار روز</div>")
 
 	// Taking it off.
 	a.wantStatus(a.post(gov, q+"/unpublish", url.Values{"version": {"5"}}), http.StatusForbidden, "the governor unpublishes")

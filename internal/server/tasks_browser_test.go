@@ -104,3 +104,77 @@ func TestBrowserTaskFlow(t *testing.T) {
 		}
 	}
 }
+
+// On the narrowest phone (360 px) the lists of copies stand each copy in a card: its status is on the
+// screen without scrolling sideways, and its due date is not broken across lines, in both languages. A
+// district head's list has no column of places, all his copies being his district's.
+func TestBrowserTaskListOnPhones(t *testing.T) {
+	a := newTestApp(t)
+	a.withDemo()
+	for _, user := range []string{"gov.marvdasht", "dh.marvdasht"} {
+		for _, lang := range []string{"fa", "en"} {
+			t.Run(user+"/"+lang, func(t *testing.T) {
+				b := browsertest.New(t)
+				loginAs(b, a.srv.URL, user)
+				b.Run(chromedp.Navigate(a.srv.URL + "/lang/" + lang + "?next=/"))
+				b.SetViewport(browsertest.SmallPhone)
+				b.Visit(a.srv.URL + "/tasks")
+				bad, err := chromedp.Run(b.Ctx(), chromedp.Evaluate[[]string](`(() => {
+					const out = [], w = document.documentElement.clientWidth;
+					const rows = document.querySelectorAll('table.tasks tbody tr');
+					if (rows.length === 0) out.push('no copies listed');
+					for (const tr of rows) {
+						const s = tr.querySelector('td:last-child .badge').getBoundingClientRect();
+						if (s.left < 0 || s.right > w) out.push('status at ' + Math.round(s.left) + '..' + Math.round(s.right) + ' of ' + w);
+						const d = tr.querySelector('time');
+						if (d.getClientRects().length > 1 || d.getBoundingClientRect().height > 40) out.push('date ' + JSON.stringify(d.textContent) + ' broken');
+					}
+					return out.slice(0, 5);
+				})()`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range bad {
+					t.Error(s)
+				}
+				places, err := chromedp.Run(b.Ctx(), chromedp.Evaluate[int](`document.querySelectorAll('table.tasks th[scope=col]').length`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := map[string]int{"gov.marvdasht": 4, "dh.marvdasht": 3}[user]; places != want {
+					t.Errorf("the list has %d columns, want %d", places, want)
+				}
+			})
+		}
+	}
+}
+
+// A numbered list counts in Persian digits on a Persian page and in decimal ones on an English page; the
+// file field of a circular's form is a finger's size on a phone.
+func TestBrowserListDigitsAndFileField(t *testing.T) {
+	a := newTestApp(t)
+	a.withDemo()
+	b := browsertest.New(t)
+	loginAs(b, a.srv.URL, "committee")
+	b.SetViewport(browsertest.Phone)
+	for lang, want := range map[string]string{"fa": "persian", "en": "decimal"} {
+		b.Run(chromedp.Navigate(a.srv.URL + "/lang/" + lang + "?next=/"))
+		b.Visit(a.srv.URL + "/guidance")
+		got, err := chromedp.Run(b.Ctx(), chromedp.Evaluate[string](`(() => {
+			const ol = document.createElement('ol'); document.querySelector('main').append(ol);
+			return getComputedStyle(ol).listStyleType; })()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("%s: a numbered list counts in %q, want %q", lang, got, want)
+		}
+		h, err := chromedp.Run(b.Ctx(), chromedp.Evaluate[float64](`document.querySelector('input[type=file]').getBoundingClientRect().height`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h < 43.5 {
+			t.Errorf("%s: the file field is %.0f px high", lang, h)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/setad/setad/internal/filetype"
 	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/markdown"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
 )
@@ -220,13 +221,15 @@ func History(ctx context.Context, vs []store.GuidanceVersion) []Revision {
 		}
 		for _, h := range LineChanges(before.Body, after.Body) {
 			label := i18n.T(ctx, "guidance.line", i18n.ArgNum("n", h.Line))
+			// Readers see the lines as the circular reads, not its Markdown marks.
+			was, is := markdown.Plain(h.Before, markdown.MaxChars), markdown.Plain(h.After, markdown.MaxChars)
 			switch {
 			case h.Before == "":
-				r.Changes = append(r.Changes, components.Set(label+" "+i18n.T(ctx, "guidance.added"), h.After))
+				r.Changes = append(r.Changes, components.Set(label+" "+i18n.T(ctx, "guidance.added"), is))
 			case h.After == "":
-				r.Changes = append(r.Changes, components.Removed(label+" "+i18n.T(ctx, "guidance.removed"), h.Before))
+				r.Changes = append(r.Changes, components.Removed(label+" "+i18n.T(ctx, "guidance.removed"), was))
 			default:
-				r.Changes = append(r.Changes, components.Changed(label, h.Before, h.After))
+				r.Changes = append(r.Changes, components.Changed(label, was, is))
 			}
 		}
 		out = append(out, r)

@@ -128,6 +128,17 @@ func StatusBadge(ctx context.Context, status string) components.Badged {
 	return components.Badge(statusTone[status], i18n.T(ctx, taskflow.Key(status)))
 }
 
+// manyPlaces is whether copies are of more than one place; a district head's are all his district's, and
+// a column naming it on every row would say nothing.
+func manyPlaces(copies []store.TaskCopy) bool {
+	for _, c := range copies {
+		if c.Assignee.CountyID != copies[0].Assignee.CountyID || c.Assignee.DistrictID != copies[0].Assignee.DistrictID {
+			return true
+		}
+	}
+	return false
+}
+
 // lateness is how late a copy of a task due on due is on the day today.
 func lateness(today, due time.Time, status string) taskflow.Lateness {
 	return taskflow.LatenessOf(today, due, status == taskflow.Done)
