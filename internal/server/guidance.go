@@ -74,6 +74,7 @@ func (s *Server) renderGuidanceList(w http.ResponseWriter, r *http.Request, stat
 	if writesGuidance(p) {
 		if form == nil {
 			f := components.NewForm()
+			f.Values.Set(audience.FieldAudience, "province")
 			form = &f
 		}
 		d.New = form

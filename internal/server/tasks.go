@@ -58,7 +58,7 @@ func (s *Server) taskList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := components.NewForm()
-	f.Values.Set(audience.FieldAudience, "counties")
+	f.Values.Set(audience.FieldAudience, "province")
 	s.renderTaskList(w, r, http.StatusOK, f)
 }
 

@@ -150,8 +150,9 @@ func TestBrowserTaskListOnPhones(t *testing.T) {
 }
 
 // A numbered list counts in Persian digits on a Persian page and in decimal ones on an English page; the
-// file field of a circular's form is a finger's size on a phone.
-func TestBrowserListDigitsAndFileField(t *testing.T) {
+// file field of a circular's form is a finger's size on a phone; the audience's counties show only when
+// they are to be chosen.
+func TestBrowserCommitteeFormsOnPhones(t *testing.T) {
 	a := newTestApp(t)
 	a.withDemo()
 	b := browsertest.New(t)
@@ -175,6 +176,21 @@ func TestBrowserListDigitsAndFileField(t *testing.T) {
 		}
 		if h < 43.5 {
 			t.Errorf("%s: the file field is %.0f px high", lang, h)
+		}
+		// The counties are listed only once "chosen counties" is picked, without JavaScript.
+		counties := func() bool {
+			v, err := chromedp.Run(b.Ctx(), chromedp.Evaluate[bool](`document.querySelector('.audience-counties').checkVisibility()`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		if counties() {
+			t.Errorf("%s: the counties are listed with the whole province chosen", lang)
+		}
+		b.Run(chromedp.Click(chromedp.CSS(`input[name="audience"][value="counties"]`)))
+		if !counties() {
+			t.Errorf("%s: the counties are hidden with chosen counties picked", lang)
 		}
 	}
 }

@@ -360,3 +360,16 @@ func TestGovernorReadsDistrictCopies(t *testing.T) {
 		t.Error("the district head's move was not kept")
 	}
 }
+
+// The forms of a circular, a task and a training session start with the same audience: the whole
+// province.
+func TestAudienceDefaultsToProvince(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	committee := a.login("committee")
+	for _, path := range []string{"/guidance", "/tasks", "/trainings"} {
+		res := a.get(committee, path)
+		mustContain(t, res.body, `<input type="radio" name="audience" value="province" checked>`)
+		mustNotContain(t, res.body, `value="counties" checked`)
+	}
+}

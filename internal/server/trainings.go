@@ -65,7 +65,7 @@ func (s *Server) trainingList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := components.NewForm()
-	f.Values.Set(audience.FieldAudience, "counties")
+	f.Values.Set(audience.FieldAudience, "province")
 	s.renderTrainingList(w, r, p, http.StatusOK, f)
 }
 

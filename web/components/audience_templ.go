@@ -18,7 +18,7 @@ import (
 
 // Audience is the choice of whom a circular, a task or a training session is for (package audience): the
 // whole province or chosen counties of it, with their districts or not. It works without JavaScript: the
-// counties are always listed, and are read only when "chosen counties" is picked.
+// counties are read only when "chosen counties" is picked, and the stylesheet lists them only then.
 func Audience(f Form, counties []store.County) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
