@@ -417,6 +417,12 @@ func TestGuidanceFormsComeBack(t *testing.T) {
 	// The reason, as typed, reads in its own direction, after its label and a space.
 	mustContain(t, res.body, `<strong class="reason-label">دلیل:</strong><div class="plain-text" dir="auto">جایگزین شد</div>`)
 	mustNotContain(t, res.body, `action="`+page+`/ack"`)
+	// The places are told it was withdrawn, as such.
+	if n := a.count(`SELECT count(*) FROM notifications WHERE kind = 'guidance_withdrawn' AND subject_id = $1`,
+		strings.TrimPrefix(page, "/guidance/")); n == 0 {
+		t.Error("no notice of the withdrawal")
+	}
+	mustContain(t, a.get(gov, "/notifications").body, "بخشنامه پس گرفته شد")
 	// The list says the circular is withdrawn, not how many acknowledged it.
 	res = a.get(committee, "/guidance")
 	mustContain(t, res.body, "پس‌گرفته")

@@ -499,7 +499,7 @@ func (s *Store) UpdateGuidance(ctx context.Context, a audit.Actor, sc auth.Scope
 		if err := addGuidanceVersion(ctx, tx, a, id, revision, in.Title, in.Body); err != nil {
 			return nil, err
 		}
-		if err := tellReceivers(ctx, tx, a, id, in.Title, "guidance_changed "+eid+" "+strconv.Itoa(revision)); err != nil {
+		if err := tellReceivers(ctx, tx, a, id, NoticeGuidanceChanged, in.Title, "guidance_changed "+eid+" "+strconv.Itoa(revision)); err != nil {
 			return nil, err
 		}
 		return []audit.Entry{{Action: "guidance.correct", Entity: "guidance", EntityID: eid, ProvinceID: g.ProvinceID,
@@ -517,13 +517,14 @@ func addGuidanceVersion(ctx context.Context, tx pgx.Tx, a audit.Actor, id int64,
 	return err
 }
 
-// tellReceivers tells every place that received a circular that it changed.
-func tellReceivers(ctx context.Context, tx pgx.Tx, a audit.Actor, id int64, title, dedup string) error {
+// tellReceivers tells every place that received a circular that it changed: a notice of kind, a correction
+// or a withdrawal.
+func tellReceivers(ctx context.Context, tx pgx.Tx, a audit.Actor, id int64, kind, title, dedup string) error {
 	places, err := receiptPlaces(ctx, tx, id, false)
 	if err != nil {
 		return err
 	}
-	return notify(ctx, tx, Recipients{Places: places, Except: a.ID}, Notice{Kind: NoticeGuidanceChanged, Subject: "guidance",
+	return notify(ctx, tx, Recipients{Places: places, Except: a.ID}, Notice{Kind: kind, Subject: "guidance",
 		SubjectID: id, TitleFa: title, Dedup: dedup})
 }
 
@@ -559,7 +560,7 @@ func (s *Store) WithdrawGuidance(ctx context.Context, a audit.Actor, sc auth.Sco
 			return nil, err
 		}
 		eid := strconv.FormatInt(id, 10)
-		if err := tellReceivers(ctx, tx, a, id, g.Title, "guidance_withdrawn "+eid); err != nil {
+		if err := tellReceivers(ctx, tx, a, id, NoticeGuidanceWithdrawn, g.Title, "guidance_withdrawn "+eid); err != nil {
 			return nil, err
 		}
 		return []audit.Entry{{Action: "guidance.withdraw", Entity: "guidance", EntityID: eid, ProvinceID: g.ProvinceID,
@@ -723,7 +724,7 @@ func (s *Store) AttachToGuidance(ctx context.Context, a audit.Actor, sc auth.Sco
 			if err := addGuidanceVersion(ctx, tx, a, id, revision, g.Title, g.Body); err != nil {
 				return nil, err
 			}
-			if err := tellReceivers(ctx, tx, a, id, g.Title, "guidance_changed "+eid+" "+strconv.Itoa(revision)); err != nil {
+			if err := tellReceivers(ctx, tx, a, id, NoticeGuidanceChanged, g.Title, "guidance_changed "+eid+" "+strconv.Itoa(revision)); err != nil {
 				return nil, err
 			}
 			before, after["revision"] = map[string]any{"revision": g.Revision}, revision

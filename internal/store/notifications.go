@@ -19,27 +19,28 @@ import (
 // waiting. The inbox lists unread events one by one and groups the rest by day, so that reminders never
 // flood it.
 const (
-	NoticeGuidanceNew      = "guidance_new"      // a circular addressed to my place
-	NoticeGuidanceChanged  = "guidance_changed"  // a circular I received was corrected or withdrawn
-	NoticeGuidanceReminder = "guidance_reminder" // acknowledge a circular
-	NoticeTaskNew          = "task_new"          // a task for my place
-	NoticeTaskDue          = "task_due"          // a task of my place due in 2 days
-	NoticeTaskOverdue      = "task_overdue"      // a task of my place past its day
-	NoticeTaskBlocked      = "task_blocked"      // a place's copy of my committee's task was marked blocked
-	NoticeQuestionNew      = "question_new"      // a question to my committee
-	NoticeQuestionWaiting  = "question_waiting"  // a question to my committee unanswered for 48 hours
-	NoticeAnswerNew        = "answer_new"        // an answer to my question
-	NoticeTrainingNew      = "training_new"      // a training session my place is invited to
-	NoticeTrainingReminder = "training_reminder" // a training session my place is invited to begins within a day
-	NoticeBoardReturned    = "board_returned"    // my board was returned
-	NoticeBoardApproved    = "board_approved"    // my board was approved
-	NoticeBoardReopened    = "board_reopened"    // my approved board was reopened
-	NoticeMilestoneDue     = "milestone_due"     // a milestone of my place due in 3 days
+	NoticeGuidanceNew       = "guidance_new"       // a circular addressed to my place
+	NoticeGuidanceChanged   = "guidance_changed"   // a circular I received was corrected
+	NoticeGuidanceWithdrawn = "guidance_withdrawn" // a circular I received was withdrawn
+	NoticeGuidanceReminder  = "guidance_reminder"  // acknowledge a circular
+	NoticeTaskNew           = "task_new"           // a task for my place
+	NoticeTaskDue           = "task_due"           // a task of my place due in 2 days
+	NoticeTaskOverdue       = "task_overdue"       // a task of my place past its day
+	NoticeTaskBlocked       = "task_blocked"       // a place's copy of my committee's task was marked blocked
+	NoticeQuestionNew       = "question_new"       // a question to my committee
+	NoticeQuestionWaiting   = "question_waiting"   // a question to my committee unanswered for 48 hours
+	NoticeAnswerNew         = "answer_new"         // an answer to my question
+	NoticeTrainingNew       = "training_new"       // a training session my place is invited to
+	NoticeTrainingReminder  = "training_reminder"  // a training session my place is invited to begins within a day
+	NoticeBoardReturned     = "board_returned"     // my board was returned
+	NoticeBoardApproved     = "board_approved"     // my board was approved
+	NoticeBoardReopened     = "board_reopened"     // my approved board was reopened
+	NoticeMilestoneDue      = "milestone_due"      // a milestone of my place due in 3 days
 )
 
 // NoticeKinds are the kinds of notice, each with whether it is a reminder (else an event).
 var NoticeKinds = map[string]bool{
-	NoticeGuidanceNew: false, NoticeGuidanceChanged: false, NoticeGuidanceReminder: true,
+	NoticeGuidanceNew: false, NoticeGuidanceChanged: false, NoticeGuidanceWithdrawn: false, NoticeGuidanceReminder: true,
 	NoticeTaskNew: false, NoticeTaskDue: true, NoticeTaskOverdue: true, NoticeTaskBlocked: false,
 	NoticeQuestionNew: false, NoticeQuestionWaiting: true, NoticeAnswerNew: false, NoticeTrainingNew: false,
 	NoticeTrainingReminder: true,
