@@ -39,10 +39,13 @@ func TestNotificationInbox(t *testing.T) {
 		t.Fatalf("inbox: %d", res.status)
 	}
 	fresh, digest, _ := strings.Cut(res.body, `id="digest-h"`)
-	// The returned board is an event, listed on its own; the milestone a reminder, in the day's digest.
-	mustContain(t, fresh, "هیئت اجرایی شهرستان مرودشت", "هیئت اجرایی برای اصلاح بازگشت")
-	mustNotContain(t, fresh, "گزارش شهرستان")
-	mustContain(t, digest, "گزارش شهرستان", "۱ مرحله نزدیک مهلت")
+	// The unread ones, the returned board (an event) and the milestone (a reminder), are both at the top,
+	// as many as the header counts; the digest below holds none of them.
+	mustContain(t, fresh, "هیئت اجرایی شهرستان مرودشت", "هیئت اجرایی برای اصلاح بازگشت", "گزارش شهرستان")
+	if n := strings.Count(fresh, "notice-unread"); n != 2 {
+		t.Errorf("%d unread notices at the top, the header counts 2", n)
+	}
+	mustNotContain(t, digest, "گزارش شهرستان", "notice-unread")
 	mustNotContain(t, res.body, "کار پاسارگاد")
 
 	// Another user's notice is not his to mark.
@@ -71,6 +74,9 @@ func TestNotificationInbox(t *testing.T) {
 	mustNotContain(t, a.get(gov, "/").body, `class="inbox-count"`)
 	res = a.get(gov, "/notifications")
 	mustContain(t, res.body, "اعلان تازه‌ای ندارید.", "هیئت اجرایی شهرستان مرودشت")
+	// Read, they are in the day's digest, the reminder counted by its kind.
+	_, digest, _ = strings.Cut(res.body, `id="digest-h"`)
+	mustContain(t, digest, "گزارش شهرستان", "۱ مرحله نزدیک مهلت", "هیئت اجرایی شهرستان مرودشت")
 
 	// A cross-site post changes nothing.
 	a.notice("gov.marvdasht", "task_new", "task", 10, "t")

@@ -1,5 +1,5 @@
-// Package notifications is the user's inbox: the unread events one by one, everything else grouped by
-// day, so that reminders never flood it.
+// Package notifications is the user's inbox: the unread notices one by one at the top, as many as the
+// header counts, and those read grouped by day below, so that reminders never flood it.
 package notifications
 
 import (
@@ -11,8 +11,8 @@ import (
 	"github.com/setad/setad/internal/store"
 )
 
-// Inbox is the page's data: Fresh are the unread events, newest first; Days the rest, by day in Tehran,
-// newest first.
+// Inbox is the page's data: Fresh are the unread notices, events and reminders, newest first; Days the
+// read ones, by day in Tehran, newest first.
 type Inbox struct {
 	Fresh  []store.Notification
 	Days   []Day
@@ -24,7 +24,6 @@ type Day struct {
 	Day     time.Time
 	Notices []store.Notification
 	Kinds   []KindCount
-	Unread  int
 }
 
 // KindCount is how many notices of a kind a day has.
@@ -39,8 +38,6 @@ func Group(ns []store.Notification) Inbox {
 	for _, n := range ns {
 		if n.ReadAt == nil {
 			in.Unread++
-		}
-		if n.ReadAt == nil && !n.Reminder() {
 			in.Fresh = append(in.Fresh, n)
 			continue
 		}
@@ -51,9 +48,6 @@ func Group(ns []store.Notification) Inbox {
 		}
 		g := &in.Days[len(in.Days)-1]
 		g.Notices = append(g.Notices, n)
-		if n.ReadAt == nil {
-			g.Unread++
-		}
 		found := false
 		for i := range g.Kinds {
 			if g.Kinds[i].Kind == n.Kind {
