@@ -57,7 +57,7 @@ var demoCirculars = []demoCircular{
 	},
 	{
 		by:    "committee.technology",
-		title: "نکات امنیتی رمز عبور (پیش‌نویس)",
+		title: "نکات امنیتی رمز عبور",
 		body:  "- رمز عبور دست‌کم ۱۲ نویسه باشد.\n- از رمز مشترک برای چند سامانه استفاده نکنید.",
 		to:    audience.Audience{Province: true},
 		draft: true,
