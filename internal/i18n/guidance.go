@@ -91,6 +91,7 @@ var _ = merge(fa, map[string]string{
 	"guidance.home_unread":      "{n} بخشنامه در انتظار تأیید شما",
 	"guidance.home_none":        "همه بخشنامه‌ها را تأیید کرده‌اید.",
 	"guidance.home_all":         "همه بخشنامه‌ها",
+	"guidance.home_committee":   "بخشنامه‌های کمیته شما",
 
 	"guidance.audit_revision": "نسخه",
 	"guidance.audit_places":   "گیرندگان",
@@ -204,6 +205,7 @@ var _ = merge(en, map[string]string{
 	"guidance.home_unread":      "{n} {n|circular awaits|circulars await} your acknowledgement",
 	"guidance.home_none":        "You have acknowledged every circular.",
 	"guidance.home_all":         "All guidance",
+	"guidance.home_committee":   "Your committee's circulars",
 
 	"guidance.audit_revision": "Version",
 	"guidance.audit_places":   "Recipients",

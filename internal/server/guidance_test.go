@@ -673,3 +673,23 @@ func TestGuidanceFileAddedIsAVersion(t *testing.T) {
 		t.Errorf("%d versions after a third file, want 3", n)
 	}
 }
+
+// A committee member's home page has his committee's circulars: its drafts first, then those published
+// least acknowledged, each with how it stands; another committee's are not there.
+func TestGuidanceCommitteeHome(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t)
+	committee := a.login("committee")
+	draft := guidanceFields("پیش‌نویس کمیته", "متن")
+	a.newGuidance(committee, draft)
+	sent := guidanceFields("فرستاده به مرودشت", "متن", "marvdasht")
+	sent.Set("publish", "1")
+	a.newGuidance(committee, sent)
+	home := a.get(committee, "/").body
+	mustContain(t, home, `id="committee-guidance-h"`, "<bdi>پیش‌نویس کمیته</bdi>", "<bdi>فرستاده به مرودشت</bdi>",
+		"۰ از ۱ تأیید کرده‌اند")
+	if i, j := strings.Index(home, "پیش‌نویس کمیته"), strings.Index(home, "فرستاده به مرودشت"); i > j {
+		t.Error("the draft is not listed first")
+	}
+	mustNotContain(t, a.get(a.login("gov.marvdasht"), "/").body, `id="committee-guidance-h"`)
+}

@@ -75,6 +75,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		d.Guidance = &store.UnackedGuidance{}
 		b.UnackedGuidance(p.Scope, d.Guidance)
 	}
+	if writesGuidance(p) {
+		b.CommitteeGuidance(p.Scope, &d.Circulars)
+	}
 	queueHomeTasks(&b, p, s.now(), &d.Tasks)
 	if p.Scope.CountyID != 0 {
 		b.Counties(ctx, p.Scope, &d.Counties)

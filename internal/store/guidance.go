@@ -209,6 +209,28 @@ func (b *Batch) GuidanceList(sc auth.Scope, f GuidanceFilter, out *[]Guidance, t
 	b.queueRow(`SELECT count(*)::int FROM guidance g`+where, func(row pgx.Row) error { return row.Scan(total) }, countArgs...)
 }
 
+// CommitteeGuidance queues the reading of what a committee member's home shows of his committee's
+// circulars: its drafts, then those published the least acknowledged (by share of their places), at most
+// homeGuidance; the withdrawn are left out.
+func (b *Batch) CommitteeGuidance(sc auth.Scope, out *[]Guidance) {
+	args := append(guidanceArgs(sc, 0), sc.Committee, homeGuidance)
+	b.queue(guidanceSelect(false)+` WHERE `+guidanceSeen(sc, 0)+` AND g.committee_key = $5 AND g.status <> 'withdrawn'
+		ORDER BY g.status = 'draft' DESC,
+		         (SELECT count(r.acked_at)::float / nullif(count(*), 0) FROM guidance_receipts r WHERE r.guidance_id = g.id) NULLS FIRST,
+		         coalesce(g.published_at, g.created_at) DESC, g.id DESC
+		LIMIT $6`,
+		func(rows pgx.Rows) error {
+			for rows.Next() {
+				g, err := scanGuidance(rows)
+				if err != nil {
+					return err
+				}
+				*out = append(*out, g)
+			}
+			return nil
+		}, args...)
+}
+
 // UnackedGuidance is what a governor's or district head's home shows: how many published circulars his
 // place has not acknowledged, and the newest of them.
 type UnackedGuidance struct {

@@ -23,6 +23,7 @@ type Data struct {
 	Missing   *store.Missing   // for HQ: the constituencies whose size is not recorded, the first of each kind named
 	Timeline  timeline.HomeData
 	Guidance  *store.UnackedGuidance // for a governor or district head: the circulars his place has not acknowledged
+	Circulars []store.Guidance       // for a committee member: his committee's drafts and least acknowledged circulars
 	Questions questions.HomeData     // for a committee's member and HQ: the questions waiting for an answer
 	Trainings []store.Invitation     // for a governor or district head: the sessions his place is invited to
 	Tasks     tasks.HomeData
