@@ -234,6 +234,11 @@ func TestCreateFormsSentTwice(t *testing.T) {
 	a.s.now = func() time.Time { return trainingNow }
 	gov, legal, committee := a.login("gov.marvdasht"), a.login("legal.fars"), a.login("committee")
 
+	// The list drawn twice with no change between (the second served from the page cache): two tabs, two
+	// forms, two ids.
+	if one, two := onceID(t, a.get(gov, "/questions").body), onceID(t, a.get(gov, "/questions").body); one == two {
+		t.Fatal("the page served again repeats its form's id")
+	}
 	ask := url.Values{"committee": {"legal"}, "title": {"پرسش دوبار"}, "body": {"متن"}, "form_id": {onceID(t, a.get(gov, "/questions").body)}}
 	first := a.post(gov, "/questions", ask)
 	second := a.post(gov, "/questions", ask)

@@ -10,12 +10,14 @@ import (
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/pagecache"
 	"github.com/setad/setad/internal/reqctx"
+	"github.com/setad/setad/web/components"
 )
 
 // keepPages serves a page that only reads from the page cache (package pagecache) when the same user
 // drew it at the same data version of the same copy of the database, in the same language, on the same
-// day, at the same address; else it draws it and keeps it. A page with a flash or a restored form is drawn
-// every time and not kept; so is every answer but a 200 HTML page without cookies. Only routes whose GET
+// day, at the same address; else it draws it and keeps it. A kept page's create forms get new one-time ids
+// each time it is served (components.RenewOnceIDs). A page with a flash or a restored form is drawn every
+// time and not kept; so is every answer but a 200 HTML page without cookies. Only routes whose GET
 // handler writes nothing are wrapped (Routes). A page for someone signed out (the login page) shows no
 // data: it is kept apart, by language, day and address.
 func (s *Server) keepPages(next http.Handler) http.Handler {
@@ -35,7 +37,7 @@ func (s *Server) keepPages(next http.Handler) http.Handler {
 		}
 		key := pageKey(user, i18n.From(r.Context()), info, r.URL.RequestURI())
 		if body, ok := pages.Get(key, version, info.Now); ok {
-			sendPage(w, http.StatusOK, body)
+			sendPage(w, http.StatusOK, components.RenewOnceIDs(body))
 			return
 		}
 		kw := &keepWriter{statusWriter: statusWriter{ResponseWriter: w}}

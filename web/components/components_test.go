@@ -2,6 +2,7 @@ package components
 
 import (
 	"context"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -264,5 +265,35 @@ func TestListParts(t *testing.T) {
 	c := ProvinceChoice{Provinces: ps, Chosen: &fars}
 	if c.Query() != "province=fars" || c.ID(9) != 1 || (ProvinceChoice{}).ID(9) != 9 || c.Choosing() || !(ProvinceChoice{Provinces: ps}).Choosing() {
 		t.Errorf("ProvinceChoice: %q %d", c.Query(), c.ID(9))
+	}
+}
+
+// TestRenewOnceIDs: every create form of a kept page gets a new id of its own each time; a page without
+// one is returned as it is.
+func TestRenewOnceIDs(t *testing.T) {
+	id := strings.Repeat("a", 32)
+	page := []byte(`<form><input type="hidden" name="form_id" value="` + id + `"></form>` +
+		`<form><input type="hidden" name="form_id" value="` + id + `"></form><input name="form_id" value="short">`)
+	ids := regexp.MustCompile(`name="form_id" value="([0-9a-f]{32})"`)
+	seen := map[string]bool{id: true}
+	for range 3 {
+		got := RenewOnceIDs(page)
+		m := ids.FindAllSubmatch(got, -1)
+		if len(m) != 2 || !strings.HasSuffix(string(got), `<input name="form_id" value="short">`) {
+			t.Fatalf("renewed page: %s", got)
+		}
+		for _, v := range m {
+			if seen[string(v[1])] {
+				t.Errorf("id %s given twice", v[1])
+			}
+			seen[string(v[1])] = true
+		}
+	}
+	if !strings.Contains(string(page), id) {
+		t.Error("the kept page itself was changed")
+	}
+	plain := []byte("<p>no form</p>")
+	if got := RenewOnceIDs(plain); &got[0] != &plain[0] {
+		t.Error("a page without a create form was copied")
 	}
 }

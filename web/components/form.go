@@ -4,6 +4,7 @@
 package components
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -109,6 +110,40 @@ func ValidOnceID(v string) bool {
 		}
 	}
 	return true
+}
+
+// onceAttr is how a drawn page holds a one-time id (OnceField): the id's 32 digits follow it.
+var onceAttr = []byte(`name="` + OnceFieldName + `" value="`)
+
+// RenewOnceIDs gives each create form of a drawn page a new one-time id, so that a page served again from
+// the page cache never repeats the ids of the copy it was kept from: two tabs of one form create two
+// records. It returns page itself when the page has no such form, else a copy.
+func RenewOnceIDs(page []byte) []byte {
+	i := bytes.Index(page, onceAttr)
+	if i < 0 {
+		return page
+	}
+	out := bytes.Clone(page)
+	b := make([]byte, 16)
+	for i >= 0 {
+		at := i + len(onceAttr)
+		if at+32 > len(out) || !ValidOnceID(string(out[at:at+32])) {
+			i = next(out, at)
+			continue
+		}
+		_, _ = rand.Read(b)
+		hex.Encode(out[at:at+32], b)
+		i = next(out, at+32)
+	}
+	return out
+}
+
+// next is the index of the next one-time id's attribute in page from from, or -1.
+func next(page []byte, from int) int {
+	if j := bytes.Index(page[from:], onceAttr); j >= 0 {
+		return from + j
+	}
+	return -1
 }
 
 // OnceID is the form's one-time id: the one it was posted with, when it comes back to be corrected (it
