@@ -45,7 +45,7 @@ func TestHomeTitlesIsolatedAndDueLabelled(t *testing.T) {
 	}
 	en := render(t, i18n.En, Home(d))
 	has(t, en, `<a href="/tasks/1"><bdi>ارسال فهرست</bdi></a>`, `<a href="/tasks/2"><bdi>بازدید شعب</bdi></a>`,
-		`<span class="tl-days">Due 2026-11-26</span>`)
+		`<span class="tl-days">Due 2026-11-26</span> <span class="task-progress">1 of 14 done</span>`)
 	fa := render(t, i18n.Fa, Home(d))
 	has(t, fa, `<span class="tl-days">مهلت ۱۴۰۵/۰۹/۰۵</span>`)
 }
