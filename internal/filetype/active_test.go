@@ -74,6 +74,17 @@ func xlsx(t *testing.T, types string, more ...zpart) []byte {
 	return packageFile(t, append(parts, more...)...)
 }
 
+// docxBody is a Word package whose text part (word/document.xml, or a header) has body.
+func docxBody(t *testing.T, part, body string) []byte {
+	text := xmlHead + `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + body + `</w:body></w:document>`
+	if part != "word/document.xml" {
+		return docx(t, "", "", zpart{name: part, text: text})
+	}
+	return packageFile(t,
+		zpart{name: "[Content_Types].xml", text: typesOpen + plainDefault + `<Override PartName="/word/document.xml" ContentType="` + docMain + `"/></Types>`},
+		zpart{name: "word/document.xml", text: text})
+}
+
 func rel(typ, target, mode string) string {
 	s := `<Relationship Id="rId9" Type="` + typ + `" Target="` + target + `"`
 	if mode != "" {
@@ -96,6 +107,15 @@ func TestCheckArchiveActiveContent(t *testing.T) {
 	}{
 		{"plain DOCX", docx(t, "", ""), DOCX, 0},
 		{"plain XLSX", xlsx(t, ""), XLSX, 0},
+		{"DOCX with ordinary fields", docxBody(t, "word/document.xml", `<w:fldSimple w:instr=" PAGE "/><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "https://example.org" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>DDE</w:t></w:r>`), DOCX, 0},
+		{"DDEAUTO field", docxBody(t, "word/document.xml", `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>DDEAUTO c:\\windows\\system32\\cmd.exe "/k calc"</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>`), "", ReasonMacros},
+		{"DDE field split over runs", docxBody(t, "word/document.xml", `<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> D</w:instrText></w:r><w:r><w:instrText>de cmd</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>`), "", ReasonMacros},
+		{"DDE simple field in a header", docxBody(t, "word/header1.xml", `<w:fldSimple w:instr="ddeauto x y"/>`), "", ReasonMacros},
+		{"sub-document from a share", docx(t, "", rel(relBase+"subDocument", `\\evil.example\s\d.docx`, "External")), "", ReasonMacros},
+		{"frame from a web site", docx(t, "", "", zpart{name: "word/_rels/webSettings.xml.rels", text: relsOpen + rel(relBase+"frame", "http://evil.example/f", "External") + `</Relationships>`}), "", ReasonMacros},
+		{"picture from a web site", docx(t, "", rel(relBase+"image", "http://evil.example/p.png", "External")), "", ReasonMacros},
+		{"embedded package", docx(t, "", rel(relBase+"package", "embeddings/Microsoft_Word_Document.docx", "")), "", ReasonMacros},
+		{"link to another workbook", xlsx(t, `<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.externalLink+xml"/>`), "", ReasonMacros},
 		{"DOCX with a picture and an outside link", docx(t, "", rel(relBase+"image", "media/image1.png", "")+
 			rel(relBase+"hyperlink", "https://example.org/a", "External"), zpart{name: "word/media/image1.png", text: "png"}), DOCX, 0},
 		{"DOCX made from a template on the author's disk", docx(t, "", "",

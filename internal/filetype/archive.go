@@ -77,6 +77,7 @@ func checkZip(r io.ReaderAt, size int64) (Kind, error) {
 	var types, word, excel, macros bool
 	var unpacked uint64
 	var lists []*zip.File // [Content_Types].xml and the relationships, read for active content
+	var text []*zip.File  // Word's body, headers and footers, read for DDE fields
 	for _, f := range z.File {
 		// Part names are compared without case, as the Open Packaging Conventions compare them.
 		name := strings.ToLower(f.Name)
@@ -93,6 +94,8 @@ func checkZip(r io.ReaderAt, size int64) (Kind, error) {
 			lists = append(lists, f)
 		case path.Base(name) == "vbaproject.bin" || strings.HasPrefix(name, "xl/macrosheets/"):
 			macros = true
+		case wordText(name):
+			text = append(text, f)
 		}
 		// A zip bomb: sizes the central directory declares, nothing unpacked.
 		unpacked += f.UncompressedSize64
@@ -110,6 +113,9 @@ func checkZip(r io.ReaderAt, size int64) (Kind, error) {
 		return "", err
 	}
 	if word {
+		if err := checkFields(text); err != nil {
+			return "", err
+		}
 		return DOCX, nil
 	}
 	return XLSX, nil
@@ -197,7 +203,8 @@ func listsActive(r io.Reader) (bool, error) {
 func activeContentType(ct string) bool {
 	for _, s := range []string{"vbaproject", "vbadata", "macroenabled", "application/vnd.ms-excel.macrosheet",
 		"application/vnd.ms-excel.intlmacrosheet", "application/vnd.ms-office.activex",
-		"application/vnd.openxmlformats-officedocument.oleobject"} {
+		"application/vnd.openxmlformats-officedocument.oleobject",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.externallink"} {
 		if strings.Contains(ct, s) {
 			return true
 		}
@@ -206,18 +213,107 @@ func activeContentType(ct string) bool {
 }
 
 // activeRelationship reports whether a (lower-cased) relationship type ties in active content: a VBA
-// project, a macro sheet, an ActiveX control or an OLE object, wherever it is; or a template from outside
-// the file, other than one on the author's own disk (Word records the template a document was made from,
-// as file:///C:/…/Normal.dotm).
+// project, a macro sheet, an ActiveX control, an OLE object, an embedded package or a link to another
+// workbook, wherever it is; or anything fetched from outside the file when it opens (a sub-document, a
+// frame, an image from a web site or a share, which tells its host who opened it), but for a hyperlink,
+// which the reader follows or not, and the template on the author's own disk that Word records
+// (file:///C:/…/Normal.dotm).
 func activeRelationship(typ string, external bool, target string) bool {
-	switch path.Base(typ) {
+	switch base := path.Base(typ); base {
 	case "vbaproject", "wordvbadata", "xlmacrosheet", "xlintlmacrosheet", "activexcontrol", "activexcontrolbinary",
-		"control", "oleobject":
+		"control", "oleobject", "package", "externallink", "externallinkpath":
 		return true
+	case "hyperlink":
+		return false
 	case "attachedtemplate":
 		return external && !localDrivePath(target)
+	default:
+		return external
 	}
-	return false
+}
+
+// wordText reports whether a (lower-cased) part name is Word text that may hold fields: the body, a header
+// or a footer, the footnotes and endnotes.
+func wordText(name string) bool {
+	if !strings.HasPrefix(name, "word/") || !strings.HasSuffix(name, ".xml") || strings.Count(name, "/") != 1 {
+		return false
+	}
+	b := strings.TrimPrefix(name, "word/")
+	return b == "document.xml" || b == "footnotes.xml" || b == "endnotes.xml" ||
+		strings.HasPrefix(b, "header") || strings.HasPrefix(b, "footer")
+}
+
+// checkFields refuses with ReasonMacros a Word text whose fields run something when the file opens or
+// its fields update: DDE and DDEAUTO, which start another program. A field's instruction is read whole,
+// however its runs split it (<w:instrText> pieces between a field's begin and separator, or
+// <w:fldSimple w:instr>). The parts' sizes are bounded by the directory's check above.
+func checkFields(parts []*zip.File) error {
+	for _, f := range parts {
+		rc, err := f.Open()
+		if err != nil {
+			return refuse(ReasonNotAllowed, "")
+		}
+		active, err := fieldsActive(io.LimitReader(rc, maxUnpacked))
+		rc.Close()
+		switch {
+		case err != nil:
+			return refuse(ReasonNotAllowed, "")
+		case active:
+			return refuse(ReasonMacros, "")
+		}
+	}
+	return nil
+}
+
+// fieldsActive reads a Word text and reports whether one of its fields is DDE or DDEAUTO.
+func fieldsActive(r io.Reader) (bool, error) {
+	d := xml.NewDecoder(r)
+	var instr strings.Builder
+	inInstr := false
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			return ddeField(instr.String()), nil
+		} else if err != nil {
+			return false, err
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			switch e.Name.Local {
+			case "fldChar":
+				for _, a := range e.Attr {
+					if a.Name.Local == "fldCharType" && a.Value != "" {
+						if ddeField(instr.String()) {
+							return true, nil
+						}
+						instr.Reset()
+					}
+				}
+			case "instrText":
+				inInstr = true
+			case "fldSimple":
+				for _, a := range e.Attr {
+					if a.Name.Local == "instr" && ddeField(a.Value) {
+						return true, nil
+					}
+				}
+			}
+		case xml.EndElement:
+			if e.Name.Local == "instrText" {
+				inInstr = false
+			}
+		case xml.CharData:
+			if inInstr && instr.Len() < 4096 {
+				instr.Write(e)
+			}
+		}
+	}
+}
+
+// ddeField reports whether a field instruction is DDE or DDEAUTO (its first word, in any case).
+func ddeField(instr string) bool {
+	w := strings.Fields(instr)
+	return len(w) > 0 && (strings.EqualFold(w[0], "dde") || strings.EqualFold(w[0], "ddeauto"))
 }
 
 // localDrivePath reports whether a (lower-cased) target is a path on a lettered local drive: c:\… or
