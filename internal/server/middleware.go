@@ -282,18 +282,38 @@ func validText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return r == 0 || bidiControl(r) })
 }
 
+// dropBidi removes the bidirectional controls (strings.Map).
+func dropBidi(r rune) rune {
+	if bidiControl(r) {
+		return -1
+	}
+	return r
+}
+
 // bidiControl reports the bidirectional embedding, override and isolate controls.
 func bidiControl(r rune) bool { return r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 }
 
-// rejectBadText answers 400 for a path or query string that is not valid text.
+// rejectBadText answers 400 for a path or query string that is not valid text. A query's value (a search
+// typed in a form sent by GET) is cleaned as a posted field is: the direction controls pasted text carries
+// unseen are dropped and the request goes on; invalid UTF-8 and NUL are refused.
 func (s *Server) rejectBadText(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ok := validText(r.URL.Path)
-		for k, vs := range r.URL.Query() {
+		q, cleaned := r.URL.Query(), false
+		for k, vs := range q {
 			ok = ok && validText(k)
-			for _, v := range vs {
-				ok = ok && validText(v)
+			for i, v := range vs {
+				if !utf8.ValidString(v) {
+					ok = false
+				} else if c := strings.Map(dropBidi, v); c != v {
+					vs[i], cleaned = c, true
+				}
+				ok = ok && validText(vs[i])
 			}
+		}
+		if ok && cleaned {
+			r = r.Clone(r.Context())
+			r.URL.RawQuery = q.Encode()
 		}
 		if !ok {
 			language(s.authenticate(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

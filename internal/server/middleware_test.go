@@ -46,6 +46,11 @@ func TestBadTextIsRefused(t *testing.T) {
 			t.Errorf("GET %s: %d, want 400", path, res.status)
 		}
 	}
+	// A search pasted with direction controls is read without them.
+	if res := a.get(hq, "/audit?actor=%E2%80%AB%D9%85%D8%B1%DB%8C%D9%85%E2%81%A7"); res.status != http.StatusOK ||
+		!strings.Contains(res.body, `value="مریم"`) {
+		t.Errorf("a search with direction controls: %d", res.status)
+	}
 	// Bytes that are not UTF-8 are refused; a NUL is dropped from what was typed (here a wrong password).
 	for body, want := range map[string]int{"username=hq%00.fars&password=x": http.StatusUnauthorized, "username=%FF&password=x": http.StatusBadRequest} {
 		req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/login", strings.NewReader(body))
