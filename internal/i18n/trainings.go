@@ -3,11 +3,12 @@ package i18n
 // The messages of HQ's committees page and of the committees' training sessions.
 
 var _ = merge(fa, map[string]string{
-	"trainings.err_past":  "جلسه را برای امروز یا پس از آن بگذارید: امروز {today} است.",
-	"trainings.err_far":   "جلسه را برای روزی تا {last} بگذارید.",
-	"trainings.err_begun": "این جلسه آغاز شده است؛ تأیید حضور پس از آغاز جلسه پذیرفته نیست.",
-	"nav.committees":      "کمیته‌ها",
-	"nav.trainings":       "آموزش‌ها",
+	"trainings.err_past":      "جلسه را برای امروز یا پس از آن بگذارید: امروز {today} است.",
+	"trainings.err_far":       "جلسه را برای روزی تا {last} بگذارید.",
+	"trainings.err_begun":     "این جلسه آغاز شده است؛ تأیید حضور پس از آغاز جلسه پذیرفته نیست.",
+	"trainings.err_no_places": "در این فرم هیچ‌یک از محل‌های دعوت‌شده به این جلسه نبود؛ چیزی ثبت نشد.",
+	"nav.committees":          "کمیته‌ها",
+	"nav.trainings":           "آموزش‌ها",
 
 	"committees.title":            "کمیته‌های استان",
 	"committees.intro":            "کمیته‌های ستاد استان و اعضای آن‌ها. هر عضو کمیته تنها برای کمیته خود اقدام می‌کند؛ عضوی که از کمیته برداشته شود حساب خود را نگه می‌دارد و تنها می‌خواند.",
@@ -131,11 +132,12 @@ var _ = merge(fa, map[string]string{
 })
 
 var _ = merge(en, map[string]string{
-	"trainings.err_past":  "Schedule the session for today or later: today is {today}.",
-	"trainings.err_far":   "Schedule the session for a day up to {last}.",
-	"trainings.err_begun": "The session has begun; attendance is no longer confirmed once it has.",
-	"nav.committees":      "Committees",
-	"nav.trainings":       "Trainings",
+	"trainings.err_past":      "Schedule the session for today or later: today is {today}.",
+	"trainings.err_far":       "Schedule the session for a day up to {last}.",
+	"trainings.err_begun":     "The session has begun; attendance is no longer confirmed once it has.",
+	"trainings.err_no_places": "The form named none of the places invited to this session; nothing was recorded.",
+	"nav.committees":          "Committees",
+	"nav.trainings":           "Trainings",
 
 	"committees.title":            "The province's committees",
 	"committees.intro":            "The HQ's committees and their members. A member acts only for his own committee; one taken off his committee keeps his account and only reads.",

@@ -332,6 +332,10 @@ func (s *Server) trainingAttendance(w http.ResponseWriter, r *http.Request) {
 		s.attendanceConflict(w, r, d, f)
 		return
 	}
+	if len(rows) == 0 {
+		// A post that names none of the session's places (another session's, or none) records nothing.
+		f.Errors[""] = i18n.M("trainings.err_no_places")
+	}
 	if !f.Valid() {
 		d.Attendance = f
 		s.render(w, r, http.StatusUnprocessableEntity, trainings.Show(d))

@@ -394,4 +394,13 @@ func TestTrainingAttendancePartial(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, cleared, `"attended":false`)
+	// A post naming no place of this session (another session's, or none) records nothing and says so.
+	for _, foreign := range []url.Values{{"version": {"4"}, "attended_999999": {"yes"}}, {"version": {"4"}}} {
+		res := a.post(committee, path+"/attendance", foreign)
+		a.wantStatus(res, http.StatusUnprocessableEntity, "a post naming no place of the session")
+		mustContain(t, res.body, "هیچ‌یک از محل‌های دعوت‌شده")
+	}
+	if n := a.count(`SELECT count(*) FROM trainings WHERE version = 4`); n != 1 {
+		t.Fatal("a post naming no place changed the session's version")
+	}
 }
