@@ -230,7 +230,7 @@ func (s *Server) trainingOf(w http.ResponseWriter, r *http.Request) (*auth.Princ
 	d.Records = p.Can(auth.ScheduleTrainings) && p.Scope.Committee != "" && p.Scope.Committee == d.T.Committee
 	d.CanRecord = d.Records && !d.T.StartsAt.After(d.Now)
 	if d.CanRecord {
-		d.Attendance = trainings.AttendanceForm(d.T, d.Invitees)
+		d.Attendance = trainings.AttendanceForm(r.Context(), d.T, d.Invitees)
 	}
 	return p, d, true
 }

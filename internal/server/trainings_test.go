@@ -370,6 +370,9 @@ func TestTrainingAttendancePartial(t *testing.T) {
 	all := url.Values{"version": {"1"}, "attended_" + itoa(county): {"yes"}, "attendees_" + itoa(county): {"۴"},
 		"names_" + itoa(county): {"علی رضایی"}, "attended_" + itoa(central): {"no"}, "names_" + itoa(central): {""}}
 	a.wantStatus(a.post(committee, path+"/attendance", all), http.StatusSeeOther, "the attendance")
+	if body := a.get(committee, path).body; !strings.Contains(body, `value="۴"`) || strings.Contains(body, `value="4"`) {
+		t.Error("the recorded count is not drawn in Persian digits")
+	}
 	// The district alone, cleared: the county keeps its record.
 	partial := url.Values{"version": {"2"}, "names_" + itoa(central): {""}}
 	a.wantStatus(a.post(committee, path+"/attendance", partial), http.StatusSeeOther, "the district's attendance alone")

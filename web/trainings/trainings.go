@@ -99,8 +99,8 @@ func AttendedField(id int64) string  { return "attended_" + strconv.FormatInt(id
 func AttendeesField(id int64) string { return "attendees_" + strconv.FormatInt(id, 10) }
 func NamesField(id int64) string     { return "names_" + strconv.FormatInt(id, 10) }
 
-// AttendanceForm is the attendance form filled with what is recorded.
-func AttendanceForm(t store.Training, is []store.Invitee) components.Form {
+// AttendanceForm is the attendance form filled with what is recorded, its counts in the reader's digits.
+func AttendanceForm(ctx context.Context, t store.Training, is []store.Invitee) components.Form {
 	f := components.NewForm()
 	f.Values.Set("version", strconv.Itoa(t.Version))
 	for _, i := range is {
@@ -112,7 +112,7 @@ func AttendanceForm(t store.Training, is []store.Invitee) components.Form {
 			f.Values.Set(AttendedField(i.ID), "no")
 		}
 		if i.Attendees != nil {
-			f.Values.Set(AttendeesField(i.ID), strconv.Itoa(*i.Attendees))
+			f.Values.Set(AttendeesField(i.ID), i18n.Digits(ctx, strconv.Itoa(*i.Attendees)))
 		}
 		f.Values.Set(NamesField(i.ID), i.AttendeeNames)
 	}
