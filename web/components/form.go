@@ -125,25 +125,18 @@ func RenewOnceIDs(page []byte) []byte {
 	}
 	out := bytes.Clone(page)
 	b := make([]byte, 16)
-	for i >= 0 {
-		at := i + len(onceAttr)
-		if at+32 > len(out) || !ValidOnceID(string(out[at:at+32])) {
-			i = next(out, at)
-			continue
+	for at := i + len(onceAttr); ; {
+		if at+32 <= len(out) && ValidOnceID(string(out[at:at+32])) {
+			_, _ = rand.Read(b)
+			hex.Encode(out[at:at+32], b)
+			at += 32
 		}
-		_, _ = rand.Read(b)
-		hex.Encode(out[at:at+32], b)
-		i = next(out, at+32)
+		j := bytes.Index(out[at:], onceAttr)
+		if j < 0 {
+			return out
+		}
+		at += j + len(onceAttr)
 	}
-	return out
-}
-
-// next is the index of the next one-time id's attribute in page from from, or -1.
-func next(page []byte, from int) int {
-	if j := bytes.Index(page[from:], onceAttr); j >= 0 {
-		return from + j
-	}
-	return -1
 }
 
 // OnceID is the form's one-time id: the one it was posted with, when it comes back to be corrected (it
