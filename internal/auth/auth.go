@@ -89,6 +89,13 @@ const (
 	ScheduleTrainings  // schedule the training sessions of one's own committee and record who attended
 	ConfirmTrainings   // confirm that one's place will attend a session it is invited to
 	ReadNotifications  // read one's own inbox
+	ViewDashboard      // read the readiness dashboard of one's scope (a province's counties, a county's districts, the country's provinces)
+	ViewIncidents      // read the incidents of election systems in one's scope
+	ReportIncidents    // report an incident of one's own place, and change its severity or reopen it
+	HandleIncidents    // acknowledge, note and resolve the incidents of the systems one's own committee owns
+	ManageSystems      // keep the list of one's province's election systems and their owner committees
+	DefineChecks       // define the readiness checks of one's province
+	FileChecks         // file the readiness checks of one's own place
 )
 
 var perms = map[Perm][]Role{
@@ -134,6 +141,16 @@ var perms = map[Perm][]Role{
 	ScheduleTrainings: {Committee},
 	ConfirmTrainings:  {Governor, DistrictHead},
 	ReadNotifications: {HQ, Governor, DistrictHead, Committee, Observer, National},
+	// Monitoring: those who oversee places read their dashboard (a governor his county's, a district head
+	// his district's); a place reports the incidents of the systems it uses and the committee that owns a
+	// system handles them; HQ keeps the systems and the checks that the places file.
+	ViewDashboard:   {HQ, Governor, DistrictHead, Observer, National},
+	ViewIncidents:   {HQ, Governor, DistrictHead, Committee, Observer, National},
+	ReportIncidents: {Governor, DistrictHead},
+	HandleIncidents: {Committee},
+	ManageSystems:   {HQ},
+	DefineChecks:    {HQ},
+	FileChecks:      {Governor, DistrictHead},
 }
 
 // EditsBoardLevel reports whether the principal composes boards of a level: a governor the county board,

@@ -42,7 +42,7 @@ import (
 // cachedTables are the tables whose rows the cache keeps; each has the triggers of migration 0018 (the
 // milestones those of migration 0022).
 var cachedTables = []string{"provinces", "counties", "districts", "cities", "committees", "election_kinds", "elections",
-	"board_rules", "candidate_rules", "milestones", "province_committees"}
+	"board_rules", "candidate_rules", "milestones", "province_committees", "election_systems"}
 
 // tables is a set of cachedTables, one bit each.
 type tables uint64
@@ -65,6 +65,7 @@ var (
 	readsPlaces         = tablesOf("provinces", "counties", "districts", "cities")
 	readsProvinces      = tablesOf("provinces")
 	readsCommittees     = tablesOf("province_committees")
+	readsSystems        = tablesOf("election_systems", "province_committees")
 	readsElections      = tablesOf("elections")
 	readsBoardRules     = tablesOf("board_rules", "election_kinds")
 	readsCandidateRules = tablesOf("candidate_rules", "election_kinds")

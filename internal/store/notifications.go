@@ -36,6 +36,10 @@ const (
 	NoticeBoardApproved     = "board_approved"     // my board was approved
 	NoticeBoardReopened     = "board_reopened"     // my approved board was reopened
 	NoticeMilestoneDue      = "milestone_due"      // a milestone of my place due in 3 days
+	NoticeIncidentNew       = "incident_new"       // an incident of a system my committee owns was reported
+	NoticeIncidentCritical  = "incident_critical"  // an incident was reported as, or raised to, critical
+	NoticeIncidentUpdate    = "incident_update"    // an incident my place reported was acknowledged, resolved or reopened
+	NoticeReadinessDue      = "readiness_due"      // a readiness check of my place is to be filed today
 )
 
 // NoticeKinds are the kinds of notice, each with whether it is a reminder (else an event).
@@ -45,6 +49,7 @@ var NoticeKinds = map[string]bool{
 	NoticeQuestionNew: false, NoticeQuestionWaiting: true, NoticeAnswerNew: false, NoticeTrainingNew: false,
 	NoticeTrainingReminder: true,
 	NoticeBoardReturned:    false, NoticeBoardApproved: false, NoticeBoardReopened: false, NoticeMilestoneDue: true,
+	NoticeIncidentNew: false, NoticeIncidentCritical: false, NoticeIncidentUpdate: false, NoticeReadinessDue: true,
 }
 
 // Notice is what a notification tells: its kind, what it links to (Subject: guidance, task, question,

@@ -78,6 +78,8 @@ func Href(n store.Notification) string {
 		return "/boards/" + id
 	case "incident":
 		return "/incidents/" + id
+	case "readiness_check":
+		return "/readiness/" + id + "/file"
 	}
 	return "/timeline"
 }
