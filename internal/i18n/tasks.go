@@ -28,6 +28,11 @@ var _ = merge(fa, map[string]string{
 	"tasks.copies":          "کارهای واگذارشده به شما",
 	"tasks.copies_table":    "جدول کارهای واگذارشده به شما",
 	"tasks.copies_cut":      "تنها {n} کار نخست (با مهلت گذشته و نزدیک‌ترین مهلت‌ها) نشان داده شده است.",
+	"tasks.filter_overdue":  "تنها آنها که مهلتشان گذشته و انجام نشده‌اند",
+	"tasks.filtered":        "نسخه‌های کارها",
+	"tasks.filtered_none":   "نسخه‌ای با این پالایه‌ها نیست.",
+	"tasks.filtered_count":  "{n} نسخه؛ آنها که مهلتشان گذشته و انجام نشده‌اند، نخست.",
+	"tasks.applied_overdue": "از مهلت گذشته و انجام‌نشده",
 	"tasks.place_district":  "بخش {district}، {county}",
 
 	"tasks.new":         "واگذاری کار تازه",
@@ -114,6 +119,11 @@ var _ = merge(en, map[string]string{
 	"tasks.copies":          "Tasks assigned to you",
 	"tasks.copies_table":    "Table of the tasks assigned to you",
 	"tasks.copies_cut":      "Only the first {n} {n|task is|tasks are} shown: the overdue and those due soonest.",
+	"tasks.filter_overdue":  "Only those past their due date and not done",
+	"tasks.filtered":        "Copies of the tasks",
+	"tasks.filtered_none":   "No copy matches these filters.",
+	"tasks.filtered_count":  "{n} copies; those past their due date and not done first.",
+	"tasks.applied_overdue": "Overdue and not done",
 	"tasks.place_district":  "{district} district, {county}",
 
 	"tasks.new":         "Assign a new task",

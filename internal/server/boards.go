@@ -44,7 +44,7 @@ func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Election = &e
-	f := store.BoardFilter{County: q.Get("county"), Level: q.Get("level"), Status: q.Get("status"), Conflict: q.Get("conflict") == "1",
+	f := store.BoardFilter{County: placeCode(q.Get("county")), Level: q.Get("level"), Status: q.Get("status"), Conflict: q.Get("conflict") == "1",
 		Page: d.Page, PageSize: boardPageSize}
 	var total int
 	var b store.Batch
@@ -62,6 +62,10 @@ func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
 	b.Milestones(ctx, auth.Scope{}, e.ID, &ms)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
+		return
+	}
+	if !countyIn(d.Counties, f.County) {
+		s.notFound(w, r)
 		return
 	}
 	// Each board's formation against the last day of its level's window, read once for the page.

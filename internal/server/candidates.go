@@ -46,7 +46,7 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Election = &e
-	f := store.CandidateFilter{Q: q.Get("q"), County: q.Get("county"), Status: q.Get("status"), Gender: q.Get("gender"),
+	f := store.CandidateFilter{Q: q.Get("q"), County: placeCode(q.Get("county")), Status: q.Get("status"), Gender: q.Get("gender"),
 		Education: q.Get("education"), Sort: q.Get("sort"), Page: d.Page, PageSize: candidatePageSize}
 	var b store.Batch
 	b.Candidates(p.Scope, e.ID, f, &d.Rows, &d.Total)
@@ -54,6 +54,10 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 	b.Counties(ctx, p.Scope, &d.Counties)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
+		return
+	}
+	if !countyIn(d.Counties, f.County) {
+		s.notFound(w, r)
 		return
 	}
 	d.Cap = f.Cap()

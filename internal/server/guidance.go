@@ -61,15 +61,42 @@ func (s *Server) renderGuidanceList(w http.ResponseWriter, r *http.Request, stat
 	if !ok {
 		return
 	}
-	d := webg.ListData{Province: prov, Q: strings.TrimSpace(r.URL.Query().Get("q")), Page: listPage(r), Search: components.NewForm()}
+	q := r.URL.Query()
+	acked := q.Get("acked")
+	if acked != "" && acked != webg.AckedNo {
+		s.notFound(w, r)
+		return
+	}
+	pf, ok := s.placeChosen(w, r, prov.ID(p.Scope.ProvinceID))
+	if !ok {
+		return
+	}
+	d := webg.ListData{Province: prov, Q: strings.TrimSpace(q.Get("q")), Page: listPage(r), Search: components.NewForm(),
+		Unacked: acked == webg.AckedNo, FilterCounties: pf.Counties, Query: url.Values{}}
+	for _, k := range []string{"province", "q", "county", "district", "acked"} {
+		if v := q.Get(k); v != "" {
+			d.Query.Set(k, v)
+		}
+	}
 	d.Search.Values.Set("q", d.Q)
+	d.Search.Values.Set("county", q.Get("county"))
+	d.Search.Values.Set("acked", acked)
+	d.Applied = appliedPlace(ctx, "/guidance", d.Query, pf)
+	if d.Unacked {
+		d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "guidance.applied_unacked"),
+			Remove: components.Without("/guidance", d.Query, "acked")})
+	}
+	if pf.County != nil && pf.District == nil && p.Scope.CountyID == 0 {
+		d.ReceiptsOf = pf.County.Code
+	}
 	if utf8.RuneCountInString(d.Q) > maxGuidanceSearch {
 		d.Search.Errors["q"] = i18n.M("err.too_long")
 		status = http.StatusUnprocessableEntity
 	}
 	var b store.Batch
 	if d.Search.Valid() {
-		b.GuidanceList(p.Scope, store.GuidanceFilter{ProvinceID: prov.ID(0), Q: d.Q, Page: d.Page}, &d.Items, &d.Total)
+		b.GuidanceList(p.Scope, store.GuidanceFilter{ProvinceID: prov.ID(0), Q: d.Q, Page: d.Page,
+			CountyID: pf.Scope.CountyID, DistrictID: pf.Scope.DistrictID, Unacked: d.Unacked}, &d.Items, &d.Total)
 	}
 	if writesGuidance(p) {
 		if form == nil {

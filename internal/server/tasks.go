@@ -74,9 +74,25 @@ func (s *Server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 	}
 	d.Province = prov
 	province := prov.ID(p.Scope.ProvinceID)
+	pf, ok := s.placeChosen(w, r, province)
+	if !ok {
+		return
+	}
+	overdue := q.Get("overdue") == "1"
+	d.Filter, d.FilterCounties = components.NewForm().WithPrefix("filter-"), pf.Counties
+	d.Filter.Values.Set("county", q.Get("county"))
+	d.Filter.Values.Set("overdue", q.Get("overdue"))
 	var b store.Batch
 	var committees []store.Committee
 	switch {
+	case pf.Narrowed() || overdue:
+		d.Filtered, d.Page, d.Query = true, listPage(r), q
+		d.Applied = appliedPlace(ctx, "/tasks", q, pf)
+		if overdue {
+			d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "tasks.applied_overdue"),
+				Remove: components.Without("/tasks", q, "overdue")})
+		}
+		b.TaskCopiesPage(ctx, pf.Scope, d.Today, overdue, d.Page, tasksPerPage, &d.Copies, &d.Total)
 	case p.Role == auth.Governor || p.Role == auth.DistrictHead:
 		b.TaskCopies(p.Scope, d.Today, false, maxCopies+1, &d.Copies)
 	case province != 0:

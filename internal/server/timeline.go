@@ -295,7 +295,28 @@ func (s *Server) renderTimeline(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	d.Sections = timelineSections(p, tl.Today(s.now()), pl, ms, marks, back)
+	if q := r.URL.Query(); q.Get("overdue") == "1" {
+		d.Overdue, d.Sections = true, overdueOnly(d.Sections)
+		d.Applied = []components.AppliedFilter{{Label: i18n.T(ctx, "timeline.applied_overdue"),
+			Remove: components.Without("/timeline", q, "overdue")}}
+	}
 	s.render(w, r, status, webtl.Page(d))
+}
+
+// overdueOnly keeps of a place's sections the county's and its districts' milestones past their window and
+// not done: the province's own are HQ's, not the county's, and the candidates' windows are nobody's.
+func overdueOnly(sections []webtl.Section) []webtl.Section {
+	var out []webtl.Section
+	for _, s := range sections {
+		s.Items = slices.DeleteFunc(slices.Clone(s.Items), func(it webtl.Item) bool {
+			return it.Status != tl.Overdue || it.M.Level == tl.LevelProvince
+		})
+		if len(s.Items) > 0 {
+			s.Brief = false
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // timelineMark marks a milestone of the current election done at a place (done, with an optional note)

@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -28,6 +29,9 @@ const (
 	maxAttendeeNames = 2000
 	maxAttendees     = 10000
 )
+
+// untrainedPageSize is how many places a page of those not trained shows.
+const untrainedPageSize = 50
 
 // trainingRoutes adds the committees' training sessions. The schedule form, with its materials (field
 // attachment), and the materials the committee adds later are multipart posts, read within their own
@@ -81,11 +85,34 @@ func (s *Server) renderTrainingList(w http.ResponseWriter, r *http.Request, p *a
 		return
 	}
 	d.Province, sc.ProvinceID = prov, prov.ID(sc.ProvinceID)
+	pf, ok := s.placeChosen(w, r, sc.ProvinceID)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	d.Untrained, d.FilterCounties, d.Query = q.Get("untrained") == "1", pf.Counties, url.Values{}
+	for _, k := range []string{"province", "county", "district", "untrained"} {
+		if v := q.Get(k); v != "" {
+			d.Query.Set(k, v)
+		}
+	}
+	d.Filter = components.NewForm().WithPrefix("filter-")
+	d.Filter.Values.Set("county", q.Get("county"))
+	d.Filter.Values.Set("untrained", q.Get("untrained"))
+	d.Applied = appliedPlace(ctx, "/trainings", d.Query, pf)
+	if d.Untrained {
+		d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "trainings.applied_untrained"),
+			Remove: components.Without("/trainings", d.Query, "untrained")})
+	}
 	var ts []store.Training
 	var ks []store.Committee
 	var b store.Batch
-	if sc.ProvinceID != 0 {
-		b.Trainings(sc, &ts)
+	switch {
+	case sc.ProvinceID != 0 && d.Untrained:
+		d.Page = listPage(r)
+		b.UntrainedPlaces(ctx, pf.Scope, d.Page, untrainedPageSize, &d.Places, &d.Total)
+	case sc.ProvinceID != 0:
+		b.Trainings(pf.Scope, &ts)
 		if readsCoverage(p) {
 			d.Coverage = []store.CountyTraining{}
 			b.TrainingCoverage(sc.ProvinceID, &d.Coverage)
@@ -101,6 +128,11 @@ func (s *Server) renderTrainingList(w http.ResponseWriter, r *http.Request, p *a
 	}
 	if i := slices.IndexFunc(ks, func(k store.Committee) bool { return k.Key == p.Scope.Committee }); i >= 0 {
 		d.CanSchedule, d.Committee = true, ks[i]
+	}
+	d.Pages = (d.Total + untrainedPageSize - 1) / untrainedPageSize
+	if pf.County != nil && d.Coverage != nil {
+		// A county's page shows its own row of the summary.
+		d.Coverage = slices.DeleteFunc(d.Coverage, func(c store.CountyTraining) bool { return c.CountyID != pf.County.ID })
 	}
 	d.Upcoming, d.Past = trainings.Split(ts, d.Now)
 	if len(d.Upcoming) > 0 {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strconv"
@@ -167,10 +168,15 @@ const GuidancePageSize = 200
 
 // GuidanceFilter is what a page of the circulars shows: the Ministry's province (0: every province), the
 // words its titles are searched for (q, normalised as persian.Normalize; "" for all) and the page (from 1).
+// A county (with its districts) or a district, or Unacked, keeps the published circulars with a receipt
+// there (within the reader's own place) and, with Unacked, one not yet acknowledged.
 type GuidanceFilter struct {
 	ProvinceID int64
 	Q          string
 	Page       int
+	CountyID   int64
+	DistrictID int64
+	Unacked    bool
 }
 
 // GuidanceList reads a page of the circulars the scope reads (the Batch method of that name), and how many
@@ -191,6 +197,14 @@ func (b *Batch) GuidanceList(sc auth.Scope, f GuidanceFilter, out *[]Guidance, t
 	if norm := persian.Normalize(f.Q); norm != "" {
 		args = append(args, likeEscape(norm))
 		where += ` AND g.title_norm LIKE '%' || $5 || '%'`
+	}
+	if f.CountyID != 0 || f.DistrictID != 0 || f.Unacked {
+		county, district := cmp.Or(f.CountyID, sc.CountyID), cmp.Or(f.DistrictID, sc.DistrictID)
+		args = append(args, county, district)
+		c, d := "$"+strconv.Itoa(len(args)-1), "$"+strconv.Itoa(len(args))
+		where += ` AND g.status = 'published' AND EXISTS (SELECT 1 FROM guidance_receipts r WHERE r.guidance_id = g.id AND ` +
+			optional(county != 0, "r.county_id = "+c, c+" = 0") + ` AND ` + optional(district != 0, "r.district_id = "+d, d+" = 0") +
+			optional(f.Unacked, " AND r.acked_at IS NULL", "") + `)`
 	}
 	countArgs := append([]any(nil), args...)
 	b.queue(guidanceSelect(false)+where+`

@@ -418,3 +418,44 @@ func sweepTasks(ctx context.Context, tx pgx.Tx, now time.Time) (int64, error) {
 	}
 	return tag.RowsAffected(), nil
 }
+
+// TaskCopiesPage is the queueing read of a page of the copies of the place sc (a province, a county with
+// its districts, a district), as a list filtered by place shows them: with overdue, only those not done
+// and past their due date on the day today. Unfinished copies past their due date come first, then by due
+// date, task and place, the county's own before its districts'; total is how many the filter finds.
+func (b *Batch) TaskCopiesPage(ctx context.Context, sc auth.Scope, today time.Time, overdue bool, page, size int, out *[]TaskCopy, total *int) {
+	args := append(scopeArgs(sc), today)
+	where := ` WHERE` + scopeOn(sc, "a.province_id", "a.county_id", "a.district_id") +
+		` AND ` + optional(overdue, "a.status <> 'done' AND t.due_date < $4", "$4::date IS NOT NULL")
+	countArgs := append([]any(nil), args...)
+	b.queue(`
+		SELECT t.id, t.title, pc.name_fa, pc.name_en, t.due_date,
+		       a.id, a.task_id, a.county_id, coalesce(a.district_id, 0), c.code, c.name_fa, c.name_en,
+		       coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''), a.status, a.note, a.changed_at,
+		       coalesce(u.full_name, ''), a.version
+		FROM task_assignees a
+		JOIN tasks t ON t.id = a.task_id
+		JOIN province_committees pc ON pc.province_id = t.province_id AND pc.key = t.committee_key
+		JOIN counties c ON c.id = a.county_id
+		LEFT JOIN districts d ON d.id = a.district_id
+		LEFT JOIN users u ON u.id = a.changed_by`+where+`
+		ORDER BY (t.due_date < $4 AND a.status <> 'done') DESC, t.due_date, t.id, `+byName(ctx, "c.name_fa", "c.name_en")+`,
+		         a.district_id NULLS FIRST`+pageOf(size, (max(page, 1)-1)*size, &args),
+		func(rows pgx.Rows) error {
+			*out = (*out)[:0]
+			for rows.Next() {
+				var c TaskCopy
+				a := &c.Assignee
+				if err := rows.Scan(&c.TaskID, &c.Title, &c.CommitteeFa, &c.CommitteeEn, &c.DueDate,
+					&a.ID, &a.TaskID, &a.CountyID, &a.DistrictID, &a.CountyCode, &a.CountyFa, &a.CountyEn,
+					&a.DistrictCode, &a.DistrictFa, &a.DistrictEn, &a.Status, &a.Note, &a.ChangedAt, &a.ChangedByName,
+					&a.Version); err != nil {
+					return err
+				}
+				*out = append(*out, c)
+			}
+			return nil
+		}, args...)
+	b.queueRow(`SELECT count(*)::int FROM task_assignees a JOIN tasks t ON t.id = a.task_id`+where,
+		func(row pgx.Row) error { return row.Scan(total) }, countArgs...)
+}

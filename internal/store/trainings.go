@@ -470,6 +470,63 @@ func (b *Batch) TrainingCoverage(provinceID int64, out *[]CountyTraining) {
 	}, provinceID)
 }
 
+// UntrainedPlace is a place (a county's governorate, DistrictCode "", or a district) that has attended no
+// session: how many sessions invited it and how many of those it confirmed.
+type UntrainedPlace struct {
+	CountyCode   string
+	CountyFa     string
+	CountyEn     string
+	DistrictCode string
+	DistrictFa   string
+	DistrictEn   string
+	Invited      int
+	Confirmed    int
+}
+
+// untrainedPlaces are the places of the scope ($1 province, $2 county, $3 district; a district's scope
+// has no county's own place) that attended no session, the same rule as TrainingCoverage's.
+func untrainedPlaces(sc auth.Scope) string {
+	return `
+		WITH places AS (
+			SELECT c.id AS county_id, 0::bigint AS district_id FROM counties c
+			WHERE` + scopeOn(sc, "c.province_id", "c.id", "0") + `
+			UNION ALL
+			SELECT d.county_id, d.id FROM districts d JOIN counties c ON c.id = d.county_id
+			WHERE` + scopeOn(sc, "c.province_id", "c.id", "d.id") + `
+		), marks AS (
+			SELECT i.county_id, coalesce(i.district_id, 0) AS district_id, count(*)::int AS invited,
+			       count(*) FILTER (WHERE i.confirmed_at IS NOT NULL)::int AS confirmed,
+			       coalesce(bool_or(i.attended), false) AS attended
+			FROM training_invitees i
+			JOIN places p ON p.county_id = i.county_id AND p.district_id = coalesce(i.district_id, 0)
+			GROUP BY 1, 2
+		), untrained AS (
+			SELECT p.county_id, p.district_id, coalesce(m.invited, 0) AS invited, coalesce(m.confirmed, 0) AS confirmed
+			FROM places p LEFT JOIN marks m ON m.county_id = p.county_id AND m.district_id = p.district_id
+			WHERE m.attended IS NOT TRUE
+		)`
+}
+
+// UntrainedPlaces is the queueing read of a page of the places of the scope that attended no session, by
+// county, the governorate before its districts, and districts by name; total is how many there are
+// (TrainingCoverage's NotTrained summed over the scope's counties).
+func (b *Batch) UntrainedPlaces(ctx context.Context, sc auth.Scope, page, size int, out *[]UntrainedPlace, total *int) {
+	args := scopeArgs(sc)
+	b.queue(untrainedPlaces(sc)+`
+		SELECT c.code, c.name_fa, c.name_en, coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''),
+		       u.invited, u.confirmed
+		FROM untrained u JOIN counties c ON c.id = u.county_id LEFT JOIN districts d ON d.id = u.district_id
+		ORDER BY `+byName(ctx, "c.name_fa", "c.name_en")+`, c.id, u.district_id <> 0, `+
+		byName(ctx, "coalesce(d.name_fa, '')", "coalesce(d.name_en, '')")+`, u.district_id`+
+		pageOf(size, (max(page, 1)-1)*size, &args),
+		func(rows pgx.Rows) (err error) {
+			*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[UntrainedPlace])
+			return err
+		}, args...)
+	b.queueRow(untrainedPlaces(sc)+` SELECT count(*)::int FROM untrained`,
+		func(row pgx.Row) error { return row.Scan(total) }, scopeArgs(sc)...)
+}
+
 // trainingReminderAhead is how long before a session its invited places are reminded of it.
 const trainingReminderAhead = 24 * time.Hour
 

@@ -33,27 +33,34 @@ type ListData struct {
 	New      *components.Form
 	Counties []store.County
 	Province components.ProvinceChoice
+	// The filters: a county (with its districts) or a district that received the circulars and, with
+	// Unacked, has not acknowledged them. FilterCounties are the county filter's choices (the Search form
+	// holds its values); Applied the filters named, each removable; Query the list's parameters, kept in
+	// its page links; ReceiptsOf the county whose receipts a province-wide reader's links open, "" for none.
+	Unacked        bool
+	FilterCounties []store.County
+	Applied        []components.AppliedFilter
+	Query          url.Values
+	ReceiptsOf     string
 }
 
 // Pages is how many pages the list has.
 func (d ListData) Pages() int { return (d.Total + store.GuidancePageSize - 1) / store.GuidancePageSize }
 
-// listHref is a page of the list, with its province and search.
-func (d ListData) listHref(page int) templ.SafeURL {
-	v := url.Values{}
-	if d.Province.Chosen != nil {
-		v.Set("province", d.Province.Chosen.Code)
+// listHref is a page of the list, with its province, search and filters.
+func (d ListData) listHref(page int) templ.SafeURL { return components.ListHref("/guidance", d.Query, page) }
+
+// itemHref is a circular of the list: for a province-wide reader of a list narrowed to a county's
+// unacknowledged circulars, its receipts of that county not acknowledged.
+func (d ListData) itemHref(g store.Guidance) templ.SafeURL {
+	if d.ReceiptsOf == "" {
+		return Href(g.ID)
 	}
-	if d.Q != "" {
-		v.Set("q", d.Q)
+	v := url.Values{"county": {d.ReceiptsOf}}
+	if d.Unacked {
+		v.Set("acked", AckedNo)
 	}
-	if page > 1 {
-		v.Set("page", strconv.Itoa(page))
-	}
-	if len(v) == 0 {
-		return "/guidance"
-	}
-	return templ.SafeURL("/guidance?" + v.Encode())
+	return templ.SafeURL(string(Href(g.ID)) + "?" + v.Encode() + "#receipts")
 }
 
 // ShowData is a circular's page. Follows: the reader sees every receipt (the province's readers); Own:

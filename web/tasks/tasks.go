@@ -5,6 +5,7 @@ package tasks
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,15 @@ type ListData struct {
 	// A governor's or district head's copies; Cut when there are more than the list reads.
 	Copies []store.TaskCopy
 	Cut    int
+
+	// The copies of a place (?county=, ?district=) or only the overdue (?overdue=1), a page of them
+	// (Copies, Total, Page, Pages): Filtered. Filter is the filters' form, with the counties it offers;
+	// Applied the filters named, each removable; Query the list's parameters, kept in its page links.
+	Filtered       bool
+	Filter         components.Form
+	FilterCounties []store.County
+	Applied        []components.AppliedFilter
+	Query          url.Values
 
 	// A committee member's form to assign a task.
 	CanAssign bool
@@ -95,6 +105,9 @@ func (d ListData) listHref(page int) templ.SafeURL {
 	}
 	return templ.SafeURL("/tasks?" + strings.Join(q, "&"))
 }
+
+// filteredHref is a page of the filtered copies.
+func (d ListData) filteredHref(page int) templ.SafeURL { return components.ListHref("/tasks", d.Query, page) }
 
 // RowID is the element id of a copy on its task's page, where its form's redirect lands.
 func RowID(assignee int64) string { return "copy-" + strconv.FormatInt(assignee, 10) }

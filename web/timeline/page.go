@@ -49,6 +49,10 @@ type PageData struct {
 	Choose   bool // the reader chooses the county (HQ, committee, observer, the Ministry once a province is chosen)
 	Sections []Section
 	Refused  *i18n.Msg
+	// Overdue keeps only the county's and its districts' milestones past their window and not done
+	// (?overdue=1); Applied names it, removable.
+	Overdue bool
+	Applied []components.AppliedFilter
 }
 
 // HomeData is what a home page shows of the timeline: the reader's own milestones that need him first,

@@ -5,6 +5,7 @@ package trainings
 
 import (
 	"context"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +31,53 @@ type ListData struct {
 	Committee   store.Committee
 	Counties    []store.County
 	Form        components.Form
+	// The filters: a county (with its districts) or a district, whose sessions the lists show, and with
+	// Untrained only its places that have attended no session, a page of them (Places, Total, Page,
+	// Pages) instead of the sessions. Filter is their form with the counties it offers; Applied the
+	// filters named, each removable; Query the list's parameters, kept in its page links.
+	Filter         components.Form
+	FilterCounties []store.County
+	Applied        []components.AppliedFilter
+	Query          url.Values
+	Untrained      bool
+	Places         []store.UntrainedPlace
+	Total          int
+	Page           int
+	Pages          int
+}
+
+// placesHref is a page of the places not trained.
+func (d ListData) placesHref(page int) templ.SafeURL { return components.ListHref("/trainings", d.Query, page) }
+
+// untrainedHref is the places of the county code that have attended no session, in the province of the
+// page's parameters q.
+func untrainedHref(q url.Values, code string) templ.SafeURL {
+	v := url.Values{"county": {code}, "untrained": {"1"}}
+	if p := q.Get("province"); p != "" {
+		v.Set("province", p)
+	}
+	return components.ListHref("/trainings", v, 1)
+}
+
+// placeName is a place not trained: a county's governorate or a district of it.
+func placeName(ctx context.Context, p store.UntrainedPlace) string {
+	if p.DistrictCode == "" {
+		return i18n.T(ctx, "trainings.place_governorate", i18n.ArgName("county", p.CountyFa, p.CountyEn))
+	}
+	return i18n.T(ctx, "trainings.place_district", i18n.ArgName("district", p.DistrictFa, p.DistrictEn),
+		i18n.ArgName("county", p.CountyFa, p.CountyEn))
+}
+
+// placeState is how far a place not trained got: never invited, invited and not confirmed, or confirmed
+// and absent.
+func placeState(ctx context.Context, p store.UntrainedPlace) string {
+	switch {
+	case p.Invited == 0:
+		return i18n.T(ctx, "trainings.state_not_invited")
+	case p.Confirmed == 0:
+		return i18n.T(ctx, "trainings.state_unconfirmed", i18n.ArgNum("n", p.Invited))
+	}
+	return i18n.T(ctx, "trainings.state_absent", i18n.ArgNum("n", p.Invited), i18n.ArgNum("confirmed", p.Confirmed))
 }
 
 // ShowData is a session's page.
