@@ -160,6 +160,19 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	} {
 		pages[u] = append(pages[u], ps...)
 	}
+	// The lists as a dashboard's numbers link to them, filtered by place.
+	for u, ps := range map[string][]string{
+		"hq.fars": {"/tasks?county=marvdasht&overdue=1", "/tasks?county=marvdasht&district=marvdasht-central",
+			"/guidance?county=marvdasht&acked=no", "/trainings?county=marvdasht&untrained=1", "/timeline?county=marvdasht&overdue=1",
+			"/boards?county=marvdasht&status=returned", "/candidates?county=marvdasht&status=registered"},
+		"gov.marvdasht": {"/tasks?county=marvdasht&overdue=1", "/guidance?county=marvdasht&acked=no",
+			"/trainings?county=marvdasht&untrained=1", "/timeline?county=marvdasht&overdue=1"},
+		"dh.marvdasht": {"/tasks?county=marvdasht&overdue=1", "/guidance?acked=no", "/trainings?untrained=1"},
+		"national": {"/tasks?province=fars&county=marvdasht&overdue=1", "/guidance?province=fars&county=marvdasht&acked=no",
+			"/trainings?province=fars&county=marvdasht&untrained=1", "/timeline?province=fars&county=marvdasht&overdue=1"},
+	} {
+		pages[u] = append(pages[u], ps...)
+	}
 	clients := map[string]*http.Client{"hq.fars": hq, "gov.marvdasht": gov, "dh.marvdasht": dh}
 	for u := range pages {
 		if clients[u] == nil {
