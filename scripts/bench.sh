@@ -350,6 +350,10 @@ pages=(
   "/admin/committees/{committee}|hq"
   "/tasks|$all"
   "/tasks/{task}|$all"
+  "/tasks?county={county}&overdue=1|hq"
+  "/guidance?county={county}&acked=no|hq"
+  "/trainings?county={county}&untrained=1|hq"
+  "/timeline?county={county}&overdue=1|hq"
 )
 
 started=$(date +%s)

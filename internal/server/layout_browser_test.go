@@ -129,7 +129,8 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/audit", "/profile", "/no-such-page", "/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar",
 			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own), withPDF,
 			"/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, "/admin/committees", "/admin/committees/training",
-			"/tasks", task},
+			"/tasks", task, "/tasks?county=marvdasht&overdue=1", "/guidance?county=marvdasht&acked=no",
+			"/trainings?county=marvdasht&untrained=1", "/timeline?county=marvdasht&overdue=1"},
 		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county,
 			"/boards/" + county + "/pool/import", "/boards/" + district, "/candidates", "/candidates/new",
 			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline", "/timeline/template", "/notifications",
@@ -146,7 +147,7 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 		"national": {"/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar",
 			"/timeline?province=fars&county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(legal),
 			"/guidance?province=fars", "/questions?province=fars", "/faq?province=fars", "/trainings?province=fars",
-			"/tasks?province=fars", task},
+			"/tasks?province=fars", task, "/tasks?province=fars&county=marvdasht&overdue=1"},
 	}
 	for user, paths := range pages {
 		for _, lang := range []string{"fa", "en"} {

@@ -780,7 +780,7 @@ func filteredList(d ListData) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = copyTable(d, true, i18n.T(ctx, "tasks.filtered")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = copyTable(d, true, i18n.T(ctx, "tasks.filtered_table")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
