@@ -72,12 +72,7 @@ func (s *Server) renderGuidanceList(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	d := webg.ListData{Province: prov, Q: strings.TrimSpace(q.Get("q")), Page: listPage(r), Search: components.NewForm(),
-		Unacked: acked == webg.AckedNo, FilterCounties: pf.Counties, Query: url.Values{}}
-	for _, k := range []string{"province", "q", "county", "district", "acked"} {
-		if v := q.Get(k); v != "" {
-			d.Query.Set(k, v)
-		}
-	}
+		Unacked: acked == webg.AckedNo, FilterCounties: pf.Counties, Query: keptQuery(q, "province", "q", "county", "district", "acked")}
 	d.Search.Values.Set("q", d.Q)
 	d.Search.Values.Set("county", q.Get("county"))
 	d.Search.Values.Set("acked", acked)

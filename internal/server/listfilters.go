@@ -97,3 +97,14 @@ func appliedPlace(ctx context.Context, path string, q url.Values, f placeFilter)
 func countyIn(cs []store.County, code string) bool {
 	return code == "" || slices.ContainsFunc(cs, func(c store.County) bool { return c.Code == code })
 }
+
+// keptQuery is the parameters of q among keys, those a list keeps in its links.
+func keptQuery(q url.Values, keys ...string) url.Values {
+	v := url.Values{}
+	for _, k := range keys {
+		if x := q.Get(k); x != "" {
+			v.Set(k, x)
+		}
+	}
+	return v
+}

@@ -86,11 +86,11 @@ func (s *Server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 	var committees []store.Committee
 	switch {
 	case pf.Narrowed() || overdue:
-		d.Filtered, d.Page, d.Query = true, listPage(r), q
-		d.Applied = appliedPlace(ctx, "/tasks", q, pf)
+		d.Filtered, d.Page, d.Query = true, listPage(r), keptQuery(q, "province", "county", "district", "overdue")
+		d.Applied = appliedPlace(ctx, "/tasks", d.Query, pf)
 		if overdue {
 			d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "tasks.applied_overdue"),
-				Remove: components.Without("/tasks", q, "overdue")})
+				Remove: components.Without("/tasks", d.Query, "overdue")})
 		}
 		b.TaskCopiesPage(ctx, pf.Scope, d.Today, overdue, d.Page, tasksPerPage, &d.Copies, &d.Total)
 	case p.Role == auth.Governor || p.Role == auth.DistrictHead:

@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -90,12 +89,8 @@ func (s *Server) renderTrainingList(w http.ResponseWriter, r *http.Request, p *a
 		return
 	}
 	q := r.URL.Query()
-	d.Untrained, d.FilterCounties, d.Query = q.Get("untrained") == "1", pf.Counties, url.Values{}
-	for _, k := range []string{"province", "county", "district", "untrained"} {
-		if v := q.Get(k); v != "" {
-			d.Query.Set(k, v)
-		}
-	}
+	d.Untrained, d.FilterCounties = q.Get("untrained") == "1", pf.Counties
+	d.Query = keptQuery(q, "province", "county", "district", "untrained")
 	d.Filter = components.NewForm().WithPrefix("filter-")
 	d.Filter.Values.Set("county", q.Get("county"))
 	d.Filter.Values.Set("untrained", q.Get("untrained"))
