@@ -48,7 +48,9 @@ type ListData struct {
 func (d ListData) Pages() int { return (d.Total + store.GuidancePageSize - 1) / store.GuidancePageSize }
 
 // listHref is a page of the list, with its province, search and filters.
-func (d ListData) listHref(page int) templ.SafeURL { return components.ListHref("/guidance", d.Query, page) }
+func (d ListData) listHref(page int) templ.SafeURL {
+	return components.ListHref("/guidance", d.Query, page)
+}
 
 // itemHref is a circular of the list: for a province-wide reader of a list narrowed to a county's
 // unacknowledged circulars, its receipts of that county not acknowledged.

@@ -107,7 +107,9 @@ func (d ListData) listHref(page int) templ.SafeURL {
 }
 
 // filteredHref is a page of the filtered copies.
-func (d ListData) filteredHref(page int) templ.SafeURL { return components.ListHref("/tasks", d.Query, page) }
+func (d ListData) filteredHref(page int) templ.SafeURL {
+	return components.ListHref("/tasks", d.Query, page)
+}
 
 // RowID is the element id of a copy on its task's page, where its form's redirect lands.
 func RowID(assignee int64) string { return "copy-" + strconv.FormatInt(assignee, 10) }

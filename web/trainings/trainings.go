@@ -47,7 +47,9 @@ type ListData struct {
 }
 
 // placesHref is a page of the places not trained.
-func (d ListData) placesHref(page int) templ.SafeURL { return components.ListHref("/trainings", d.Query, page) }
+func (d ListData) placesHref(page int) templ.SafeURL {
+	return components.ListHref("/trainings", d.Query, page)
+}
 
 // untrainedHref is the places of the county code that have attended no session, in the province of the
 // page's parameters q.
