@@ -937,7 +937,7 @@ var fa = map[string]string{
 	"timeline.choose_province":    "برای دیدن برنامه زمانبندی، استان را انتخاب کنید.",
 	"timeline.choose_county":      "برای دیدن مراحل شهرستان و بخش‌هایش، شهرستان را انتخاب کنید.",
 	"timeline.overdue_none":       "مرحله‌ای از این محل از مهلت نگذشته است.",
-	"timeline.filter_overdue":     "تنها مرحله‌های شهرستان و بخش‌ها که مهلتشان گذشته و انجام نشده‌اند",
+	"timeline.filter_overdue":     "فقط مرحله‌های شهرستان و بخش‌ها که مهلتشان گذشته و انجام نشده‌اند",
 	"timeline.applied_overdue":    "مرحله‌های از مهلت گذشته",
 	"timeline.none":               "این محل در این انتخابات مرحله‌ای ندارد.",
 	"timeline.show":               "نمایش",

@@ -64,7 +64,7 @@ var _ = merge(fa, map[string]string{
 	"guidance.withdraw_ask":     "این بخشنامه پس گرفته شود؟ گیرندگان با دلیل آن آگاه می‌شوند.",
 	"guidance.back":             "بازگشت به بخشنامه‌ها",
 	"guidance.receipts":         "دریافت و تأیید گیرندگان",
-	"guidance.filter_unacked":   "تنها آنها که تأیید نشده‌اند",
+	"guidance.filter_unacked":   "فقط آنها که تأیید نشده‌اند",
 	"guidance.applied_unacked":  "تأییدنشده",
 	"guidance.filtered_found":   "{n} بخشنامه با این پالایه‌ها",
 	"guidance.filter_acked":     "تأیید",

@@ -28,7 +28,7 @@ var _ = merge(fa, map[string]string{
 	"tasks.copies":          "کارهای واگذارشده به شما",
 	"tasks.copies_table":    "جدول کارهای واگذارشده به شما",
 	"tasks.copies_cut":      "تنها {n} کار نخست (با مهلت گذشته و نزدیک‌ترین مهلت‌ها) نشان داده شده است.",
-	"tasks.filter_overdue":  "تنها آنها که مهلتشان گذشته و انجام نشده‌اند",
+	"tasks.filter_overdue":  "فقط آنها که مهلتشان گذشته و انجام نشده‌اند",
 	"tasks.filtered":        "نسخه‌های کارها",
 	"tasks.filtered_table":  "جدول نسخه‌های کارها",
 	"tasks.filtered_none":   "نسخه‌ای با این پالایه‌ها نیست.",

@@ -74,7 +74,7 @@ var _ = merge(fa, map[string]string{
 	"trainings.col_attended":      "آموزش‌دیده",
 	"trainings.col_not_trained":   "آموزش‌ندیده",
 	"trainings.col_who":           "آموزش‌ندیده‌ها",
-	"trainings.filter_untrained":  "تنها جاهایی که در هیچ دوره‌ای حاضر نشده‌اند",
+	"trainings.filter_untrained":  "فقط جاهایی که در هیچ دوره‌ای حاضر نشده‌اند",
 	"trainings.applied_untrained": "آموزش‌ندیده",
 	"trainings.untrained":         "جاهایی که در هیچ دوره‌ای حاضر نشده‌اند",
 	"trainings.untrained_table":   "جدول جاهای آموزش‌ندیده",

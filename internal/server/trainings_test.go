@@ -174,7 +174,7 @@ func TestTrainingPages(t *testing.T) {
 		t.Fatal("no coverage row for Marvdasht")
 	}
 	districts := a.count(`SELECT count(*) FROM districts d JOIN counties c ON c.id = d.county_id WHERE c.code = 'marvdasht'`)
-	nums := regexp.MustCompile(`<td class="num">(?:<span[^>]*>)?([^<]+)`).FindAllStringSubmatch(row, -1)
+	nums := regexp.MustCompile(`<td class="num">(?:<(?:span|a)[^>]*>)?([^<]+)`).FindAllStringSubmatch(row, -1)
 	got := []string{}
 	for _, n := range nums {
 		got = append(got, n[1])
