@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ import (
 const usage = `usage:
   setad serve
   setad migrate up | down N | version
-  setad seed [--demo] [--synthetic N [--force]]
+  setad seed [--demo] [--synthetic N | --synthetic-country] [--force]
   setad election add --kind KIND --title "T" --day YYYY/MM/DD [--title-en "T"] [--parent KIND] [--current]
   setad election move --code CODE --day YYYY/MM/DD --reason "R"
   setad user add --username U --name "N" --role ROLE [--province P] [--county C] [--district D] [--committee K]
@@ -38,6 +39,12 @@ const usage = `usage:
   setad audit verify [--head N:HASH]
   setad audit head
 configuration: DATABASE_URL, SETAD_ADDR and the others in README.md`
+
+// progressOut receives the progress of long loads: standard error, where a terminal shows a bar.
+var progressOut io.Writer = os.Stderr
+
+// countrySize is what `seed --synthetic-country` loads: the country's size (tests make it small).
+var countrySize = seed.Country
 
 // run is the whole program; main only wires it to the process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -70,7 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	st := store.New(pool)
 	switch {
 	case cmd == "seed":
-		return seedCmd(ctx, cfg, st, rest, stdout)
+		return seedCmd(ctx, cfg, st, rest, stdout, progressOut)
 	case cmd == "election" && len(rest) > 0 && rest[0] == "add":
 		return electionAdd(ctx, st, rest[1:], stdout)
 	case cmd == "election" && len(rest) > 0 && rest[0] == "move":
@@ -217,18 +224,28 @@ func migrateCmd(cfg config.Config, args []string, stdout io.Writer) error {
 	return nil
 }
 
-func seedCmd(ctx context.Context, cfg config.Config, st *store.Store, args []string, stdout io.Writer) error {
+func seedCmd(ctx context.Context, cfg config.Config, st *store.Store, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	demo := fs.Bool("demo", false, "also load the demo election, users and data")
 	// Synthetic candidates are for load measurement only: never on a database with a real election.
 	synthetic := fs.Int("synthetic", 0, "also add N synthetic candidates to the current election")
-	force := fs.Bool("force", false, "with --synthetic: load them even beside real candidates")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *synthetic < 0 || *force && *synthetic == 0 {
-		return errors.New("usage: setad seed [--demo] [--synthetic N [--force]]")
+	country := fs.Bool("synthetic-country", false, "also load the synthetic country: 31 provinces, their places, users, work and candidates")
+	force := fs.Bool("force", false, "with --synthetic or --synthetic-country: load the candidates even beside real ones")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 || *synthetic < 0 || *synthetic > 0 && *country ||
+		*force && *synthetic == 0 && !*country {
+		return errors.New("usage: setad seed [--demo] [--synthetic N | --synthetic-country] [--force]")
 	}
 	if err := store.MigrateUp(cfg.DatabaseURL); err != nil {
 		return err
+	}
+	if *country {
+		// Refused before anything else is loaded, so a second run changes nothing.
+		if loaded, err := seed.CountryLoaded(ctx, st); err != nil {
+			return err
+		} else if loaded {
+			return fmt.Errorf("seed: %w", seed.ErrCountryLoaded)
+		}
 	}
 	now := time.Now().In(i18n.Tehran)
 	if *demo {
@@ -252,8 +269,36 @@ func seedCmd(ctx context.Context, cfg config.Config, st *store.Store, args []str
 			return err
 		}
 	}
+	if *country {
+		opts := countrySize
+		opts.Force = *force
+		res, err := seed.LoadCountry(ctx, st, password.NewHasher(cfg.Password, 2), opts, now, stderr)
+		if err != nil {
+			return err
+		}
+		printCountry(stdout, res)
+	}
 	// A load of many rows at once: the planner learns of them now, not when autovacuum comes by.
 	return st.Analyze(ctx)
+}
+
+// printCountry writes what the synthetic country load made, and how long it took, for people and scripts.
+func printCountry(w io.Writer, r seed.CountryResult) {
+	fmt.Fprintf(w, "synthetic country loaded into election %s in %s; for load measurement only\n", r.Election.Code,
+		r.Elapsed.Round(time.Millisecond))
+	for _, c := range []struct {
+		name string
+		n    int
+	}{{"provinces", r.Provinces}, {"counties", r.Counties}, {"districts", r.Districts}, {"boards", r.Boards},
+		{"users", r.Users}, {"candidates", r.Candidates}, {"tasks", r.Tasks}, {"task copies", r.Copies},
+		{"milestone marks", r.Marks}, {"circulars", r.Circulars}, {"receipts", r.Receipts}, {"trainings", r.Trainings},
+		{"invitees", r.Invitees}, {"audit rows", r.Audit}} {
+		fmt.Fprintf(w, "  %-16s %8d\n", c.name, c.n)
+	}
+	for _, s := range r.Steps {
+		fmt.Fprintf(w, "  step %-11s %8s\n", s.Name, s.Elapsed.Round(time.Millisecond))
+	}
+	fmt.Fprintf(w, "synthetic users (s.<place>.<role>) sign in with the password %s\n", r.Password)
 }
 
 func electionAdd(ctx context.Context, st *store.Store, args []string, stdout io.Writer) error {

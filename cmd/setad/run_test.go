@@ -232,6 +232,44 @@ func TestSeedTwice(t *testing.T) {
 	}
 }
 
+// The synthetic country loads once, with its counts and time on standard output and a line per step on
+// standard error (no terminal here); a second load is refused, changing nothing.
+func TestSeedSyntheticCountry(t *testing.T) {
+	// Not parallel: it sets the country's size and where progress goes for the command.
+	oldSize, oldProgress := countrySize, progressOut
+	var progress bytes.Buffer
+	countrySize = seed.CountryOptions{Provinces: 3, Counties: 40, Districts: 46, Users: 300, Candidates: 200, Tasks: 200, Audit: 300}
+	progressOut = &progress
+	t.Cleanup(func() { countrySize, progressOut = oldSize, oldProgress })
+	a := newApp(t)
+	if _, err := a.run("", "seed", "--synthetic", "5", "--synthetic-country"); err == nil || !strings.Contains(err.Error(), "usage") {
+		t.Errorf("--synthetic with --synthetic-country: %v, want the usage", err)
+	}
+	out := a.mustRun("", "seed", "--synthetic-country")
+	for _, want := range []string{"reference data loaded\n", "synthetic country loaded into election synthetic in ",
+		"  provinces               2\n", "  counties                3\n", "  districts               3\n", "  candidates            200\n",
+		"  audit rows            300\n", "  step candidates ", seed.DemoPassword} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if lines := strings.Split(strings.TrimSpace(progress.String()), "\n"); len(lines) != 7 || !strings.HasPrefix(lines[0], "places: 6 rows in ") {
+		t.Errorf("progress:\n%s", progress.String())
+	}
+	if n := a.count(`SELECT count(*) FROM provinces`); n != 3 {
+		t.Errorf("%d provinces, want Fars and two sample ones", n)
+	}
+	before, audits := a.tableCounts(), a.auditRows()
+	_, err := a.run("", "seed", "--demo", "--synthetic-country")
+	if err == nil || !strings.Contains(err.Error(), "already loaded") {
+		t.Errorf("a second load: %v, want a refusal", err)
+	}
+	sameCounts(t, before, a.tableCounts())
+	if a.auditRows() != audits {
+		t.Errorf("the refused load wrote %d audit rows", a.auditRows()-audits)
+	}
+}
+
 // Synthetic candidates are for measurement: beside the real ones of an election they need --force.
 func TestSeedSyntheticBesideRealCandidates(t *testing.T) {
 	t.Parallel()

@@ -56,6 +56,11 @@ var ErrRealCandidates = errors.New("the current election has real (non-synthetic
 // are not synthetic. It leaves the table vacuumed and analysed, so the query plans at once reflect the
 // new rows. The reference data must be loaded first.
 func Synthetic(ctx context.Context, st *store.Store, n int, now time.Time, force bool) (SyntheticResult, error) {
+	return synthetic(ctx, st, n, now, force, nil)
+}
+
+// synthetic is Synthetic, telling report (when not nil) how many rows are loaded after each batch.
+func synthetic(ctx context.Context, st *store.Store, n int, now time.Time, force bool, report func(done, total int)) (SyntheticResult, error) {
 	var res SyntheticResult
 	if n < 0 {
 		return res, fmt.Errorf("synthetic: %d candidates", n)
@@ -115,6 +120,9 @@ func Synthetic(ctx context.Context, st *store.Store, n int, now time.Time, force
 		}
 		done += size
 		res.Rows, res.LastSeq = done, last+done
+		if report != nil {
+			report(done, n)
+		}
 	}
 	// One audit row for what was committed, even when a later batch failed.
 	if res.Rows > 0 {
