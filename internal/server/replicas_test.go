@@ -16,6 +16,7 @@ import (
 	"github.com/setad/setad/internal/config"
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/persian"
+	"github.com/setad/setad/internal/seed"
 	"github.com/setad/setad/internal/store"
 )
 
@@ -128,5 +129,69 @@ func TestReplicasServeWhatTheOtherWrote(t *testing.T) {
 		if res := b.get(gov, "/"); res.status != http.StatusSeeOther || res.header.Get("Location") != "/login" {
 			t.Errorf("a disabled user's session on the other process: %d %s", res.status, res.header.Get("Location"))
 		}
+	})
+}
+
+// Two processes on one database are one site: a session begun on one is the same on the other, and ended
+// on either it is ended on both; a file uploaded through one downloads, the same bytes, from the other; a
+// rule changed through one shows at once on the other.
+func TestReplicasAreOneSite(t *testing.T) {
+	a := newTestApp(t)
+	b := a.replica()
+
+	t.Run("session", func(t *testing.T) {
+		c := a.login("gov.marvdasht")
+		res := b.get(c, "/profile")
+		if res.status != http.StatusOK {
+			t.Fatalf("the profile on the other process: %d %s", res.status, res.header.Get("Location"))
+		}
+		mustContain(t, res.body, "علی رضایی")
+		u, _ := url.Parse(a.srv.URL)
+		cookies := c.Jar.Cookies(u)
+		if len(cookies) == 0 {
+			t.Fatal("no session cookie")
+		}
+		if res := b.post(c, "/logout", nil); res.status != http.StatusSeeOther || res.header.Get("Location") != "/login" {
+			t.Fatalf("logout on the other process: %d %s", res.status, res.header.Get("Location"))
+		}
+		// The old cookie, kept by whoever copied it, no longer opens a page on the first process.
+		old := a.client()
+		old.Jar.SetCookies(u, cookies)
+		for _, x := range []*testApp{a, b} {
+			if res := x.get(old, "/"); res.status != http.StatusSeeOther || res.header.Get("Location") != "/login" {
+				t.Errorf("the ended session: %d %s, want a redirect to /login", res.status, res.header.Get("Location"))
+			}
+		}
+	})
+
+	t.Run("attachment", func(t *testing.T) {
+		committee, gov := a.login("committee"), b.login("gov.marvdasht")
+		pdf := seed.DemoPDF()
+		id := a.newGuidance(committee, guidanceFields("دستورالعمل دو سرور", "متن", "marvdasht"),
+			filePart{"attachment", "راهنما.pdf", "application/pdf", pdf})
+		page := "/guidance/" + itoa(id)
+		v := formVersionOn(t, a.get(committee, page).body)
+		if res := a.post(committee, page+"/publish", url.Values{"version": {v}, "confirm": {"yes"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("publish: %d", res.status)
+		}
+		fromA, fromB := a.get(gov, page+"/attachments/1"), b.get(gov, page+"/attachments/1")
+		if fromB.status != http.StatusOK || fromB.body != string(pdf) {
+			t.Fatalf("download from the other process: %d, %d bytes, want the %d uploaded", fromB.status, len(fromB.body), len(pdf))
+		}
+		for _, h := range []string{"Content-Type", "Content-Length", "Content-Disposition", "Content-Security-Policy"} {
+			if fromA.header.Get(h) != fromB.header.Get(h) {
+				t.Errorf("%s: %q from one, %q from the other", h, fromA.header.Get(h), fromB.header.Get(h))
+			}
+		}
+	})
+
+	t.Run("rule", func(t *testing.T) {
+		hq := a.login("hq.fars")
+		mustNotContain(t, b.get(hq, "/admin/committees").body, "کمیته فناوری اطلاعات")
+		if res := a.post(hq, "/admin/committees/technology", url.Values{"name_fa": {"کمیته فناوری اطلاعات"},
+			"name_en": {"IT committee"}, "version": {"1"}}); res.status != http.StatusSeeOther {
+			t.Fatalf("rename: %d\n%s", res.status, res.body)
+		}
+		mustContain(t, b.get(hq, "/admin/committees").body, "کمیته فناوری اطلاعات")
 	})
 }
