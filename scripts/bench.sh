@@ -3,14 +3,15 @@
 # the same run as the yardstick, so that figures taken on a loaded machine still compare as ratios.
 #
 # It builds bin/setad and bin/hello; loads the demo into the database setad_bench (made afresh every run)
-# and the demo with 300,000 synthetic candidates into setad_bench_scale (made once, again when asked or when
-# its schema no longer migrates); serves each with `setad serve` on a free port, its request log dropped;
+# and the demo with the synthetic country (31 provinces, 300,000 candidates; `setad seed --synthetic-country`) into
+# setad_bench_scale (made once, again when asked or when its schema no longer migrates); serves each with `setad serve` on a free port, its request log dropped;
 # signs in as one demo user of every role; then, for every signed-in page of the demo that is not a file
 # download, as every role that opens it (and /login signed out), checks with curl that the page answers
 # 200 and runs `wrk -t2 -c16`: once as served (a page drawn once, then kept for the next identical view
 # until the data changes; internal/pagecache) and once drawn for every request, by a second server with
-# the page cache off (SETAD_PAGE_CACHE_MB=0), on the same database and sessions. On the 300,000 candidates it runs HQ's candidate list unfiltered, a name
-# search, a county + status filter, the home page and the boards. The hello is run first and last; the
+# the page cache off (SETAD_PAGE_CACHE_MB=0), on the same database and sessions. On the country it runs HQ's candidate list unfiltered, a name
+# search, a county + status filter, the home page (the HQ dashboard of Fars, the largest province) and the boards, and the
+# Ministry's national view and its drill-down to Fars. The hello is run first and last; the
 # pages are read against the mean of the two. Last come the setad processes' memory and one Markdown table,
 # also written to artifacts/bench.md (the servers' errors, if any, to artifacts/bench-server.log). Any other
 # answer than 200 (a redirect to /login included) stops it.
@@ -18,9 +19,9 @@
 #   BENCH_SECONDS   seconds per page (default 5; the whole run then takes about 9 minutes)
 #   BENCH_PAGES     an extended regular expression: only the runs whose "PAGE ROLE" matches it
 #                   (e.g. '^/candidates', ' hq$'); the hello is always run
-#   BENCH_SCALE=0   skip the 300,000-candidate database
+#   BENCH_SCALE=0   skip the country's database
 #   BENCH_DRAWN=0   skip the runs with the page cache off (the run then takes half as long)
-#   BENCH_REBUILD=1 rebuild that database (about a minute)
+#   BENCH_REBUILD=1 rebuild that database (a few minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/local/go/bin:$PATH"
@@ -30,13 +31,14 @@ filter=${BENCH_PAGES:-}
 scale=${BENCH_SCALE:-1}
 rebuild=${BENCH_REBUILD:-0}
 drawn=${BENCH_DRAWN:-1}
-synthetic=300000
+country='the synthetic country'
 demo_db=setad_bench
 scale_db=setad_bench_scale
 conns=16
 ratio_page=12  # a signed-in page: at least 1/12 of the hello's requests per second
 ratio_login=3  # /login: at least 1/3
 p95_scale=50   # the candidate list at scale: p95 under 50 ms
+p95_dashboard=100 # the HQ dashboard and the national view at scale: p95 under 100 ms
 rss_mb=150     # memory after the runs
 search='%D8%B9%D9%84%DB%8C' # «علی», the commonest first name of the demo and of the synthetic candidates
 
@@ -103,10 +105,10 @@ if [[ $scale == 1 ]]; then
   fi
   if [[ $rebuild == 1 ]] || ! exists "$scale_db"; then
     # Built under another name and renamed when complete, so an interrupted build is never taken for one.
-    log "loading the demo and $synthetic synthetic candidates into $scale_db (about a minute)"
+    log "loading the demo and $country into $scale_db (a few minutes)"
     sql "DROP DATABASE IF EXISTS ${scale_db}_new WITH (FORCE)"
     sql "CREATE DATABASE ${scale_db}_new"
-    DATABASE_URL=$(db_url "${scale_db}_new") bin/setad seed --demo --synthetic "$synthetic" --force >/dev/null
+    DATABASE_URL=$(db_url "${scale_db}_new") bin/setad seed --demo --synthetic-country --force >/dev/null
     sql "DROP DATABASE IF EXISTS $scale_db WITH (FORCE)"
     sql "ALTER DATABASE ${scale_db}_new RENAME TO $scale_db"
   fi
@@ -375,26 +377,34 @@ memory "$setad_pid" "demo"
 stop "$setad_pid"
 [[ -z $drawn_pid ]] || stop "$drawn_pid"
 
-# HQ's pages on the 300,000 candidates, and their targets.
+# The pages on the synthetic country, as whom, and their targets: HQ of Fars (the largest province) and the
+# Ministry's national view.
 scale_pages=(
-  "/candidates|p95 $p95_scale"
-  "/candidates?q=$search|p95 $p95_scale"
-  "/candidates?county={county}&status=under_review|p95 $p95_scale"
-  "/|ratio $ratio_page"
-  "/boards|ratio $ratio_page"
+  "/candidates|hq|p95 $p95_scale"
+  "/candidates?q=$search|hq|p95 $p95_scale"
+  "/candidates?county={county}&status=under_review|hq|p95 $p95_scale"
+  "/|hq|p95 $p95_dashboard"
+  "/boards|hq|ratio $ratio_page"
+  "/|national|p95 $p95_dashboard"
+  "/?province=fars|national|p95 $p95_dashboard"
 )
 wanted=()
 for entry in "${scale_pages[@]}"; do
-  [[ -n $filter && ! "${entry%%|*} hq" =~ $filter ]] || wanted+=("$entry")
+  IFS='|' read -r page role _ <<<"$entry"
+  [[ -n $filter && ! "$page $role" =~ $filter ]] || wanted+=("$entry")
 done
 if [[ $scale == 1 && ${#wanted[@]} -gt 0 ]]; then
   log "serving $scale_db"
   found=()
   serve "$scale_url"
   login hq
-  for entry in "${wanted[@]}"; do run 300k hq "${entry%%|*}" "${entry#*|}"; done
-  memory "$setad_pid" "$synthetic candidates"
-  [[ -z $drawn_pid ]] || memory "$drawn_pid" "$synthetic candidates, page cache off"
+  login national
+  for entry in "${wanted[@]}"; do
+    IFS='|' read -r page role target <<<"$entry"
+    run country "$role" "$page" "$target"
+  done
+  memory "$setad_pid" "$country"
+  [[ -z $drawn_pid ]] || memory "$drawn_pid" "$country, page cache off"
   stop "$setad_pid"
   [[ -z $drawn_pid ]] || stop "$drawn_pid"
 fi
