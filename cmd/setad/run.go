@@ -292,7 +292,8 @@ func printCountry(w io.Writer, r seed.CountryResult) {
 	}{{"provinces", r.Provinces}, {"counties", r.Counties}, {"districts", r.Districts}, {"boards", r.Boards},
 		{"users", r.Users}, {"candidates", r.Candidates}, {"tasks", r.Tasks}, {"task copies", r.Copies},
 		{"milestone marks", r.Marks}, {"circulars", r.Circulars}, {"receipts", r.Receipts}, {"trainings", r.Trainings},
-		{"invitees", r.Invitees}, {"audit rows", r.Audit}} {
+		{"invitees", r.Invitees}, {"election systems", r.Systems}, {"incidents", r.Incidents}, {"readiness checks", r.Checks},
+		{"check filings", r.Filings}, {"readiness days", r.Days}, {"audit rows", r.Audit}} {
 		fmt.Fprintf(w, "  %-16s %8d\n", c.name, c.n)
 	}
 	for _, s := range r.Steps {

@@ -42,14 +42,15 @@ var Country = CountryOptions{Provinces: 31, Counties: 480, Districts: 1100, User
 
 // CountryResult says what LoadCountry loaded.
 type CountryResult struct {
-	Election                                 store.Election
-	Provinces, Counties, Districts, Boards   int // the synthetic provinces' own; Boards of the current election, moved along their review
-	Users, Candidates, Tasks, Copies, Marks  int
-	Circulars, Receipts, Trainings, Invitees int
-	Audit                                    int
-	Password                                 string // of every synthetic user
-	Steps                                    []StepTime
-	Elapsed                                  time.Duration
+	Election                                  store.Election
+	Provinces, Counties, Districts, Boards    int // the synthetic provinces' own; Boards of the current election, moved along their review
+	Users, Candidates, Tasks, Copies, Marks   int
+	Circulars, Receipts, Trainings, Invitees  int
+	Audit                                     int
+	Systems, Incidents, Checks, Filings, Days int    // election systems, readiness checks and their filings, days of readiness history
+	Password                                  string // of every synthetic user
+	Steps                                     []StepTime
+	Elapsed                                   time.Duration
 }
 
 // ErrCountryLoaded refuses a second load of the synthetic country.
@@ -98,6 +99,10 @@ func LoadCountry(ctx context.Context, st *store.Store, h *password.Hasher, opts 
 	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return countryPlaces(ctx, tx, opts, &res) }); err != nil {
 		return res, fmt.Errorf("synthetic country: places: %w", err)
 	}
+	// Again, for what it gives every province (the election systems), the sample ones now among them.
+	if err := Reference(ctx, st); err != nil {
+		return res, err
+	}
 	p.done(res.Counties + res.Districts)
 
 	p.begin(1)
@@ -134,10 +139,15 @@ func LoadCountry(ctx context.Context, st *store.Store, h *password.Hasher, opts 
 	p.done(res.Candidates)
 
 	p.begin(4)
-	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return countryWork(ctx, tx, e, opts, now, today, &res) }); err != nil {
+	if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if err := countryWork(ctx, tx, e, opts, now, today, &res); err != nil {
+			return err
+		}
+		return countryMonitoring(ctx, tx, e, now, today, &res)
+	}); err != nil {
 		return res, fmt.Errorf("synthetic country: work: %w", err)
 	}
-	p.done(res.Copies + res.Marks + res.Receipts + res.Invitees)
+	p.done(res.Copies + res.Marks + res.Receipts + res.Invitees + res.Incidents + res.Filings + res.Days)
 
 	p.begin(5)
 	if err := countryAudit(ctx, st, opts.Audit, now, &res); err != nil {
@@ -149,7 +159,9 @@ func LoadCountry(ctx context.Context, st *store.Store, h *password.Hasher, opts 
 	// The planner learns of the new rows now, not when autovacuum comes by; VACUUM also sets the
 	// visibility maps, so counts over the big tables are index-only.
 	if _, err := pool.Exec(ctx, `VACUUM (ANALYZE) users, boards, board_submissions, task_assignees, task_assignee_events, tasks,
-		milestone_marks, guidance, guidance_receipts, trainings, training_invitees, audit_log, counties, districts, cities`); err != nil {
+		milestone_marks, guidance, guidance_receipts, trainings, training_invitees, audit_log, counties, districts, cities,
+		election_systems, incidents, incident_events, incident_districts, readiness_checks, readiness_items, readiness_filings,
+		readiness_answers, readiness_days`); err != nil {
 		return res, fmt.Errorf("synthetic country: vacuum: %w", err)
 	}
 	p.done(0)
@@ -495,6 +507,143 @@ func countryWork(ctx context.Context, tx pgx.Tx, e store.Election, opts CountryO
 		return fmt.Errorf("invitees: %w", err)
 	}
 	res.Invitees = int(tag.RowsAffected())
+	return nil
+}
+
+// Titles of the synthetic incidents and readiness checks.
+var (
+	countryIncidentTitles = []string{"قطع اتصال سامانه در فرمانداری", "کندی شدید پاسخ سامانه", "خطای چاپ رسید",
+		"ناهمخوانی فهرست شعب"}
+	countryCheckTitles = []string{"آزمایش سامانه ثبت‌نام", "آموزش کاربران سامانه", "گزارش روزانه آمادگی شعب"}
+	countryCheckItems  = []string{"اتصال شبکه برقرار است", "کاربران با حساب خود وارد شدند", "رسید آزمایشی چاپ شد"}
+)
+
+// countryMonitoring adds, set-based, what the monitoring reads: every province's election systems (those
+// of Fars where a province has none yet), 0 to 4 incidents a province (open critical, resolved, under
+// work, open low) with their threads and affected district, three readiness checks a province (one due
+// five days ago, with the districts; one due in three days; one daily from ten days ago to three days
+// ahead) with filings for about 80% of the place-days due so far and answers to every item, and each
+// county's readiness history of the 30 days before today, improving towards today.
+func countryMonitoring(ctx context.Context, tx pgx.Tx, e store.Election, now, today time.Time, res *CountryResult) error {
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO election_systems (province_id, key, name_fa, name_en, owner_committee, position)
+		SELECT p.id, s.key, s.name_fa, s.name_en, s.owner_committee, s.position
+		FROM provinces p CROSS JOIN election_systems s JOIN provinces f ON f.id = s.province_id AND f.code = 'fars'
+		WHERE p.id <> f.id AND s.retired_at IS NULL
+		  AND NOT EXISTS (SELECT 1 FROM election_systems x WHERE x.province_id = p.id)
+		  AND EXISTS (SELECT 1 FROM province_committees k WHERE k.province_id = p.id AND k.key = s.owner_committee)
+		ORDER BY p.id, s.position`)
+	if err != nil {
+		return fmt.Errorf("systems: %w", err)
+	}
+	res.Systems = int(tag.RowsAffected())
+
+	var lastIncident int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM incidents`).Scan(&lastIncident); err != nil {
+		return err
+	}
+	// Incident g of a province: 1 open and critical, 2 resolved, 3 acknowledged, 4 open and low; in its
+	// county (g*7) mod n, against its system g mod m.
+	tag, err = tx.Exec(ctx, `
+		INSERT INTO incidents (province_id, county_id, system_key, owner_committee, title, body, severity, since, status,
+		                       reported_by, reported_at, acked_by, acked_at, resolved_by, resolved_at, resolution)
+		SELECT p.id, c.county_id, s.key, s.owner_committee, ($2::text[])[g], 'از صبح امروز کاربران فرمانداری نمی‌توانند کار را ادامه دهند؛ پیگیری شد.',
+		       (ARRAY['critical', 'high', 'medium', 'low'])[g], r.at - interval '2 hours',
+		       (ARRAY['open', 'resolved', 'acknowledged', 'open'])[g], c.user_id, r.at,
+		       CASE WHEN g IN (2, 3) THEN k.user_id END, CASE WHEN g IN (2, 3) THEN r.at + interval '1 hour' END,
+		       CASE WHEN g = 2 THEN k.user_id END, CASE WHEN g = 2 THEN r.at + interval '5 hours' END,
+		       CASE WHEN g = 2 THEN 'سامانه دوباره راه‌اندازی شد و کار می‌کند.' ELSE '' END
+		FROM provinces p
+		CROSS JOIN LATERAL generate_series(1, abs(hashtext('incidents' || p.code)) % 5) g
+		JOIN LATERAL (SELECT pl.county_id, pl.user_id, count(*) OVER () AS n, row_number() OVER (ORDER BY pl.county_id) - 1 AS i
+		              FROM country_places pl WHERE pl.province_id = p.id AND pl.district_id IS NULL) c ON c.i = (g * 7) % c.n
+		JOIN LATERAL (SELECT x.key, x.owner_committee, count(*) OVER () AS m, row_number() OVER (ORDER BY x.position, x.key) - 1 AS i
+		              FROM election_systems x WHERE x.province_id = p.id AND x.retired_at IS NULL) s ON s.i = g % s.m
+		JOIN country_committees k ON k.province_id = p.id AND k.key = s.owner_committee
+		CROSS JOIN LATERAL (SELECT $1::timestamptz - make_interval(days => CASE WHEN g = 2 THEN 6 ELSE g - 1 END, hours => 3) AS at) r
+		ORDER BY p.id, g`, now, countryIncidentTitles)
+	if err != nil {
+		return fmt.Errorf("incidents: %w", err)
+	}
+	res.Incidents = int(tag.RowsAffected())
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO incident_districts (incident_id, county_id, district_id)
+		SELECT i.id, i.county_id, (SELECT min(d.id) FROM districts d WHERE d.county_id = i.county_id)
+		FROM incidents i WHERE i.id > $1 AND EXISTS (SELECT 1 FROM districts d WHERE d.county_id = i.county_id) ORDER BY i.id`,
+		lastIncident); err != nil {
+		return fmt.Errorf("incident districts: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO incident_events (incident_id, kind, note, severity, by_user, at)
+		SELECT i.id, x.kind, x.note, x.severity, x.by_user, x.at
+		FROM incidents i, LATERAL (VALUES ('reported', '', i.severity, i.reported_by, i.reported_at),
+		                                  ('acknowledged', '', NULL, i.acked_by, i.acked_at),
+		                                  ('resolved', i.resolution, NULL, i.resolved_by, i.resolved_at)) x (kind, note, severity, by_user, at)
+		WHERE i.id > $1 AND x.by_user IS NOT NULL ORDER BY i.id, x.at`, lastIncident); err != nil {
+		return fmt.Errorf("incident threads: %w", err)
+	}
+
+	var lastCheck int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM readiness_checks`).Scan(&lastCheck); err != nil {
+		return err
+	}
+	tag, err = tx.Exec(ctx, `
+		INSERT INTO readiness_checks (province_id, election_id, title, cadence, due_date, starts_on, ends_on, include_districts,
+		                              created_by, created_at)
+		SELECT p.id, $1, ($3::text[])[g], CASE g WHEN 3 THEN 'daily' ELSE 'once' END,
+		       CASE g WHEN 1 THEN $2::date - 5 WHEN 2 THEN $2::date + 3 END,
+		       CASE g WHEN 3 THEN $2::date - 10 END, CASE g WHEN 3 THEN $2::date + 3 END, g = 1,
+		       (SELECT min(u.id) FROM users u WHERE u.province_id = p.id AND u.role = 'hq'), $2::date - 20
+		FROM provinces p, generate_series(1, 3) g
+		WHERE EXISTS (SELECT 1 FROM users u WHERE u.province_id = p.id AND u.role = 'hq')
+		ORDER BY p.id, g`, e.ID, today, countryCheckTitles)
+	if err != nil {
+		return fmt.Errorf("checks: %w", err)
+	}
+	res.Checks = int(tag.RowsAffected())
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO readiness_items (check_id, position, text)
+		SELECT c.id, x.n, x.t FROM readiness_checks c, unnest($2::text[]) WITH ORDINALITY x (t, n) WHERE c.id > $1 ORDER BY c.id, x.n`,
+		lastCheck, countryCheckItems); err != nil {
+		return fmt.Errorf("check items: %w", err)
+	}
+	tag, err = tx.Exec(ctx, `
+		INSERT INTO readiness_filings (check_id, province_id, county_id, district_id, day, filed_by, filed_at)
+		SELECT c.id, p.province_id, p.county_id, p.district_id, d.day, p.user_id, d.day + time '11:00'
+		FROM readiness_checks c
+		JOIN country_places p ON p.province_id = c.province_id AND (c.include_districts OR p.district_id IS NULL)
+		CROSS JOIN LATERAL (SELECT g::date AS day FROM generate_series(coalesce(c.due_date, c.starts_on), coalesce(c.due_date, c.ends_on),
+		                                                             interval '1 day') g) d
+		WHERE c.id > $1 AND d.day <= $2::date
+		  AND abs(hashtext(c.id || '/' || p.county_id || '/' || coalesce(p.district_id, 0) || '/' || d.day)) % 10 < 8
+		ORDER BY c.id, d.day, p.county_id, p.district_id NULLS FIRST`, lastCheck, today)
+	if err != nil {
+		return fmt.Errorf("filings: %w", err)
+	}
+	res.Filings = int(tag.RowsAffected())
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO readiness_answers (filing_id, check_id, item_id, ok, note)
+		SELECT f.id, f.check_id, i.id, abs(hashtext(f.id || '/' || i.id)) % 10 < 8,
+		       CASE WHEN abs(hashtext(f.id || '/' || i.id)) % 10 >= 8 THEN 'پیگیری می‌شود.' ELSE '' END
+		FROM readiness_filings f JOIN readiness_items i ON i.check_id = f.check_id
+		WHERE f.check_id > $1 ORDER BY f.id, i.position`, lastCheck); err != nil {
+		return fmt.Errorf("answers: %w", err)
+	}
+
+	// The history: a county's score rises over the month, from about 45 to about 75, and its overdue work
+	// falls, each county a little apart from the others.
+	tag, err = tx.Exec(ctx, `
+		INSERT INTO readiness_days (election_id, province_id, county_id, day, milestones_overdue, tasks_overdue, checks_missed,
+		                            incidents_open, score)
+		SELECT $1, c.province_id, c.id, $2::date - a, a / 10 + x.h % 3, a / 6 + x.h % 4, CASE WHEN a > 10 THEN 0 ELSE x.h % 2 END,
+		       CASE WHEN x.h % 7 = 0 AND a < 5 THEN 1 ELSE 0 END, least(100, greatest(0, 75 - a + x.h % 15 - 7))
+		FROM counties c CROSS JOIN generate_series(1, 30) a CROSS JOIN LATERAL (SELECT abs(hashtext('days' || c.id)) AS h) x
+		WHERE NOT EXISTS (SELECT 1 FROM readiness_days r WHERE r.election_id = $1 AND r.county_id = c.id)
+		ORDER BY c.province_id, a DESC, c.id`, e.ID, today)
+	if err != nil {
+		return fmt.Errorf("readiness history: %w", err)
+	}
+	res.Days = int(tag.RowsAffected())
 	return nil
 }
 

@@ -68,6 +68,12 @@ func TestLoadCountry(t *testing.T) {
 		t.Fatal(err)
 	}
 	farsCounties, farsDistricts := count(`SELECT count(*) FROM counties`), count(`SELECT count(*) FROM districts`)
+	// Fars's election systems, as the reference gives them; the sample provinces get the same.
+	if _, err := db.Exec(ctx, `INSERT INTO election_systems (province_id, key, name_fa, name_en, owner_committee, position)
+		SELECT id, k, 'سامانه ' || k, 'System ' || k, 'technology', n FROM provinces,
+		unnest('{candidate-registration,counting}'::text[]) WITH ORDINALITY x (k, n) WHERE code = 'fars'`); err != nil {
+		t.Fatal(err)
+	}
 	// More counties than two sample provinces may have: each stays two below Fars's.
 	opts := CountryOptions{Provinces: 3, Counties: farsCounties + 100, Districts: farsDistricts + 12, Users: 600,
 		Candidates: 900, Tasks: 600, Audit: 700}
@@ -165,6 +171,44 @@ func TestLoadCountry(t *testing.T) {
 	if got := count(`SELECT count(*) FROM training_invitees WHERE attended IS NOT NULL`); got != places {
 		t.Errorf("%d invitees with attendance recorded, want those of the past training: %d", got, places)
 	}
+	// Monitoring: systems, incidents with their threads, checks with filings on their past days, history.
+	if got := count(`SELECT count(*) FROM election_systems`); got != 2*3 || res.Systems != 4 {
+		t.Errorf("%d election systems (%d added), want Fars's two in each of the 3 provinces", got, res.Systems)
+	}
+	if got := count(`SELECT count(*) FROM (SELECT province_id FROM incidents GROUP BY 1 HAVING count(*) > 4) x`); got != 0 || res.Incidents == 0 {
+		t.Errorf("%d provinces with more than 4 incidents; %d in all", got, res.Incidents)
+	}
+	for _, c := range []struct {
+		q    string
+		want int
+	}{
+		{`SELECT count(*) FROM incidents i WHERE (SELECT count(*) FROM incident_events e WHERE e.incident_id = i.id)
+			<> 1 + (i.acked_at IS NOT NULL)::int + (i.resolved_at IS NOT NULL)::int`, 0},
+		{`SELECT count(*) FROM incidents WHERE severity = 'critical' AND status = 'open'`,
+			count(`SELECT count(*) FROM incidents WHERE severity = 'critical'`)},
+		{`SELECT count(*) FROM readiness_checks`, 3 * 3},
+		{`SELECT count(*) FROM readiness_items`, 3 * 3 * len(countryCheckItems)},
+		{`SELECT count(*) FROM readiness_filings f JOIN readiness_checks c ON c.id = f.check_id
+			WHERE f.day > $1::date OR f.district_id IS NOT NULL AND NOT c.include_districts
+			   OR f.day NOT BETWEEN coalesce(c.due_date, c.starts_on) AND coalesce(c.due_date, c.ends_on)`, 0},
+		{`SELECT count(*) FROM readiness_answers`, res.Filings * len(countryCheckItems)},
+		{`SELECT count(*) FROM readiness_days`, 30 * count(`SELECT count(*) FROM counties`)},
+		{`SELECT count(*) FROM readiness_days WHERE day >= $1::date OR day < $1::date - 30`, 0},
+	} {
+		var args []any
+		if strings.Contains(c.q, "$1") {
+			args = append(args, now.Format("2006-01-02"))
+		}
+		if got := count(c.q, args...); got != c.want {
+			t.Errorf("%s = %d, want %d", c.q, got, c.want)
+		}
+	}
+	// About 80% of the place-days due so far are filed: the check due five days ago at every place,
+	// the daily one at every county on the 11 days from ten days ago to today.
+	if due := places + 11*(farsCounties+res.Counties); res.Filings < due*6/10 || res.Filings > due*95/100 {
+		t.Errorf("%d filings of %d place-days due", res.Filings, due)
+	}
+
 	// The audit chain holds the bulk history and the writes after it.
 	c, err := audit.Verify(ctx, db)
 	if err != nil {
