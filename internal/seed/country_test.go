@@ -234,3 +234,36 @@ func TestLoadCountry(t *testing.T) {
 		t.Errorf("a refused load added %d users", got-before)
 	}
 }
+
+// On a terminal the bar is redrawn in place, at most ten times a second, with the share of the whole
+// load done, the running step, how far it is and the time since the start.
+func TestProgressBar(t *testing.T) {
+	var out bytes.Buffer
+	clock := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	p := &progress{w: &out, tty: true, steps: []progressStep{{"places", 1}, {"candidates", 3}}, i: -1,
+		clock: func() time.Time { return clock }}
+	p.start = clock
+	p.begin(0)
+	p.done(5)
+	p.begin(1)
+	clock = clock.Add(41 * time.Second)
+	p.update(50, 100)
+	p.update(60, 100) // within the same tenth of a second: not drawn
+	clock = clock.Add(time.Second)
+	p.update(70, 100)
+	draws := strings.Split(out.String(), "\r")[1:]
+	if len(draws) != 5 {
+		t.Fatalf("%d draws: %q", len(draws), out.String())
+	}
+	if got := strings.Join(strings.Fields(draws[3]), " "); got != "[##################------------] 62% candidates 50/100 0:41" {
+		t.Errorf("bar %q", got)
+	}
+	if got := strings.Join(strings.Fields(draws[4]), " "); got != "[#######################-------] 77% candidates 70/100 0:42" {
+		t.Errorf("bar %q", got)
+	}
+	p.done(100)
+	if last := out.String()[strings.LastIndex(out.String(), "\r"):]; strings.Join(strings.Fields(last), " ") != "[##############################] 100% candidates 0:42" ||
+		!strings.HasSuffix(last, "\n") {
+		t.Errorf("the last draw %q does not end the line", out.String()[strings.LastIndex(out.String(), "\r"):])
+	}
+}

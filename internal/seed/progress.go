@@ -62,6 +62,15 @@ func (p *progress) update(done, total int) {
 	if done != 0 && done != total && now.Sub(p.drawn) < 100*time.Millisecond {
 		return
 	}
+	counter := ""
+	if total > 0 {
+		counter = fmt.Sprintf(" %d/%d", done, total)
+	}
+	p.draw(now, float64(done)/float64(max(total, 1)), counter)
+}
+
+// draw redraws the bar with the running step this far (0 to 1) and its counter.
+func (p *progress) draw(now time.Time, step float64, counter string) {
 	p.drawn = now
 	before, all := 0, 0
 	for j, s := range p.steps {
@@ -70,16 +79,10 @@ func (p *progress) update(done, total int) {
 		}
 		all += s.weight
 	}
-	share := float64(before)
-	if total > 0 {
-		share += float64(p.steps[p.i].weight) * float64(done) / float64(total)
-	}
-	frac := share / float64(max(all, 1))
+	frac := (float64(before) + float64(p.steps[p.i].weight)*step) / float64(max(all, 1))
 	filled := int(frac * barWidth)
-	line := fmt.Sprintf("[%s%s] %3d%%  %s", strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled), int(frac*100), p.steps[p.i].name)
-	if total > 0 {
-		line += fmt.Sprintf(" %d/%d", done, total)
-	}
+	line := fmt.Sprintf("[%s%s] %3d%%  %s%s", strings.Repeat("#", filled), strings.Repeat("-", barWidth-filled), int(frac*100),
+		p.steps[p.i].name, counter)
 	fmt.Fprintf(p.w, "\r%-78s %s", line, clockTime(now.Sub(p.start)))
 }
 
@@ -95,7 +98,7 @@ func (p *progress) done(n int) {
 		return
 	}
 	if p.tty {
-		p.update(1, 1)
+		p.draw(p.clock(), 1, "")
 		if p.i == len(p.steps)-1 {
 			fmt.Fprintln(p.w)
 		}
