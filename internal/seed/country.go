@@ -131,6 +131,12 @@ func LoadCountry(ctx context.Context, st *store.Store, h *password.Hasher, opts 
 	p.done(res.Boards)
 
 	p.begin(3)
+	// The planner learns of the new places and users before the candidates come: the checks of each
+	// candidate's county, district and city against them are planned on these numbers, and on the few rows
+	// of the reference alone they would read whole tables, row after row.
+	if _, err := pool.Exec(ctx, `ANALYZE provinces, counties, districts, cities, province_committees, users, boards`); err != nil {
+		return res, fmt.Errorf("synthetic country: analyze: %w", err)
+	}
 	cand, err := synthetic(ctx, st, opts.Candidates, now, opts.Force, p.update)
 	res.Candidates = cand.Rows
 	if err != nil {
