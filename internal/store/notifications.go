@@ -207,7 +207,8 @@ func (s *Store) MarkRead(ctx context.Context, a audit.Actor, provinceID, id int6
 // SweepNotices tells what time has brought as of now: the milestones of the current election due within
 // three days at places that have not marked them; the questions unanswered for 48 hours, to their
 // committee and HQ; the copies of tasks due within two days or overdue, to the places that have not done
-// them (sweepTasks); the training sessions beginning within a day, to the places invited (sweepTrainings).
+// them (sweepTasks); the training sessions beginning within a day, to the places invited (sweepTrainings);
+// the readiness checks due today, to the places that have not filed them (sweepReadiness).
 // Each is told once (dedup), so the sweep may run as often as it likes, on every
 // replica at once. It returns how many notices it wrote.
 func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) {
@@ -259,6 +260,11 @@ func (s *Store) SweepNotices(ctx context.Context, now time.Time) (int64, error) 
 			return nil, err
 		}
 		n += trainings
+		readiness, err := sweepReadiness(ctx, tx, now)
+		if err != nil {
+			return nil, err
+		}
+		n += readiness
 		if n == 0 {
 			return nil, nil
 		}

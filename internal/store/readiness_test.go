@@ -1,0 +1,299 @@
+package store_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/store"
+)
+
+func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// checkAnswers answers every live item of a check: yes, with a note on the first.
+func (f *fixture) checkAnswers(id int64) map[int64]store.ItemAnswer {
+	f.t.Helper()
+	_, items, err := f.st.Check(f.ctx, f.hq("fars"), id, date(2026, 11, 26))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	as := map[int64]store.ItemAnswer{}
+	for i, it := range items {
+		if !it.Retired {
+			as[it.ID] = store.ItemAnswer{OK: i > 0, Note: map[bool]string{true: "سرور پشتیبان آماده نیست"}[i == 0]}
+		}
+	}
+	return as
+}
+
+func checkOf(t *testing.T, cs []store.Check, id int64) store.Check {
+	t.Helper()
+	i := slices.IndexFunc(cs, func(c store.Check) bool { return c.ID == id })
+	if i < 0 {
+		t.Fatalf("check %d not listed in %+v", id, cs)
+	}
+	return cs[i]
+}
+
+// HQ defines a check due once and a daily one with districts; each place files its own days only, never
+// ahead of a daily day, never another place's; a filing is corrected as of its version; what was filed
+// and missed is counted per scope, place-day by place-day; HQ edits the items (an answered item is
+// retired, not deleted) and retires the check; the sweep reminds the places that have not filed today.
+func TestReadinessChecks(t *testing.T) {
+	f := newFixture(t)
+	today, now := date(2026, 11, 26), time.Date(2026, 11, 26, 6, 0, 0, 0, time.UTC)
+	election := int64(f.count(`SELECT id FROM elections WHERE code = 'councils-7'`))
+	f.exec(`UPDATE elections SET is_current = true WHERE code = 'councils-7'`)
+	hq, fars := f.as("hq.fars"), f.hq("fars")
+	counties := f.count(`SELECT count(*) FROM counties WHERE province_id = $1`, f.province["fars"])
+	districts := f.count(`SELECT count(*) FROM districts d JOIN counties c ON c.id = d.county_id WHERE c.province_id = $1`, f.province["fars"])
+	marvdashtDistricts := f.count(`SELECT count(*) FROM districts WHERE county_id = $1`, f.county["marvdasht"])
+
+	// Out-of-bounds definitions are refused.
+	for _, d := range []store.CheckDef{
+		{Title: "", Items: []string{"x"}, Cadence: "once", DueDate: today},
+		{Title: "x", Items: nil, Cadence: "once", DueDate: today},
+		{Title: "x", Items: []string{"x"}, Cadence: "daily", StartsOn: today, EndsOn: today.AddDate(0, 0, -1)},
+		{Title: "x", Items: []string{"x"}, Cadence: "daily", StartsOn: today, EndsOn: today.AddDate(0, 0, 401)},
+		{Title: "x", Items: []string{"x"}, Cadence: "weekly", DueDate: today},
+	} {
+		if _, err := f.st.DefineCheck(f.ctx, hq, fars, election, d); !errors.Is(err, store.ErrCheckInvalid) {
+			t.Errorf("%+v: %v", d, err)
+		}
+	}
+	once, err := f.st.DefineCheck(f.ctx, hq, fars, election, store.CheckDef{Title: "سامانه ثبت‌نام آزمایش شد",
+		Items: []string{"ورود کاربران", "ثبت داوطلب نمونه"}, Cadence: "once", DueDate: date(2026, 11, 20)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	daily, err := f.st.DefineCheck(f.ctx, hq, fars, election, store.CheckDef{Title: "کاربران آموزش دیدند",
+		Items: []string{"آموزش دیدند"}, Cadence: "daily", StartsOn: date(2026, 11, 20), EndsOn: date(2026, 11, 30), IncludeDistricts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ahead, err := f.st.DefineCheck(f.ctx, hq, fars, election, store.CheckDef{Title: "صندوق‌ها شمرده شدند",
+		Items: []string{"شمارش"}, Cadence: "once", DueDate: date(2026, 12, 5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.auditCount("readiness.define"); n != 3 {
+		t.Fatalf("%d definitions audited", n)
+	}
+
+	marvdasht := store.CheckPlace{CountyID: f.county["marvdasht"]}
+	central := store.CheckPlace{CountyID: f.county["marvdasht"], DistrictID: f.district["marvdasht-central"]}
+	dorudzan := store.CheckPlace{CountyID: f.county["marvdasht"], DistrictID: f.district["marvdasht-dorudzan"]}
+	gov, dh := f.governor("marvdasht"), f.districtHead("marvdasht-central")
+	file := func(sc auth.Scope, user string, id int64, p store.CheckPlace, day time.Time, version int) (int, error) {
+		return f.st.FileCheck(f.ctx, f.as(user), sc, id, p, day, today, f.checkAnswers(id), version)
+	}
+	for _, tt := range []struct {
+		name    string
+		sc      auth.Scope
+		user    string
+		id      int64
+		place   store.CheckPlace
+		day     time.Time
+		version int
+		want    error
+	}{
+		{"once, not its day", gov, "gov.marvdasht", once, marvdasht, date(2026, 11, 21), 0, store.ErrCheckDay},
+		{"daily, before its first day", gov, "gov.marvdasht", daily, marvdasht, date(2026, 11, 19), 0, store.ErrCheckDay},
+		{"daily, after its last day", gov, "gov.marvdasht", daily, marvdasht, date(2026, 12, 1), 0, store.ErrCheckDay},
+		{"daily, tomorrow", gov, "gov.marvdasht", daily, marvdasht, date(2026, 11, 27), 0, store.ErrCheckFuture},
+		{"a district, the check of counties", dh, "dh.marvdasht-central", once, central, date(2026, 11, 20), 0, store.ErrCheckNoDistricts},
+		{"another county", gov, "gov.marvdasht", once, store.CheckPlace{CountyID: f.county["pasargad"]}, date(2026, 11, 20), 0, store.ErrNotFound},
+		{"another district", dh, "dh.marvdasht-central", daily, dorudzan, date(2026, 11, 20), 0, store.ErrNotFound},
+		{"another province", f.governor("shemiranat"), "gov.shemiranat", once, store.CheckPlace{CountyID: f.county["shemiranat"]},
+			date(2026, 11, 20), 0, store.ErrNotFound},
+		{"a correction of nothing", gov, "gov.marvdasht", once, marvdasht, date(2026, 11, 20), 1, store.ErrConflict},
+		{"once, on its day", gov, "gov.marvdasht", once, marvdasht, date(2026, 11, 20), 0, nil},
+		{"once, ahead of its day", gov, "gov.marvdasht", ahead, marvdasht, date(2026, 12, 5), 0, nil},
+		{"daily, today", gov, "gov.marvdasht", daily, marvdasht, today, 0, nil},
+		{"daily, a district, late", dh, "dh.marvdasht-central", daily, central, date(2026, 11, 20), 0, nil},
+		{"daily, a district, again late", dh, "dh.marvdasht-central", daily, central, date(2026, 11, 21), 0, nil},
+		{"filed again as new", gov, "gov.marvdasht", once, marvdasht, date(2026, 11, 20), 0, store.ErrConflict},
+	} {
+		if _, err := file(tt.sc, tt.user, tt.id, tt.place, tt.day, tt.version); !errors.Is(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	// A filing that leaves an item unanswered is refused.
+	partial := f.checkAnswers(once)
+	for k := range partial {
+		delete(partial, k)
+		break
+	}
+	if _, err := f.st.FileCheck(f.ctx, f.as("gov.pasargad"), f.governor("pasargad"), once, store.CheckPlace{CountyID: f.county["pasargad"]},
+		date(2026, 11, 20), today, partial, 0); !errors.Is(err, store.ErrCheckAnswers) {
+		t.Fatalf("a partial filing: %v", err)
+	}
+	// A correction as of the filing's version; a stale one refused.
+	if v, err := file(gov, "gov.marvdasht", once, marvdasht, date(2026, 11, 20), 1); err != nil || v != 2 {
+		t.Fatalf("a correction: %d %v", v, err)
+	}
+	if _, err := file(gov, "gov.marvdasht", once, marvdasht, date(2026, 11, 20), 1); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a stale correction: %v", err)
+	}
+	if n, m := f.auditCount("readiness.file"), f.auditCount("readiness.refile"); n != 5 || m != 1 {
+		t.Fatalf("%d filings and %d corrections audited", n, m)
+	}
+	if row := f.lastAudit("readiness.refile"); row.EntityID != itoa(once) {
+		t.Fatalf("the correction's row: %+v", row)
+	}
+	var filing store.Filing
+	var b store.Batch
+	b.CheckFiling(f.province["fars"], once, marvdasht.CountyID, 0, date(2026, 11, 20), &filing)
+	if err := f.st.Run(f.ctx, &b); err != nil || filing.Version != 2 || len(filing.Answers) != 2 || filing.FiledBy != "علی رضایی" {
+		t.Fatalf("the filing: %+v %v", filing, err)
+	}
+
+	// The counts, as of today (the once check due six days ago; the daily one on its seventh day).
+	days, past := 7, 6
+	for _, tt := range []struct {
+		name                            string
+		sc                              auth.Scope
+		own                             bool
+		id                              int64
+		places, expected, filed, missed int
+	}{
+		{"hq, once", fars, false, once, counties, counties, 1, counties - 1},
+		{"hq, daily", fars, false, daily, counties + districts, days * (counties + districts), 3, past*(counties+districts) - 2},
+		{"hq, ahead", fars, false, ahead, counties, 0, 0, 0},
+		{"governor's own, once", gov, true, once, 1, 1, 1, 0},
+		{"governor's own, daily", gov, true, daily, 1, days, 1, past},
+		{"governor's county, daily", gov, false, daily, 1 + marvdashtDistricts, days * (1 + marvdashtDistricts), 3, past*(1+marvdashtDistricts) - 2},
+		{"district head, once", dh, true, once, 0, 0, 0, 0},
+		{"district head, daily", dh, true, daily, 1, days, 2, past - 2},
+	} {
+		cs, err := f.st.Checks(f.ctx, tt.sc, election, today, tt.own)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := checkOf(t, cs, tt.id)
+		if c.Places != tt.places || c.Expected != tt.expected || c.Filed != tt.filed || c.Missed != tt.missed {
+			t.Errorf("%s: places %d expected %d filed %d missed %d, want %d %d %d %d", tt.name, c.Places, c.Expected, c.Filed, c.Missed,
+				tt.places, tt.expected, tt.filed, tt.missed)
+		}
+	}
+	if cs, err := f.st.Checks(f.ctx, f.hq("tehran"), election, today, false); err != nil || len(cs) != 0 {
+		t.Fatalf("Tehran reads Fars's checks: %+v %v", cs, err)
+	}
+	if _, _, err := f.st.Check(f.ctx, f.hq("tehran"), once, today); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Tehran reads a Fars check: %v", err)
+	}
+
+	// The missed place-days, one by one: the governor's own place missed the daily check's first six days.
+	var missed, county, unfiled []store.PlaceDay
+	b = store.Batch{}
+	b.MissedDays(gov, election, 0, today, true, &missed)
+	b.MissedDays(auth.Scope{ProvinceID: f.province["fars"], CountyID: f.county["marvdasht"]}, election, 0, today, false, &county)
+	b.Unfiled(fars, election, today, false, &unfiled)
+	if err := f.st.Run(f.ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	if len(missed) != past || !missed[0].Day.Equal(date(2026, 11, 25)) || !missed[past-1].Day.Equal(date(2026, 11, 20)) ||
+		missed[0].CheckID != daily || missed[0].DistrictID != 0 {
+		t.Fatalf("the governor's missed days: %+v", missed)
+	}
+	if len(county) != past*(1+marvdashtDistricts)-2 {
+		t.Fatalf("Marvdasht's missed place-days: %d, want %d", len(county), past*(1+marvdashtDistricts)-2)
+	}
+	perCheck := map[int64]int{}
+	for _, u := range unfiled {
+		perCheck[u.CheckID]++
+	}
+	if perCheck[once] != counties-1 || perCheck[daily] != counties+districts-1 || perCheck[ahead] != 0 {
+		t.Fatalf("not filed: %v", perCheck)
+	}
+
+	// The sweep reminds the places of Fars that have not filed the daily check today: not Marvdasht's
+	// governor, who has; its district heads, since the check includes districts; nobody in Tehran.
+	if _, err := f.st.SweepNotices(f.ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	for user, want := range map[string]int{"gov.marvdasht": 0, "gov.pasargad": 1, "dh.marvdasht-central": 1, "dh.marvdasht-dorudzan": 1,
+		"gov.shemiranat": 0, "hq.fars": 0} {
+		n := 0
+		for _, x := range f.inbox(user) {
+			if x.Kind == store.NoticeReadinessDue {
+				n++
+				if x.SubjectID != daily || x.Title != "کاربران آموزش دیدند" {
+					t.Errorf("%s's reminder: %+v", user, x)
+				}
+			}
+		}
+		if n != want {
+			t.Errorf("%s has %d reminders, want %d", user, n, want)
+		}
+	}
+	before := f.count(`SELECT count(*) FROM notifications WHERE kind = 'readiness_due'`)
+	if _, err := f.st.SweepNotices(f.ctx, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if after := f.count(`SELECT count(*) FROM notifications WHERE kind = 'readiness_due'`); after != before {
+		t.Fatalf("the sweep reminded again: %d then %d", before, after)
+	}
+
+	// Edits: as of the version; an answered item taken out is retired, an unanswered one deleted; days
+	// that would leave a filing out are refused, and so are counties only while districts have filed.
+	edit := store.CheckDef{Title: "سامانه ثبت‌نام آزمایش و تأیید شد", Items: []string{"ورود کاربران و کارشناسان"}, Cadence: "once",
+		DueDate: date(2026, 11, 20)}
+	if err := f.st.EditCheck(f.ctx, hq, fars, once, 2, edit); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a stale edit: %v", err)
+	}
+	if err := f.st.EditCheck(f.ctx, hq, f.hq("tehran"), once, 1, edit); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Tehran editing: %v", err)
+	}
+	if err := f.st.EditCheck(f.ctx, hq, fars, once, 1, edit); err != nil {
+		t.Fatal(err)
+	}
+	_, items, err := f.st.Check(f.ctx, fars, once, today)
+	if err != nil || len(items) != 2 || items[0].Text != "ورود کاربران و کارشناسان" || items[0].Retired || !items[1].Retired {
+		t.Fatalf("items after the edit: %+v %v", items, err)
+	}
+	if err := f.st.EditCheck(f.ctx, hq, fars, ahead, 1, store.CheckDef{Title: "صندوق‌ها شمرده شدند", Items: []string{"شمارش"},
+		Cadence: "once", DueDate: date(2026, 12, 6)}); !errors.Is(err, store.ErrCheckFiledDays) {
+		t.Fatalf("a day that leaves a filing out: %v", err)
+	}
+	noDistricts := store.CheckDef{Title: "کاربران آموزش دیدند", Items: []string{"آموزش دیدند", "آزمون دادند"}, Cadence: "daily",
+		StartsOn: date(2026, 11, 20), EndsOn: date(2026, 11, 30)}
+	if err := f.st.EditCheck(f.ctx, hq, fars, daily, 1, noDistricts); !errors.Is(err, store.ErrCheckFiledDays) {
+		t.Fatalf("counties only after district filings: %v", err)
+	}
+	noDistricts.IncludeDistricts = true
+	if err := f.st.EditCheck(f.ctx, hq, fars, daily, 1, noDistricts); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(`SELECT count(*) FROM readiness_items WHERE check_id = $1 AND retired_at IS NULL`, daily); n != 2 {
+		t.Fatalf("%d live items after adding one", n)
+	}
+	// The added item is not answered by the old filings; the next filing answers it.
+	if _, err := file(gov, "gov.marvdasht", daily, marvdasht, date(2026, 11, 25), 0); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(`SELECT count(*) FROM readiness_answers a JOIN readiness_filings r ON r.id = a.filing_id
+		WHERE r.check_id = $1 AND r.day = '2026-11-25'`, daily); n != 2 {
+		t.Fatalf("%d answers to the daily check's latest filing", n)
+	}
+
+	// Retired: out of the lists and out of filing.
+	if err := f.st.RetireCheck(f.ctx, hq, fars, ahead, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := file(gov, "gov.marvdasht", ahead, marvdasht, date(2026, 12, 5), 1); !errors.Is(err, store.ErrCheckRetired) {
+		t.Fatalf("filing a retired check: %v", err)
+	}
+	cs, err := f.st.Checks(f.ctx, fars, election, today, false)
+	if err != nil || len(cs) != 2 || slices.ContainsFunc(cs, func(c store.Check) bool { return c.ID == ahead }) {
+		t.Fatalf("after retiring: %+v %v", cs, err)
+	}
+	for _, action := range []string{"readiness.edit", "readiness.retire"} {
+		if f.auditCount(action) == 0 {
+			t.Errorf("no %s audited", action)
+		}
+	}
+	f.verifyChain()
+}
