@@ -116,6 +116,7 @@ func (s *Server) Routes() http.Handler {
 			r.With(s.keepPages).Get("/notifications", s.notificationList)
 			r.Post("/notifications/read", s.notificationRead)
 			s.trainingRoutes(r)
+			s.readinessRoutes(r)
 			s.committeeRoutes(r)
 			r.Route("/admin/users", func(r chi.Router) {
 				r.With(s.keepPages).Get("/", s.userList)

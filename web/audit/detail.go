@@ -136,6 +136,13 @@ var fields = []struct{ name, label string }{
 	{"body", "field.body"},
 	{"due_date", "field.due_date"},
 	{"places", "field.places"},
+	{"cadence", "field.cadence"},
+	{"starts_on", "field.starts_on"},
+	{"ends_on", "field.ends_on"},
+	{"items", "field.items"},
+	{"day", "field.day"},
+	{"yes", "field.yes"},
+	{"no", "field.no"},
 }
 
 // fieldRank is each field's place in fields.
@@ -152,7 +159,7 @@ var codeLabels = map[string]string{
 	"office": "office.", "gender": "gender.", "education": "education.", "military_service": "service.",
 	"kind": "kind.", "parent_kind": "kind.", "lang": "language.",
 	"level": "milestone.level.", "constituency_kind": "milestone.constituency_kind.", "gate": "milestone.gate.",
-	"notice": "notices.kind.", "audience": "audience.",
+	"notice": "notices.kind.", "audience": "audience.", "cadence": "readiness.cadence.",
 }
 
 // digitFields are the numbers written as text (national IDs, phones, references), shown in the reader's
@@ -571,6 +578,10 @@ func (v view) subject(r store.AuditRow) name {
 	case "training":
 		if id > 0 {
 			return name{Text: label(v.lang, "entity.", r.Entity) + " " + v.lang.Digits("#"+r.EntityID), Href: templ.SafeURL("/trainings/" + r.EntityID)}
+		}
+	case "readiness_check":
+		if id > 0 {
+			return name{Text: label(v.lang, "entity.", r.Entity) + " " + v.lang.Digits("#"+r.EntityID), Href: templ.SafeURL("/readiness/" + r.EntityID)}
 		}
 	case "task":
 		if title, ok := v.names.Tasks[id]; ok {

@@ -31,6 +31,7 @@ var nav = []NavItem{
 	{"/questions", "nav.questions", auth.ViewCommitteeWork},
 	{"/faq", "nav.faq", auth.ViewCommitteeWork},
 	{"/trainings", "nav.trainings", auth.ViewCommitteeWork},
+	{"/readiness", "nav.readiness", auth.ViewCommitteeWork},
 	{"/admin/committees", "nav.committees", auth.ManageCommittees},
 	{"/admin/users", "nav.users", auth.ManageUsers},
 	{"/audit", "nav.audit", auth.ViewAudit},

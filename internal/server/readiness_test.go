@@ -1,0 +1,238 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+)
+
+var checkLocation = regexp.MustCompile(`^/readiness/(\d+)$`)
+
+// defineCheck posts a check as HQ and returns its id.
+func (a *testApp) defineCheck(c *http.Client, form url.Values) int64 {
+	a.t.Helper()
+	res := a.post(c, "/readiness", form)
+	m := checkLocation.FindStringSubmatch(res.header.Get("Location"))
+	if res.status != http.StatusSeeOther || m == nil {
+		a.t.Fatalf("define: %d %s", res.status, res.header.Get("Location"))
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
+}
+
+// itemFields are the filing form's answers to every item of check id: yes, with a note.
+func (a *testApp) itemFields(id int64, day string, version string) url.Values {
+	a.t.Helper()
+	v := url.Values{"day": {day}}
+	if version != "" {
+		v.Set("version", version)
+	}
+	rows, err := a.st.Pool().Query(a.t.Context(), `SELECT id FROM readiness_items WHERE check_id = $1 AND retired_at IS NULL`, id)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var item int64
+		if err := rows.Scan(&item); err != nil {
+			a.t.Fatal(err)
+		}
+		v.Set("ok_"+strconv.FormatInt(item, 10), "yes")
+		v.Set("note_"+strconv.FormatInt(item, 10), "انجام شد")
+	}
+	return v
+}
+
+// HQ defines checks (a wrong form comes back with its messages and values); the governor files his
+// county's day, corrects it as of its version (a stale correction is refused as 409, a wrong one as 422
+// with what was typed); a district head may not file a check of counties; another province's HQ and
+// another county's filing are 404; the list's missed days are counted per county.
+func TestReadinessPages(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return trainingNow } // 1405/09/05 (2026-11-26)
+	a.withElection()
+	hq, gov, dh, observer, committee, national := a.login("hq.fars"), a.login("gov.marvdasht"), a.login("dh.marvdasht"), a.login("observer"),
+		a.login("committee"), a.login("national")
+
+	if res := a.get(hq, "/readiness"); res.status != http.StatusOK || !contains(res.body, `id="define-form"`) {
+		t.Fatalf("HQ's list: %d", res.status)
+	}
+	for _, c := range []*http.Client{gov, observer, committee} {
+		if res := a.get(c, "/readiness"); res.status != http.StatusOK || contains(res.body, `id="define-form"`) {
+			t.Fatalf("a reader who defines nothing: %d", res.status)
+		}
+		if res := a.post(c, "/readiness", url.Values{"title": {"x"}}); res.status != http.StatusForbidden {
+			t.Fatalf("a non-HQ defines: %d", res.status)
+		}
+	}
+
+	bad := url.Values{"title": {""}, "items": {strings.Repeat("بند\n", 51)}, "cadence": {"daily"}, "starts_on": {"۱۴۰۵/۰۹/۱۰"},
+		"ends_on": {"۱۴۰۵/۰۹/۰۱"}}
+	res := a.post(hq, "/readiness", bad)
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("a wrong form: %d", res.status)
+	}
+	mustContain(t, res.body, "این فیلد را پر کنید.", "دست‌بالا ۵۰ بند بنویسید.", "روز پایان پیش از روز آغاز است.", `value="۱۴۰۵/۰۹/۱۰"`)
+	if n := a.count(`SELECT count(*) FROM readiness_checks`); n != 0 {
+		t.Fatalf("%d checks after a refused form", n)
+	}
+	once := a.defineCheck(hq, url.Values{"title": {"سامانه ثبت‌نام آزمایش شد"}, "items": {"ورود کاربران\r\n\r\nثبت داوطلب نمونه\n"},
+		"cadence": {"once"}, "due_date": {"۱۴۰۵/۰۹/۰۱"}})
+	daily := a.defineCheck(hq, url.Values{"title": {"کاربران آموزش دیدند"}, "items": {"آموزش دیدند"}, "cadence": {"daily"},
+		"starts_on": {"۱۴۰۵/۰۹/۰۱"}, "ends_on": {"۱۴۰۵/۰۹/۲۰"}, "include_districts": {"1"}})
+	if n := a.count(`SELECT count(*) FROM readiness_items WHERE check_id = $1`, once); n != 2 {
+		t.Fatalf("%d items, want 2 (blank lines dropped)", n)
+	}
+
+	// The governor's list: today's daily check to file, the once check missed.
+	res = a.get(gov, "/readiness")
+	mustContain(t, res.body, `id="due-`+strconv.FormatInt(daily, 10)+`"`, "ثبت نشده", "/readiness/"+strconv.FormatInt(once, 10)+"/file?day=2026-11-22")
+	// A district head files the daily check but not the once one (counties only).
+	if res := a.get(dh, "/readiness/"+strconv.FormatInt(once, 10)+"/file"); res.status != http.StatusForbidden ||
+		!contains(res.body, "این بررسی را تنها فرمانداری‌ها ثبت می‌کنند.") {
+		t.Fatalf("a district head's form of a check of counties: %d", res.status)
+	}
+	if res := a.post(dh, "/readiness/"+strconv.FormatInt(once, 10)+"/file", a.itemFields(once, "2026-11-22", "")); res.status != http.StatusForbidden {
+		t.Fatalf("a district head files a check of counties: %d", res.status)
+	}
+
+	// The governor files the once check: a missing answer comes back with what was typed.
+	path := "/readiness/" + strconv.FormatInt(once, 10) + "/file"
+	form := a.itemFields(once, "2026-11-22", "")
+	var first string
+	for k := range form {
+		if strings.HasPrefix(k, "ok_") {
+			first = k
+		}
+	}
+	missing := url.Values{}
+	for k, v := range form {
+		missing[k] = v
+	}
+	missing.Del(first)
+	missing.Set("note_"+strings.TrimPrefix(first, "ok_"), "یادداشت نگه‌داشته")
+	if res := a.post(gov, path, missing); res.status != http.StatusUnprocessableEntity || !contains(res.body, "انجام شد یا نشد را برگزینید.") ||
+		!contains(res.body, "یادداشت نگه‌داشته") {
+		t.Fatalf("a missing answer: %d", res.status)
+	}
+	if res := a.post(gov, path, form); res.status != http.StatusSeeOther || res.header.Get("Location") != path+"?day=2026-11-22" {
+		t.Fatalf("filing: %d %s", res.status, res.header.Get("Location"))
+	}
+	// Posted again as a first filing, or corrected at a stale version: 409, the form kept.
+	if res := a.post(gov, path, form); res.status != http.StatusConflict || !contains(res.body, `name="version" value="1"`) {
+		t.Fatalf("a second first filing: %d", res.status)
+	}
+	if res := a.post(gov, path, a.itemFields(once, "2026-11-22", "1")); res.status != http.StatusSeeOther {
+		t.Fatalf("a correction: %d", res.status)
+	}
+	if res := a.post(gov, path, a.itemFields(once, "2026-11-22", "1")); res.status != http.StatusConflict {
+		t.Fatalf("a stale correction: %d", res.status)
+	}
+	// Days: not one of its days, a daily day to come.
+	if res := a.post(gov, path, a.itemFields(once, "2026-11-23", "")); res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("not its day: %d", res.status)
+	}
+	dpath := "/readiness/" + strconv.FormatInt(daily, 10) + "/file"
+	if res := a.post(gov, dpath, a.itemFields(daily, "2026-11-27", "")); res.status != http.StatusUnprocessableEntity ||
+		!contains(res.body, "بررسی روزانه برای روزهای آینده ثبت نمی‌شود") {
+		t.Fatalf("tomorrow: %d", res.status)
+	}
+	for _, day := range []string{"2026-11-26", "2026-11-25"} {
+		if res := a.post(gov, dpath, a.itemFields(daily, day, "")); res.status != http.StatusSeeOther {
+			t.Fatalf("daily %s: %d", day, res.status)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action IN ('readiness.file', 'readiness.refile')`); n != 4 {
+		t.Fatalf("%d filings audited, want 4", n)
+	}
+
+	// Scope: another county's governor files only his own place; Tehran's HQ does not see Fars's checks.
+	pasargad := a.login("gov.pasargad")
+	if res := a.get(pasargad, path); res.status != http.StatusOK || contains(res.body, "علی رضایی") {
+		t.Fatalf("Pasargad's form shows Marvdasht's filing: %d", res.status)
+	}
+	if res := a.get(national, "/readiness/"+strconv.FormatInt(once, 10)); res.status != http.StatusNotFound {
+		t.Errorf("a check without its province: %d", res.status)
+	}
+	if res := a.get(national, "/readiness/"+strconv.FormatInt(once, 10)+"?province=nope"); res.status != http.StatusNotFound {
+		t.Errorf("a check of no province: %d", res.status)
+	}
+	if res := a.get(national, "/readiness/"+strconv.FormatInt(once, 10)+"?province=fars"); res.status != http.StatusOK {
+		t.Errorf("the Ministry reads Fars's check: %d", res.status)
+	}
+	if res := a.get(national, path); res.status != http.StatusForbidden {
+		t.Errorf("the Ministry files: %d", res.status)
+	}
+	if res := a.get(gov, "/readiness/"+strconv.FormatInt(once, 10)+"?county=pasargad"); res.status != http.StatusNotFound {
+		t.Fatalf("a governor asks for another county: %d", res.status)
+	}
+	if res := a.get(hq, "/readiness?county=nowhere"); res.status != http.StatusNotFound {
+		t.Fatalf("an unknown county: %d", res.status)
+	}
+
+	// The missed days of Marvdasht (the dashboard's link): the daily check's days 1..24 for the county
+	// (it filed the 25th and today) and its districts (none filed), the once check filed.
+	districts := a.count(`SELECT count(*) FROM districts WHERE county_id = (SELECT id FROM counties WHERE code = 'marvdasht')`)
+	res = a.get(hq, "/readiness?county=marvdasht&missed=1")
+	if res.status != http.StatusOK {
+		t.Fatalf("missed: %d", res.status)
+	}
+	rowsOf := regexp.MustCompile(`(?s)<table id="missed".*?<tbody>(.*?)</tbody>`).FindStringSubmatch(res.body)
+	// The check began on 1405/09/01 (2026-11-22): four days before today, the county filed the last.
+	want := 4*(1+districts) - 1
+	if rowsOf == nil || strings.Count(rowsOf[1], "<tr>") != want {
+		t.Fatalf("Marvdasht's missed place-days: %v, want %d", rowsOf, want)
+	}
+	mustContain(t, res.body, "شهرستان مرودشت و بخش‌های آن", a.missedCount(want))
+	for _, c := range []*http.Client{observer, committee} {
+		if res := a.get(c, "/readiness?county=marvdasht&missed=1"); res.status != http.StatusOK {
+			t.Fatalf("a province reader's missed days: %d", res.status)
+		}
+	}
+	if res := a.get(national, "/readiness?province=fars&county=marvdasht&missed=1"); res.status != http.StatusOK ||
+		!contains(res.body, a.missedCount(want)) {
+		t.Fatalf("the Ministry's missed days: %d", res.status)
+	}
+
+	// The matrix: Marvdasht filed the once check.
+	res = a.get(hq, "/readiness/"+strconv.FormatInt(once, 10)+"?county=marvdasht")
+	mustContain(t, res.body, `id="matrix"`, "فرمانداری مرودشت", "ثبت شد")
+
+	// HQ edits as of the version; a stale edit comes back (409) with what was typed.
+	edit := url.Values{"version": {"1"}, "title": {"سامانه ثبت‌نام آزمایش و تأیید شد"}, "items": {"ورود کاربران\nثبت داوطلب نمونه\nچاپ رسید"},
+		"cadence": {"once"}, "due_date": {"۱۴۰۵/۰۹/۰۱"}}
+	if res := a.post(hq, "/readiness/"+strconv.FormatInt(once, 10), edit); res.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d", res.status)
+	}
+	if res := a.post(hq, "/readiness/"+strconv.FormatInt(once, 10), edit); res.status != http.StatusConflict ||
+		!contains(res.body, "چاپ رسید") || !contains(res.body, `name="version" value="2"`) {
+		t.Fatalf("a stale edit: %d", res.status)
+	}
+	edit.Set("version", "2")
+	edit.Set("due_date", "۱۴۰۵/۰۹/۰۲")
+	if res := a.post(hq, "/readiness/"+strconv.FormatInt(once, 10), edit); res.status != http.StatusUnprocessableEntity ||
+		!contains(res.body, "این تغییر بیرون می‌گذارد") {
+		t.Fatalf("a day that leaves a filing out: %d", res.status)
+	}
+	if res := a.post(hq, "/readiness/"+strconv.FormatInt(once, 10)+"/retire", url.Values{"version": {"2"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("retire: %d", res.status)
+	}
+	if res := a.post(gov, path, a.itemFields(once, "2026-11-22", "2")); res.status != http.StatusConflict {
+		t.Fatalf("filing a retired check: %d", res.status)
+	}
+}
+
+// missedCount is how the list writes n missed days in Persian.
+func (a *testApp) missedCount(n int) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return '۰' + (r - '0')
+		}
+		return r
+	}, strconv.Itoa(n)) + " روز جامانده"
+}
