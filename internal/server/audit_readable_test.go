@@ -331,6 +331,31 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	copyID := int64(a.count(`SELECT id FROM task_assignees WHERE task_id = $1 AND district_id IS NULL`, task))
 	must(a.st.ChangeTaskStatus(ctx, gov, governor, task, copyID, 1, "in_progress", ""))
 	must(a.st.ChangeTaskStatus(ctx, gov, governor, task, copyID, 2, "blocked", "سرور در دسترس نیست"))
+
+	// A readiness check defined by HQ, filed by Marvdasht's governor and corrected, its items edited,
+	// then retired.
+	readinessCheck, err := a.st.DefineCheck(ctx, hq, scope, electionID, store.CheckDef{Title: "سامانه ثبت‌نام آزمایش شد",
+		Items: []string{"ورود کاربران", "ثبت داوطلب نمونه"}, Cadence: store.CadenceDaily,
+		StartsOn: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), IncludeDistricts: true})
+	must(err)
+	items := map[int64]store.ItemAnswer{}
+	rows, err := a.st.Pool().Query(ctx, `SELECT id FROM readiness_items WHERE check_id = $1 ORDER BY position`, readinessCheck)
+	must(err)
+	for rows.Next() {
+		var item int64
+		must(rows.Scan(&item))
+		items[item] = store.ItemAnswer{OK: len(items) == 0, Note: "سرور پشتیبان"}
+	}
+	today := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	place := store.CheckPlace{CountyID: governor.CountyID}
+	_, err = a.st.FileCheck(ctx, gov, governor, readinessCheck, place, today, today, items, 0)
+	must(err)
+	_, err = a.st.FileCheck(ctx, gov, governor, readinessCheck, place, today, today, items, 1)
+	must(err)
+	must(a.st.EditCheck(ctx, hq, scope, readinessCheck, 1, store.CheckDef{Title: "سامانه ثبت‌نام و احراز هویت آزمایش شد",
+		Items: []string{"ورود کاربران و کارشناسان", "چاپ رسید"}, Cadence: store.CadenceDaily,
+		StartsOn: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), IncludeDistricts: true}))
+	must(a.st.RetireCheck(ctx, hq, scope, readinessCheck, 2))
 	return board, candidate
 }
 
