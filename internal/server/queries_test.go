@@ -173,6 +173,22 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	} {
 		pages[u] = append(pages[u], ps...)
 	}
+	// The readiness checks: one due once and a daily one with districts, filed by Marvdasht.
+	once := "/readiness/" + itoa(a.defineCheck(hq, url.Values{"title": {"سامانه ثبت‌نام آزمایش شد"}, "items": {"ورود\nثبت"},
+		"cadence": {"once"}, "due_date": {"۱۴۰۵/۰۹/۰۱"}}))
+	dailyID := a.defineCheck(hq, url.Values{"title": {"کاربران آموزش دیدند"}, "items": {"آموزش"}, "cadence": {"daily"},
+		"starts_on": {"۱۴۰۵/۰۹/۰۱"}, "ends_on": {"۱۴۰۵/۰۹/۲۰"}, "include_districts": {"1"}})
+	daily := "/readiness/" + itoa(dailyID)
+	a.post(gov, daily+"/file", a.itemFields(dailyID, "2026-11-26", ""))
+	for u, ps := range map[string][]string{
+		"hq.fars": {"/readiness", "/readiness?county=marvdasht&missed=1", once, daily, daily + "?county=marvdasht&missed=1"},
+		"gov.marvdasht": {"/readiness", daily, daily + "/file", once + "/file?day=2026-11-22"},
+		"dh.marvdasht":  {"/readiness", daily + "/file?day=2026-11-25"},
+		"committee":     {"/readiness", daily}, "observer": {"/readiness?missed=1", daily},
+		"national": {"/readiness?province=fars&county=marvdasht&missed=1", daily + "?province=fars"},
+	} {
+		pages[u] = append(pages[u], ps...)
+	}
 	clients := map[string]*http.Client{"hq.fars": hq, "gov.marvdasht": gov, "dh.marvdasht": dh}
 	for u := range pages {
 		if clients[u] == nil {
@@ -195,9 +211,10 @@ func TestQueriesPerPageBounded(t *testing.T) {
 			base[u] = get(u, "/no-such-page", http.StatusNotFound)
 			for _, p := range ps {
 				// Counted the second time: the first may read anew the reference data that the data's
-				// growth changed, which the cache then holds.
+				// growth changed, which the cache then holds. The fewer of two reads counts: a session is
+				// renewed once a minute, by whichever request comes then (one more round trip).
 				get(u, p, http.StatusOK)
-				m[u+" "+p] = get(u, p, http.StatusOK)
+				m[u+" "+p] = min(get(u, p, http.StatusOK), get(u, p, http.StatusOK))
 			}
 		}
 		return m
@@ -271,6 +288,21 @@ func TestQueriesPerPageBounded(t *testing.T) {
 			task); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Ten times the readiness checks, each filed by every place of Fars on every day so far.
+	if _, err := pool.Exec(ctx, `
+		WITH k AS (INSERT INTO readiness_checks (province_id, election_id, title, cadence, starts_on, ends_on, include_districts, created_by)
+		           SELECT province_id, election_id, title || ' ' || i, cadence, starts_on, ends_on, include_districts, created_by
+		           FROM readiness_checks, generate_series(1, 20) i WHERE id = $1 RETURNING id, province_id, starts_on),
+		     it AS (INSERT INTO readiness_items (check_id, position, text) SELECT id, 1, 'بند' FROM k RETURNING id, check_id),
+		     f AS (INSERT INTO readiness_filings (check_id, province_id, county_id, district_id, day, filed_by)
+		           SELECT k.id, k.province_id, c.id, d.id, g::date, (SELECT id FROM users WHERE username = 'gov.marvdasht')
+		           FROM k JOIN counties c ON c.province_id = k.province_id LEFT JOIN districts d ON d.county_id = c.id,
+		                generate_series(k.starts_on, '2026-11-25'::date, interval '1 day') g
+		           RETURNING id, check_id)
+		INSERT INTO readiness_answers (filing_id, check_id, item_id, ok) SELECT f.id, f.check_id, it.id, true FROM f JOIN it USING (check_id)`,
+		dailyID); err != nil {
+		t.Fatal(err)
 	}
 	large := measure()
 	keys := slices.Sorted(maps.Keys(large))
