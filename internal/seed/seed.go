@@ -232,6 +232,9 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 	if err := demoTasksLoad(ctx, st, now); err != nil {
 		return err
 	}
+	if err := demoChecksLoad(ctx, st, now); err != nil {
+		return err
+	}
 	// The reminders of the milestones and tasks coming due and of the questions waiting for an answer, as
 	// the server's sweep would tell them.
 	_, err = st.SweepNotices(ctx, now)
