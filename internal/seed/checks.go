@@ -13,7 +13,7 @@ import (
 )
 
 // demoCheck is a readiness check of the demo, its days counted from the demo's day, and which of its
-// place-days were filed (a condition on the place's county code c, district code d — '' for a county
+// place-days were filed (a condition on the place's county code c, district code d — ” for a county
 // itself — and the day's number n from the check's first, in SQL).
 type demoCheck struct {
 	def        store.CheckDef

@@ -181,7 +181,7 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	daily := "/readiness/" + itoa(dailyID)
 	a.post(gov, daily+"/file", a.itemFields(dailyID, "2026-11-26", ""))
 	for u, ps := range map[string][]string{
-		"hq.fars": {"/readiness", "/readiness?county=marvdasht&missed=1", once, daily, daily + "?county=marvdasht&missed=1"},
+		"hq.fars":       {"/readiness", "/readiness?county=marvdasht&missed=1", once, daily, daily + "?county=marvdasht&missed=1"},
 		"gov.marvdasht": {"/readiness", daily, daily + "/file", once + "/file?day=2026-11-22"},
 		"dh.marvdasht":  {"/readiness", daily + "/file?day=2026-11-25"},
 		"committee":     {"/readiness", daily}, "observer": {"/readiness?missed=1", daily},

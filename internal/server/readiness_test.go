@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 var checkLocation = regexp.MustCompile(`^/readiness/(\d+)$`)
@@ -234,5 +233,5 @@ func (a *testApp) missedCount(n int) string {
 			return '۰' + (r - '0')
 		}
 		return r
-	}, strconv.Itoa(n)) + " روز جامانده"
+	}, strconv.Itoa(n)) + " ثبت جامانده"
 }

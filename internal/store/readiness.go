@@ -205,7 +205,9 @@ func checkArgs(sc auth.Scope, electionID int64, today time.Time) []any {
 	return []any{sc.ProvinceID, sc.CountyID, sc.DistrictID, electionID, today}
 }
 
-func scanChecks(rows pgx.Rows) ([]Check, error) { return pgx.CollectRows(rows, pgx.RowToStructByPos[Check]) }
+func scanChecks(rows pgx.Rows) ([]Check, error) {
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Check])
+}
 
 // Checks queues the live checks of the election in the scope's province (none without one), the
 // soonest due first, with their counts in the scope as of today; own counts the scope's own place only
