@@ -230,6 +230,7 @@ resolve() {
     guidance) first "$role" /guidance '/guidance/([0-9]+)' ;;
     question) first "$role" /questions '/questions/([0-9]+)' ;;
     training) first "$role" /trainings '/trainings/([0-9]+)' ;;
+    check) first "$role" /readiness '/readiness/([0-9]+)' ;;
     committee) first "$role" /admin/committees '/admin/committees/([a-z][a-z0-9_]+)' ;;
     task) # the first task the role's list shows: the Ministry's of Fars
       case $role in
@@ -356,6 +357,11 @@ pages=(
   "/guidance?county={county}&acked=no|hq"
   "/trainings?county={county}&untrained=1|hq"
   "/timeline?county={county}&overdue=1|hq"
+  "/readiness|hq governor district_head committee observer"
+  "/readiness?province=fars|national"
+  "/readiness?county={county}&missed=1|hq observer"
+  "/readiness/{check}|hq committee observer"
+  "/readiness/{check}/file|governor district_head"
 )
 
 started=$(date +%s)

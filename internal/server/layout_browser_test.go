@@ -149,6 +149,21 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/guidance?province=fars", "/questions?province=fars", "/faq?province=fars", "/trainings?province=fars",
 			"/tasks?province=fars", task, "/tasks?province=fars&county=marvdasht&overdue=1"},
 	}
+	// The demo's readiness checks: the list, the missed days, a check's matrix, a place's filing form.
+	check := func(title string) string {
+		return "/readiness/" + itoa(int64(a.count(`SELECT id FROM readiness_checks WHERE title = $1`, title)))
+	}
+	once, daily, network := check("سامانه ثبت‌نام آزمایش شد"), check("کاربران آموزش دیدند"), check("اتصال شبکه شعبه‌های اخذ رأی بررسی شد")
+	for u, ps := range map[string][]string{
+		"hq.fars":       {"/readiness", "/readiness?county=marvdasht&missed=1", daily, network + "?county=marvdasht"},
+		"gov.marvdasht": {"/readiness", daily + "/file", once + "/file", daily},
+		"dh.marvdasht":  {"/readiness", network + "/file"},
+		"committee":     {"/readiness"},
+		"observer":      {"/readiness?missed=1"},
+		"national":      {"/readiness?province=fars", network + "?province=fars&missed=1"},
+	} {
+		pages[u] = append(pages[u], ps...)
+	}
 	for user, paths := range pages {
 		for _, lang := range []string{"fa", "en"} {
 			t.Run(fmt.Sprintf("%s/%s", cmp.Or(user, "anonymous"), lang), func(t *testing.T) {

@@ -374,7 +374,7 @@ func (s *Server) readinessRetire(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f, ok := s.parseForm(w, r)
-	if !ok {
+	if !ok || !s.confirmed(w, r, f, readiness.RetireQuestion(d.C), string(readiness.Href(d.C.ID))) {
 		return
 	}
 	err := s.store.RetireCheck(ctx, actor(r), p.Scope, d.C.ID, formVersion(f))

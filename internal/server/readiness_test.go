@@ -218,7 +218,11 @@ func TestReadinessPages(t *testing.T) {
 		!contains(res.body, "این تغییر بیرون می‌گذارد") {
 		t.Fatalf("a day that leaves a filing out: %d", res.status)
 	}
-	if res := a.post(hq, "/readiness/"+strconv.FormatInt(once, 10)+"/retire", url.Values{"version": {"2"}}); res.status != http.StatusSeeOther {
+	if res := a.post(hq, "/readiness/"+strconv.FormatInt(once, 10)+"/retire", url.Values{"version": {"2"}}); res.status != http.StatusOK ||
+		!contains(res.body, "کنار گذاشته شود؟") {
+		t.Fatalf("retire without its confirmation: %d", res.status)
+	}
+	if res := a.post(hq, "/readiness/"+strconv.FormatInt(once, 10)+"/retire", url.Values{"version": {"2"}, "confirm": {"yes"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("retire: %d", res.status)
 	}
 	if res := a.post(gov, path, a.itemFields(once, "2026-11-22", "2")); res.status != http.StatusConflict {

@@ -309,6 +309,11 @@ func FilingForm(d FileData) components.Form {
 	return f
 }
 
+// RetireQuestion asks before a check is retired: it leaves the lists and is no longer filed.
+func RetireQuestion(c store.Check) components.Question {
+	return components.Question{What: i18n.M("readiness.retire_confirm", i18n.ArgText("title", c.Title)), Yes: i18n.M("readiness.retire"), Danger: true}
+}
+
 func cadenceOptions(ctx context.Context) []components.Option {
 	return []components.Option{{Value: store.CadenceOnce, Label: i18n.T(ctx, "readiness.cadence.once")},
 		{Value: store.CadenceDaily, Label: i18n.T(ctx, "readiness.cadence.daily")}}
