@@ -278,7 +278,7 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) (*auth.Princi
 	}
 	d.Days, d.Earlier, d.Later = readiness.MatrixDays(d.C, to)
 	b = store.Batch{}
-	b.CheckMatrix(sc, &d.C, d.Days[0], d.Days[len(d.Days)-1], &d.Matrix)
+	b.CheckMatrix(sc, &d.C, d.Days[len(d.Days)-1], d.Days[0], &d.Matrix)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
 		return nil, d, false
@@ -443,9 +443,9 @@ func (s *Server) filePage(w http.ResponseWriter, r *http.Request, day string) (*
 	}
 	if d.C.Cadence == store.CadenceDaily {
 		days, _, _ := readiness.MatrixDays(d.C, d.Today)
-		for i := len(days) - 1; i >= 0; i-- {
-			if !days[i].After(d.Today) {
-				d.Days = append(d.Days, days[i])
+		for _, day := range days {
+			if !day.After(d.Today) {
+				d.Days = append(d.Days, day)
 			}
 		}
 	}

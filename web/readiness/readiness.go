@@ -172,8 +172,8 @@ func DueToday(d ListData) (today, ahead []store.Check) {
 	return today, ahead
 }
 
-// MatrixDays are the columns of a check's matrix: up to store.MatrixDays of its days ending at the
-// latest of to, within its days.
+// MatrixDays are the columns of a check's matrix, the latest first: up to store.MatrixDays of its days
+// ending at to, within its days.
 func MatrixDays(c store.Check, to time.Time) (days []time.Time, earlier, later time.Time) {
 	end := to
 	if end.After(c.Last) {
@@ -186,8 +186,8 @@ func MatrixDays(c store.Check, to time.Time) (days []time.Time, earlier, later t
 	if start.Before(c.First) {
 		start = c.First
 	}
-	for d := start; !d.After(end); d = d.AddDate(0, 0, 1) {
-		days = append(days, d)
+	for d := end; !d.Before(start); d = d.AddDate(0, 0, -1) {
+		days = append(days, d) // the latest first, where the eye starts
 	}
 	if start.After(c.First) {
 		earlier = start.AddDate(0, 0, -1)
