@@ -38,11 +38,23 @@ func (s *Server) countyShow(w http.ResponseWriter, r *http.Request) {
 // it answers 404 or 500 itself and returns false.
 func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, code string) (counties.ShowData, bool) {
 	ctx := r.Context()
-	sc := auth.FromContext(ctx).Scope
+	p := auth.FromContext(ctx)
+	sc := p.Scope
 	var d counties.ShowData
 	var b store.Batch
 	b.County(ctx, sc, code, &d.County, &d.Districts)
 	b.Cities(ctx, sc, code, &d.Cities)
+	// The county's readiness, read in the same round trip, when there is a current election.
+	var dash *dashboardRead
+	if p.Can(auth.ViewDashboard) {
+		switch e, err := s.store.CurrentElection(ctx); {
+		case err == nil:
+			dash = s.queueDashboard(&b, r, sc, e, store.ByPlace, code, components.ProvinceChoice{})
+		case !errors.Is(err, store.ErrNotFound):
+			s.serverError(w, r, err)
+			return d, false
+		}
+	}
 	err := s.store.Run(ctx, &b)
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r)
@@ -53,6 +65,9 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, code string)
 		return d, false
 	}
 	d.Sizes, d.AddCity = components.NewForm(), components.NewForm()
+	if dash != nil {
+		d.Dashboard = dash.done(r)
+	}
 	return d, true
 }
 

@@ -27,6 +27,12 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	p := auth.FromContext(ctx)
 	var d home.Data
 	var b store.Batch
+	// The Ministry's reader sees the country's provinces, or the province he chose, as its HQ does.
+	choice, ok := s.provinceChosen(w, r)
+	if !ok {
+		return
+	}
+	var dash *dashboardRead
 	b.Summary(p.Scope, &d.Summary)
 	// The timeline: the reader's own milestones (HQ's are the province's, a governor's his county's, a
 	// district head's his district's) and election day's latest move, which every reader is told of.
@@ -42,6 +48,18 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		d.Election = &e
 		d.DaysLeft = daysUntil(s.now(), e.ElectionDay)
 		b.LatestMove(e.ID, &move)
+		if p.Can(auth.ViewDashboard) {
+			sc, g := p.Scope, store.ByCounty
+			switch {
+			case choice.Chosen != nil:
+				sc = auth.Scope{ProvinceID: choice.Chosen.ID}
+			case p.Role == auth.National:
+				g = store.ByProvince
+			case p.Scope.CountyID != 0:
+				g = store.ByPlace
+			}
+			dash = s.queueDashboard(&b, r, sc, e, g, "", choice)
+		}
 		if p.Can(auth.MarkMilestones) {
 			pl.provinceID = p.Scope.ProvinceID
 			if p.Scope.CountyID != 0 {
@@ -102,6 +120,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	if move.ID != 0 {
 		d.Timeline.Move = &move
+	}
+	if dash != nil {
+		d.Dashboard = dash.done(r)
 	}
 	if len(ms) > 0 {
 		if pl.county != nil && len(d.Counties) == 1 {

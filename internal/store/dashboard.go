@@ -20,6 +20,7 @@ import (
 type Figures struct {
 	ProvinceID, CountyID, DistrictID int64
 	Code, NameFa, NameEn             string
+	CountyCode                       string // the county of a county's or a place's row; "" for a province
 	Places                           int    // the places counted: counties and districts
 	OwnBoard                         string // the status of the row's own board (a county's, a district's); "" for a province
 	BoardsDraft, BoardsReturned      int
@@ -107,27 +108,40 @@ const (
 // and the candidate counts' columns. Only these fixed strings reach the statement.
 type grouping struct {
 	cols, group, own, candidates string
+	order                        string // what comes before the names in the rows' order
+}
+
+// orderBy is the rows' order: the grouping's, then by name in the reader's alphabet, then by code.
+func (g grouping) orderBy(ctx context.Context, level Grouping) string {
+	switch level {
+	case ByProvince:
+		return byName(ctx, "pr.name_fa", "pr.name_en") + ", pr.code"
+	case ByCounty:
+		return byName(ctx, "c.name_fa", "c.name_en") + ", c.code"
+	}
+	return g.order + byName(ctx, "coalesce(d.name_fa, c.name_fa)", "coalesce(d.name_en, c.name_en)") + ", d.code"
 }
 
 var groupings = map[Grouping]grouping{
 	ByProvince: {
-		cols:       `pr.id, 0::bigint, 0::bigint, pr.code, pr.name_fa, pr.name_en`,
+		cols:       `pr.id, 0::bigint, 0::bigint, pr.code, pr.name_fa, pr.name_en, ''`,
 		group:      `pr.id, pr.code, pr.name_fa, pr.name_en`,
 		own:        `''`,
 		candidates: `k.province_id, 0::bigint, 0::bigint`,
 	},
 	ByCounty: {
-		cols:       `c.province_id, c.id, 0::bigint, c.code, c.name_fa, c.name_en`,
+		cols:       `c.province_id, c.id, 0::bigint, c.code, c.name_fa, c.name_en, c.code`,
 		group:      `c.province_id, c.id, c.code, c.name_fa, c.name_en`,
 		own:        `coalesce(max(bo.status) FILTER (WHERE p.district_id = 0), '')`,
 		candidates: `k.province_id, k.county_id, 0::bigint`,
 	},
 	ByPlace: {
 		cols: `c.province_id, c.id, p.district_id, coalesce(d.code, c.code), coalesce(d.name_fa, c.name_fa),
-		       coalesce(d.name_en, c.name_en)`,
+		       coalesce(d.name_en, c.name_en), c.code`,
 		group:      `c.province_id, c.id, p.district_id, d.code, c.code, d.name_fa, c.name_fa, d.name_en, c.name_en`,
 		own:        `coalesce(max(bo.status), '')`,
 		candidates: `k.province_id, k.county_id, k.district_id`,
+		order:      `c.id, p.district_id <> 0, `, // a county before its districts
 	},
 }
 
@@ -218,7 +232,7 @@ LEFT JOIN tr USING (county_id, district_id)
 JOIN counties c ON c.id = p.county_id JOIN provinces pr ON pr.id = p.province_id
 LEFT JOIN districts d ON d.id = p.district_id
 GROUP BY %GROUP%
-ORDER BY 5, 4`
+ORDER BY %ORDER%`
 
 // candidateFiguresSQL counts the election's candidates in scope by the row and status, from the summary
 // candidate_counts that every write to candidates keeps.
@@ -228,17 +242,18 @@ WHERE k.election_id = $1 AND ($2 = 0 OR k.province_id = $2) AND %COUNTY% AND ($4
 GROUP BY 1, 2, 3, 4 HAVING sum(k.n) > 0`
 
 // Figures reads the figures of an election in scope on the day today (a date), one row per g, in county the
-// county of that code only ("" for every county in scope): two statements queued into the caller's batch.
+// county of that code only ("" for every county in scope), by name in the reader's alphabet (a county before
+// its districts): two statements queued into the caller's batch.
 // A row's candidates are counted from the summary the candidates' writes keep, never from the candidates.
-func (b *Batch) Figures(sc auth.Scope, electionID int64, today time.Time, g Grouping, county string, out *[]Figures) {
+func (b *Batch) Figures(ctx context.Context, sc auth.Scope, electionID int64, today time.Time, g Grouping, county string, out *[]Figures) {
 	gr := groupings[g]
-	sql := strings.NewReplacer("%COLS%", gr.cols, "%OWN%", gr.own, "%GROUP%", gr.group).Replace(figuresSQL)
+	sql := strings.NewReplacer("%COLS%", gr.cols, "%OWN%", gr.own, "%GROUP%", gr.group, "%ORDER%", gr.orderBy(ctx, g)).Replace(figuresSQL)
 	args := []any{electionID, sc.ProvinceID, sc.CountyID, sc.DistrictID, today, county}
 	*out = nil
 	b.queue(sql, func(rows pgx.Rows) error {
 		for rows.Next() {
 			var f Figures
-			if err := rows.Scan(&f.ProvinceID, &f.CountyID, &f.DistrictID, &f.Code, &f.NameFa, &f.NameEn, &f.Places, &f.OwnBoard,
+			if err := rows.Scan(&f.ProvinceID, &f.CountyID, &f.DistrictID, &f.Code, &f.NameFa, &f.NameEn, &f.CountyCode, &f.Places, &f.OwnBoard,
 				&f.BoardsDraft, &f.BoardsReturned, &f.BoardsSubmitted, &f.BoardsApproved,
 				&f.MilestonesDue, &f.MilestonesDone, &f.MilestonesOverdue, &f.TasksOpen, &f.TasksDue, &f.TasksOverdue,
 				&f.Receipts, &f.Unacked, &f.ChecksExpected, &f.ChecksMissed, &f.PlacesTrained,
@@ -278,7 +293,7 @@ func (b *Batch) Figures(sc auth.Scope, electionID int64, today time.Time, g Grou
 func (s *Store) Figures(ctx context.Context, sc auth.Scope, electionID int64, today time.Time, g Grouping, county string) ([]Figures, error) {
 	var fs []Figures
 	var b Batch
-	b.Figures(sc, electionID, today, g, county, &fs)
+	b.Figures(ctx, sc, electionID, today, g, county, &fs)
 	return fs, s.Run(ctx, &b)
 }
 
@@ -340,7 +355,7 @@ func (s *Store) SnapshotReadiness(ctx context.Context, now time.Time) (int64, er
 		}
 		var fs []Figures
 		var b Batch
-		b.Figures(auth.Scope{}, e.ID, today, ByCounty, "", &fs)
+		b.Figures(ctx, auth.Scope{}, e.ID, today, ByCounty, "", &fs)
 		if err := b.run(ctx, tx); err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
+	"github.com/setad/setad/web/dashboard"
 )
 
 // ShowData is one county's page.
@@ -20,6 +21,8 @@ type ShowData struct {
 	// the form, which keeps what the user typed.
 	Stale   bool
 	AddCity components.Form // HQ's form that adds a city
+	// The county's readiness, for the readers of dashboards while an election is current.
+	Dashboard *dashboard.Data
 }
 
 // CityData is one city's page.

@@ -5,6 +5,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/web/dashboard"
 	"github.com/setad/setad/web/questions"
 	"github.com/setad/setad/web/tasks"
 	"github.com/setad/setad/web/timeline"
@@ -27,6 +28,7 @@ type Data struct {
 	Questions questions.HomeData     // for a committee's member and HQ: the questions waiting for an answer
 	Trainings []store.Invitation     // for a governor or district head: the sessions his place is invited to
 	Tasks     tasks.HomeData
+	Dashboard *dashboard.Data // the readiness of the reader's scope, when there is a current election
 }
 
 // more is how many of the missing sizes the page does not name.

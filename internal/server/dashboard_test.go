@@ -1,0 +1,150 @@
+package server
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// withMonitoring gives Fars an open critical incident at Pasargad and an overdue task copy at Marvdasht,
+// on the day now.
+func (a *testApp) withMonitoring(now time.Time) {
+	a.t.Helper()
+	a.s.now = func() time.Time { return now }
+	a.exec(`INSERT INTO election_systems (province_id, key, name_fa, name_en, owner_committee)
+		SELECT id, 'counting', 'شمارش', 'Counting', 'technology' FROM provinces WHERE code = 'fars'`)
+	a.exec(`INSERT INTO incidents (province_id, county_id, system_key, owner_committee, title, body, severity, since, reported_by)
+		SELECT c.province_id, c.id, 'counting', 'technology', 'قطعی', 'شرح', 'critical', now(), $1 FROM counties c WHERE c.code = 'pasargad'`,
+		a.ids["gov.pasargad"])
+	a.exec(`WITH t AS (INSERT INTO tasks (province_id, committee_key, title, due_date, whole_province, include_districts, created_by)
+		SELECT id, 'technology', 'کار دیرکرده', $1::date, false, false, $2 FROM provinces WHERE code = 'fars' RETURNING id, province_id)
+		INSERT INTO task_assignees (task_id, province_id, county_id) SELECT t.id, t.province_id, c.id FROM t, counties c WHERE c.code = 'marvdasht'`,
+		now.AddDate(0, 0, -3), a.ids["hq.fars"])
+}
+
+var dashNum = regexp.MustCompile(`<a class="dash-num" href="([^"]+)"`)
+
+// rowOrder is the order of the county links in a dashboard's table.
+func rowOrder(body string, codes ...string) []int {
+	table := body[strings.Index(body, `class="dash-table"`):]
+	var at []int
+	for _, c := range codes {
+		at = append(at, strings.Index(table, `<th scope="row"><a href="/counties/`+c+`"`))
+	}
+	return at
+}
+
+func TestDashboardPages(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	a.withTehran()
+	a.withMonitoring(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	hq := a.login("hq.fars")
+
+	res := a.get(hq, "/")
+	if res.status != http.StatusOK {
+		t.Fatalf("HQ's home: %d", res.status)
+	}
+	for _, want := range []string{"آمادگی شهرستان‌ها", `aria-labelledby="chart-ready-t chart-ready-d"`, `<title id="chart-ready-t">`,
+		`<desc id="chart-trend-d">`, `<details class="chart-data">`, "امتیاز چگونه حساب می‌شود؟", "هیئت‌ها ۲۵، گام‌های زمان‌بندی ۲۰",
+		"برای هر حادثه بحرانی باز ۲۰ امتیاز تا ۴۰",
+		`href="/incidents?county=pasargad&amp;open=1&amp;severity=critical"`, `href="/tasks?county=marvdasht&amp;overdue=1"`,
+		`href="/boards?county=marvdasht&amp;status=draft"`, `href="/timeline?county=marvdasht"`,
+		`href="/readiness?county=marvdasht&amp;missed=1"`, `href="/trainings?county=marvdasht&amp;untrained=1"`,
+		`href="/guidance?acked=no&amp;county=marvdasht"`, `href="/candidates?county=marvdasht"`, "نیازمند توجه"} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("HQ's dashboard lacks %s", want)
+		}
+	}
+	// Those that need attention first: the open critical incident, then the lowest score.
+	if at := rowOrder(res.body, "pasargad", "marvdasht"); at[0] < 0 || at[1] < 0 || at[0] > at[1] {
+		t.Errorf("Pasargad (critical) does not come first: %v", at)
+	}
+	// Sorted by overdue tasks, most first; the header says so.
+	res = a.get(hq, "/?sort=tasks&dir=desc")
+	if at := rowOrder(res.body, "marvdasht", "pasargad"); at[0] > at[1] {
+		t.Errorf("by overdue tasks: %v", at)
+	}
+	if !strings.Contains(res.body, `<th scope="col" aria-sort="descending"><a href="/?dir=asc&amp;sort=tasks">`) {
+		t.Error("the tasks' header is not marked descending with a link the other way")
+	}
+	// By name in the Persian alphabet: پاسارگاد before مرودشت (byte order puts پ after م).
+	res = a.get(hq, "/?sort=name&dir=asc")
+	if at := rowOrder(res.body, "pasargad", "marvdasht"); at[0] > at[1] {
+		t.Errorf("by name: %v", at)
+	}
+	res = a.get(hq, "/?sort=name&dir=desc")
+	if at := rowOrder(res.body, "marvdasht", "pasargad"); at[0] > at[1] {
+		t.Errorf("by name, the last first: %v", at)
+	}
+	// Every number is a link; those to the lists already there open them.
+	links := dashNum.FindAllStringSubmatch(a.get(hq, "/").body, -1)
+	if len(links) < 37*8 {
+		t.Fatalf("only %d links to lists", len(links))
+	}
+	opened := 0
+	for _, m := range links {
+		href := strings.ReplaceAll(m[1], "&amp;", "&")
+		if strings.HasPrefix(href, "/boards?") || strings.HasPrefix(href, "/timeline?") || strings.HasPrefix(href, "/candidates?") {
+			if r := a.get(hq, href); r.status != http.StatusOK {
+				t.Errorf("%s: %d", href, r.status)
+			}
+			opened++
+			if opened > 12 {
+				break
+			}
+		}
+	}
+	drafts := a.get(hq, "/boards?county=marvdasht&status=draft")
+	if !strings.Contains(drafts.body, "مرودشت") {
+		t.Error("the drafts of Marvdasht do not list Marvdasht's board")
+	}
+
+	// The observer reads the same; the Ministry the provinces, and drills down to one.
+	if res := a.get(a.login("observer"), "/"); !strings.Contains(res.body, "آمادگی شهرستان‌ها") {
+		t.Error("the observer's home has no dashboard")
+	}
+	national := a.login("national")
+	res = a.get(national, "/")
+	if !strings.Contains(res.body, "آمادگی استان‌ها") || !strings.Contains(res.body, `<a href="/?province=fars">فارس</a>`) ||
+		!strings.Contains(res.body, `href="/incidents?open=1&amp;province=fars&amp;severity=critical"`) {
+		t.Error("the national view lacks Fars's row and its links")
+	}
+	res = a.get(national, "/?province=fars")
+	if res.status != http.StatusOK || !strings.Contains(res.body, `href="/tasks?county=marvdasht&amp;overdue=1&amp;province=fars"`) ||
+		!strings.Contains(res.body, `href="/?dir=asc&amp;province=fars&amp;sort=name"`) {
+		t.Errorf("Fars's dashboard for the Ministry: %d", res.status)
+	}
+	if res := a.get(national, "/?province=nope"); res.status != http.StatusNotFound {
+		t.Errorf("a province that is not: %d", res.status)
+	}
+
+	// A county's page is its figures and its districts'; the governor's home is his county's.
+	gov := a.login("gov.marvdasht")
+	for _, c := range []struct {
+		client *http.Client
+		path   string
+	}{{hq, "/counties/marvdasht"}, {gov, "/"}, {gov, "/counties/marvdasht"}} {
+		res := a.get(c.client, c.path)
+		if res.status != http.StatusOK || !strings.Contains(res.body, "آمادگی شهرستان مرودشت") || !strings.Contains(res.body, "(خود شهرستان)") ||
+			!strings.Contains(res.body, "بخش‌های امتیاز") || !strings.Contains(res.body, `<title id="chart-ready-t">`) {
+			t.Errorf("%s: %d, no county dashboard", c.path, res.status)
+		}
+	}
+	if res := a.get(a.login("dh.marvdasht"), "/"); !strings.Contains(res.body, "آمادگی بخش مرکزی") {
+		t.Error("the district head's home has no district dashboard")
+	}
+	// Out of scope: another county's page for a governor, a Fars county for Tehran's HQ.
+	if res := a.get(gov, "/counties/pasargad"); res.status != http.StatusNotFound {
+		t.Errorf("a governor opens another county: %d", res.status)
+	}
+	if res := a.get(a.login("hq.tehran"), "/counties/marvdasht"); res.status != http.StatusNotFound {
+		t.Errorf("Tehran's HQ opens a Fars county: %d", res.status)
+	}
+	// The committee reads no dashboard.
+	if res := a.get(a.login("committee"), "/"); strings.Contains(res.body, `class="dashboard"`) {
+		t.Error("a committee member's home shows the dashboard")
+	}
+}
