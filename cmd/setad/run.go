@@ -134,7 +134,10 @@ func serve(ctx context.Context, cfg config.Config, stdout io.Writer) error {
 	st := store.New(pool)
 	s := server.New(srvCtx, cfg, log, st, password.NewHasher(cfg.Password, 2))
 	go logAuditHead(srvCtx, log, st, cfg.AuditHeadEvery)
-	go s.SweepNotices(srvCtx)
+	go func() {
+		s.SweepNotices(srvCtx)
+		s.SnapshotReadiness(srvCtx)
+	}()
 	hs := s.HTTPServer()
 	errc := make(chan error, 1)
 	go func() {

@@ -67,6 +67,7 @@ func (s *Server) housekeeping(ctx context.Context, every time.Duration) {
 				s.log.Warn("housekeeping", "err", err.Error())
 			}
 			s.SweepNotices(ctx)
+			s.SnapshotReadiness(ctx)
 		}
 	}
 }
@@ -78,6 +79,16 @@ func (s *Server) SweepNotices(ctx context.Context) {
 		s.log.Warn("notices", "err", err.Error())
 	} else if n > 0 {
 		s.log.Info("notices", "told", n)
+	}
+}
+
+// SnapshotReadiness keeps the dashboard's history: once a day, the first housekeeping of the day by any
+// process writes yesterday's figures of every county (store.SnapshotReadiness); the others write nothing.
+func (s *Server) SnapshotReadiness(ctx context.Context) {
+	if n, err := s.store.SnapshotReadiness(ctx, s.now()); err != nil && ctx.Err() == nil {
+		s.log.Warn("readiness history", "err", err.Error())
+	} else if n > 0 {
+		s.log.Info("readiness history", "counties", n)
 	}
 }
 
