@@ -189,6 +189,10 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	} {
 		pages[u] = append(pages[u], ps...)
 	}
+	// The dashboards: every role's home ("/", above) and a county's page hold them; sorted; the Ministry's
+	// drill-down to a province.
+	pages["hq.fars"] = append(pages["hq.fars"], "/?sort=tasks&dir=desc")
+	pages["national"] = append(pages["national"], "/?province=fars", "/?province=fars&sort=score&dir=asc")
 	clients := map[string]*http.Client{"hq.fars": hq, "gov.marvdasht": gov, "dh.marvdasht": dh}
 	for u := range pages {
 		if clients[u] == nil {
