@@ -312,6 +312,8 @@ all="${roles[*]}"
 # upload. A page is opened as each of its roles, with the ids that role sees.
 pages=(
   "/|$all"
+  "/?sort=tasks&dir=desc|hq observer"
+  "/?province=fars|national"
   "/counties|$all"
   "/counties/{county}|$all"
   "/counties/{county}/cities/{city}|$all"
