@@ -63,6 +63,7 @@ const (
 	stackH      = 36
 	columnsH    = 160
 	columnsFoot = 20
+	columnSlots = 30 // the day columns' room: a month
 )
 
 // barGeometry places a bar of value v of max in a plot width wide: its start x and its width, growing
@@ -194,9 +195,11 @@ func drawColumns(days []DayValue, series []Series, rtl bool) []columnDraw {
 	for _, d := range days {
 		top = max(top, d.Total())
 	}
+	// A month's room, whatever the days: the history's first days stand at the end, where today is.
+	slots := max(len(days), columnSlots)
 	out := make([]columnDraw, len(days))
 	for i, d := range days {
-		x, w := columnGeometry(i, len(days), chartWidth, rtl)
+		x, w := columnGeometry(slots-len(days)+i, slots, chartWidth, rtl)
 		c := columnDraw{TickX: x + w/2, Anchor: "middle"}
 		if i%5 == 0 || i == len(days)-1 {
 			c.Tick = d.Label
