@@ -31,6 +31,7 @@ var demoBoards = []demoBoard{
 	{"kazerun", "", "submitted", 6},
 	{"fasa", "", "partial", 7},
 	{"marvdasht", "marvdasht-central", "partial", 8},
+	{"shiraz", "shiraz-central", "approved", 9}, // Shiraz is the county that is ready in every respect
 }
 
 var firstNames = []string{"علی", "محمد", "حسین", "رضا", "مهدی", "زهرا", "فاطمه", "مریم", "سارا", "حسن",

@@ -156,7 +156,9 @@ var DemoUsers = []auth.Account{
 	{Username: "gov.pasargad", FullName: "حسن موسوی", Role: "governor", County: "pasargad"},
 	{Username: "gov.arsanjan", FullName: "محمد حسینی", Role: "governor", County: "arsanjan"},
 	{Username: "gov.beyza", FullName: "رضا احمدی", Role: "governor", County: "beyza"},
+	{Username: "gov.shiraz", FullName: "کامران شیرازی", Role: "governor", County: "shiraz"},
 	{Username: "dh.marvdasht-central", FullName: "زهرا محمدی", Role: "district_head", District: "marvdasht-central"},
+	{Username: "dh.shiraz-central", FullName: "پروین حافظی", Role: "district_head", District: "shiraz-central"},
 	{Username: "committee.technology", FullName: "سارا جعفری", Role: "committee", Province: "fars", Committee: "technology"},
 	{Username: "committee.legal", FullName: "مهدی نوری", Role: "committee", Province: "fars", Committee: "legal"},
 	{Username: "committee.training", FullName: "نازنین آموزگار", Role: "committee", Province: "fars", Committee: "training"},
@@ -215,6 +217,9 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 		return err
 	}
 	if err := demoTimelineLoad(ctx, st, now); err != nil {
+		return err
+	}
+	if err := demoReadyLoad(ctx, st, now); err != nil {
 		return err
 	}
 	if err := demoCandidatesLoad(ctx, st, now); err != nil {

@@ -59,7 +59,7 @@ var demoTasks = []demoTask{
 		body: "نام و شماره تماس کارشناس حقوقی که به پرسش‌های هیئت اجرایی پاسخ می‌دهد را اعلام کنید.",
 		due:  -10,
 		moves: []demoMove{{"gov.marvdasht", taskflow.Done, "آقای کریمی، کارشناس حقوقی، معرفی شد."},
-			{"gov.beyza", taskflow.Done, ""}}},
+			{"gov.beyza", taskflow.Done, ""}, {"gov.shiraz", taskflow.Done, "خانم حافظی، کارشناس حقوقی، معرفی شد."}}},
 	{committee: "committee.legal", title: "بررسی صورت‌جلسه‌های تشکیل هیئت‌های اجرایی بخش",
 		body:      "صورت‌جلسه تشکیل هیئت اجرایی هر بخش را با ماده‌های قانون تطبیق دهید و ایرادها را گزارش کنید.",
 		due:       12,

@@ -38,14 +38,16 @@ type demoAttendance struct {
 var demoTrainings = []demoTraining{
 	{by: "committee.training", title: "آموزش قانون انتخابات شوراها و برنامه زمان‌بندی", days: -10, hour: 9, min: 0,
 		place:    "سالن اجتماعات استانداری فارس، شیراز",
-		audience: audience.Audience{Counties: []string{"arsanjan", "beyza", "marvdasht", "pasargad"}, WithDistricts: true},
-		confirm:  []string{"gov.marvdasht", "gov.pasargad", "gov.arsanjan", "dh.marvdasht-central"},
+		audience: audience.Audience{Counties: []string{"arsanjan", "beyza", "marvdasht", "pasargad", "shiraz"}, WithDistricts: true},
+		confirm:  []string{"gov.marvdasht", "gov.pasargad", "gov.arsanjan", "dh.marvdasht-central", "gov.shiraz"},
 		attended: map[[2]string]demoAttendance{
 			{"marvdasht", ""}:                   {yes: true, n: 3, names: "علی رضایی، مینا کرمی، حمید صالحی"},
 			{"marvdasht", "marvdasht-central"}:  {yes: true, n: 2, names: "زهرا محمدی، کاظم یزدانی"},
 			{"pasargad", ""}:                    {yes: true, n: 2},
 			{"arsanjan", ""}:                    {yes: false},
 			{"marvdasht", "marvdasht-dorudzan"}: {yes: false},
+			{"shiraz", ""}:                      {yes: true, n: 4},
+			{"shiraz", "shiraz-central"}:        {yes: true, n: 2},
 		}},
 	{by: "committee.technology", title: "کار با سامانه ثبت‌نام داوطلبان", days: 7, hour: 10, min: 30,
 		place:    "https://meet.fars-setad.example/technology",

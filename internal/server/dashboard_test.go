@@ -149,3 +149,35 @@ func TestDashboardPages(t *testing.T) {
 		t.Error("a committee member's home shows the dashboard")
 	}
 }
+
+// rowOf is the table row of a county's dashboard row.
+func rowOf(body, code string) string {
+	i := strings.Index(body, `<th scope="row"><a href="/counties/`+code+`"`)
+	if i < 0 {
+		return ""
+	}
+	return body[i : i+strings.Index(body[i:], "</tr>")]
+}
+
+// The demo's dashboard shows a county ready in every respect (Shiraz), others lagging or behind.
+func TestDemoDashboard(t *testing.T) {
+	a := newTestApp(t)
+	a.withDemo()
+	body := a.get(a.login("hq.fars"), "/").body
+	shiraz := rowOf(body, "shiraz")
+	if !strings.Contains(shiraz, "<strong>۱۰۰</strong>") || !strings.Contains(shiraz, `badge-ok">آماده`) {
+		t.Errorf("Shiraz is not ready:\n%s", shiraz)
+	}
+	for _, code := range []string{"marvdasht", "pasargad", "arsanjan"} {
+		if row := rowOf(body, code); row == "" || strings.Contains(row, `badge-ok">آماده`) {
+			t.Errorf("%s is ready or missing:\n%s", code, row)
+		}
+	}
+	if !strings.Contains(body, `badge-bad">بسیار عقب`) || !strings.Contains(body, "عقب") {
+		t.Error("no county lags")
+	}
+	a.exec(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'gov.marvdasht') WHERE username = 'gov.shiraz'`)
+	if res := a.get(a.login("gov.shiraz"), "/"); !strings.Contains(res.body, "آمادگی شهرستان شیراز") {
+		t.Error("Shiraz's governor has no county dashboard")
+	}
+}
