@@ -64,6 +64,7 @@ const (
 	columnsH    = 160
 	columnsFoot = 20
 	columnSlots = 30 // the day columns' room: a month
+	tickRoom    = 48 // half a day label's width
 )
 
 // barGeometry places a bar of value v of max in a plot width wide: its start x and its width, growing
@@ -200,7 +201,14 @@ func drawColumns(days []DayValue, series []Series, rtl bool) []columnDraw {
 	out := make([]columnDraw, len(days))
 	for i, d := range days {
 		x, w := columnGeometry(slots-len(days)+i, slots, chartWidth, rtl)
+		// A day's label is centred under its column, or kept inside the chart at either end.
 		c := columnDraw{TickX: x + w/2, Anchor: "middle"}
+		switch {
+		case c.TickX < tickRoom:
+			c.TickX, c.Anchor = x, "start"
+		case c.TickX > chartWidth-tickRoom:
+			c.TickX, c.Anchor = x+w, "end"
+		}
 		if i%5 == 0 || i == len(days)-1 {
 			c.Tick = d.Label
 		}

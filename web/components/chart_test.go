@@ -68,6 +68,11 @@ func TestColumnsStack(t *testing.T) {
 	if len(cols[1].Parts) != 2 || len(cols[2].Parts) != 0 {
 		t.Errorf("zero parts are not drawn: %+v", cols)
 	}
+	// Today, the last of a month's columns, is at the left end from the right: its label stays inside.
+	today := drawColumns([]DayValue{{Values: []int{1}, Label: "x"}}, nil, true)[0]
+	if today.Anchor != "start" || today.TickX != today.Parts[0].X {
+		t.Errorf("today's label at %d anchored %s, its column at %d", today.TickX, today.Anchor, today.Parts[0].X)
+	}
 }
 
 func TestChartsAccessible(t *testing.T) {
