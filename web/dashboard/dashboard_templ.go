@@ -1033,7 +1033,7 @@ func row(d Data, r Row) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = num(d.Link(r, "/timeline"), i18n.T(ctx, "dashboard.overdue"), r.MilestonesOverdue).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = num(d.Link(r, "/timeline", "overdue", "1"), i18n.T(ctx, "dashboard.overdue"), r.MilestonesOverdue).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
