@@ -35,6 +35,15 @@ var Committees = []store.Committee{
 	{Key: "inspection", NameFa: "کمیته بازرسی", NameEn: "Inspection committee", Position: 6},
 }
 
+// Systems are the election systems every province starts with, owned by its technology committee; HQ
+// keeps the list afterwards (renames, adds, retires), and the seed adds only what a province lacks.
+var Systems = []store.System{
+	{Key: "candidate-registration", NameFa: "سامانه ثبت‌نام داوطلبان", NameEn: "Candidate registration system", Committee: "technology"},
+	{Key: "voter-authentication", NameFa: "سامانه احراز هویت رأی‌دهندگان", NameEn: "Voter authentication system", Committee: "technology"},
+	{Key: "counting", NameFa: "سامانه شمارش آرا", NameEn: "Vote counting system", Committee: "technology"},
+	{Key: "result-transmission", NameFa: "سامانه ارسال نتایج", NameEn: "Result transmission system", Committee: "technology"},
+}
+
 // Kinds are the election kinds of LAW.md.
 var Kinds = []store.ElectionKind{
 	{Key: "councils", NameFa: "انتخابات شوراهای اسلامی شهر و روستا", NameEn: "City and village councils election", Position: 1},
@@ -72,7 +81,7 @@ var CandidateRules = []store.CandidateRule{{
 	MaxConstituencyChanges: candidacy.Defaults.MaxConstituencyChanges, Uncertain: true,
 }}
 
-// Reference loads the reference data.
+// Reference loads the reference data, and gives every province the election systems it lacks.
 func Reference(ctx context.Context, st *store.Store) error {
 	ref, err := fars()
 	if err != nil {
@@ -80,6 +89,9 @@ func Reference(ctx context.Context, st *store.Store) error {
 	}
 	if _, err := st.UpsertReference(ctx, audit.System, ref); err != nil {
 		return fmt.Errorf("seed reference: %w", err)
+	}
+	if _, err := st.UpsertSystems(ctx, audit.System, Systems); err != nil {
+		return fmt.Errorf("seed election systems: %w", err)
 	}
 	if _, err := st.AddBoardRules(ctx, audit.System, BoardRules); err != nil {
 		return fmt.Errorf("seed board rules: %w", err)
@@ -172,7 +184,8 @@ var DemoUsers = []auth.Account{
 // Marvdasht, executive boards in every state of their review, the Fars HQ's own milestones and marks
 // that show every status of the timeline at once, candidates along their lifecycle, one of them also
 // on a board, questions to the committees: answered and in the FAQ, and open (one for three days), and
-// the committees' tasks in every state, some overdue.
+// the committees' tasks in every state, some overdue, and incidents of the election systems: an open
+// critical one, an acknowledged one with notes, a resolved one and a district's low one.
 func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Time, out io.Writer) error {
 	if err := Reference(ctx, st); err != nil {
 		return err
@@ -238,6 +251,9 @@ func Demo(ctx context.Context, st *store.Store, h *password.Hasher, now time.Tim
 		return err
 	}
 	if err := demoChecksLoad(ctx, st, now); err != nil {
+		return err
+	}
+	if err := demoIncidentsLoad(ctx, st, now); err != nil {
 		return err
 	}
 	// The reminders of the milestones and tasks coming due and of the questions waiting for an answer, as
