@@ -121,7 +121,8 @@ func formOnce(ctx context.Context, f components.Form) context.Context {
 
 // createdPages are the pages of what the create forms make, by the subject of its audit entry.
 var createdPages = map[string]string{"question": "/questions/", "guidance": "/guidance/", "task": "/tasks/", "training": "/trainings/",
-	"readiness_check": "/readiness/"}
+	"readiness_check": "/readiness/",
+	"incident":        "/incidents/"}
 
 // sentBefore answers a create form posted again (store.FormSentError): it goes to what the form's first
 // post created, saying that nothing was recorded again, and returns true; any other err returns false.

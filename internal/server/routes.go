@@ -117,7 +117,9 @@ func (s *Server) Routes() http.Handler {
 			r.Post("/notifications/read", s.notificationRead)
 			s.trainingRoutes(r)
 			s.readinessRoutes(r)
+			s.incidentRoutes(r)
 			s.committeeRoutes(r)
+			s.systemRoutes(r)
 			r.Route("/admin/users", func(r chi.Router) {
 				r.With(s.keepPages).Get("/", s.userList)
 				r.With(s.keepPages).Get("/new", s.userNew)

@@ -143,6 +143,10 @@ var fields = []struct{ name, label string }{
 	{"day", "field.day"},
 	{"yes", "field.yes"},
 	{"no", "field.no"},
+	{"system", "incidents.field.system"},
+	{"severity", "incidents.field.severity"},
+	{"since", "incidents.field.since"},
+	{"resolution", "incidents.field.resolution"},
 }
 
 // fieldRank is each field's place in fields.
@@ -159,7 +163,7 @@ var codeLabels = map[string]string{
 	"office": "office.", "gender": "gender.", "education": "education.", "military_service": "service.",
 	"kind": "kind.", "parent_kind": "kind.", "lang": "language.",
 	"level": "milestone.level.", "constituency_kind": "milestone.constituency_kind.", "gate": "milestone.gate.",
-	"notice": "notices.kind.", "audience": "audience.", "cadence": "readiness.cadence.",
+	"notice": "notices.kind.", "audience": "audience.", "cadence": "readiness.cadence.", "severity": "incidents.severity.",
 }
 
 // digitFields are the numbers written as text (national IDs, phones, references), shown in the reader's
@@ -232,6 +236,11 @@ func Refs(rows []store.AuditRow) store.AuditRefs {
 					}
 				case k == "district":
 					add(&r.Districts, v)
+					if list, ok := v.([]any); ok { // the districts an incident affects
+						for _, d := range list {
+							add(&r.Districts, d)
+						}
+					}
 				case k == "province":
 					add(&r.Provinces, v)
 				case k == "committee":
@@ -368,6 +377,20 @@ func (v view) fieldLabel(r store.AuditRow, field string) string {
 // value writes a field's value for the reader: a code as its label, a place by its name, a day in the
 // reader's calendar, numbers and digits in the reader's script.
 func (v view) value(r store.AuditRow, field string, x any) string {
+	switch x := x.(type) {
+	case map[string]any: // an election system's names
+		if field == "system" {
+			fa, _ := x["fa"].(string)
+			en, _ := x["en"].(string)
+			return v.lang.Pick(fa, en)
+		}
+	case string: // when an incident began
+		if field == "since" {
+			if t, err := time.Parse(time.RFC3339, x); err == nil {
+				return v.lang.DateTime(t)
+			}
+		}
+	}
 	if x == nil {
 		if field == "population" || r.Action == "county.sizes" {
 			return i18n.Message(v.lang, "counties.unknown")
@@ -396,6 +419,9 @@ func (v view) value(r store.AuditRow, field string, x any) string {
 			}
 			if strings.HasPrefix(r.Action, "task.") {
 				return i18n.Message(v.lang, "tstatus."+s)
+			}
+			if strings.HasPrefix(r.Action, "incident.") {
+				return i18n.Message(v.lang, "incidents.status."+s)
 			}
 			return i18n.Message(v.lang, "cstatus."+s)
 		case "constituency":
@@ -583,6 +609,16 @@ func (v view) subject(r store.AuditRow) name {
 		if id > 0 {
 			return name{Text: label(v.lang, "entity.", r.Entity) + " " + v.lang.Digits("#"+r.EntityID), Href: templ.SafeURL("/readiness/" + r.EntityID)}
 		}
+	case "incident":
+		if id > 0 {
+			return name{Text: label(v.lang, "entity.", r.Entity) + " " + v.lang.Digits("#"+r.EntityID), Href: templ.SafeURL("/incidents/" + r.EntityID)}
+		}
+	case "system": // its names are in the row's detail
+		n := name{Text: label(v.lang, "entity.", r.Entity)}
+		if auth.FromContext(ctx).Can(auth.ManageSystems) {
+			n.Href = "/admin/systems"
+		}
+		return n
 	case "task":
 		if title, ok := v.names.Tasks[id]; ok {
 			return name{Text: title, Href: templ.SafeURL("/tasks/" + r.EntityID)}
