@@ -356,6 +356,21 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 		Items: []string{"ورود کاربران و کارشناسان", "چاپ رسید"}, Cadence: store.CadenceDaily,
 		StartsOn: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), IncludeDistricts: true}))
 	must(a.st.RetireCheck(ctx, hq, scope, readinessCheck, 2))
+	// HQ adds an election system, renames it, retires and restores it (the seed gave the province the
+	// default ones); the Marvdasht governor reports an incident of the counting system with a district it
+	// affects, the technology committee takes it up, notes it, raises it, resolves it; the governor reopens it.
+	must(a.st.AddSystem(ctx, hq, scope, "sms-gateway", store.SystemInput{NameFa: "درگاه پیامک", NameEn: "SMS gateway", Committee: "technology"}))
+	must(a.st.EditSystem(ctx, hq, scope, "sms-gateway", 1, store.SystemInput{NameFa: "سامانه پیامک", NameEn: "SMS gateway", Committee: "legal"}))
+	must(a.st.RetireSystem(ctx, hq, scope, "sms-gateway", 2, true))
+	must(a.st.RetireSystem(ctx, hq, scope, "sms-gateway", 3, false))
+	incident, err := a.st.ReportIncident(ctx, gov, governor, store.NewIncident{System: "counting", Title: "کندی سامانه شمارش",
+		Body: "ثبت هر صندوق ده دقیقه", Severity: "high", Since: now.Add(-2 * time.Hour), Districts: []string{"marvdasht-central"}})
+	must(err)
+	must(a.st.AcknowledgeIncident(ctx, as("committee"), technology, incident, 1))
+	must(a.st.NoteIncident(ctx, as("committee"), technology, incident, "خط ارتباطی بررسی می‌شود"))
+	must(a.st.ChangeIncidentSeverity(ctx, as("committee"), technology, incident, 2, "critical"))
+	must(a.st.ResolveIncident(ctx, as("committee"), technology, incident, 3, "پهنای باند دو برابر شد"))
+	must(a.st.ReopenIncident(ctx, gov, governor, incident, 4, "دوباره کند شد"))
 	return board, candidate
 }
 
@@ -445,6 +460,7 @@ func TestAuditPageReadable(t *testing.T) {
 	}
 	data = append(data, "legal.fars")
 	elections, err := a.st.Pool().Query(t.Context(), `SELECT code FROM elections UNION ALL SELECT title_en FROM elections
+		UNION ALL SELECT name_en FROM election_systems
 		UNION ALL SELECT title_en FROM milestones UNION ALL SELECT description_en FROM milestones`)
 	if err != nil {
 		t.Fatal(err)
@@ -543,6 +559,12 @@ func TestAuditPageReadable(t *testing.T) {
 		fa("audit.field.imported") + ": ۱",
 		fa("audit.field.sha256") + ": " + fileSHA256,
 		fa("field.username") + ": nobody",
+		fa("incidents.field.severity") + ": " + fa("incidents.severity.high") + " ← " + fa("incidents.severity.critical"),
+		fa("incidents.field.system") + ": سامانه شمارش آرا",
+		fa("incidents.field.since") + ": ۱۴۰۵/۰۹/۰۵ ۱۱:۳۰",
+		fa("field.status") + ": " + fa("incidents.status.open") + " ← " + fa("incidents.status.acknowledged"),
+		fa("field.district") + ": " + fa("audit.district", i18n.ArgName("district", "مرکزی", "Central"), i18n.ArgName("county", "مرودشت", "Marvdasht")),
+		fa("field.committee") + ": کمیته فناوری ← کمیته حقوقی",
 		fa("field.failures") + ": ۵",
 		fa("field.done") + ": " + fa("audit.no") + " ← " + fa("audit.yes"),
 		fa("field.done") + ": " + fa("audit.yes") + " ← " + fa("audit.no"),
