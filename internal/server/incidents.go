@@ -368,7 +368,9 @@ func (s *Server) incidentAct(w http.ResponseWriter, r *http.Request, kind incide
 	}
 }
 
-func ownsOrReports(p *auth.Principal, i store.Incident) bool { return ownsIncident(p, i) || reportsIncident(p, i) }
+func ownsOrReports(p *auth.Principal, i store.Incident) bool {
+	return ownsIncident(p, i) || reportsIncident(p, i)
+}
 
 func noCheck(components.Form) {}
 

@@ -93,6 +93,15 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	task := a.assignTask(com, "کار مرودشت")
 	taskPath := "/tasks/" + itoa(task)
 	a.post(gov, statusPath(task, a.copyID(task, "marvdasht", "")), url.Values{"status": {"in_progress"}, "note": {"آغاز"}, "version": {"1"}})
+	// An incident of Marvdasht that affects its central district, taken up by the committee with a note.
+	incidentRes := a.post(gov, "/incidents", url.Values{"system": {"counting"}, "title": {"کندی شمارش"}, "body": {"شرح"},
+		"severity": {"critical"}, "since": {"1405/09/05 08:00"}, "district": {"marvdasht-central"}})
+	if incidentRes.status != http.StatusSeeOther {
+		t.Fatalf("report: %d", incidentRes.status)
+	}
+	incident := incidentRes.header.Get("Location")
+	a.post(com, incident+"/acknowledge", url.Values{"version": {"1"}})
+	a.post(com, incident+"/notes", url.Values{"note": {"بررسی می‌شود"}})
 	// The pages every role reads, and those of the roles that edit.
 	read := []string{"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/marvdasht",
 		"/boards", "/boards?status=approved&level=county", "/boards/" + board, "/boards/" + district, "/boards/" + board + "/print",
@@ -193,6 +202,17 @@ func TestQueriesPerPageBounded(t *testing.T) {
 	// drill-down to a province.
 	pages["hq.fars"] = append(pages["hq.fars"], "/?sort=tasks&dir=desc")
 	pages["national"] = append(pages["national"], "/?province=fars", "/?province=fars&sort=score&dir=asc")
+	// The incidents: the lists, filtered as the dashboard links them, the report form, an incident, the systems.
+	for u, ps := range map[string][]string{
+		"hq.fars":       {"/incidents", "/incidents?county=marvdasht&severity=critical&open=1", incident, "/admin/systems"},
+		"gov.marvdasht": {"/incidents", "/incidents/new", incident},
+		"dh.marvdasht":  {"/incidents", "/incidents/new", incident},
+		"committee":     {"/incidents", "/incidents?status=acknowledged&system=counting", incident},
+		"observer":      {"/incidents", incident},
+		"national":      {"/incidents", "/incidents?province=fars&open=1", incident},
+	} {
+		pages[u] = append(pages[u], ps...)
+	}
 	clients := map[string]*http.Client{"hq.fars": hq, "gov.marvdasht": gov, "dh.marvdasht": dh}
 	for u := range pages {
 		if clients[u] == nil {
@@ -306,6 +326,22 @@ func TestQueriesPerPageBounded(t *testing.T) {
 		           RETURNING id, check_id)
 		INSERT INTO readiness_answers (filing_id, check_id, item_id, ok) SELECT f.id, f.check_id, it.id, true FROM f JOIN it USING (check_id)`,
 		dailyID); err != nil {
+		t.Fatal(err)
+	}
+	// Ten times the incidents, each with its districts and its thread.
+	if _, err := pool.Exec(ctx, `
+		WITH i AS (INSERT INTO incidents (province_id, county_id, system_key, owner_committee, title, body, severity, since, reported_by)
+		           SELECT province_id, county_id, system_key, owner_committee, title || ' ' || g, body, severity, since, reported_by
+		           FROM incidents, generate_series(1, 10) g WHERE id = $1 RETURNING id, county_id, reported_by),
+		     x AS (INSERT INTO incident_districts (incident_id, county_id, district_id)
+		           SELECT i.id, i.county_id, d.id FROM i JOIN districts d ON d.county_id = i.county_id)
+		INSERT INTO incident_events (incident_id, kind, note, by_user) SELECT i.id, 'note', 'یادداشت', i.reported_by FROM i, generate_series(1, 10)`,
+		mustInt(t, strings.TrimPrefix(incident, "/incidents/"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO incident_events (incident_id, kind, note, by_user)
+		SELECT e.incident_id, 'note', e.note, e.by_user FROM incident_events e, generate_series(1, 10) WHERE e.incident_id = $1`,
+		mustInt(t, strings.TrimPrefix(incident, "/incidents/"))); err != nil {
 		t.Fatal(err)
 	}
 	large := measure()
