@@ -120,6 +120,9 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 	mustContain(t, a.get(a.login("committee.training"), held).body, `id="attendance"`, `class="att-group"`)
 	// The demo's overdue task, with a copy blocked.
 	task := "/tasks/" + itoa(int64(a.count(`SELECT id::int FROM tasks WHERE title LIKE 'آزمایش اتصال%'`)))
+	// The demo's incident of Marvdasht, taken up with notes, and its resolved one of Beyza.
+	acked := "/incidents/" + itoa(int64(a.count(`SELECT id::int FROM incidents WHERE status = 'acknowledged' ORDER BY id LIMIT 1`)))
+	resolved := "/incidents/" + itoa(int64(a.count(`SELECT id::int FROM incidents WHERE status = 'resolved' ORDER BY id LIMIT 1`)))
 	pages := map[string][]string{
 		"": {"/login"},
 		"hq.fars": {"/", "/counties", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/counties/marvdasht/cities/import",
@@ -129,25 +132,26 @@ func TestBrowserPagesFitPhones(t *testing.T) {
 			"/audit", "/profile", "/no-such-page", "/timeline/matrix", "/timeline/matrix?county=marvdasht", "/timeline/calendar",
 			"/timeline", "/timeline?county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(own), withPDF,
 			"/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, "/admin/committees", "/admin/committees/training",
-			"/tasks", task},
+			"/tasks", task, "/admin/systems"},
 		"gov.marvdasht": {"/", "/counties/marvdasht", "/counties/marvdasht/cities/seyedan", "/boards/" + county,
 			"/boards/" + county + "/pool/import", "/boards/" + district, "/candidates", "/candidates/new",
 			"/candidates/" + itoa(candidate) + "/edit", "/timeline/calendar", "/timeline", "/timeline/template", "/notifications",
 			"/guidance", withPDF, corrected, "/questions", "/questions/" + itoa(question), "/faq", "/trainings", held, online,
-			"/tasks", task},
+			"/tasks", task, "/incidents/new", acked},
 		"dh.marvdasht": {"/", "/boards/" + district, "/timeline/calendar", "/timeline", "/notifications", "/guidance", withPDF,
-			"/trainings", held, "/tasks", task},
+			"/trainings", held, "/tasks", task, "/incidents", "/incidents/new"},
 		"committee": {"/", "/timeline", "/timeline/calendar", "/timeline/template", "/guidance", withPDF, corrected, draft,
 			"/questions", "/questions/" + itoa(question), "/faq?q=" + url.QueryEscape("مهلت"), "/trainings", online,
-			"/tasks", "/tasks?committee=all", task},
+			"/tasks", "/tasks?committee=all", task, "/incidents", acked, resolved},
 		"committee.training": {held},
 		"observer": {"/", "/audit", "/timeline/matrix", "/timeline?county=marvdasht", "/timeline/calendar?month=1405-08",
 			withdrawn, "/tasks", "/tasks?county=marvdasht&overdue=1", "/guidance?county=marvdasht&acked=no",
-			"/trainings?county=marvdasht&untrained=1", "/timeline?county=marvdasht&overdue=1"},
+			"/trainings?county=marvdasht&untrained=1", "/timeline?county=marvdasht&overdue=1", "/incidents",
+			"/incidents?county=pasargad&severity=critical&open=1"},
 		"national": {"/", "/?province=fars", "/boards/rules", "/candidates/rules", "/timeline/matrix?province=fars", "/timeline/calendar",
 			"/timeline?province=fars&county=marvdasht", "/timeline/template", "/timeline/template/" + itoa(legal),
 			"/guidance?province=fars", "/questions?province=fars", "/faq?province=fars", "/trainings?province=fars",
-			"/tasks?province=fars", task, "/tasks?province=fars&county=marvdasht&overdue=1"},
+			"/tasks?province=fars", task, "/tasks?province=fars&county=marvdasht&overdue=1", "/incidents?province=fars"},
 	}
 	// The demo's readiness checks: the list, the missed days, a check's matrix, a place's filing form.
 	check := func(title string) string {
