@@ -232,6 +232,7 @@ resolve() {
     training) first "$role" /trainings '/trainings/([0-9]+)' ;;
     check) first "$role" /readiness '/readiness/([0-9]+)' ;;
     committee) first "$role" /admin/committees '/admin/committees/([a-z][a-z0-9_]+)' ;;
+    incident) first "$role" /incidents '/incidents/([0-9]+)' ;;
     task) # the first task the role's list shows: the Ministry's of Fars
       case $role in
         national) first "$role" '/tasks?province=fars' '/tasks/([0-9]+)' ;;
@@ -364,6 +365,11 @@ pages=(
   "/readiness?county={county}&missed=1|hq observer"
   "/readiness/{check}|hq committee observer"
   "/readiness/{check}/file|governor district_head"
+  "/incidents|$all"
+  "/incidents?county={county}&severity=critical&open=1|hq observer"
+  "/incidents/new|governor district_head"
+  "/incidents/{incident}|$all"
+  "/admin/systems|hq"
 )
 
 started=$(date +%s)
