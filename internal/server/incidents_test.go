@@ -104,6 +104,18 @@ func TestIncidentReportForm(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM notifications WHERE kind = 'incident_critical' AND subject_id = $1`, mustInt(t, id)); n != 2 {
 		t.Errorf("%d critical notices, want HQ's and the committee's", n)
 	}
+	// The same form posted twice records one incident, and its second post goes to it.
+	once := url.Values{"system": {"counting"}, "title": {"دوبار"}, "body": {"متن"}, "severity": {"low"}, "since": {sinceNow()},
+		"form_id": {onceID(t, a.get(gov, "/incidents/new").body)}}
+	first := a.post(gov, "/incidents", once)
+	second := a.post(gov, "/incidents", once)
+	if first.status != http.StatusSeeOther || second.status != http.StatusSeeOther ||
+		second.header.Get("Location") != first.header.Get("Location") {
+		t.Errorf("posted twice: %d %s, then %d %s", first.status, first.header.Get("Location"), second.status, second.header.Get("Location"))
+	}
+	if n := a.count(`SELECT count(*) FROM incidents WHERE title = 'دوبار'`); n != 1 {
+		t.Errorf("%d incidents from one form posted twice", n)
+	}
 	// The district head names another district: his own is the one affected.
 	own := a.reportIncident(dh, "result-transmission", "low", "خطای ارسال", "marvdasht-dorudzan")
 	if n := a.count(`SELECT count(*) FROM incident_districts x JOIN districts d ON d.id = x.district_id
