@@ -14,7 +14,7 @@ func (a *testApp) withMonitoring(now time.Time) {
 	a.t.Helper()
 	a.s.now = func() time.Time { return now }
 	a.exec(`INSERT INTO election_systems (province_id, key, name_fa, name_en, owner_committee)
-		SELECT id, 'counting', 'شمارش', 'Counting', 'technology' FROM provinces WHERE code = 'fars'`)
+		SELECT id, 'counting', 'شمارش', 'Counting', 'technology' FROM provinces WHERE code = 'fars' ON CONFLICT DO NOTHING`)
 	a.exec(`INSERT INTO incidents (province_id, county_id, system_key, owner_committee, title, body, severity, since, reported_by)
 		SELECT c.province_id, c.id, 'counting', 'technology', 'قطعی', 'شرح', 'critical', now(), $1 FROM counties c WHERE c.code = 'neyriz'`,
 		a.ids["gov.pasargad"])
