@@ -84,7 +84,7 @@ func (v Viewport) emulate(h int64) chromedp.Action[chromedp.Void] {
 
 // Settings of every Browser.
 const (
-	testTimeout = 150 * time.Second
+	testTimeout = 300 * time.Second
 
 	// maxShotHeight caps the height of a full-page screenshot.
 	maxShotHeight = 16000
