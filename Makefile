@@ -17,7 +17,7 @@ run: build
 test:
 	@scripts/ensure-chromium.sh
 	@url=$$(scripts/ensure-postgres.sh test) && \
-	  SETAD_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 20m ./...
+	  SETAD_TEST_DATABASE_URL="$$url" $(GO) test -count=1 -timeout 60m ./...
 
 ## build: the binary in bin/
 build:
