@@ -426,6 +426,12 @@ func (a *testApp) auditPages(c *http.Client, path string) []string {
 func TestAuditPageReadable(t *testing.T) {
 	a := newTestApp(t)
 	board, candidate := a.auditEveryAction()
+	// A row names an election by its code, which the page turns into its title.
+	var named string
+	if err := a.st.Pool().QueryRow(t.Context(), `SELECT (detail::jsonb)->'after'->>'election' FROM audit_log
+		WHERE action = 'readiness.define'`).Scan(&named); err != nil || a.count(`SELECT count(*) FROM elections WHERE code = $1`, named) != 1 {
+		t.Errorf("a readiness check's election is logged as %q (%v), not by its code", named, err)
+	}
 
 	var logged []string
 	rows, err := a.st.Pool().Query(t.Context(), `SELECT DISTINCT action FROM audit_log`)

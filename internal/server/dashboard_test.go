@@ -2,6 +2,8 @@ package server
 
 import (
 	"net/http"
+
+	"github.com/setad/setad/internal/i18n"
 	"regexp"
 	"strings"
 	"testing"
@@ -57,6 +59,15 @@ func TestDashboardPages(t *testing.T) {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("HQ's dashboard lacks %s", want)
 		}
+	}
+	// The training cell counts the places not trained, as the list it opens lists them.
+	untrained := regexp.MustCompile(`href="/trainings\?county=marvdasht&amp;untrained=1">\s*آموزش‌ندیده\s*<bdi>([^<]+)</bdi>`).FindStringSubmatch(res.body)
+	want := a.count(`SELECT count(*) FROM (SELECT c.id, 0::bigint FROM counties c WHERE c.code = 'marvdasht'
+		UNION ALL SELECT c.id, d.id FROM districts d JOIN counties c ON c.id = d.county_id WHERE c.code = 'marvdasht') p (county_id, district_id)
+		WHERE NOT EXISTS (SELECT 1 FROM training_invitees i WHERE i.attended AND i.county_id = p.county_id
+		                  AND coalesce(i.district_id, 0) = p.district_id)`)
+	if untrained == nil || untrained[1] != i18n.Fa.Num(want) {
+		t.Errorf("Marvdasht's untrained places: %v, want %d", untrained, want)
 	}
 	// Those that need attention first: the open critical incident, then the lowest score (every county's is
 	// 0 here: its board is a draft and its board's milestone is overdue), then by name.

@@ -32,6 +32,9 @@ const (
 // mistyped).
 const sinceAtMost = 366 * 24 * time.Hour
 
+// maxIncidentDistricts bounds the districts one report names: more than any county has.
+const maxIncidentDistricts = 100
+
 var (
 	// systemKey is the form of an election system's key (migration 0032).
 	systemKey = regexp.MustCompile(`^[a-z][a-z0-9-]{1,62}$`)
@@ -199,8 +202,11 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request) {
 		f.Errors["since"] = msg
 	}
 	districts := f.Values["district"]
+	if len(districts) > maxIncidentDistricts {
+		f.Errors["district"] = i18n.M("incidents.err.district")
+	}
 	for _, c := range districts {
-		if !placeCodeForm.MatchString(c) {
+		if f.Errors["district"].IsZero() && !placeCodeForm.MatchString(c) {
 			f.Errors["district"] = i18n.M("incidents.err.district")
 		}
 	}

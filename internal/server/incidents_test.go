@@ -93,6 +93,14 @@ func TestIncidentReportForm(t *testing.T) {
 		"district": {"pasargad-central"}})
 	a.wantStatus(res, http.StatusUnprocessableEntity, "another county's district")
 	mustContain(t, res.body, "بخش‌ها را از بخش‌های شهرستان خود برگزینید")
+	many := make([]string, 101)
+	for i := range many {
+		many[i] = "marvdasht-central"
+	}
+	res = a.post(gov, "/incidents", url.Values{"system": {"counting"}, "title": {"x"}, "body": {"y"}, "severity": {"low"}, "since": {sinceNow()},
+		"district": many})
+	a.wantStatus(res, http.StatusUnprocessableEntity, "a hundred and one districts")
+	mustContain(t, res.body, "بخش‌ها را از بخش‌های شهرستان خود برگزینید")
 	if n := a.count(`SELECT count(*) FROM incidents`); n != 0 {
 		t.Fatalf("%d incidents after refused reports", n)
 	}

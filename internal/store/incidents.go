@@ -234,7 +234,8 @@ func (s *Store) ReportIncident(ctx context.Context, a audit.Actor, sc auth.Scope
 		err := tx.QueryRow(ctx, `
 			SELECT s.owner_committee, s.name_fa, s.name_en, c.code
 			FROM election_systems s JOIN counties c ON c.id = $3 AND c.province_id = s.province_id
-			WHERE s.province_id = $1 AND s.key = $2 AND s.retired_at IS NULL`,
+			WHERE s.province_id = $1 AND s.key = $2 AND s.retired_at IS NULL
+			FOR SHARE OF s`,
 			sc.ProvinceID, in.System, sc.CountyID).Scan(&owner, &systemFa, &systemEn, &county)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrUnknownSystem
@@ -293,7 +294,7 @@ func (s *Store) ReportIncident(ctx context.Context, a audit.Actor, sc auth.Scope
 			return nil, err
 		}
 		if in.Severity == "critical" {
-			if err := notifyCritical(ctx, tx, sc.ProvinceID, owner, a.ID, id, in.Title); err != nil {
+			if err := notifyCritical(ctx, tx, sc.ProvinceID, owner, a.ID, id, 1, in.Title); err != nil {
 				return nil, err
 			}
 		}
@@ -308,11 +309,13 @@ func (s *Store) ReportIncident(ctx context.Context, a audit.Actor, sc auth.Scope
 	return id, err
 }
 
-// notifyCritical tells the province's HQ and the owner committee of a critical incident, once for each.
-func notifyCritical(ctx context.Context, tx pgx.Tx, provinceID int64, committee string, except, id int64, title string) error {
+// notifyCritical tells the province's HQ and the owner committee of a critical incident: once for each
+// time it becomes critical (reported so, raised to it, or reopened while critical), which the incident's
+// version after the act names.
+func notifyCritical(ctx context.Context, tx pgx.Tx, provinceID int64, committee string, except, id int64, version int, title string) error {
 	return notify(ctx, tx, Recipients{ProvinceID: provinceID, HQ: true, Committee: committee, Except: except},
 		Notice{Kind: NoticeIncidentCritical, Subject: "incident", SubjectID: id, TitleFa: title,
-			Dedup: "incident_critical " + strconv.FormatInt(id, 10)})
+			Dedup: "incident_critical " + strconv.FormatInt(id, 10) + " " + strconv.Itoa(version)})
 }
 
 // lockedIncident is what an act on an incident checks, read under its lock.
@@ -446,7 +449,7 @@ func (s *Store) ChangeIncidentSeverity(ctx context.Context, a audit.Actor, sc au
 			return nil, err
 		}
 		if severity == "critical" {
-			if err := notifyCritical(ctx, tx, i.provinceID, i.committee, a.ID, id, i.title); err != nil {
+			if err := notifyCritical(ctx, tx, i.provinceID, i.committee, a.ID, id, i.version+1, i.title); err != nil {
 				return nil, err
 			}
 		}
@@ -515,6 +518,11 @@ func (s *Store) ReopenIncident(ctx context.Context, a audit.Actor, sc auth.Scope
 		}
 		if err := tellReporter(ctx, tx, i, id, a.ID); err != nil {
 			return nil, err
+		}
+		if i.severity == "critical" {
+			if err := notifyCritical(ctx, tx, i.provinceID, i.committee, a.ID, id, i.version+1, i.title); err != nil {
+				return nil, err
+			}
 		}
 		// The committee takes it up again: it is told as of a new incident.
 		if err := notify(ctx, tx, Recipients{ProvinceID: i.provinceID, Committee: i.committee, Except: a.ID},

@@ -207,7 +207,7 @@ func TestIncidentWorkflow(t *testing.T) {
 		t.Errorf("legal notes: %v", err)
 	}
 
-	// The governor raises it to critical: HQ and the committee are told at once, once.
+	// The governor raises it to critical: HQ and the committee are told at once.
 	if err := f.st.ChangeIncidentSeverity(f.ctx, f.as("gov.marvdasht"), gov, id, 1, "critical"); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("stale severity: %v", err)
 	}
@@ -224,8 +224,9 @@ func TestIncidentWorkflow(t *testing.T) {
 	if err := f.st.ChangeIncidentSeverity(f.ctx, f.as("committee.fars"), tech, id, 4, "critical"); err != nil {
 		t.Fatal(err)
 	}
-	if got := f.notices(store.NoticeIncidentCritical, id); got["hq.fars"] != 1 || got["committee.fars"] != 1 {
-		t.Errorf("raised to critical again: told %v, want no second notice", got)
+	// Raised again after it was lowered: HQ is told again (the committee member who raised it is not).
+	if got := f.notices(store.NoticeIncidentCritical, id); got["hq.fars"] != 2 || got["committee.fars"] != 1 {
+		t.Errorf("raised to critical again: told %v, want a second notice to HQ", got)
 	}
 
 	// Only the owner committee resolves.
@@ -294,6 +295,19 @@ func TestCriticalIncidentTellsAtOnce(t *testing.T) {
 	}
 	if got := f.notices(store.NoticeIncidentCritical, id)["hq.tehran"]; got != 0 {
 		t.Error("another province's HQ was told")
+	}
+	// Resolved, then reopened while still critical: HQ and the committee, having read the first notice,
+	// are told again.
+	tech := f.committeeScope("fars", "technology")
+	f.exec(`UPDATE notifications SET read_at = now()`)
+	if err := f.st.ResolveIncident(f.ctx, f.as("committee.fars"), tech, id, 1, "وصل شد"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.ReopenIncident(f.ctx, f.as("gov.pasargad"), f.governor("pasargad"), id, 2, "دوباره قطع شد"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.notices(store.NoticeIncidentCritical, id); got["hq.fars"] != 2 || got["committee.fars"] != 2 {
+		t.Errorf("a critical incident reopened told %v", got)
 	}
 }
 

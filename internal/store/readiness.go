@@ -439,11 +439,13 @@ func (s *Store) DefineCheck(ctx context.Context, a audit.Actor, sc auth.Scope, e
 	}
 	var id int64
 	err := s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
+		var election string
 		err := tx.QueryRow(ctx, `
 			INSERT INTO readiness_checks (province_id, election_id, title, cadence, due_date, starts_on, ends_on, include_districts, created_by)
-			SELECT $1, id, $3, $4, $5, $6, $7, $8, $9 FROM elections WHERE id = $2 RETURNING id`,
+			SELECT $1, id, $3, $4, $5, $6, $7, $8, $9 FROM elections WHERE id = $2
+			RETURNING id, (SELECT code FROM elections WHERE id = $2)`,
 			sc.ProvinceID, electionID, d.Title, d.Cadence, dayOrNil(d.Cadence == CadenceOnce, d.DueDate),
-			dayOrNil(d.Cadence == CadenceDaily, d.StartsOn), dayOrNil(d.Cadence == CadenceDaily, d.EndsOn), d.IncludeDistricts, a.ID).Scan(&id)
+			dayOrNil(d.Cadence == CadenceDaily, d.StartsOn), dayOrNil(d.Cadence == CadenceDaily, d.EndsOn), d.IncludeDistricts, a.ID).Scan(&id, &election)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil, ErrNotFound
 		}
@@ -455,7 +457,7 @@ func (s *Store) DefineCheck(ctx context.Context, a audit.Actor, sc auth.Scope, e
 			return nil, err
 		}
 		after := checkAfter(d)
-		after["election"] = strconv.FormatInt(electionID, 10)
+		after["election"] = election
 		return []audit.Entry{{Action: "readiness.define", Entity: "readiness_check", EntityID: strconv.FormatInt(id, 10),
 			ProvinceID: sc.ProvinceID, Detail: audit.Change{After: after}}}, nil
 	})

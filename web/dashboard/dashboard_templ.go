@@ -1222,7 +1222,7 @@ func row(d Data, r Row) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = num(d.Link(r, "/trainings", "untrained", "1"), i18n.T(ctx, "dashboard.trained"), r.PlacesTrained).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = num(d.Link(r, "/trainings", "untrained", "1"), i18n.T(ctx, "dashboard.untrained"), r.Places-r.PlacesTrained).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
