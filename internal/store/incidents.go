@@ -426,7 +426,7 @@ func (s *Store) NoteIncident(ctx context.Context, a audit.Actor, sc auth.Scope, 
 
 // ChangeIncidentSeverity sets the severity of an incident that is not resolved, by the reporting place or
 // a member of its owner committee (else ErrNotYours); raised to critical, it tells the province's HQ and
-// the committee, once per incident. A stale version is ErrConflict; a resolved incident ErrIncidentState.
+// the committee (notifyCritical). A stale version is ErrConflict; a resolved incident ErrIncidentState.
 func (s *Store) ChangeIncidentSeverity(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, severity string) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		i, err := lockIncident(ctx, tx, sc, id)
