@@ -49,7 +49,10 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, code string)
 	if p.Can(auth.ViewDashboard) {
 		switch e, err := s.store.CurrentElection(ctx); {
 		case err == nil:
-			dash = s.queueDashboard(&b, r, sc, e, store.ByPlace, code, components.ProvinceChoice{})
+			if dash, err = s.queueDashboard(&b, r, sc, e, store.ByPlace, code, components.ProvinceChoice{}); err != nil {
+				s.serverError(w, r, err)
+				return d, false
+			}
 		case !errors.Is(err, store.ErrNotFound):
 			s.serverError(w, r, err)
 			return d, false

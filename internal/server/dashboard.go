@@ -1,9 +1,14 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/setad/setad/internal/auth"
+	"github.com/setad/setad/internal/i18n"
+	"github.com/setad/setad/internal/pagecache"
+	"github.com/setad/setad/internal/reqctx"
 	"github.com/setad/setad/internal/store"
 	tl "github.com/setad/setad/internal/timeline"
 	"github.com/setad/setad/web/components"
@@ -20,18 +25,40 @@ type dashboardRead struct {
 	figures []store.Figures
 }
 
-// queueDashboard queues the figures of the current election e in sc, grouped by g, in county (a code, or
-// "" for the whole scope), and their history, into b: the page's one round trip.
+// figuresKept is how many sets of figures the server keeps: one for the country, one per province and
+// per county and district whose page was opened since the data last changed.
+const figuresKept = 1024
+
+// queueDashboard reads the figures of the current election e in sc, grouped by g, in county (a code, or
+// "" for the whole scope) (figuresOf), and queues their history into b, the page's one round trip.
 func (s *Server) queueDashboard(b *store.Batch, r *http.Request, sc auth.Scope, e store.Election, g store.Grouping, county string,
-	choice components.ProvinceChoice) *dashboardRead {
+	choice components.ProvinceChoice) (*dashboardRead, error) {
 	today := tl.Today(s.now())
 	d := &dashboardRead{data: dashboard.Data{Level: g, Today: today, Path: r.URL.Path, Province: choice.Code()}}
 	d.data.Sort, d.data.Desc = dashboard.ParseSort(r.URL.Query())
-	b.Figures(r.Context(), sc, e.ID, today, g, county, &d.figures)
+	var err error
+	if d.figures, err = s.figuresOf(r, sc, e.ID, today, g, county); err != nil {
+		return nil, err
+	}
 	if sc.DistrictID == 0 {
 		b.ReadinessTrend(sc, e.ID, today.AddDate(0, 0, 1-trendDays), county, &d.data.Trend)
 	}
-	return d
+	return d, nil
+}
+
+// figuresOf returns the figures (store.Figures) as of the data version the request read: kept from an
+// earlier request of the same version for the same scope, grouping, county, day and language (the rows'
+// order), or read now, once for all the requests that want them at the same time (package memo). The
+// figures of a province count every county's work, so any write in it makes them new; without the memo,
+// each reader of the dashboard would count them again after each.
+func (s *Server) figuresOf(r *http.Request, sc auth.Scope, electionID int64, today time.Time, g store.Grouping, county string) ([]store.Figures, error) {
+	ctx := r.Context()
+	info := reqctx.From(ctx)
+	key := fmt.Sprintf("%d %d %d %d %d %s %s %s", electionID, sc.ProvinceID, sc.CountyID, sc.DistrictID, g,
+		today.Format(time.DateOnly), county, i18n.From(ctx))
+	return s.figures.Get(ctx, key, pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}, func() ([]store.Figures, error) {
+		return s.store.Figures(ctx, sc, electionID, today, g, county)
+	})
 }
 
 // done scores and orders the rows once the batch has run, and sums them: a county's total is named after

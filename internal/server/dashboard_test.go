@@ -3,11 +3,13 @@ package server
 import (
 	"net/http"
 
-	"github.com/setad/setad/internal/i18n"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/setad/setad/internal/config"
+	"github.com/setad/setad/internal/i18n"
 )
 
 // withMonitoring gives Fars an open critical incident at Neyriz (last of its counties by name) and an overdue task copy at Marvdasht,
@@ -191,5 +193,44 @@ func TestDemoDashboard(t *testing.T) {
 	a.exec(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = 'gov.marvdasht') WHERE username = 'gov.shiraz'`)
 	if res := a.get(a.login("gov.shiraz"), "/"); !strings.Contains(res.body, "آمادگی شهرستان شیراز") {
 		t.Error("Shiraz's governor has no county dashboard")
+	}
+}
+
+// The figures of one scope are read once per data version, whoever opens the dashboard, and read again
+// as soon as the data changes.
+func TestDashboardFiguresShared(t *testing.T) {
+	a := newTestApp(t, func(c *config.Config) { c.PageCacheMB = 0 })
+	a.withElection()
+	a.withMonitoring(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
+	critical := regexp.MustCompile(`href="/incidents\?county=neyriz&amp;open=1&amp;severity=critical"[^>]*>(?:[^<]|<[^/a][^>]*>)*?<bdi>([^<]+)</bdi>`)
+	count := func(body string) string {
+		t.Helper()
+		m := critical.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no count of Neyriz's open critical incidents in %s", body[strings.Index(body, "neyriz"):][:600])
+		}
+		return m[1]
+	}
+	hq, observer, national := a.login("hq.fars"), a.login("observer"), a.login("national") // signing in writes
+	if got := count(a.get(hq, "/").body); got != i18n.Fa.Num(1) {
+		t.Fatalf("Neyriz's open critical incidents: %s, want 1", got)
+	}
+	a.get(observer, "/")
+	a.get(hq, "/?sort=name&dir=asc")
+	if n := a.s.figures.Len(); n != 1 {
+		t.Fatalf("%d sets of figures kept for HQ and the observer of one province, want 1", n)
+	}
+	a.get(national, "/")
+	if n := a.s.figures.Len(); n != 2 {
+		t.Fatalf("%d sets of figures kept with the country's, want 2", n)
+	}
+	a.exec(`INSERT INTO incidents (province_id, county_id, system_key, owner_committee, title, body, severity, since, reported_by)
+		SELECT c.province_id, c.id, 'counting', 'technology', 'قطعی دوم', 'شرح', 'critical', now(), $1 FROM counties c WHERE c.code = 'neyriz'`,
+		a.ids["gov.pasargad"])
+	if got := count(a.get(hq, "/").body); got != i18n.Fa.Num(2) {
+		t.Fatalf("after a second incident, Neyriz's open critical incidents: %s, want 2", got)
+	}
+	if n := a.s.figures.Len(); n != 1 {
+		t.Fatalf("%d sets of figures kept after the change, want only the new one", n)
 	}
 }

@@ -58,7 +58,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			case p.Scope.CountyID != 0:
 				g = store.ByPlace
 			}
-			dash = s.queueDashboard(&b, r, sc, e, g, "", choice)
+			if dash, err = s.queueDashboard(&b, r, sc, e, g, "", choice); err != nil {
+				s.serverError(w, r, err)
+				return
+			}
 		}
 		if p.Can(auth.MarkMilestones) {
 			pl.provinceID = p.Scope.ProvinceID

@@ -12,6 +12,7 @@ import (
 
 	"github.com/setad/setad/internal/composition"
 	"github.com/setad/setad/internal/config"
+	"github.com/setad/setad/internal/memo"
 	"github.com/setad/setad/internal/pagecache"
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/registration"
@@ -31,9 +32,10 @@ type Server struct {
 	// that importsAtOnce bound the memory of all of them. One more waits importWait for a slot.
 	importSlots chan struct{}
 	importWait  time.Duration
-	pageBuffers sync.Pool        // of *bytes.Buffer, for render
-	pages       *pagecache.Cache // drawn pages kept for the next identical view (keepPages)
-	openPages   *pagecache.Cache // the same for pages drawn for someone signed out
+	pageBuffers sync.Pool                   // of *bytes.Buffer, for render
+	pages       *pagecache.Cache            // drawn pages kept for the next identical view (keepPages)
+	openPages   *pagecache.Cache            // the same for pages drawn for someone signed out
+	figures     *memo.Memo[[]store.Figures] // the dashboards' figures, shared by the readers of one scope (figuresOf)
 }
 
 // How many imports are read at once, and how long one more waits for its turn before it is refused.
@@ -47,7 +49,8 @@ const (
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Store, h *password.Hasher) *Server {
 	s := &Server{cfg: cfg, log: log, store: st, hasher: h, now: time.Now,
 		importSlots: make(chan struct{}, importsAtOnce), importWait: importSlotWait,
-		pages: pagecache.New(cfg.PageCacheMB << 20), openPages: pagecache.New(min(cfg.PageCacheMB, 1) << 20)}
+		pages: pagecache.New(cfg.PageCacheMB << 20), openPages: pagecache.New(min(cfg.PageCacheMB, 1) << 20),
+		figures: memo.New[[]store.Figures](figuresKept)}
 	s.reg = registration.New(st, func() time.Time { return s.now() })
 	s.comp = composition.New(st)
 	go s.housekeeping(ctx, 10*time.Minute)

@@ -243,58 +243,60 @@ GROUP BY 1, 2, 3, 4 HAVING sum(k.n) > 0`
 
 // Figures reads the figures of an election in scope on the day today (a date), one row per g, in county the
 // county of that code only ("" for every county in scope), by name in the reader's alphabet (a county before
-// its districts): two statements queued into the caller's batch.
-// A row's candidates are counted from the summary the candidates' writes keep, never from the candidates.
-func (b *Batch) Figures(ctx context.Context, sc auth.Scope, electionID int64, today time.Time, g Grouping, county string, out *[]Figures) {
+// its districts). A row's candidates are counted from the summary the candidates' writes keep, never from
+// the candidates.
+func (s *Store) Figures(ctx context.Context, sc auth.Scope, electionID int64, today time.Time, g Grouping, county string) ([]Figures, error) {
+	return figures(ctx, s.pool, sc, electionID, today, g, county)
+}
+
+// figures runs the two statements of Figures on q. Each is planned for its arguments every time
+// (QueryExecModeExec): a statement kept prepared is planned once for any argument after a few runs, and
+// for "every province" ($2 = 0) that plan reads each family's whole table several times over.
+func figures(ctx context.Context, q querier, sc auth.Scope, electionID int64, today time.Time, g Grouping, county string) ([]Figures, error) {
 	gr := groupings[g]
 	sql := strings.NewReplacer("%COLS%", gr.cols, "%OWN%", gr.own, "%GROUP%", gr.group, "%ORDER%", gr.orderBy(ctx, g)).Replace(figuresSQL)
-	args := []any{electionID, sc.ProvinceID, sc.CountyID, sc.DistrictID, today, county}
-	*out = nil
-	b.queue(sql, func(rows pgx.Rows) error {
-		for rows.Next() {
-			var f Figures
-			if err := rows.Scan(&f.ProvinceID, &f.CountyID, &f.DistrictID, &f.Code, &f.NameFa, &f.NameEn, &f.CountyCode, &f.Places, &f.OwnBoard,
-				&f.BoardsDraft, &f.BoardsReturned, &f.BoardsSubmitted, &f.BoardsApproved,
-				&f.MilestonesDue, &f.MilestonesDone, &f.MilestonesOverdue, &f.TasksOpen, &f.TasksDue, &f.TasksOverdue,
-				&f.Receipts, &f.Unacked, &f.ChecksExpected, &f.ChecksMissed, &f.PlacesTrained,
-				&f.Incidents[0], &f.Incidents[1], &f.Incidents[2], &f.Incidents[3]); err != nil {
-				return err
-			}
-			*out = append(*out, f)
-		}
+	rows, err := q.Query(ctx, sql, pgx.QueryExecModeExec, electionID, sc.ProvinceID, sc.CountyID, sc.DistrictID, today, county)
+	if err != nil {
+		return nil, err
+	}
+	var out []Figures
+	var f Figures
+	_, err = pgx.ForEachRow(rows, []any{&f.ProvinceID, &f.CountyID, &f.DistrictID, &f.Code, &f.NameFa, &f.NameEn, &f.CountyCode, &f.Places, &f.OwnBoard,
+		&f.BoardsDraft, &f.BoardsReturned, &f.BoardsSubmitted, &f.BoardsApproved,
+		&f.MilestonesDue, &f.MilestonesDone, &f.MilestonesOverdue, &f.TasksOpen, &f.TasksDue, &f.TasksOverdue,
+		&f.Receipts, &f.Unacked, &f.ChecksExpected, &f.ChecksMissed, &f.PlacesTrained,
+		&f.Incidents[0], &f.Incidents[1], &f.Incidents[2], &f.Incidents[3]}, func() error {
+		out = append(out, f)
 		return nil
-	}, args...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	at := map[[3]int64]int{}
+	for i, f := range out {
+		at[[3]int64{f.ProvinceID, f.CountyID, f.DistrictID}] = i
+	}
 	// The same scope, the county's code as $5.
 	csql := strings.NewReplacer("%CANDIDATES%", gr.candidates,
 		"%COUNTY%", strings.ReplaceAll(inCounty("k.county_id"), "$6", "$5")).Replace(candidateFiguresSQL)
-	b.queue(csql, func(rows pgx.Rows) error {
-		at := map[[3]int64]int{}
-		for i, f := range *out {
-			at[[3]int64{f.ProvinceID, f.CountyID, f.DistrictID}] = i
-		}
-		var key [3]int64
-		var status string
-		var n int
-		_, err := pgx.ForEachRow(rows, []any{&key[0], &key[1], &key[2], &status, &n}, func() error {
-			if i, ok := at[key]; ok {
-				f := &(*out)[i]
-				if f.Candidates == nil {
-					f.Candidates = map[string]int{}
-				}
-				f.Candidates[status] += n
+	rows, err = q.Query(ctx, csql, pgx.QueryExecModeExec, electionID, sc.ProvinceID, sc.CountyID, sc.DistrictID, county)
+	if err != nil {
+		return nil, err
+	}
+	var key [3]int64
+	var status string
+	var n int
+	_, err = pgx.ForEachRow(rows, []any{&key[0], &key[1], &key[2], &status, &n}, func() error {
+		if i, ok := at[key]; ok {
+			f := &out[i]
+			if f.Candidates == nil {
+				f.Candidates = map[string]int{}
 			}
-			return nil
-		})
-		return err
-	}, electionID, sc.ProvinceID, sc.CountyID, sc.DistrictID, county)
-}
-
-// Figures is the batch of one of Batch.Figures.
-func (s *Store) Figures(ctx context.Context, sc auth.Scope, electionID int64, today time.Time, g Grouping, county string) ([]Figures, error) {
-	var fs []Figures
-	var b Batch
-	b.Figures(ctx, sc, electionID, today, g, county, &fs)
-	return fs, s.Run(ctx, &b)
+			f.Candidates[status] += n
+		}
+		return nil
+	})
+	return out, err
 }
 
 // TrendDay is a day of the readiness history, summed over the counties in scope.
@@ -353,10 +355,8 @@ func (s *Store) SnapshotReadiness(ctx context.Context, now time.Time) (int64, er
 		if !locked || written {
 			return nil, nil
 		}
-		var fs []Figures
-		var b Batch
-		b.Figures(ctx, auth.Scope{}, e.ID, today, ByCounty, "", &fs)
-		if err := b.run(ctx, tx); err != nil {
+		fs, err := figures(ctx, tx, auth.Scope{}, e.ID, today, ByCounty, "")
+		if err != nil {
 			return nil, err
 		}
 		if len(fs) == 0 {
