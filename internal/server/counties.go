@@ -44,12 +44,12 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, code string)
 	var b store.Batch
 	b.County(ctx, sc, code, &d.County, &d.Districts)
 	b.Cities(ctx, sc, code, &d.Cities)
-	// The county's readiness, read in the same round trip, when there is a current election.
+	// The county's readiness, when there is a current election (readDashboard).
 	var dash *dashboardRead
 	if p.Can(auth.ViewDashboard) {
 		switch e, err := s.store.CurrentElection(ctx); {
 		case err == nil:
-			if dash, err = s.queueDashboard(&b, r, sc, e, store.ByPlace, code, components.ProvinceChoice{}); err != nil {
+			if dash, err = s.readDashboard(r, sc, e, store.ByPlace, code, components.ProvinceChoice{}); err != nil {
 				s.serverError(w, r, err)
 				return d, false
 			}

@@ -18,8 +18,7 @@ import (
 // trendDays is how many days the history chart shows, today included.
 const trendDays = 30
 
-// dashboardRead is a dashboard's reads queued into a page's batch, and what the page makes of them once
-// the batch has run.
+// dashboardRead is a dashboard's reads, and what the page makes of them once its batch has run.
 type dashboardRead struct {
 	data    dashboard.Data
 	figures []store.Figures
@@ -29,35 +28,49 @@ type dashboardRead struct {
 // per county and district whose page was opened since the data last changed.
 const figuresKept = 1024
 
-// queueDashboard reads the figures of the current election e in sc, grouped by g, in county (a code, or
-// "" for the whole scope) (figuresOf), and queues their history into b, the page's one round trip.
-func (s *Server) queueDashboard(b *store.Batch, r *http.Request, sc auth.Scope, e store.Election, g store.Grouping, county string,
+// readDashboard reads the figures of the current election e in sc, grouped by g, in county (a code, or
+// "" for the whole scope), with their history (figuresOf), before the page's batch.
+func (s *Server) readDashboard(r *http.Request, sc auth.Scope, e store.Election, g store.Grouping, county string,
 	choice components.ProvinceChoice) (*dashboardRead, error) {
 	today := tl.Today(s.now())
 	d := &dashboardRead{data: dashboard.Data{Level: g, Today: today, Path: r.URL.Path, Province: choice.Code()}}
 	d.data.Sort, d.data.Desc = dashboard.ParseSort(r.URL.Query())
-	var err error
-	if d.figures, err = s.figuresOf(r, sc, e.ID, today, g, county); err != nil {
+	f, err := s.figuresOf(r, sc, e.ID, today, g, county)
+	if err != nil {
 		return nil, err
 	}
-	if sc.DistrictID == 0 {
-		b.ReadinessTrend(sc, e.ID, today.AddDate(0, 0, 1-trendDays), county, &d.data.Trend)
-	}
+	d.figures, d.data.Trend = f.figures, f.trend
 	return d, nil
 }
 
-// figuresOf returns the figures (store.Figures) as of the data version the request read: kept from an
+// figures are a dashboard's figures and, but for a district's, their history of trendDays.
+type figures struct {
+	figures []store.Figures
+	trend   []store.TrendDay
+}
+
+// figuresOf returns the figures of a dashboard as of the data version the request read: kept from an
 // earlier request of the same version for the same scope, grouping, county, day and language (the rows'
 // order), or read now, once for all the requests that want them at the same time (package memo). The
 // figures of a province count every county's work, so any write in it makes them new; without the memo,
 // each reader of the dashboard would count them again after each.
-func (s *Server) figuresOf(r *http.Request, sc auth.Scope, electionID int64, today time.Time, g store.Grouping, county string) ([]store.Figures, error) {
+func (s *Server) figuresOf(r *http.Request, sc auth.Scope, electionID int64, today time.Time, g store.Grouping, county string) (figures, error) {
 	ctx := r.Context()
 	info := reqctx.From(ctx)
 	key := fmt.Sprintf("%d %d %d %d %d %s %s %s", electionID, sc.ProvinceID, sc.CountyID, sc.DistrictID, g,
 		today.Format(time.DateOnly), county, i18n.From(ctx))
-	return s.figures.Get(ctx, key, pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}, func() ([]store.Figures, error) {
-		return s.store.Figures(ctx, sc, electionID, today, g, county)
+	return s.figures.Get(ctx, key, pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}, func() (figures, error) {
+		var f figures
+		if sc.DistrictID == 0 {
+			var b store.Batch
+			b.ReadinessTrend(sc, electionID, today.AddDate(0, 0, 1-trendDays), county, &f.trend)
+			if err := s.store.Run(ctx, &b); err != nil {
+				return f, err
+			}
+		}
+		var err error
+		f.figures, err = s.store.Figures(ctx, sc, electionID, today, g, county)
+		return f, err
 	})
 }
 

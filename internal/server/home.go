@@ -58,7 +58,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 			case p.Scope.CountyID != 0:
 				g = store.ByPlace
 			}
-			if dash, err = s.queueDashboard(&b, r, sc, e, g, "", choice); err != nil {
+			if dash, err = s.readDashboard(r, sc, e, g, "", choice); err != nil {
 				s.serverError(w, r, err)
 				return
 			}
