@@ -74,6 +74,17 @@ func (s *Server) figuresOf(r *http.Request, sc auth.Scope, electionID int64, tod
 	})
 }
 
+// summaryOf returns the counts of places and users in sc as of the data version the request read, kept
+// for every reader of that scope as figuresOf keeps the figures: the country's users are many.
+func (s *Server) summaryOf(r *http.Request, sc auth.Scope) (store.Summary, error) {
+	ctx := r.Context()
+	info := reqctx.From(ctx)
+	key := fmt.Sprintf("%d %d %d", sc.ProvinceID, sc.CountyID, sc.DistrictID)
+	return s.summaries.Get(ctx, key, pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}, func() (store.Summary, error) {
+		return s.store.Summary(ctx, sc)
+	})
+}
+
 // done scores and orders the rows once the batch has run, and sums them: a county's total is named after
 // the county itself, a district's after the district.
 func (d *dashboardRead) done(r *http.Request) *dashboard.Data {

@@ -217,12 +217,12 @@ func TestDashboardFiguresShared(t *testing.T) {
 	}
 	a.get(observer, "/")
 	a.get(hq, "/?sort=name&dir=asc")
-	if n := a.s.figures.Len(); n != 1 {
-		t.Fatalf("%d sets of figures kept for HQ and the observer of one province, want 1", n)
+	if n, m := a.s.figures.Len(), a.s.summaries.Len(); n != 1 || m != 1 {
+		t.Fatalf("%d sets of figures and %d summaries kept for HQ and the observer of one province, want 1 of each", n, m)
 	}
 	a.get(national, "/")
-	if n := a.s.figures.Len(); n != 2 {
-		t.Fatalf("%d sets of figures kept with the country's, want 2", n)
+	if n, m := a.s.figures.Len(), a.s.summaries.Len(); n != 2 || m != 2 {
+		t.Fatalf("%d sets of figures and %d summaries kept with the country's, want 2 of each", n, m)
 	}
 	a.exec(`INSERT INTO incidents (province_id, county_id, system_key, owner_committee, title, body, severity, since, reported_by)
 		SELECT c.province_id, c.id, 'counting', 'technology', 'قطعی دوم', 'شرح', 'critical', now(), $1 FROM counties c WHERE c.code = 'neyriz'`,

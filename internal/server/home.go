@@ -33,7 +33,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var dash *dashboardRead
-	b.Summary(p.Scope, &d.Summary)
+	var err error
+	if d.Summary, err = s.summaryOf(r, p.Scope); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	// The timeline: the reader's own milestones (HQ's are the province's, a governor's his county's, a
 	// district head's his district's) and election day's latest move, which every reader is told of.
 	var (

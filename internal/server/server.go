@@ -32,10 +32,11 @@ type Server struct {
 	// that importsAtOnce bound the memory of all of them. One more waits importWait for a slot.
 	importSlots chan struct{}
 	importWait  time.Duration
-	pageBuffers sync.Pool           // of *bytes.Buffer, for render
-	pages       *pagecache.Cache    // drawn pages kept for the next identical view (keepPages)
-	openPages   *pagecache.Cache    // the same for pages drawn for someone signed out
-	figures     *memo.Memo[figures] // the dashboards' figures, shared by the readers of one scope (figuresOf)
+	pageBuffers sync.Pool                 // of *bytes.Buffer, for render
+	pages       *pagecache.Cache          // drawn pages kept for the next identical view (keepPages)
+	openPages   *pagecache.Cache          // the same for pages drawn for someone signed out
+	figures     *memo.Memo[figures]       // the dashboards' figures, shared by the readers of one scope (figuresOf)
+	summaries   *memo.Memo[store.Summary] // the homes' counts of places and users, the same way (summaryOf)
 }
 
 // How many imports are read at once, and how long one more waits for its turn before it is refused.
@@ -50,7 +51,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, st *store.Sto
 	s := &Server{cfg: cfg, log: log, store: st, hasher: h, now: time.Now,
 		importSlots: make(chan struct{}, importsAtOnce), importWait: importSlotWait,
 		pages: pagecache.New(cfg.PageCacheMB << 20), openPages: pagecache.New(min(cfg.PageCacheMB, 1) << 20),
-		figures: memo.New[figures](figuresKept)}
+		figures: memo.New[figures](figuresKept), summaries: memo.New[store.Summary](figuresKept)}
 	s.reg = registration.New(st, func() time.Time { return s.now() })
 	s.comp = composition.New(st)
 	go s.housekeeping(ctx, 10*time.Minute)
