@@ -372,22 +372,44 @@ func incidentEntry(action string, id int64, i lockedIncident, detail any) []audi
 	return []audit.Entry{{Action: action, Entity: "incident", EntityID: strconv.FormatInt(id, 10), ProvinceID: i.provinceID, Detail: detail}}
 }
 
-// AcknowledgeIncident records that the owner committee (a member of it: sc.Committee) has taken up an
-// open incident, and tells the reporting place. Another committee's incident is ErrNotYours; one not
-// open ErrIncidentState; a stale version ErrConflict.
-func (s *Store) AcknowledgeIncident(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int) error {
+// Who may take an act on an incident besides its owner committee, and the version of an act not taken
+// as of one (a note).
+const (
+	ownerOnly       = false
+	ownerOrReporter = true
+	anyVersion      = 0
+)
+
+// unresolved are the states of an incident not resolved yet.
+var unresolved = []string{"open", "acknowledged"}
+
+// actOnIncident takes an act on an incident of the caller's scope in one transaction: it locks the
+// incident (none: ErrNotFound) and checks that the caller may take the act (the owner committee, or the
+// reporting place too when reporterToo; else ErrNotYours), that the incident is at version (unless
+// anyVersion; else ErrConflict) and in one of states (else ErrIncidentState), then runs act.
+func (s *Store) actOnIncident(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, reporterToo bool, version int, states []string,
+	act func(tx pgx.Tx, i lockedIncident) ([]audit.Entry, error)) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
 		i, err := lockIncident(ctx, tx, sc, id)
 		switch {
 		case err != nil:
 			return nil, err
-		case !i.owns(sc):
+		case !i.owns(sc) && !(reporterToo && i.reports(sc)):
 			return nil, ErrNotYours
-		case i.version != version:
+		case version != anyVersion && i.version != version:
 			return nil, ErrConflict
-		case i.status != "open":
+		case !slices.Contains(states, i.status):
 			return nil, ErrIncidentState
 		}
+		return act(tx, i)
+	})
+}
+
+// AcknowledgeIncident records that the owner committee (a member of it: sc.Committee) has taken up an
+// open incident, and tells the reporting place. Another committee's incident is ErrNotYours; one not
+// open ErrIncidentState; a stale version ErrConflict.
+func (s *Store) AcknowledgeIncident(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int) error {
+	return s.actOnIncident(ctx, a, sc, id, ownerOnly, version, []string{"open"}, func(tx pgx.Tx, i lockedIncident) ([]audit.Entry, error) {
 		if _, err := tx.Exec(ctx, `
 			UPDATE incidents SET status = 'acknowledged', acked_by = $2, acked_at = now(), version = version + 1 WHERE id = $1`,
 			id, a.ID); err != nil {
@@ -407,16 +429,7 @@ func (s *Store) AcknowledgeIncident(ctx context.Context, a audit.Actor, sc auth.
 // NoteIncident adds a note to the thread of an incident that is not resolved, by a member of its owner
 // committee or the reporting place (else ErrNotYours). A resolved one is ErrIncidentState.
 func (s *Store) NoteIncident(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, note string) error {
-	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		i, err := lockIncident(ctx, tx, sc, id)
-		switch {
-		case err != nil:
-			return nil, err
-		case !i.owns(sc) && !i.reports(sc):
-			return nil, ErrNotYours
-		case i.status == "resolved":
-			return nil, ErrIncidentState
-		}
+	return s.actOnIncident(ctx, a, sc, id, ownerOrReporter, anyVersion, unresolved, func(tx pgx.Tx, i lockedIncident) ([]audit.Entry, error) {
 		if err := incidentEvent(ctx, tx, id, "note", note, "", a.ID); err != nil {
 			return nil, err
 		}
@@ -428,18 +441,8 @@ func (s *Store) NoteIncident(ctx context.Context, a audit.Actor, sc auth.Scope, 
 // a member of its owner committee (else ErrNotYours); raised to critical, it tells the province's HQ and
 // the committee (notifyCritical). A stale version is ErrConflict; a resolved incident ErrIncidentState.
 func (s *Store) ChangeIncidentSeverity(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, severity string) error {
-	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		i, err := lockIncident(ctx, tx, sc, id)
-		switch {
-		case err != nil:
-			return nil, err
-		case !i.owns(sc) && !i.reports(sc):
-			return nil, ErrNotYours
-		case i.version != version:
-			return nil, ErrConflict
-		case i.status == "resolved":
-			return nil, ErrIncidentState
-		case i.severity == severity:
+	return s.actOnIncident(ctx, a, sc, id, ownerOrReporter, version, unresolved, func(tx pgx.Tx, i lockedIncident) ([]audit.Entry, error) {
+		if i.severity == severity {
 			return nil, nil
 		}
 		if _, err := tx.Exec(ctx, `UPDATE incidents SET severity = $2, version = version + 1 WHERE id = $1`, id, severity); err != nil {
@@ -462,18 +465,7 @@ func (s *Store) ChangeIncidentSeverity(ctx context.Context, a audit.Actor, sc au
 // with what was done, by a member of its owner committee (else ErrNotYours), and tells the reporting
 // place. A stale version is ErrConflict; a resolved incident ErrIncidentState.
 func (s *Store) ResolveIncident(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, resolution string) error {
-	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		i, err := lockIncident(ctx, tx, sc, id)
-		switch {
-		case err != nil:
-			return nil, err
-		case !i.owns(sc):
-			return nil, ErrNotYours
-		case i.version != version:
-			return nil, ErrConflict
-		case i.status == "resolved":
-			return nil, ErrIncidentState
-		}
+	return s.actOnIncident(ctx, a, sc, id, ownerOnly, version, unresolved, func(tx pgx.Tx, i lockedIncident) ([]audit.Entry, error) {
 		if _, err := tx.Exec(ctx, `
 			UPDATE incidents SET status = 'resolved', acked_by = coalesce(acked_by, $2), acked_at = coalesce(acked_at, now()),
 			       resolved_by = $2, resolved_at = now(), resolution = $3, version = version + 1
@@ -495,18 +487,7 @@ func (s *Store) ResolveIncident(ctx context.Context, a audit.Actor, sc auth.Scop
 // owner committee (else ErrNotYours): the committee acknowledges it anew. The reporting place is told. A
 // stale version is ErrConflict; an incident not resolved ErrIncidentState.
 func (s *Store) ReopenIncident(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, note string) error {
-	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		i, err := lockIncident(ctx, tx, sc, id)
-		switch {
-		case err != nil:
-			return nil, err
-		case !i.owns(sc) && !i.reports(sc):
-			return nil, ErrNotYours
-		case i.version != version:
-			return nil, ErrConflict
-		case i.status != "resolved":
-			return nil, ErrIncidentState
-		}
+	return s.actOnIncident(ctx, a, sc, id, ownerOrReporter, version, []string{"resolved"}, func(tx pgx.Tx, i lockedIncident) ([]audit.Entry, error) {
 		if _, err := tx.Exec(ctx, `
 			UPDATE incidents SET status = 'open', acked_by = NULL, acked_at = NULL, resolved_by = NULL, resolved_at = NULL,
 			       resolution = '', version = version + 1

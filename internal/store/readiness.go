@@ -48,6 +48,7 @@ var (
 	ErrCheckFuture      = errors.New("store: a daily check is not filed ahead of its day")
 	ErrCheckNoDistricts = errors.New("store: the check is filed by counties only")
 	ErrCheckRetired     = errors.New("store: the check is retired")
+	ErrCheckLive        = errors.New("store: the check is not retired")
 	ErrCheckAnswers     = errors.New("store: the filing does not answer every item of the check")
 	ErrCheckFiledDays   = errors.New("store: the check has filings that its new days or places would leave out")
 	ErrCheckInvalid     = errors.New("store: the check's definition is out of bounds")
@@ -488,6 +489,24 @@ func lockCheck(ctx context.Context, tx pgx.Tx, provinceID, id int64) (CheckDef, 
 	return d, retired, version, err
 }
 
+// lockCheckAt locks a check of the province that an act takes as of its version: a live one (retired
+// false: a retired one is ErrCheckRetired) or a retired one (ErrCheckLive when it is not). Another
+// province's is ErrNotFound; a stale version ErrConflict.
+func lockCheckAt(ctx context.Context, tx pgx.Tx, provinceID, id int64, version int, retired bool) (CheckDef, error) {
+	d, isRetired, v, err := lockCheck(ctx, tx, provinceID, id)
+	switch {
+	case err != nil:
+		return d, err
+	case isRetired && !retired:
+		return d, ErrCheckRetired
+	case !isRetired && retired:
+		return d, ErrCheckLive
+	case v != version:
+		return d, ErrConflict
+	}
+	return d, nil
+}
+
 // EditCheck changes a live check as of its version: its title, days, whether districts file it, and its
 // items, matched by their order: the n-th live item takes the n-th line (renamed when it differs), lines
 // past the live items are added, and live items past the lines are retired when a filing answered them,
@@ -498,14 +517,9 @@ func (s *Store) EditCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id 
 		return ErrCheckInvalid
 	}
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		before, retired, v, err := lockCheck(ctx, tx, sc.ProvinceID, id)
-		switch {
-		case err != nil:
+		before, err := lockCheckAt(ctx, tx, sc.ProvinceID, id, version, false)
+		if err != nil {
 			return nil, err
-		case retired:
-			return nil, ErrCheckRetired
-		case v != version:
-			return nil, ErrConflict
 		}
 		first, last := d.days()
 		var outside bool
@@ -516,50 +530,9 @@ func (s *Store) EditCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id 
 		if outside {
 			return nil, ErrCheckFiledDays
 		}
-		rows, err := tx.Query(ctx, `SELECT i.id, i.text, EXISTS (SELECT 1 FROM readiness_answers a WHERE a.item_id = i.id)
-			FROM readiness_items i WHERE i.check_id = $1 AND i.retired_at IS NULL ORDER BY i.position`, id)
+		added, renamedFrom, renamed, removed, err := editItems(ctx, tx, id, d.Items)
 		if err != nil {
 			return nil, err
-		}
-		type item struct {
-			id       int64
-			text     string
-			answered bool
-		}
-		var live []item
-		var it item
-		if _, err := pgx.ForEachRow(rows, []any{&it.id, &it.text, &it.answered}, func() error {
-			live = append(live, it)
-			return nil
-		}); err != nil {
-			return nil, err
-		}
-		var added, renamedFrom, renamed, removed []string
-		for i, text := range d.Items {
-			if i < len(live) {
-				if live[i].text != text {
-					if _, err := tx.Exec(ctx, `UPDATE readiness_items SET text = $2 WHERE id = $1`, live[i].id, text); err != nil {
-						return nil, err
-					}
-					renamedFrom, renamed = append(renamedFrom, live[i].text), append(renamed, text)
-				}
-				continue
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO readiness_items (check_id, position, text)
-				SELECT $1, coalesce(max(position), 0) + 1, $2 FROM readiness_items WHERE check_id = $1`, id, text); err != nil {
-				return nil, err
-			}
-			added = append(added, text)
-		}
-		for _, gone := range live[min(len(live), len(d.Items)):] {
-			sql := `DELETE FROM readiness_items WHERE id = $1`
-			if gone.answered {
-				sql = `UPDATE readiness_items SET retired_at = now() WHERE id = $1`
-			}
-			if _, err := tx.Exec(ctx, sql, gone.id); err != nil {
-				return nil, err
-			}
-			removed = append(removed, gone.text)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE readiness_checks SET title = $2, cadence = $3, due_date = $4, starts_on = $5, ends_on = $6,
 			include_districts = $7, version = version + 1 WHERE id = $1`, id, d.Title, d.Cadence, dayOrNil(d.Cadence == CadenceOnce, d.DueDate),
@@ -593,22 +566,91 @@ func (s *Store) EditCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id 
 	})
 }
 
+// editItems matches a check's live items to the lines of its edit by their order, in one statement: the
+// n-th live item takes the n-th line (renamed when it differs), lines past the live items are added after
+// the last position, and live items past the lines are retired when a filing answered them, else deleted.
+// It returns the lines added, the texts renamed from and to, and the texts taken out, each in order.
+func editItems(ctx context.Context, tx pgx.Tx, id int64, lines []string) (added, renamedFrom, renamed, removed []string, err error) {
+	rows, err := tx.Query(ctx, `
+		WITH line AS (SELECT t, n FROM unnest($2::text[]) WITH ORDINALITY AS x(t, n)),
+		live AS (
+			SELECT i.id, i.text, row_number() OVER (ORDER BY i.position) AS n,
+			       EXISTS (SELECT 1 FROM readiness_answers a WHERE a.item_id = i.id) AS answered
+			FROM readiness_items i WHERE i.check_id = $1 AND i.retired_at IS NULL
+		),
+		renamed AS (
+			UPDATE readiness_items r SET text = line.t FROM live JOIN line USING (n)
+			WHERE r.id = live.id AND live.text <> line.t
+			RETURNING live.n, live.text AS was, line.t AS now
+		),
+		added AS (
+			INSERT INTO readiness_items (check_id, position, text)
+			SELECT $1, (SELECT coalesce(max(position), 0) FROM readiness_items WHERE check_id = $1) + line.n - (SELECT count(*) FROM live), line.t
+			FROM line WHERE line.n > (SELECT count(*) FROM live)
+			RETURNING position AS n, text
+		),
+		deleted AS (
+			DELETE FROM readiness_items r USING live
+			WHERE r.id = live.id AND live.n > cardinality($2::text[]) AND NOT live.answered
+			RETURNING live.n, live.text
+		),
+		retired AS (
+			UPDATE readiness_items r SET retired_at = now() FROM live
+			WHERE r.id = live.id AND live.n > cardinality($2::text[]) AND live.answered
+			RETURNING live.n, live.text
+		)
+		SELECT 'renamed', n, was, now FROM renamed
+		UNION ALL SELECT 'added', n, '', text FROM added
+		UNION ALL SELECT 'removed', n, text, '' FROM deleted
+		UNION ALL SELECT 'removed', n, text, '' FROM retired
+		ORDER BY 1, 2`, id, lines)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	var kind, was, now string
+	var n int64
+	_, err = pgx.ForEachRow(rows, []any{&kind, &n, &was, &now}, func() error {
+		switch kind {
+		case "renamed":
+			renamedFrom, renamed = append(renamedFrom, was), append(renamed, now)
+		case "added":
+			added = append(added, now)
+		default:
+			removed = append(removed, was)
+		}
+		return nil
+	})
+	return added, renamedFrom, renamed, removed, err
+}
+
 // RetireCheck takes a check out of the lists and out of filing, as of its version; its filings are kept.
 func (s *Store) RetireCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		d, retired, v, err := lockCheck(ctx, tx, sc.ProvinceID, id)
-		switch {
-		case err != nil:
+		d, err := lockCheckAt(ctx, tx, sc.ProvinceID, id, version, false)
+		if err != nil {
 			return nil, err
-		case retired:
-			return nil, ErrCheckRetired
-		case v != version:
-			return nil, ErrConflict
 		}
 		if _, err := tx.Exec(ctx, `UPDATE readiness_checks SET retired_at = now(), version = version + 1 WHERE id = $1`, id); err != nil {
 			return nil, err
 		}
 		return []audit.Entry{{Action: "readiness.retire", Entity: "readiness_check", EntityID: strconv.FormatInt(id, 10),
+			ProvinceID: sc.ProvinceID, Detail: map[string]any{"title": d.Title}}}, nil
+	})
+}
+
+// RestoreCheck puts a retired check back into the lists and into filing, as of its version: its places
+// file it again from where it stands, and the days it was retired count as missed where not filed. A
+// check that is not retired is ErrCheckLive; a stale version ErrConflict.
+func (s *Store) RestoreCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int) error {
+	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
+		d, err := lockCheckAt(ctx, tx, sc.ProvinceID, id, version, true)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE readiness_checks SET retired_at = NULL, version = version + 1 WHERE id = $1`, id); err != nil {
+			return nil, err
+		}
+		return []audit.Entry{{Action: "readiness.restore", Entity: "readiness_check", EntityID: strconv.FormatInt(id, 10),
 			ProvinceID: sc.ProvinceID, Detail: map[string]any{"title": d.Title}}}, nil
 	})
 }

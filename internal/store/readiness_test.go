@@ -1,8 +1,10 @@
 package store_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -294,6 +296,127 @@ func TestReadinessChecks(t *testing.T) {
 		if f.auditCount(action) == 0 {
 			t.Errorf("no %s audited", action)
 		}
+	}
+	f.verifyChain()
+}
+
+// An edit of a check of fifty items takes its lines in order: the n-th live item takes the n-th line
+// (renamed when it differs), lines past them are added after the last position, and items past the lines
+// are retired when answered, else deleted; the log names each change in the lines' order. A retired check
+// comes back as of its version, and only a retired one.
+func TestEditCheckFiftyItems(t *testing.T) {
+	f := newFixture(t)
+	election := int64(f.count(`SELECT id FROM elections WHERE code = 'councils-7'`))
+	hq, fars, gov := f.as("hq.fars"), f.hq("fars"), f.governor("marvdasht")
+	lines := func(prefix string, from, to int) []string {
+		var out []string
+		for n := from; n <= to; n++ {
+			out = append(out, prefix+" "+strconv.Itoa(n))
+		}
+		return out
+	}
+	def := store.CheckDef{Title: "پنجاه بند", Items: lines("بند", 1, 10), Cadence: "once", DueDate: date(2026, 11, 20)}
+	id, err := f.st.DefineCheck(f.ctx, hq, fars, election, def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The governor answers the first three items; the others stay unanswered once added after.
+	if _, err := f.st.FileCheck(f.ctx, f.as("gov.marvdasht"), gov, id, store.CheckPlace{CountyID: f.county["marvdasht"]},
+		date(2026, 11, 20), date(2026, 11, 26), f.checkAnswers(id), 0); err != nil {
+		t.Fatal(err)
+	}
+	liveItems := func() []store.CheckItem {
+		t.Helper()
+		_, items, err := f.st.Check(f.ctx, fars, id, date(2026, 11, 26))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return items
+	}
+
+	// Fifty lines: the even ones of the first ten renamed, forty added.
+	def.Items = lines("بند", 1, 10)
+	for i := 1; i < 10; i += 2 {
+		def.Items[i] = "بند تازه " + strconv.Itoa(i+1)
+	}
+	def.Items = append(def.Items, lines("افزوده", 11, 50)...)
+	if err := f.st.EditCheck(f.ctx, hq, fars, id, 1, def); err != nil {
+		t.Fatal(err)
+	}
+	items := liveItems()
+	if len(items) != store.MaxCheckItems {
+		t.Fatalf("%d items after the edit, want %d", len(items), store.MaxCheckItems)
+	}
+	for i, it := range items {
+		if it.Text != def.Items[i] || it.Position != i+1 || it.Retired {
+			t.Errorf("item %d: %+v, want %q at %d", i+1, it, def.Items[i], i+1)
+		}
+	}
+	var detail struct {
+		Before map[string]any `json:"before"`
+		After  map[string]any `json:"after"`
+	}
+	if err := json.Unmarshal([]byte(f.lastAudit("readiness.edit").Detail), &detail); err != nil {
+		t.Fatal(err)
+	}
+	strs := func(v any) []string {
+		var out []string
+		for _, s := range v.([]any) {
+			out = append(out, s.(string))
+		}
+		return out
+	}
+	var from, to []string
+	for i := 1; i < 10; i += 2 {
+		from, to = append(from, "بند "+strconv.Itoa(i+1)), append(to, "بند تازه "+strconv.Itoa(i+1))
+	}
+	if len(detail.Before) != 1 || len(detail.After) != 2 || !slices.Equal(strs(detail.Before["updated"]), from) ||
+		!slices.Equal(strs(detail.After["updated"]), to) || !slices.Equal(strs(detail.After["added"]), lines("افزوده", 11, 50)) {
+		t.Errorf("the edit's log: %+v", detail)
+	}
+
+	// Three lines: the first three kept, items 4 to 10 (answered) retired, 11 to 50 deleted.
+	def.Items = def.Items[:3]
+	if err := f.st.EditCheck(f.ctx, hq, fars, id, 2, def); err != nil {
+		t.Fatal(err)
+	}
+	items = liveItems()
+	if len(items) != 10 || f.count(`SELECT count(*) FROM readiness_items WHERE check_id = $1`, id) != 10 {
+		t.Fatalf("items after taking 47 out: %+v", items)
+	}
+	for i, it := range items {
+		if it.Retired != (i >= 3) || it.Position != i+1 {
+			t.Errorf("item %d after taking out: %+v", i+1, it)
+		}
+	}
+	detail.Before, detail.After = nil, nil
+	if err := json.Unmarshal([]byte(f.lastAudit("readiness.edit").Detail), &detail); err != nil {
+		t.Fatal(err)
+	}
+	want := append([]string{"بند تازه 4", "بند 5", "بند تازه 6", "بند 7", "بند تازه 8", "بند 9", "بند تازه 10"}, lines("افزوده", 11, 50)...)
+	if detail.Before != nil || len(detail.After) != 1 || !slices.Equal(strs(detail.After["retired"]), want) {
+		t.Errorf("the second edit's log: %+v", detail)
+	}
+
+	// Restored: only a retired check, as of its version.
+	if err := f.st.RestoreCheck(f.ctx, hq, fars, id, 3); !errors.Is(err, store.ErrCheckLive) {
+		t.Fatalf("restoring a live check: %v", err)
+	}
+	if err := f.st.RetireCheck(f.ctx, hq, fars, id, 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.RestoreCheck(f.ctx, hq, fars, id, 3); !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("a stale restore: %v", err)
+	}
+	if err := f.st.RestoreCheck(f.ctx, hq, f.hq("tehran"), id, 4); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("Tehran restores: %v", err)
+	}
+	if err := f.st.RestoreCheck(f.ctx, hq, fars, id, 4); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count(`SELECT count(*) FROM readiness_checks WHERE id = $1 AND retired_at IS NULL AND version = 5`, id); n != 1 ||
+		f.auditCount("readiness.restore") != 1 {
+		t.Fatalf("not restored: %d", n)
 	}
 	f.verifyChain()
 }
