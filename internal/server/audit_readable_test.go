@@ -333,7 +333,7 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 	must(a.st.ChangeTaskStatus(ctx, gov, governor, task, copyID, 2, "blocked", "سرور در دسترس نیست"))
 
 	// A readiness check defined by HQ, filed by Marvdasht's governor and corrected, its items edited,
-	// then retired.
+	// then retired and restored.
 	readinessCheck, err := a.st.DefineCheck(ctx, hq, scope, electionID, store.CheckDef{Title: "سامانه ثبت‌نام آزمایش شد",
 		Items: []string{"ورود کاربران", "ثبت داوطلب نمونه"}, Cadence: store.CadenceDaily,
 		StartsOn: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), IncludeDistricts: true})
@@ -356,6 +356,7 @@ func (a *testApp) auditEveryAction() (board, candidate int64) {
 		Items: []string{"ورود کاربران و کارشناسان", "چاپ رسید"}, Cadence: store.CadenceDaily,
 		StartsOn: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC), EndsOn: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), IncludeDistricts: true}))
 	must(a.st.RetireCheck(ctx, hq, scope, readinessCheck, 2))
+	must(a.st.RestoreCheck(ctx, hq, scope, readinessCheck, 3))
 	// HQ adds an election system, renames it, retires and restores it (the seed gave the province the
 	// default ones); the Marvdasht governor reports an incident of the counting system with a district it
 	// affects, the technology committee takes it up, notes it, raises it, resolves it; the governor reopens it.

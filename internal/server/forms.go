@@ -42,6 +42,21 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) (components.F
 	return f, true
 }
 
+// parseFormWithin is parseForm for a form of short fields, with a bound of its own under every form's
+// (maxBodyBytes): a body over limit is refused (413) when the reader reaches it, before more is read or
+// anything is checked. Call it once the reader may take the act, so that one who may not is told so (403,
+// 404) and his body is never read.
+func (s *Server) parseFormWithin(w http.ResponseWriter, r *http.Request, limit int64) (components.Form, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	return s.parseForm(w, r)
+}
+
+// formBytes is the body bound of a form whose typed text is at most chars characters in all: each may be
+// four bytes of UTF-8, each byte percent-encoded in three, with room for the form's other fields (its
+// version, page, one-time id, confirmation). A text within its bound always fits, so that one a little
+// too long comes back with its message (422), and only a body far over it is refused unread (413).
+func formBytes(chars int) int64 { return int64(chars)*4*3 + 4<<10 }
+
 // typedText is a field's value as the forms check and store it: trimmed, without the characters
 // dropInvisible removes. Pasted text often carries them unseen (a direction mark from a word processor),
 // so they are dropped rather than the form refused, as the imports drop them from a file's cells.

@@ -28,6 +28,9 @@ const (
 	maxIncidentNote  = 2000
 )
 
+// reportBytes is the body bound of a report (formBytes): its title, body and time, and the districts.
+var reportBytes = formBytes(maxIncidentTitle + maxIncidentBody + 40 + maxIncidentDistricts*(100+len("&district=")))
+
 // sinceAtMost is how long before its report an incident may have begun: an earlier day is a slip (a year
 // mistyped).
 const sinceAtMost = 366 * 24 * time.Hour
@@ -183,7 +186,7 @@ func (s *Server) incidentReport(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	f, ok := s.parseForm(w, r)
+	f, ok := s.parseFormWithin(w, r, reportBytes)
 	if !ok {
 		return
 	}
@@ -312,6 +315,14 @@ const (
 	reopenForm
 )
 
+// bodyBound is the body bound of the act's form (formBytes): a note's, or a few short fields.
+func (k incidentForm) bodyBound() int64 {
+	if k == noteForm || k == resolveForm || k == reopenForm {
+		return formBytes(maxIncidentNote)
+	}
+	return formBytes(0)
+}
+
 // keep puts f on the page in place of the empty form of its kind, if the page offers that form.
 func (k incidentForm) keep(d *webi.ShowData, f components.Form) {
 	for _, slot := range []struct {
@@ -325,8 +336,10 @@ func (k incidentForm) keep(d *webi.ShowData, f components.Form) {
 }
 
 // incidentAct runs an act on the incident of the address: may says whether the reader may take it at all
-// (else 403), check reads the form's fields (errors: 422 with the form kept), act takes it. A stale
-// version or an incident no longer in a state for it is 409, the page drawn as it is now.
+// (else 403; an incident out of his scope is 404), and only then is the form read, within its kind's
+// bound (bodyBound: 413 over it); check reads the form's fields (errors: 422 with the form kept), act
+// takes it. A stale version or an incident no longer in a state for it is 409, the page drawn as it is
+// now.
 func (s *Server) incidentAct(w http.ResponseWriter, r *http.Request, kind incidentForm, may func(*auth.Principal, store.Incident) bool,
 	check func(components.Form), act func(ctx context.Context, sc auth.Scope, d webi.ShowData, f components.Form) error, flash string) {
 	ctx := r.Context()
@@ -339,7 +352,7 @@ func (s *Server) incidentAct(w http.ResponseWriter, r *http.Request, kind incide
 		s.forbidden(w, r)
 		return
 	}
-	f, ok := s.parseForm(w, r)
+	f, ok := s.parseFormWithin(w, r, kind.bodyBound())
 	if !ok {
 		return
 	}

@@ -322,3 +322,51 @@ func TestSystemsAdmin(t *testing.T) {
 		t.Error("the log does not show the systems' changes")
 	}
 }
+
+// An act's form is read only for one who may take it, within a bound of its own: another committee's
+// oversized note is refused as not his (403) and another county's as not found (404), unread; the reporting
+// governor's note a character too long comes back (422) with its message and what he typed; one far over
+// the bound is refused (413) with the Persian page; nothing of it is written.
+func TestIncidentActBounds(t *testing.T) {
+	a := newTestApp(t)
+	a.withLegal()
+	gov, tech := a.login("gov.marvdasht"), a.login("committee")
+	id := a.reportIncident(gov, "counting", "medium", "کندی")
+	path := "/incidents/" + id
+	written := func() int {
+		return a.count(`SELECT count(*) FROM incident_events WHERE incident_id = $1`, mustInt(t, id)) +
+			a.count(`SELECT count(*) FROM audit_log WHERE entity = 'incident' AND entity_id = $1`, id)
+	}
+	before := written()
+	huge := strings.Repeat("ب", 6000) // 36,000 bytes posted: over a note's bound, under every form's
+	for _, tt := range []struct {
+		user, act string
+		want      int
+	}{
+		{"legal.fars", "/notes", http.StatusForbidden},
+		{"legal.fars", "/resolve", http.StatusForbidden},
+		{"observer", "/reopen", http.StatusForbidden},
+		{"gov.pasargad", "/notes", http.StatusNotFound},
+	} {
+		res := a.post(a.login(tt.user), path+tt.act, url.Values{"version": {"1"}, "note": {huge}, "resolution": {huge}})
+		a.wantStatus(res, tt.want, tt.user+" "+tt.act)
+	}
+	long := strings.Repeat("ب", maxIncidentNote+1)
+	res := a.post(gov, path+"/notes", url.Values{"note": {long}})
+	a.wantStatus(res, http.StatusUnprocessableEntity, "a note a character too long")
+	mustContain(t, res.body, "این مقدار بیش از اندازه طولانی است.", ">"+long+"</textarea>")
+	for _, post := range []struct {
+		who        *http.Client
+		act, field string
+	}{{gov, "/notes", "note"}, {tech, "/resolve", "resolution"}, {gov, "/severity", "severity"}, {tech, "/acknowledge", "x"}} {
+		res = a.post(post.who, path+post.act, url.Values{"version": {"1"}, post.field: {huge}})
+		a.wantStatus(res, http.StatusRequestEntityTooLarge, "an oversized "+post.act)
+		mustContain(t, res.body, "حجم فرم ارسالی از حد مجاز بیشتر است.")
+	}
+	if n := written(); n != before {
+		t.Errorf("%d events and audit rows after refused acts, want %d", n, before)
+	}
+	if n := a.count(`SELECT count(*) FROM incidents WHERE id = $1 AND status = 'open' AND version = 1`, mustInt(t, id)); n != 1 {
+		t.Error("the incident changed")
+	}
+}

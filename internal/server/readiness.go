@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/setad/setad/internal/auth"
@@ -21,6 +22,13 @@ import (
 	"github.com/setad/setad/web/readiness"
 )
 
+// The body bounds of the checks' forms (formBytes): a definition's title and items with their line breaks
+// and days; a filing's note on each item, with its answer's field.
+var (
+	checkDefBytes = formBytes(store.MaxCheckTitle + store.MaxCheckItems*(store.MaxCheckItemText+2) + 3*20)
+	fileBytes     = formBytes(store.MaxCheckItems * (store.MaxCheckNote + 40))
+)
+
 // readinessRoutes adds the readiness checks: the list (HQ's form that defines one), a check's matrix
 // (HQ's edit form), and a place's filing form for one of its days.
 func (s *Server) readinessRoutes(r chi.Router) {
@@ -29,6 +37,7 @@ func (s *Server) readinessRoutes(r chi.Router) {
 	r.With(s.keepPages).Get("/readiness/{id}", s.readinessShow)
 	r.Post("/readiness/{id}", s.readinessEdit)
 	r.Post("/readiness/{id}/retire", s.readinessRetire)
+	r.Post("/readiness/{id}/restore", s.readinessRestore)
 	r.With(s.keepPages).Get("/readiness/{id}/file", s.readinessFilePage)
 	r.Post("/readiness/{id}/file", s.readinessFile)
 }
@@ -197,7 +206,7 @@ func (s *Server) readinessDefine(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	f, ok := s.parseForm(w, r)
+	f, ok := s.parseFormWithin(w, r, checkDefBytes)
 	if !ok {
 		return
 	}
@@ -285,6 +294,7 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) (*auth.Princi
 	}
 	live := d.C.RetiredAt == nil
 	d.CanEdit = live && p.Can(auth.DefineChecks)
+	d.CanRestore = !live && p.Can(auth.DefineChecks)
 	if d.CanEdit {
 		d.Form = readiness.DefForm(ctx, d.C, d.Items)
 	}
@@ -312,29 +322,25 @@ func (s *Server) readinessEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if d.C.RetiredAt != nil {
-		d.Refused = i18n.M("readiness.err_retired")
-		s.render(w, r, http.StatusConflict, readiness.Show(d))
+		s.checkRefused(w, r, d, "readiness.err_retired")
 		return
 	}
-	f, ok := s.parseForm(w, r)
+	f, ok := s.parseFormWithin(w, r, checkDefBytes)
 	if !ok {
 		return
 	}
 	def := readCheckDef(ctx, f, s.now())
 	version := formVersion(f)
-	conflict := func() {
-		f.Errors = map[string]i18n.Msg{}
-		f.Values.Set("version", strconv.Itoa(d.C.Version))
-		d.Form, d.Refused = f, i18n.M("err.conflict")
-		s.render(w, r, http.StatusConflict, readiness.Show(d))
+	show := func(f components.Form, why i18n.Msg) templ.Component {
+		d.Form, d.Refused = f, why
+		return readiness.Show(d)
 	}
 	if version != d.C.Version {
-		conflict()
+		s.refuseStale(w, r, f, d.C.Version, show)
 		return
 	}
 	if !f.Valid() {
-		d.Form = f
-		s.render(w, r, http.StatusUnprocessableEntity, readiness.Show(d))
+		s.render(w, r, http.StatusUnprocessableEntity, show(f, i18n.Msg{}))
 		return
 	}
 	err := s.store.EditCheck(ctx, actor(r), p.Scope, d.C.ID, version, def)
@@ -348,13 +354,11 @@ func (s *Server) readinessEdit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.C.Version = c.Version
-		conflict()
+		s.refuseStale(w, r, f, c.Version, show)
 	case errors.Is(err, store.ErrCheckFiledDays):
-		d.Form, d.Refused = f, i18n.M("readiness.err_filed_days")
-		s.render(w, r, http.StatusUnprocessableEntity, readiness.Show(d))
+		s.render(w, r, http.StatusUnprocessableEntity, show(f, i18n.M("readiness.err_filed_days")))
 	case errors.Is(err, store.ErrCheckRetired):
-		d.Refused = i18n.M("readiness.err_retired")
-		s.render(w, r, http.StatusConflict, readiness.Show(d))
+		s.checkRefused(w, r, d, "readiness.err_retired")
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
 	default:
@@ -362,8 +366,36 @@ func (s *Server) readinessEdit(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// readinessRetire retires a check as of its version (409 when stale or retired already).
+// refuseStale answers a form drawn before its record changed (409): page draws it as it was typed,
+// without its messages, at the record's current version (none when the record is not made yet).
+func (s *Server) refuseStale(w http.ResponseWriter, r *http.Request, f components.Form, version int,
+	page func(components.Form, i18n.Msg) templ.Component) {
+	f.Errors = map[string]i18n.Msg{}
+	f.Values.Del("version")
+	if version != 0 {
+		f.Values.Set("version", strconv.Itoa(version))
+	}
+	s.render(w, r, http.StatusConflict, page(f, i18n.M("err.conflict")))
+}
+
+// checkRefused draws the check's page as it is, saying why the act was refused (409).
+func (s *Server) checkRefused(w http.ResponseWriter, r *http.Request, d readiness.ShowData, why string) {
+	d.Refused = i18n.M(why)
+	s.render(w, r, http.StatusConflict, readiness.Show(d))
+}
+
+// readinessRetire retires a check as of its version, once confirmed (409 when stale or retired already).
 func (s *Server) readinessRetire(w http.ResponseWriter, r *http.Request) {
+	s.checkRetirement(w, r, true)
+}
+
+// readinessRestore puts a retired check back as of its version (409 when stale or not retired).
+func (s *Server) readinessRestore(w http.ResponseWriter, r *http.Request) {
+	s.checkRetirement(w, r, false)
+}
+
+// checkRetirement retires a live check (retire) or restores a retired one, as of its version.
+func (s *Server) checkRetirement(w http.ResponseWriter, r *http.Request, retire bool) {
 	ctx := r.Context()
 	if !auth.FromContext(ctx).Can(auth.DefineChecks) {
 		s.forbidden(w, r)
@@ -373,20 +405,27 @@ func (s *Server) readinessRetire(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	f, ok := s.parseForm(w, r)
-	if !ok || !s.confirmed(w, r, f, readiness.RetireQuestion(d.C), string(readiness.Href(d.C.ID))) {
+	f, ok := s.parseFormWithin(w, r, formBytes(0))
+	if !ok {
 		return
 	}
-	err := s.store.RetireCheck(ctx, actor(r), p.Scope, d.C.ID, formVersion(f))
+	change, to, flash := s.store.RestoreCheck, string(readiness.Href(d.C.ID)), "readiness.restored"
+	if retire {
+		if !s.confirmed(w, r, f, readiness.RetireQuestion(d.C), string(readiness.Href(d.C.ID))) {
+			return
+		}
+		change, to, flash = s.store.RetireCheck, "/readiness", "readiness.retired_done"
+	}
+	err := change(ctx, actor(r), p.Scope, d.C.ID, formVersion(f))
 	switch {
 	case err == nil:
-		s.redirectFlash(w, r, "/readiness", "readiness.retired_done")
+		s.redirectFlash(w, r, to, flash)
 	case errors.Is(err, store.ErrConflict):
-		d.Refused = i18n.M("err.conflict")
-		s.render(w, r, http.StatusConflict, readiness.Show(d))
+		s.checkRefused(w, r, d, "err.conflict")
 	case errors.Is(err, store.ErrCheckRetired):
-		d.Refused = i18n.M("readiness.err_retired")
-		s.render(w, r, http.StatusConflict, readiness.Show(d))
+		s.checkRefused(w, r, d, "readiness.err_retired")
+	case errors.Is(err, store.ErrCheckLive):
+		s.checkRefused(w, r, d, "readiness.err_live")
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
 	default:
@@ -490,7 +529,7 @@ func (s *Server) readinessFile(w http.ResponseWriter, r *http.Request) {
 		s.forbidden(w, r)
 		return
 	}
-	f, ok := s.parseForm(w, r)
+	f, ok := s.parseFormWithin(w, r, fileBytes)
 	if !ok {
 		return
 	}
@@ -523,14 +562,11 @@ func (s *Server) readinessFile(w http.ResponseWriter, r *http.Request) {
 		version = formVersion(f)
 	}
 	conflict := func() {
-		f.Errors = map[string]i18n.Msg{}
-		f.Values.Del("version")
-		if d.Filing.ID != 0 {
-			f.Values.Set("version", strconv.Itoa(d.Filing.Version))
-		}
 		f.Values.Set("day", d.Day.Format(time.DateOnly))
-		d.Form, d.Refused = f, i18n.M("err.conflict")
-		s.render(w, r, http.StatusConflict, readiness.File(d))
+		s.refuseStale(w, r, f, d.Filing.Version, func(f components.Form, why i18n.Msg) templ.Component {
+			d.Form, d.Refused = f, why
+			return readiness.File(d)
+		})
 	}
 	if version != d.Filing.Version {
 		conflict()

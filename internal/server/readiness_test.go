@@ -239,3 +239,60 @@ func (a *testApp) missedCount(n int) string {
 		return r
 	}, strconv.Itoa(n)) + " ثبت جامانده"
 }
+
+// HQ's edit of a check is read within its bound: one who may not edit is refused unread (403), an
+// oversized edit is refused (413) with the Persian page and changes nothing. A retired check's page offers
+// HQ its restore button; restored as of its version, it is filed again (a stale or second restore: 409).
+func TestReadinessBoundsAndRestore(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return trainingNow } // 1405/09/05 (2026-11-26)
+	a.withElection()
+	a.withTehran()
+	hq, gov := a.login("hq.fars"), a.login("gov.marvdasht")
+	id := a.defineCheck(hq, url.Values{"title": {"سامانه ثبت‌نام آزمایش شد"}, "items": {"ورود کاربران\nثبت داوطلب نمونه"},
+		"cadence": {"once"}, "due_date": {"۱۴۰۵/۰۹/۱۰"}})
+	path := "/readiness/" + strconv.FormatInt(id, 10)
+	huge := url.Values{"version": {"1"}, "title": {"x"}, "items": {strings.Repeat("بند بسیار بلند\n", 3000)}, "cadence": {"once"},
+		"due_date": {"۱۴۰۵/۰۹/۱۰"}}
+	for _, c := range []*http.Client{gov, a.login("observer")} {
+		if res := a.post(c, path, huge); res.status != http.StatusForbidden {
+			t.Errorf("an oversized edit by one who may not edit: %d", res.status)
+		}
+	}
+	res := a.post(hq, path, huge)
+	a.wantStatus(res, http.StatusRequestEntityTooLarge, "an oversized edit")
+	mustContain(t, res.body, "حجم فرم ارسالی از حد مجاز بیشتر است.")
+	if n := a.count(`SELECT count(*) FROM readiness_items WHERE check_id = $1`, id); n != 2 ||
+		a.count(`SELECT version FROM readiness_checks WHERE id = $1`, id) != 1 || a.count(`SELECT count(*) FROM audit_log WHERE action = 'readiness.edit'`) != 0 {
+		t.Fatalf("an oversized edit changed the check: %d items", n)
+	}
+
+	restore := path + "/restore"
+	if res := a.post(hq, restore, url.Values{"version": {"1"}}); res.status != http.StatusConflict || !contains(res.body, "این بررسی کنار گذاشته نشده است.") {
+		t.Fatalf("restoring a live check: %d", res.status)
+	}
+	mustNotContain(t, a.get(hq, path).body, `action="`+restore+`"`)
+	a.wantStatus(a.post(hq, path+"/retire", url.Values{"version": {"1"}, "confirm": {"yes"}}), http.StatusSeeOther, "retire")
+	res = a.get(hq, path)
+	mustContain(t, res.body, `action="`+restore+`"`, `name="version" value="2"`, "بازگرداندن بررسی")
+	mustNotContain(t, a.get(a.login("observer"), path).body, `action="`+restore+`"`)
+	if res := a.post(gov, restore, url.Values{"version": {"2"}}); res.status != http.StatusForbidden {
+		t.Errorf("a governor restores: %d", res.status)
+	}
+	if res := a.post(a.login("hq.tehran"), restore, url.Values{"version": {"2"}}); res.status != http.StatusNotFound {
+		t.Errorf("another province's HQ restores: %d", res.status)
+	}
+	if res := a.post(hq, restore, url.Values{"version": {"1"}}); res.status != http.StatusConflict || !contains(res.body, "کاربر دیگری همین حالا") {
+		t.Fatalf("a stale restore: %d", res.status)
+	}
+	if res := a.post(hq, restore, url.Values{"version": {"2"}}); res.status != http.StatusSeeOther || res.header.Get("Location") != path {
+		t.Fatalf("restore: %d %s", res.status, res.header.Get("Location"))
+	}
+	if n := a.count(`SELECT count(*) FROM readiness_checks WHERE id = $1 AND retired_at IS NULL AND version = 3`, id); n != 1 ||
+		a.count(`SELECT count(*) FROM audit_log WHERE action = 'readiness.restore' AND entity_id = $1`, strconv.FormatInt(id, 10)) != 1 {
+		t.Fatal("the check is not restored")
+	}
+	if res := a.post(gov, path+"/file", a.itemFields(id, "2026-12-01", "")); res.status != http.StatusSeeOther {
+		t.Fatalf("filing a restored check: %d", res.status)
+	}
+}

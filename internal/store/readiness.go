@@ -624,34 +624,32 @@ func editItems(ctx context.Context, tx pgx.Tx, id int64, lines []string) (added,
 }
 
 // RetireCheck takes a check out of the lists and out of filing, as of its version; its filings are kept.
+// A retired check is ErrCheckRetired; a stale version ErrConflict.
 func (s *Store) RetireCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int) error {
-	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		d, err := lockCheckAt(ctx, tx, sc.ProvinceID, id, version, false)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE readiness_checks SET retired_at = now(), version = version + 1 WHERE id = $1`, id); err != nil {
-			return nil, err
-		}
-		return []audit.Entry{{Action: "readiness.retire", Entity: "readiness_check", EntityID: strconv.FormatInt(id, 10),
-			ProvinceID: sc.ProvinceID, Detail: map[string]any{"title": d.Title}}}, nil
-	})
+	return s.setCheckRetired(ctx, a, sc, id, version, true, audit.Entry{Action: "readiness.retire"})
 }
 
 // RestoreCheck puts a retired check back into the lists and into filing, as of its version: its places
 // file it again from where it stands, and the days it was retired count as missed where not filed. A
 // check that is not retired is ErrCheckLive; a stale version ErrConflict.
 func (s *Store) RestoreCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int) error {
+	return s.setCheckRetired(ctx, a, sc, id, version, false, audit.Entry{Action: "readiness.restore"})
+}
+
+// setCheckRetired retires a live check or restores a retired one (RetireCheck, RestoreCheck), logged as
+// the entry's action.
+func (s *Store) setCheckRetired(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, retire bool, e audit.Entry) error {
 	return s.write(ctx, a, func(tx pgx.Tx) ([]audit.Entry, error) {
-		d, err := lockCheckAt(ctx, tx, sc.ProvinceID, id, version, true)
+		d, err := lockCheckAt(ctx, tx, sc.ProvinceID, id, version, !retire)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE readiness_checks SET retired_at = NULL, version = version + 1 WHERE id = $1`, id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE readiness_checks SET retired_at = CASE WHEN $2 THEN now() END, version = version + 1 WHERE id = $1`,
+			id, retire); err != nil {
 			return nil, err
 		}
-		return []audit.Entry{{Action: "readiness.restore", Entity: "readiness_check", EntityID: strconv.FormatInt(id, 10),
-			ProvinceID: sc.ProvinceID, Detail: map[string]any{"title": d.Title}}}, nil
+		e.Entity, e.EntityID, e.ProvinceID, e.Detail = "readiness_check", strconv.FormatInt(id, 10), sc.ProvinceID, map[string]any{"title": d.Title}
+		return []audit.Entry{e}, nil
 	})
 }
 

@@ -55,12 +55,22 @@ type ShowData struct {
 	OnlyMissed bool
 	Counties   []store.County
 	Filter     components.Form
-	// HQ's edit form and retire button.
-	CanEdit  bool
-	Form     components.Form
-	Refused  i18n.Msg
-	CanFile  bool // the reader files the check for his own place
-	FileHref templ.SafeURL
+	// HQ's edit form and retire button, and the restore button of a retired check.
+	CanEdit    bool
+	CanRestore bool
+	Form       components.Form
+	Refused    i18n.Msg
+	CanFile    bool // the reader files the check for his own place
+	FileHref   templ.SafeURL
+}
+
+// retirement is HQ's button that retires a live check, once confirmed, or restores a retired one: where
+// it posts, its label and the form's attributes.
+func (d ShowData) retirement(ctx context.Context) (templ.SafeURL, string, templ.Attributes) {
+	if d.C.RetiredAt != nil {
+		return templ.SafeURL(string(Href(d.C.ID)) + "/restore"), i18n.T(ctx, "readiness.restore"), templ.Attributes{}
+	}
+	return templ.SafeURL(string(Href(d.C.ID)) + "/retire"), i18n.T(ctx, "readiness.retire"), components.ConfirmAttrs(ctx, RetireQuestion(d.C))
 }
 
 // FileData is a place's filing form for one day of a check.
