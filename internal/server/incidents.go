@@ -101,8 +101,9 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	}
 	d := webi.ListData{Province: prov, Filter: incidentFilter(r), CanReport: webi.Reports(p)}
 	var b store.Batch
+	// The Ministry's list of every province filters by the systems of them all, by key.
+	b.Systems(sc.ProvinceID, &d.Systems)
 	if sc.ProvinceID != 0 {
-		b.Systems(sc.ProvinceID, &d.Systems)
 		b.Counties(ctx, auth.Scope{ProvinceID: sc.ProvinceID, CountyID: sc.CountyID}, &d.Counties)
 	}
 	b.Incidents(sc, d.Filter, &d.Incidents, &d.Total)

@@ -370,3 +370,32 @@ func TestIncidentActBounds(t *testing.T) {
 		t.Error("the incident changed")
 	}
 }
+
+// The Ministry's list of every province's incidents filters them by system: the systems of all
+// provinces, each key once, and the filter keeps the incidents of that system in any province.
+func TestIncidentNationalSystems(t *testing.T) {
+	a := newTestApp(t)
+	a.withTehran()
+	// Tehran keeps Fars's systems, and one of its own.
+	a.exec(`INSERT INTO election_systems (province_id, key, name_fa, name_en, owner_committee, position)
+		SELECT t.id, s.key, s.name_fa, s.name_en, s.owner_committee, s.position FROM election_systems s
+		JOIN provinces f ON f.id = s.province_id AND f.code = 'fars' CROSS JOIN provinces t WHERE t.code = 'tehran'
+		UNION ALL SELECT id, 'metro-gates', 'دروازه‌های مترو', 'Metro gates', 'technology', 99 FROM provinces WHERE code = 'tehran'`)
+	gov := a.login("gov.marvdasht")
+	counting := a.reportIncident(gov, "counting", "high", "شمارش")
+	a.reportIncident(gov, "voter-authentication", "low", "احراز هویت")
+	national := a.login("national")
+	res := a.get(national, "/incidents")
+	a.wantStatus(res, http.StatusOK, "the national list")
+	options := regexp.MustCompile(`(?s)<select[^>]*name="system".*?</select>`).FindString(res.body)
+	values := regexp.MustCompile(`<option value="([a-z][a-z0-9-]+)"`).FindAllStringSubmatch(options, -1)
+	if want := a.count(`SELECT count(DISTINCT key) FROM election_systems`); len(values) != want || strings.Count(options, `value="counting"`) != 1 {
+		t.Errorf("the national system filter: %d options, want %d, each key once: %s", len(values), want, options)
+	}
+	mustContain(t, options, "سامانه شمارش آرا", `<option value="metro-gates">`)
+	res = a.get(national, "/incidents?system=counting")
+	if got := listed(res.body); !slices.Equal(got, []string{counting}) {
+		t.Errorf("the national list of the counting system: %v, want %v", got, []string{counting})
+	}
+	mustContain(t, res.body, `<option value="counting" selected>`)
+}

@@ -251,11 +251,19 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) (*auth.Princi
 	if !ok {
 		return nil, d, false
 	}
+	ctx := r.Context()
+	if prov.Choosing() {
+		// The Ministry opens a check of any province without choosing it first: the check's own, which
+		// the page's links then carry.
+		if prov, ok = s.checkProvince(w, r, p, id, prov); !ok {
+			return nil, d, false
+		}
+		sc.ProvinceID = prov.ID(0)
+	}
 	if sc.ProvinceID == 0 {
 		s.notFound(w, r)
 		return nil, d, false
 	}
-	ctx := r.Context()
 	d.Today, d.Province, d.Filter = timeline.Today(s.now()), prov, components.NewForm()
 	if d.County, ok = s.countyFilter(w, r, &sc); !ok {
 		return nil, d, false
@@ -301,6 +309,24 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) (*auth.Princi
 	d.CanFile = live && p.Can(auth.FileChecks) && (p.Scope.DistrictID == 0 || d.C.IncludeDistricts)
 	d.FileHref = readiness.FileHref(d.C.ID, time.Time{})
 	return p, d, true
+}
+
+// checkProvince chooses for the Ministry's reader the province of check id, among those he chooses from;
+// a check of none is 404 (false, the page answered).
+func (s *Server) checkProvince(w http.ResponseWriter, r *http.Request, p *auth.Principal, id int64,
+	prov components.ProvinceChoice) (components.ProvinceChoice, bool) {
+	province, err := s.store.CheckProvince(r.Context(), p.Scope, id)
+	i := slices.IndexFunc(prov.Provinces, func(pr store.Province) bool { return pr.ID == province })
+	switch {
+	case errors.Is(err, store.ErrNotFound), err == nil && i < 0:
+		s.notFound(w, r)
+		return prov, false
+	case err != nil:
+		s.serverError(w, r, err)
+		return prov, false
+	}
+	prov.Chosen = &prov.Provinces[i]
+	return prov, true
 }
 
 func (s *Server) readinessShow(w http.ResponseWriter, r *http.Request) {

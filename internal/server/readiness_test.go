@@ -155,8 +155,16 @@ func TestReadinessPages(t *testing.T) {
 	if res := a.get(pasargad, path); res.status != http.StatusOK || contains(res.body, "علی رضایی") {
 		t.Fatalf("Pasargad's form shows Marvdasht's filing: %d", res.status)
 	}
-	if res := a.get(national, "/readiness/"+strconv.FormatInt(once, 10)); res.status != http.StatusNotFound {
+	// The Ministry opens a check without choosing its province: the check's own, read-only, its links
+	// carrying it.
+	if res := a.get(national, "/readiness/"+strconv.FormatInt(once, 10)); res.status != http.StatusOK {
 		t.Errorf("a check without its province: %d", res.status)
+	} else {
+		mustContain(t, res.body, "سامانه ثبت‌نام آزمایش شد", `href="/readiness?province=fars"`, `name="province" value="fars"`, `id="matrix"`)
+		mustNotContain(t, res.body, `id="edit-form"`, `/retire"`, `/restore"`)
+	}
+	if res := a.get(national, "/readiness/999999"); res.status != http.StatusNotFound {
+		t.Errorf("no such check: %d", res.status)
 	}
 	if res := a.get(national, "/readiness/"+strconv.FormatInt(once, 10)+"?province=nope"); res.status != http.StatusNotFound {
 		t.Errorf("a check of no province: %d", res.status)

@@ -247,6 +247,18 @@ func (b *Batch) Check(sc auth.Scope, id int64, today time.Time, out *Check, item
 	}, sc.ProvinceID, id)
 }
 
+// CheckProvince is the province of a check in the scope's province (every province for the Ministry's
+// scope); none is ErrNotFound.
+func (s *Store) CheckProvince(ctx context.Context, sc auth.Scope, id int64) (int64, error) {
+	var province int64
+	err := s.pool.QueryRow(ctx, `SELECT province_id FROM readiness_checks WHERE id = $1 AND ($2 = 0 OR province_id = $2)`,
+		id, sc.ProvinceID).Scan(&province)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	return province, err
+}
+
 // Check reads one check with its items (Batch.Check).
 func (s *Store) Check(ctx context.Context, sc auth.Scope, id int64, today time.Time) (Check, []CheckItem, error) {
 	var c Check

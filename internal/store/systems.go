@@ -41,7 +41,9 @@ func (s System) copy() System {
 // ErrUnknownSystem: a system the province does not have, or has retired.
 var ErrUnknownSystem = errors.New("store: unknown election system")
 
-// Systems lists a province's election systems, retired ones too, in display order.
+// Systems lists a province's election systems, retired ones too, in display order; province 0 lists the
+// systems of every province once by key, as a live one of the lowest province id names it (the Ministry's
+// filter, whose incidents are every province's).
 func (s *Store) Systems(ctx context.Context, provinceID int64) ([]System, error) {
 	var ss []System
 	var b Batch
@@ -57,9 +59,13 @@ func (b *Batch) Systems(provinceID int64, out *[]System) {
 
 func (b *Batch) systems(provinceID int64, out *[]System) {
 	b.queue(`
-		SELECT s.province_id, s.key, s.name_fa, s.name_en, s.owner_committee, k.name_fa, k.name_en, s.position, s.retired_at, s.version
-		FROM election_systems s JOIN province_committees k ON k.province_id = s.province_id AND k.key = s.owner_committee
-		WHERE s.province_id = $1 ORDER BY s.retired_at IS NOT NULL, s.position, s.key`, func(rows pgx.Rows) (err error) {
+		SELECT * FROM (
+			SELECT DISTINCT ON (s.key) s.province_id, s.key, s.name_fa, s.name_en, s.owner_committee, k.name_fa AS committee_fa,
+			       k.name_en AS committee_en, s.position, s.retired_at, s.version
+			FROM election_systems s JOIN province_committees k ON k.province_id = s.province_id AND k.key = s.owner_committee
+			WHERE $1 = 0 OR s.province_id = $1
+			ORDER BY s.key, s.retired_at IS NOT NULL, s.province_id
+		) s ORDER BY s.retired_at IS NOT NULL, s.position, s.key`, func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[System])
 		return err
 	}, provinceID)
