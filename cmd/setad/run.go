@@ -26,6 +26,7 @@ import (
 	"github.com/setad/setad/internal/seed"
 	"github.com/setad/setad/internal/server"
 	"github.com/setad/setad/internal/store"
+	tl "github.com/setad/setad/internal/timeline"
 )
 
 const usage = `usage:
@@ -365,6 +366,10 @@ func electionMove(ctx context.Context, st *store.Store, args []string, stdout io
 	d, err := persian.ParseDate(*day)
 	if err != nil {
 		return fmt.Errorf("election move: --day %q is not a Jalali date such as 1405/02/11", *day)
+	}
+	// A mistyped year would make every milestone overdue and close every window, as the page refuses it.
+	if today := tl.Today(time.Now()); d.Time(time.UTC).Before(today) {
+		return fmt.Errorf("election move: --day %s is before today, %s", d, persian.FromTime(today))
 	}
 	e, err := st.ElectionByCode(ctx, *code)
 	if errors.Is(err, store.ErrNotFound) {

@@ -650,6 +650,8 @@ func TestElectionMove(t *testing.T) {
 		{"the same day", []string{"--code", "demo-councils", "--day", persian.FromTime(was).String(), "--reason", "R"},
 			[]string{"already on", persian.FromTime(was).String()}},
 		{"stray argument", []string{"--code", "demo-councils", "--day", typed, "--reason", "R", "now"}, []string{`unexpected argument "now"`}},
+		{"a past day", []string{"--code", "demo-councils", "--day", persian.FromTime(time.Now().AddDate(0, 0, -2)).String(), "--reason", "R"},
+			[]string{"before today"}},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
