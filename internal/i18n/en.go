@@ -939,6 +939,7 @@ var en = map[string]string{
 	"timeline.overdue_none":       "No milestone of this place is overdue.",
 	"timeline.filter_overdue":     "Only the county's and districts' milestones overdue and not done",
 	"timeline.applied_overdue":    "Overdue milestones",
+	"timeline.applied_done":       "Milestones done",
 	"timeline.none":               "This place has no milestones in this election.",
 	"timeline.show":               "Show",
 	"timeline.kept_by":            "Set by",

@@ -939,6 +939,7 @@ var fa = map[string]string{
 	"timeline.overdue_none":       "مرحله‌ای از این محل از مهلت نگذشته است.",
 	"timeline.filter_overdue":     "فقط مرحله‌های شهرستان و بخش‌ها که مهلتشان گذشته و انجام نشده‌اند",
 	"timeline.applied_overdue":    "مرحله‌های از مهلت گذشته",
+	"timeline.applied_done":       "مرحله‌های انجام‌شده",
 	"timeline.none":               "این محل در این انتخابات مرحله‌ای ندارد.",
 	"timeline.show":               "نمایش",
 	"timeline.kept_by":            "تعیین‌کننده",

@@ -46,15 +46,19 @@ func (s *Server) boardList(w http.ResponseWriter, r *http.Request) {
 	d.Election = &e
 	f := store.BoardFilter{County: placeCode(q.Get("county")), Level: q.Get("level"), Status: q.Get("status"), Conflict: q.Get("conflict") == "1",
 		Page: d.Page, PageSize: boardPageSize}
+	listed, _, ok := s.districtChosen(w, r, p.Scope)
+	if !ok {
+		return
+	}
 	var total int
 	var b store.Batch
 	// Unfiltered, the list holds every board that the counts by status count: their sum is its length, and
 	// no count of its own is read.
-	unfiltered := f.County == "" && f.Level == "" && f.Status == "" && !f.Conflict
+	unfiltered := f.County == "" && f.Level == "" && f.Status == "" && !f.Conflict && listed == p.Scope
 	if unfiltered {
 		b.Boards(ctx, p.Scope, e.ID, f, &d.Boards, nil)
 	} else {
-		b.Boards(ctx, p.Scope, e.ID, f, &d.Boards, &total)
+		b.Boards(ctx, listed, e.ID, f, &d.Boards, &total)
 	}
 	b.BoardCounts(p.Scope, e.ID, &d.Counts)
 	b.Counties(ctx, p.Scope, &d.Counties)

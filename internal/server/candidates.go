@@ -48,9 +48,13 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 	d.Election = &e
 	f := store.CandidateFilter{Q: q.Get("q"), County: placeCode(q.Get("county")), Status: q.Get("status"), Gender: q.Get("gender"),
 		Education: q.Get("education"), Sort: q.Get("sort"), Page: d.Page, PageSize: candidatePageSize}
+	listed, _, ok := s.districtChosen(w, r, p.Scope)
+	if !ok {
+		return
+	}
 	var b store.Batch
-	b.Candidates(p.Scope, e.ID, f, &d.Rows, &d.Total)
-	b.CandidateCounts(p.Scope, e.ID, f.County, &d.Counts)
+	b.Candidates(listed, e.ID, f, &d.Rows, &d.Total)
+	b.CandidateCounts(listed, e.ID, f.County, &d.Counts)
 	b.Counties(ctx, p.Scope, &d.Counties)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)

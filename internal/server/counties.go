@@ -70,6 +70,10 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, code string)
 	d.Sizes, d.AddCity = components.NewForm(), components.NewForm()
 	if dash != nil {
 		d.Dashboard = dash.done(r)
+		// The Ministry's reader reads every province: its lists show a province's rows once it is chosen.
+		if sc.ProvinceID == 0 {
+			d.Dashboard.Province = d.County.ProvinceCode
+		}
 	}
 	return d, true
 }

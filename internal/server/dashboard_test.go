@@ -55,7 +55,7 @@ func TestDashboardPages(t *testing.T) {
 		`<desc id="chart-trend-d">`, `<details class="chart-data">`, "امتیاز چگونه حساب می‌شود؟", "هیئت‌ها ۲۵، گام‌های زمان‌بندی ۲۰",
 		"برای هر حادثه بحرانی باز ۲۰ امتیاز تا ۴۰",
 		`href="/incidents?county=neyriz&amp;open=1&amp;severity=critical"`, `href="/tasks?county=marvdasht&amp;overdue=1"`,
-		`href="/boards?county=marvdasht&amp;status=draft"`, `href="/timeline?county=marvdasht"`, `href="/timeline?county=marvdasht&amp;overdue=1"`,
+		`href="/boards?county=marvdasht&amp;status=draft"`, `href="/timeline?county=marvdasht&amp;done=1"`, `href="/timeline?county=marvdasht&amp;overdue=1"`,
 		`href="/readiness?county=marvdasht&amp;missed=1"`, `href="/trainings?county=marvdasht&amp;untrained=1"`,
 		`href="/guidance?acked=no&amp;county=marvdasht"`, `href="/candidates?county=marvdasht"`, "نیازمند توجه"} {
 		if !strings.Contains(res.body, want) {

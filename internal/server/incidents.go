@@ -99,6 +99,11 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	if prov.Offered() {
 		sc = auth.Scope{ProvinceID: prov.ID(0)}
 	}
+	// A district's: those it reported and those that affect it, as its head reads them.
+	listed, _, ok := s.districtChosen(w, r, sc)
+	if !ok {
+		return
+	}
 	d := webi.ListData{Province: prov, Filter: incidentFilter(r), CanReport: webi.Reports(p)}
 	var b store.Batch
 	// The Ministry's list of every province filters by the systems of them all, by key.
@@ -106,7 +111,7 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	if sc.ProvinceID != 0 {
 		b.Counties(ctx, auth.Scope{ProvinceID: sc.ProvinceID, CountyID: sc.CountyID}, &d.Counties)
 	}
-	b.Incidents(sc, d.Filter, &d.Incidents, &d.Total)
+	b.Incidents(listed, d.Filter, &d.Incidents, &d.Total)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
 		return

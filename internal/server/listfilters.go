@@ -108,3 +108,18 @@ func keptQuery(q url.Values, keys ...string) url.Values {
 	}
 	return v
 }
+
+// districtChosen narrows sc, a list's scope, to the district of ?district=code (among those of ?county=code,
+// when named) for a list whose county filter is its own: none asked leaves sc as it is; a code that names
+// no district of the reader's own answers 404, whether it names another's or none (false).
+func (s *Server) districtChosen(w http.ResponseWriter, r *http.Request, sc auth.Scope) (auth.Scope, *store.District, bool) {
+	if placeCode(r.URL.Query().Get("district")) == "" {
+		return sc, nil, true
+	}
+	pf, ok := s.placeChosen(w, r, sc.ProvinceID)
+	if !ok {
+		return sc, nil, false
+	}
+	sc.CountyID, sc.DistrictID = pf.Scope.CountyID, pf.Scope.DistrictID
+	return sc, pf.District, true
+}

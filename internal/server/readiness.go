@@ -127,6 +127,9 @@ func (s *Server) renderReadinessList(w http.ResponseWriter, r *http.Request, p *
 		if d.County, ok = s.countyFilter(w, r, &sc); !ok {
 			return
 		}
+		if sc, _, ok = s.districtChosen(w, r, sc); !ok {
+			return
+		}
 		d.OnlyMissed = r.URL.Query().Get("missed") == "1"
 		if d.County != nil {
 			d.Filter.Values.Set("county", d.County.Code)

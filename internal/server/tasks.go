@@ -78,21 +78,26 @@ func (s *Server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 	if !ok {
 		return
 	}
-	overdue := q.Get("overdue") == "1"
+	open, overdue := q.Get("open") == "1", q.Get("overdue") == "1"
 	d.Filter, d.FilterCounties = components.NewForm().WithPrefix("filter-"), pf.Counties
 	d.Filter.Values.Set("county", q.Get("county"))
+	d.Filter.Values.Set("open", q.Get("open"))
 	d.Filter.Values.Set("overdue", q.Get("overdue"))
 	var b store.Batch
 	var committees []store.Committee
 	switch {
-	case pf.Narrowed() || overdue:
-		d.Filtered, d.Page, d.Query = true, listPage(r), keptQuery(q, "province", "county", "district", "overdue")
+	case pf.Narrowed() || open || overdue:
+		d.Filtered, d.Page, d.Query = true, listPage(r), keptQuery(q, "province", "county", "district", "open", "overdue")
 		d.Applied = appliedPlace(ctx, "/tasks", d.Query, pf)
+		if open {
+			d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "tasks.applied_open"),
+				Remove: components.Without("/tasks", d.Query, "open")})
+		}
 		if overdue {
 			d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "tasks.applied_overdue"),
 				Remove: components.Without("/tasks", d.Query, "overdue")})
 		}
-		b.TaskCopiesPage(ctx, pf.Scope, d.Today, overdue, d.Page, tasksPerPage, &d.Copies, &d.Total)
+		b.TaskCopiesPage(ctx, pf.Scope, d.Today, open, overdue, d.Page, tasksPerPage, &d.Copies, &d.Total)
 	case p.Role == auth.Governor || p.Role == auth.DistrictHead:
 		b.TaskCopies(p.Scope, d.Today, false, maxCopies+1, &d.Copies)
 	case province != 0:

@@ -295,21 +295,44 @@ func (s *Server) renderTimeline(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	d.Sections = timelineSections(p, tl.Today(s.now()), pl, ms, marks, back)
-	if q := r.URL.Query(); q.Get("overdue") == "1" {
-		d.Overdue, d.Sections = true, overdueOnly(d.Sections)
-		d.Applied = []components.AppliedFilter{{Label: i18n.T(ctx, "timeline.applied_overdue"),
-			Remove: components.Without("/timeline", q, "overdue")}}
+	q := r.URL.Query()
+	// One district's: its own section only (?district=code, one of the place's districts).
+	if code := placeCode(q.Get("district")); code != "" {
+		i := slices.IndexFunc(pl.districts, func(x store.District) bool { return x.Code == code })
+		if i < 0 {
+			s.notFound(w, r)
+			return
+		}
+		dt := pl.districts[i]
+		d.Sections = slices.DeleteFunc(d.Sections, func(s webtl.Section) bool { return s.ID != "tl-"+dt.Code })
+		for i := range d.Sections {
+			d.Sections[i].Brief = false
+		}
+		d.Applied = append(d.Applied, components.AppliedFilter{
+			Label:  i18n.T(ctx, "list.filter_district", i18n.ArgName("district", dt.NameFa, dt.NameEn)),
+			Remove: components.Without("/timeline", q, "district")})
+	}
+	if q.Get("overdue") == "1" {
+		d.Overdue, d.Sections = true, statusOnly(d.Sections, tl.Overdue)
+		d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "timeline.applied_overdue"),
+			Remove: components.Without("/timeline", q, "overdue")})
+	}
+	if q.Get("done") == "1" {
+		d.Sections = statusOnly(d.Sections, tl.Done)
+		d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "timeline.applied_done"),
+			Remove: components.Without("/timeline", q, "done")})
 	}
 	s.render(w, r, status, webtl.Page(d))
 }
 
-// overdueOnly keeps of a place's sections the county's and its districts' milestones past their window and
-// not done: the province's own are HQ's, not the county's, and the candidates' windows are nobody's.
-func overdueOnly(sections []webtl.Section) []webtl.Section {
+// statusOnly keeps of a place's sections the county's and its districts' milestones of a status (past
+// their window and not done, or done): the province's own are HQ's, not the county's, and the candidates'
+// windows are nobody's.
+func statusOnly(sections []webtl.Section, status tl.Status) []webtl.Section {
 	var out []webtl.Section
 	for _, s := range sections {
 		s.Items = slices.DeleteFunc(slices.Clone(s.Items), func(it webtl.Item) bool {
-			return it.Status != tl.Overdue || it.M.Level == tl.LevelProvince
+			return it.Status != status || it.M.Level == tl.LevelProvince
 		})
 		if len(s.Items) > 0 {
 			s.Brief = false

@@ -30,6 +30,7 @@ type Figures struct {
 	TasksOpen, TasksDue              int // task copies not done; copies due before the day
 	TasksOverdue                     int
 	Receipts, Unacked                int            // published circulars received; of them not acknowledged
+	UnackedCirculars                 int            // the published circulars that some place of the row has not acknowledged
 	ChecksExpected, ChecksMissed     int            // readiness check filings due before the day; of them not filed
 	PlacesTrained                    int            // places that attended a training session
 	Incidents                        [4]int         // open incidents reported by the places, by severity, low first
@@ -65,7 +66,8 @@ func (f Figures) Inputs() readiness.Inputs {
 	}
 }
 
-// Add adds the counts of g to f (a total row of several rows); names and ids stay f's.
+// Add adds the counts of g to f (a total row of several rows); names and ids stay f's. The circulars not
+// acknowledged are not added: one circular may be unacknowledged in several rows.
 func (f *Figures) Add(g Figures) {
 	f.Places += g.Places
 	f.BoardsDraft += g.BoardsDraft
@@ -241,6 +243,18 @@ SELECT %CANDIDATES%, k.status, sum(k.n)::int FROM candidate_counts k
 WHERE k.election_id = $1 AND ($2 = 0 OR k.province_id = $2) AND %COUNTY% AND ($4 = 0 OR k.district_id = $4)
 GROUP BY 1, 2, 3, 4 HAVING sum(k.n) > 0`
 
+// unackedFiguresSQL counts by the row the published circulars that some place of the row has not
+// acknowledged, each once however many of its places have not: what /guidance?acked=no lists for the row.
+// $1 $2 $3 the scope's province, county and district (0: not limited), $4 a county's code (empty for any).
+const unackedFiguresSQL = `
+SELECT %CANDIDATES%, count(DISTINCT k.guidance_id)::int
+FROM (SELECT c.province_id, r.county_id, coalesce(r.district_id, 0) AS district_id, r.guidance_id
+      FROM guidance_receipts r JOIN guidance g ON g.id = r.guidance_id AND g.status = 'published'
+      JOIN counties c ON c.id = r.county_id
+      WHERE r.acked_at IS NULL AND ($1 = 0 OR g.province_id = $1) AND ($2 = 0 OR r.county_id = $2)
+        AND ($3 = 0 OR r.district_id = $3) AND ($4 = '' OR c.code = $4)) k
+GROUP BY 1, 2, 3`
+
 // Figures reads the figures of an election in scope on the day today (a date), one row per g, in county the
 // county of that code only ("" for every county in scope), by name in the reader's alphabet (a county before
 // its districts). A row's candidates are counted from the summary the candidates' writes keep, never from
@@ -249,7 +263,7 @@ func (s *Store) Figures(ctx context.Context, sc auth.Scope, electionID int64, to
 	return figures(ctx, s.pool, sc, electionID, today, g, county)
 }
 
-// figures runs the two statements of Figures on q. Each is planned for its arguments every time
+// figures runs the three statements of Figures on q. Each is planned for its arguments every time
 // (QueryExecModeExec): a statement kept prepared is planned once for any argument after a few runs, and
 // for "every province" ($2 = 0) that plan reads each family's whole table several times over.
 func figures(ctx context.Context, q querier, sc auth.Scope, electionID int64, today time.Time, g Grouping, county string) ([]Figures, error) {
@@ -293,6 +307,20 @@ func figures(ctx context.Context, q querier, sc auth.Scope, electionID int64, to
 				f.Candidates = map[string]int{}
 			}
 			f.Candidates[status] += n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, strings.ReplaceAll(unackedFiguresSQL, "%CANDIDATES%", gr.candidates), pgx.QueryExecModeExec,
+		sc.ProvinceID, sc.CountyID, sc.DistrictID, county)
+	if err != nil {
+		return nil, err
+	}
+	_, err = pgx.ForEachRow(rows, []any{&key[0], &key[1], &key[2], &n}, func() error {
+		if i, ok := at[key]; ok {
+			out[i].UnackedCirculars = n
 		}
 		return nil
 	})

@@ -420,13 +420,15 @@ func sweepTasks(ctx context.Context, tx pgx.Tx, now time.Time) (int64, error) {
 }
 
 // TaskCopiesPage is the queueing read of a page of the copies of the place sc (a province, a county with
-// its districts, a district), as a list filtered by place shows them: with overdue, only those not done
-// and past their due date on the day today. Unfinished copies past their due date come first, then by due
+// its districts, a district), as a list filtered by place shows them: with open, only those not done; with
+// overdue, only those not done and past their due date on the day today. Unfinished copies past their due date come first, then by due
 // date, task and place, the county's own before its districts'; total is how many the filter finds.
-func (b *Batch) TaskCopiesPage(ctx context.Context, sc auth.Scope, today time.Time, overdue bool, page, size int, out *[]TaskCopy, total *int) {
+func (b *Batch) TaskCopiesPage(ctx context.Context, sc auth.Scope, today time.Time, open, overdue bool, page, size int, out *[]TaskCopy,
+	total *int) {
 	args := append(scopeArgs(sc), today)
 	where := ` WHERE` + scopeOn(sc, "a.province_id", "a.county_id", "a.district_id") +
-		` AND ` + optional(overdue, "a.status <> 'done' AND t.due_date < $4", "$4::date IS NOT NULL")
+		` AND ` + optional(overdue, "a.status <> 'done' AND t.due_date < $4", "$4::date IS NOT NULL") +
+		optional(open, " AND a.status <> 'done'", "")
 	countArgs := append([]any(nil), args...)
 	b.queue(`
 		SELECT t.id, t.title, pc.name_fa, pc.name_en, t.due_date,

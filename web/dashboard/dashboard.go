@@ -82,7 +82,7 @@ func sortValue(r Row, key string) int {
 	case "tasks":
 		return r.TasksOverdue
 	case "guidance":
-		return r.Unacked
+		return r.UnackedCirculars
 	case "candidates":
 		return r.CandidateTotal()
 	case "incidents":
@@ -144,12 +144,21 @@ func (d Data) AriaSort(key string) string {
 	return "ascending"
 }
 
-// Link is the list behind a number of a row, filtered to the row: a county's (of a county's or a
-// place's row), a province's (of the country's rows), with the Ministry's chosen province carried.
+// Link is the list behind a number of a row, filtered to the row: a county's (of a county's row), a
+// district's (of a district's row on a county's page), the county's own boards (of the county's own row),
+// a province's (of the country's rows), with the Ministry's chosen province carried.
 func (d Data) Link(r Row, path string, kv ...string) templ.SafeURL {
 	q := url.Values{}
 	if r.CountyCode != "" {
 		q.Set("county", r.CountyCode)
+	}
+	if d.Level == store.ByPlace {
+		switch {
+		case r.DistrictID != 0:
+			q.Set("district", r.Code)
+		case path == "/boards":
+			q.Set("level", "county")
+		}
 	}
 	province := d.Province
 	if d.Level == store.ByProvince {

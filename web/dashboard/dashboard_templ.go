@@ -985,7 +985,7 @@ func row(d Data, r Row) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = num(d.Link(r, "/timeline"), i18n.T(ctx, "dashboard.done"), r.MilestonesDone).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = num(d.Link(r, "/timeline", "done", "1"), i18n.T(ctx, "dashboard.done"), r.MilestonesDone).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1041,7 +1041,7 @@ func row(d Data, r Row) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = num(d.Link(r, "/tasks"), i18n.T(ctx, "dashboard.open"), r.TasksOpen).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = num(d.Link(r, "/tasks", "open", "1"), i18n.T(ctx, "dashboard.open"), r.TasksOpen).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1097,7 +1097,7 @@ func row(d Data, r Row) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = num(d.Link(r, "/guidance", "acked", "no"), i18n.T(ctx, "dashboard.unacked"), r.Unacked).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = num(d.Link(r, "/guidance", "acked", "no"), i18n.T(ctx, "dashboard.unacked"), r.UnackedCirculars).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
