@@ -146,8 +146,12 @@ func (d Data) AriaSort(key string) string {
 
 // Link is the list behind a number of a row, filtered to the row: a county's (of a county's row), a
 // district's (of a district's row on a county's page), the county's own boards (of the county's own row),
-// a province's (of the country's rows), with the Ministry's chosen province carried.
+// a province's (of the country's rows), with the Ministry's chosen province carried. A province's
+// milestones have none ("": the number is not a link): the timeline lists one county's at a time.
 func (d Data) Link(r Row, path string, kv ...string) templ.SafeURL {
+	if d.Level == store.ByProvince && path == "/timeline" {
+		return ""
+	}
 	q := url.Values{}
 	if r.CountyCode != "" {
 		q.Set("county", r.CountyCode)
