@@ -445,6 +445,7 @@ var en = map[string]string{
 	"list.remove":                           "Remove",
 	"list.filter_county":                    "County {county}",
 	"list.filter_district":                  "District {district}",
+	"list.filter_own":                       "The county itself, without its districts",
 	"list.show":                             "Show",
 	"pager.prev":                            "Previous page",
 	"pager.next":                            "Next page",

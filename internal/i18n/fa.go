@@ -445,6 +445,7 @@ var fa = map[string]string{
 	"list.remove":                           "برداشتن",
 	"list.filter_county":                    "شهرستان {county}",
 	"list.filter_district":                  "بخش {district}",
+	"list.filter_own":                       "خود شهرستان، بی بخش‌هایش",
 	"list.show":                             "نمایش",
 	"pager.prev":                            "صفحه قبل",
 	"pager.next":                            "صفحه بعد",

@@ -47,7 +47,7 @@ func (s *Server) candidateList(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Election = &e
 	f := store.CandidateFilter{Q: q.Get("q"), County: placeCode(q.Get("county")), Status: q.Get("status"), Gender: q.Get("gender"),
-		Education: q.Get("education"), Sort: q.Get("sort"), Page: d.Page, PageSize: candidatePageSize}
+		Education: q.Get("education"), Own: ownPlace(q), Sort: q.Get("sort"), Page: d.Page, PageSize: candidatePageSize}
 	listed, _, ok := s.districtChosen(w, r, p.Scope)
 	if !ok {
 		return

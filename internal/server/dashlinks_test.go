@@ -117,8 +117,8 @@ func (a *testApp) followNumbers(c *http.Client, page string, keep func(name stri
 }
 
 // Every number of the demo's dashboards opens a list of exactly that many rows: HQ's counties, a county's
-// districts, the Ministry's country and its drill-down to a province and its county (every link carrying
-// the province).
+// own place and its districts, the Ministry's country and its drill-down to a province and its county
+// (every link carrying the province).
 func TestDashboardNumbersMatchTheirLists(t *testing.T) {
 	a := newTestApp(t)
 	a.withDemo()
@@ -131,10 +131,12 @@ func TestDashboardNumbersMatchTheirLists(t *testing.T) {
 		}
 		return false
 	}
-	// A county's page: each district's row; the county's own row only for its board (the other lists
-	// have no filter for a county without its districts).
-	districts := func(name string, q url.Values) bool {
-		return !strings.Contains(name, "(خود شهرستان)") || q.Get("level") == "county"
+	// A county's page: the county's own row (its lists with level=county) and each district's (district=).
+	places := func(name string, q url.Values) bool {
+		if own := strings.Contains(name, "(خود شهرستان)"); own != (q.Get("level") == "county") || own == (q.Get("district") != "") {
+			t.Errorf("a link of a county's page not to its row's place: %s %v", name, q)
+		}
+		return true
 	}
 	withProvince := func(keep func(string, url.Values) bool) func(string, url.Values) bool {
 		return func(name string, q url.Values) bool {
@@ -151,10 +153,10 @@ func TestDashboardNumbersMatchTheirLists(t *testing.T) {
 		min  int
 	}{
 		{hq, "/", counties, 4 * 10},
-		{hq, "/counties/marvdasht", districts, 5 * 10},
+		{hq, "/counties/marvdasht", places, 6 * 10},
 		{national, "/", func(string, url.Values) bool { return true }, 10},
 		{national, "/?province=fars", withProvince(counties), 4 * 10},
-		{national, "/counties/marvdasht", withProvince(districts), 5 * 10},
+		{national, "/counties/marvdasht", withProvince(places), 6 * 10},
 	} {
 		if n := a.followNumbers(c.who, c.page, c.keep); n < c.min {
 			t.Errorf("%s: only %d numbers followed", c.page, n)

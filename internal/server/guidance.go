@@ -72,7 +72,7 @@ func (s *Server) renderGuidanceList(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	d := webg.ListData{Province: prov, Q: strings.TrimSpace(q.Get("q")), Page: listPage(r), Search: components.NewForm(),
-		Unacked: acked == webg.AckedNo, FilterCounties: pf.Counties, Query: keptQuery(q, "province", "q", "county", "district", "acked")}
+		Unacked: acked == webg.AckedNo, FilterCounties: pf.Counties, Query: keptQuery(q, "province", "q", "county", "district", "level", "acked")}
 	d.Search.Values.Set("q", d.Q)
 	d.Search.Values.Set("county", q.Get("county"))
 	d.Search.Values.Set("acked", acked)
@@ -91,7 +91,7 @@ func (s *Server) renderGuidanceList(w http.ResponseWriter, r *http.Request, stat
 	var b store.Batch
 	if d.Search.Valid() {
 		b.GuidanceList(p.Scope, store.GuidanceFilter{ProvinceID: prov.ID(0), Q: d.Q, Page: d.Page,
-			CountyID: pf.Scope.CountyID, DistrictID: pf.Scope.DistrictID, Unacked: d.Unacked}, &d.Items, &d.Total)
+			CountyID: pf.Scope.CountyID, DistrictID: pf.Scope.DistrictID, Unacked: d.Unacked, Own: ownPlace(q)}, &d.Items, &d.Total)
 	}
 	if writesGuidance(p) {
 		if form == nil {

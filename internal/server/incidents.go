@@ -66,7 +66,7 @@ func (s *Server) incidentRoutes(r chi.Router) {
 // incidentFilter reads the list's filters from the query; a value of no allowed form is no filter.
 func incidentFilter(r *http.Request) store.IncidentFilter {
 	q := r.URL.Query()
-	f := store.IncidentFilter{Page: listPage(r), Open: q.Get("open") == "1"}
+	f := store.IncidentFilter{Page: listPage(r), Open: q.Get("open") == "1", Own: ownPlace(q)}
 	if c := placeCode(q.Get("county")); placeCodeForm.MatchString(c) {
 		f.County = c
 	}
@@ -100,11 +100,14 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 		sc = auth.Scope{ProvinceID: prov.ID(0)}
 	}
 	// A district's: those it reported and those that affect it, as its head reads them.
-	listed, _, ok := s.districtChosen(w, r, sc)
+	listed, dt, ok := s.districtChosen(w, r, sc)
 	if !ok {
 		return
 	}
 	d := webi.ListData{Province: prov, Filter: incidentFilter(r), CanReport: webi.Reports(p)}
+	if dt != nil {
+		d.District = dt.Code
+	}
 	var b store.Batch
 	// The Ministry's list of every province filters by the systems of them all, by key.
 	b.Systems(sc.ProvinceID, &d.Systems)

@@ -75,14 +75,21 @@ func (s *Server) placeChosen(w http.ResponseWriter, r *http.Request, province in
 // placeCode is a place's code as a query gives it, in either case.
 func placeCode(v string) string { return strings.ToLower(strings.TrimSpace(v)) }
 
+// ownPlace reports whether a list is asked for the county's own place without its districts
+// (?level=county, as the boards' list has it): the county's own row of a county's page links there.
+func ownPlace(q url.Values) bool { return q.Get("level") == "county" }
+
 // appliedPlace names the place filter of the list at path (with the parameters q), each part removable:
-// the county's removal takes its district's with it.
+// the county's removal takes its district's and its own place's with it.
 func appliedPlace(ctx context.Context, path string, q url.Values, f placeFilter) []components.AppliedFilter {
 	var out []components.AppliedFilter
 	if f.County != nil {
 		out = append(out, components.AppliedFilter{
 			Label:  i18n.T(ctx, "list.filter_county", i18n.ArgName("county", f.County.NameFa, f.County.NameEn)),
-			Remove: components.Without(path, q, "county", "district")})
+			Remove: components.Without(path, q, "county", "district", "level")})
+	}
+	if ownPlace(q) {
+		out = append(out, components.AppliedFilter{Label: i18n.T(ctx, "list.filter_own"), Remove: components.Without(path, q, "level")})
 	}
 	if f.District != nil {
 		out = append(out, components.AppliedFilter{

@@ -136,7 +136,8 @@ func (s *Server) renderReadinessList(w http.ResponseWriter, r *http.Request, p *
 		}
 		if d.OnlyMissed {
 			d.Filter.Values.Set("missed", "1")
-			b.MissedDays(sc, e.ID, 0, today, false, &d.Missed)
+			// The county's own place (?level=county), or the scope with its districts.
+			b.MissedDays(sc, e.ID, 0, today, ownPlace(r.URL.Query()) && sc.CountyID != 0 && sc.DistrictID == 0, &d.Missed)
 		}
 		b.Counties(ctx, auth.Scope{ProvinceID: sc.ProvinceID}, &d.Counties)
 		b.Checks(sc, e.ID, today, false, &d.Checks)

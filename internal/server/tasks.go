@@ -78,7 +78,7 @@ func (s *Server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 	if !ok {
 		return
 	}
-	open, overdue := q.Get("open") == "1", q.Get("overdue") == "1"
+	cf := store.CopyFilter{Own: ownPlace(q), Open: q.Get("open") == "1", Overdue: q.Get("overdue") == "1"}
 	d.Filter, d.FilterCounties = components.NewForm().WithPrefix("filter-"), pf.Counties
 	d.Filter.Values.Set("county", q.Get("county"))
 	d.Filter.Values.Set("open", q.Get("open"))
@@ -86,18 +86,18 @@ func (s *Server) renderTaskList(w http.ResponseWriter, r *http.Request, status i
 	var b store.Batch
 	var committees []store.Committee
 	switch {
-	case pf.Narrowed() || open || overdue:
-		d.Filtered, d.Page, d.Query = true, listPage(r), keptQuery(q, "province", "county", "district", "open", "overdue")
+	case pf.Narrowed() || cf.Own || cf.Open || cf.Overdue:
+		d.Filtered, d.Page, d.Query = true, listPage(r), keptQuery(q, "province", "county", "district", "level", "open", "overdue")
 		d.Applied = appliedPlace(ctx, "/tasks", d.Query, pf)
-		if open {
+		if cf.Open {
 			d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "tasks.applied_open"),
 				Remove: components.Without("/tasks", d.Query, "open")})
 		}
-		if overdue {
+		if cf.Overdue {
 			d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "tasks.applied_overdue"),
 				Remove: components.Without("/tasks", d.Query, "overdue")})
 		}
-		b.TaskCopiesPage(ctx, pf.Scope, d.Today, open, overdue, d.Page, tasksPerPage, &d.Copies, &d.Total)
+		b.TaskCopiesPage(ctx, pf.Scope, d.Today, cf, d.Page, tasksPerPage, &d.Copies, &d.Total)
 	case p.Role == auth.Governor || p.Role == auth.DistrictHead:
 		b.TaskCopies(p.Scope, d.Today, false, maxCopies+1, &d.Copies)
 	case province != 0:

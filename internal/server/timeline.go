@@ -296,7 +296,13 @@ func (s *Server) renderTimeline(w http.ResponseWriter, r *http.Request, status i
 	}
 	d.Sections = timelineSections(p, tl.Today(s.now()), pl, ms, marks, back)
 	q := r.URL.Query()
-	// One district's: its own section only (?district=code, one of the place's districts).
+	// The county's own milestones only (?level=county), or one district's (?district=code, one of the
+	// place's districts).
+	if ownPlace(q) && pl.county != nil {
+		d.Sections = slices.DeleteFunc(d.Sections, func(s webtl.Section) bool { return s.ID != "tl-county" })
+		d.Applied = append(d.Applied, components.AppliedFilter{Label: i18n.T(ctx, "list.filter_own"),
+			Remove: components.Without("/timeline", q, "level")})
+	}
 	if code := placeCode(q.Get("district")); code != "" {
 		i := slices.IndexFunc(pl.districts, func(x store.District) bool { return x.Code == code })
 		if i < 0 {

@@ -90,7 +90,7 @@ func (s *Server) renderTrainingList(w http.ResponseWriter, r *http.Request, p *a
 	}
 	q := r.URL.Query()
 	d.Untrained, d.FilterCounties = q.Get("untrained") == "1", pf.Counties
-	d.Query = keptQuery(q, "province", "county", "district", "untrained")
+	d.Query = keptQuery(q, "province", "county", "district", "level", "untrained")
 	d.Filter = components.NewForm().WithPrefix("filter-")
 	d.Filter.Values.Set("county", q.Get("county"))
 	d.Filter.Values.Set("untrained", q.Get("untrained"))
@@ -105,7 +105,7 @@ func (s *Server) renderTrainingList(w http.ResponseWriter, r *http.Request, p *a
 	switch {
 	case sc.ProvinceID != 0 && d.Untrained:
 		d.Page = listPage(r)
-		b.UntrainedPlaces(ctx, pf.Scope, d.Page, untrainedPageSize, &d.Places, &d.Total)
+		b.UntrainedPlaces(ctx, pf.Scope, ownPlace(q), d.Page, untrainedPageSize, &d.Places, &d.Total)
 	case sc.ProvinceID != 0:
 		b.Trainings(pf.Scope, &ts)
 		if readsCoverage(p) {

@@ -810,6 +810,7 @@ type CandidateFilter struct {
 	Status    string
 	Gender    string
 	Education string
+	Own       bool   // a county's own constituencies (its cities), not its districts'
 	Sort      string // "name", "registered" (default newest first), "status"
 	Page      int    // from 1
 	PageSize  int
@@ -843,6 +844,10 @@ func candidateWhere(sc auth.Scope, electionID int64, f CandidateFilter) (string,
 	}
 	if f.County != "" {
 		conds = append(conds, "k.county_id = (SELECT id FROM counties WHERE code = "+arg(f.County)+")")
+	}
+	if f.Own {
+		// A city's candidates have no district; the summary writes 0 for none.
+		conds = append(conds, "coalesce(k.district_id, 0) = 0")
 	}
 	for _, c := range []struct{ col, v string }{{"k.status", f.Status}, {"k.gender", f.Gender}, {"k.education", f.Education}} {
 		if c.v != "" {

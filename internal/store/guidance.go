@@ -177,6 +177,7 @@ type GuidanceFilter struct {
 	CountyID   int64
 	DistrictID int64
 	Unacked    bool
+	Own        bool // the county's own receipts, not its districts'
 }
 
 // GuidanceList reads a page of the circulars the scope reads (the Batch method of that name), and how many
@@ -198,13 +199,13 @@ func (b *Batch) GuidanceList(sc auth.Scope, f GuidanceFilter, out *[]Guidance, t
 		args = append(args, likeEscape(norm))
 		where += ` AND g.title_norm LIKE '%' || $5 || '%'`
 	}
-	if f.CountyID != 0 || f.DistrictID != 0 || f.Unacked {
+	if f.CountyID != 0 || f.DistrictID != 0 || f.Unacked || f.Own {
 		county, district := cmp.Or(f.CountyID, sc.CountyID), cmp.Or(f.DistrictID, sc.DistrictID)
 		args = append(args, county, district)
 		c, d := "$"+strconv.Itoa(len(args)-1), "$"+strconv.Itoa(len(args))
 		where += ` AND g.status = 'published' AND EXISTS (SELECT 1 FROM guidance_receipts r WHERE r.guidance_id = g.id AND ` +
 			optional(county != 0, "r.county_id = "+c, c+" = 0") + ` AND ` + optional(district != 0, "r.district_id = "+d, d+" = 0") +
-			optional(f.Unacked, " AND r.acked_at IS NULL", "") + `)`
+			optional(f.Unacked, " AND r.acked_at IS NULL", "") + optional(f.Own, " AND r.district_id IS NULL", "") + `)`
 	}
 	countArgs := append([]any(nil), args...)
 	b.queue(guidanceSelect(false)+where+`

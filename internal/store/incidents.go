@@ -101,6 +101,7 @@ type IncidentFilter struct {
 	Status   string
 	System   string
 	Open     bool
+	Own      bool // those a county reported itself, not its districts
 	Page     int
 }
 
@@ -151,6 +152,9 @@ func (b *Batch) Incidents(sc auth.Scope, f IncidentFilter, out *[]Incident, tota
 	}
 	if f.County != "" {
 		where += ` AND i.county_id = (SELECT id FROM counties WHERE code = ` + arg(f.County) + `)`
+	}
+	if f.Own {
+		where += ` AND i.district_id IS NULL`
 	}
 	if f.Severity != "" {
 		where += ` AND i.severity = ` + arg(f.Severity)

@@ -419,16 +419,24 @@ func sweepTasks(ctx context.Context, tx pgx.Tx, now time.Time) (int64, error) {
 	return tag.RowsAffected(), nil
 }
 
+// CopyFilter narrows a list of task copies.
+type CopyFilter struct {
+	Own     bool // the county's own copies, not its districts'
+	Open    bool // not done
+	Overdue bool // not done and past their due date
+}
+
 // TaskCopiesPage is the queueing read of a page of the copies of the place sc (a province, a county with
-// its districts, a district), as a list filtered by place shows them: with open, only those not done; with
-// overdue, only those not done and past their due date on the day today. Unfinished copies past their due date come first, then by due
+// its districts, a district), as a list filtered by place shows them: with f.Own, only the county's own;
+// with f.Open, only those not done; with f.Overdue, only those not done and past their due date on the day
+// today. Unfinished copies past their due date come first, then by due
 // date, task and place, the county's own before its districts'; total is how many the filter finds.
-func (b *Batch) TaskCopiesPage(ctx context.Context, sc auth.Scope, today time.Time, open, overdue bool, page, size int, out *[]TaskCopy,
+func (b *Batch) TaskCopiesPage(ctx context.Context, sc auth.Scope, today time.Time, f CopyFilter, page, size int, out *[]TaskCopy,
 	total *int) {
 	args := append(scopeArgs(sc), today)
 	where := ` WHERE` + scopeOn(sc, "a.province_id", "a.county_id", "a.district_id") +
-		` AND ` + optional(overdue, "a.status <> 'done' AND t.due_date < $4", "$4::date IS NOT NULL") +
-		optional(open, " AND a.status <> 'done'", "")
+		` AND ` + optional(f.Overdue, "a.status <> 'done' AND t.due_date < $4", "$4::date IS NOT NULL") +
+		optional(f.Open, " AND a.status <> 'done'", "") + optional(f.Own, " AND a.district_id IS NULL", "")
 	countArgs := append([]any(nil), args...)
 	b.queue(`
 		SELECT t.id, t.title, pc.name_fa, pc.name_en, t.due_date,

@@ -485,7 +485,7 @@ type UntrainedPlace struct {
 
 // untrainedPlaces are the places of the scope ($1 province, $2 county, $3 district; a district's scope
 // has no county's own place) that attended no session, the same rule as TrainingCoverage's.
-func untrainedPlaces(sc auth.Scope) string {
+func untrainedPlaces(sc auth.Scope, own bool) string {
 	return `
 		WITH places AS (
 			SELECT c.id AS county_id, 0::bigint AS district_id FROM counties c
@@ -503,16 +503,16 @@ func untrainedPlaces(sc auth.Scope) string {
 		), untrained AS (
 			SELECT p.county_id, p.district_id, coalesce(m.invited, 0) AS invited, coalesce(m.confirmed, 0) AS confirmed
 			FROM places p LEFT JOIN marks m ON m.county_id = p.county_id AND m.district_id = p.district_id
-			WHERE m.attended IS NOT TRUE
+			WHERE m.attended IS NOT TRUE` + optional(own, " AND p.district_id = 0", "") + `
 		)`
 }
 
 // UntrainedPlaces is the queueing read of a page of the places of the scope that attended no session, by
 // county, the governorate before its districts, and districts by name; total is how many there are
 // (TrainingCoverage's NotTrained summed over the scope's counties).
-func (b *Batch) UntrainedPlaces(ctx context.Context, sc auth.Scope, page, size int, out *[]UntrainedPlace, total *int) {
+func (b *Batch) UntrainedPlaces(ctx context.Context, sc auth.Scope, own bool, page, size int, out *[]UntrainedPlace, total *int) {
 	args := scopeArgs(sc)
-	b.queue(untrainedPlaces(sc)+`
+	b.queue(untrainedPlaces(sc, own)+`
 		SELECT c.code, c.name_fa, c.name_en, coalesce(d.code, ''), coalesce(d.name_fa, ''), coalesce(d.name_en, ''),
 		       u.invited, u.confirmed
 		FROM untrained u JOIN counties c ON c.id = u.county_id LEFT JOIN districts d ON d.id = u.district_id
@@ -523,7 +523,7 @@ func (b *Batch) UntrainedPlaces(ctx context.Context, sc auth.Scope, page, size i
 			*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[UntrainedPlace])
 			return err
 		}, args...)
-	b.queueRow(untrainedPlaces(sc)+` SELECT count(*)::int FROM untrained`,
+	b.queueRow(untrainedPlaces(sc, own)+` SELECT count(*)::int FROM untrained`,
 		func(row pgx.Row) error { return row.Scan(total) }, scopeArgs(sc)...)
 }
 

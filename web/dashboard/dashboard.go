@@ -145,7 +145,8 @@ func (d Data) AriaSort(key string) string {
 }
 
 // Link is the list behind a number of a row, filtered to the row: a county's (of a county's row), a
-// district's (of a district's row on a county's page), the county's own boards (of the county's own row),
+// district's (of a district's row on a county's page), the county's own place without its districts (of
+// the county's own row, ?level=county),
 // a province's (of the country's rows), with the Ministry's chosen province carried. A province's
 // milestones have none ("": the number is not a link): the timeline lists one county's at a time.
 func (d Data) Link(r Row, path string, kv ...string) templ.SafeURL {
@@ -157,10 +158,9 @@ func (d Data) Link(r Row, path string, kv ...string) templ.SafeURL {
 		q.Set("county", r.CountyCode)
 	}
 	if d.Level == store.ByPlace {
-		switch {
-		case r.DistrictID != 0:
+		if r.DistrictID != 0 {
 			q.Set("district", r.Code)
-		case path == "/boards":
+		} else {
 			q.Set("level", "county")
 		}
 	}
@@ -308,10 +308,15 @@ func readyDesc(ctx context.Context, d Data) string {
 // candidateSegments are the total's candidates by status, in the lifecycle's order.
 func candidateSegments(ctx context.Context, d Data) []components.Segment {
 	tones := []components.Tone{components.ToneSubmitted, components.ToneWarn, components.ToneOK, components.ToneBad, components.ToneDraft}
+	// The total of a county's places is the county's, its districts included.
+	whole := d
+	if whole.Level == store.ByPlace {
+		whole.Level = store.ByCounty
+	}
 	var out []components.Segment
 	for i, s := range CandidateStatuses(d.Total) {
 		out = append(out, components.Segment{Key: s, Label: i18n.T(ctx, "cstatus."+s), Value: d.Total.Candidates[s],
-			Href: d.Link(Row{Figures: store.Figures{CountyCode: d.Total.CountyCode}}, "/candidates", "status", s), Tone: tones[i%len(tones)]})
+			Href: whole.Link(Row{Figures: store.Figures{CountyCode: d.Total.CountyCode}}, "/candidates", "status", s), Tone: tones[i%len(tones)]})
 	}
 	return out
 }

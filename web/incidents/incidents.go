@@ -25,6 +25,7 @@ func Reports(p *auth.Principal) bool { return p.Can(auth.ReportIncidents) && p.S
 type ListData struct {
 	Province  components.ProvinceChoice
 	Filter    store.IncidentFilter
+	District  string         // the district the list is narrowed to (?district=code), "" for none
 	Counties  []store.County // offered in the filter when the reader reads more than one county
 	Systems   []store.System
 	Incidents []store.Incident
@@ -66,6 +67,12 @@ func (d ListData) listHref(n int) templ.SafeURL {
 	}
 	if d.Filter.Open {
 		v.Set("open", "1")
+	}
+	if d.District != "" {
+		v.Set("district", d.District)
+	}
+	if d.Filter.Own {
+		v.Set("level", "county")
 	}
 	if n > 1 {
 		v.Set("page", strconv.Itoa(n))
