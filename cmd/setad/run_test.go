@@ -314,8 +314,8 @@ func TestSeedDemoTwice(t *testing.T) {
 			t.Errorf("output does not list %s (%s):\n%s", u.Username, u.Role, out)
 		}
 	}
-	if n := a.count(`SELECT count(*) FROM users`); n != 13 || len(seed.DemoUsers) != 13 {
-		t.Errorf("%d users (%d demo users), want 13", n, len(seed.DemoUsers))
+	if n := a.count(`SELECT count(*) FROM users`); n != 14 || len(seed.DemoUsers) != 14 {
+		t.Errorf("%d users (%d demo users), want 14", n, len(seed.DemoUsers))
 	}
 	for _, u := range seed.DemoUsers {
 		if n := a.count(`SELECT count(*) FROM users WHERE username = $1 AND role = $2`, u.Username, u.Role); n != 1 {

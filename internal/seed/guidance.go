@@ -36,7 +36,7 @@ var demoCirculars = []demoCircular{
 			"راهنمای کامل در فایل پیوست آمده است.",
 		to:      audience.Audience{Province: true, WithDistricts: true},
 		pdf:     "راهنمای-سامانه.pdf",
-		ackedBy: []string{"gov.marvdasht", "dh.marvdasht-central", "gov.arsanjan", "gov.shiraz", "dh.shiraz-central"},
+		ackedBy: []string{"gov.marvdasht", "dh.marvdasht-central", "gov.arsanjan", "gov.shiraz", "dh.shiraz-central", "gov.kazerun"},
 	},
 	{
 		by:    "committee.legal",

@@ -169,6 +169,7 @@ var DemoUsers = []auth.Account{
 	{Username: "gov.arsanjan", FullName: "محمد حسینی", Role: "governor", County: "arsanjan"},
 	{Username: "gov.beyza", FullName: "رضا احمدی", Role: "governor", County: "beyza"},
 	{Username: "gov.shiraz", FullName: "کامران شیرازی", Role: "governor", County: "shiraz"},
+	{Username: "gov.kazerun", FullName: "بهرام کازرونی", Role: "governor", County: "kazerun"},
 	{Username: "dh.marvdasht-central", FullName: "زهرا محمدی", Role: "district_head", District: "marvdasht-central"},
 	{Username: "dh.shiraz-central", FullName: "پروین حافظی", Role: "district_head", District: "shiraz-central"},
 	{Username: "committee.technology", FullName: "سارا جعفری", Role: "committee", Province: "fars", Committee: "technology"},

@@ -38,7 +38,7 @@ type demoAttendance struct {
 var demoTrainings = []demoTraining{
 	{by: "committee.training", title: "آموزش قانون انتخابات شوراها و برنامه زمان‌بندی", days: -10, hour: 9, min: 0,
 		place:    "سالن اجتماعات استانداری فارس، شیراز",
-		audience: audience.Audience{Counties: []string{"arsanjan", "beyza", "marvdasht", "pasargad", "shiraz"}, WithDistricts: true},
+		audience: audience.Audience{Counties: []string{"arsanjan", "beyza", "kazerun", "marvdasht", "pasargad", "shiraz"}, WithDistricts: true},
 		confirm:  []string{"gov.marvdasht", "gov.pasargad", "gov.arsanjan", "dh.marvdasht-central", "gov.shiraz"},
 		attended: map[[2]string]demoAttendance{
 			{"marvdasht", ""}:                   {yes: true, n: 3, names: "علی رضایی، مینا کرمی، حمید صالحی"},
@@ -48,6 +48,8 @@ var demoTrainings = []demoTraining{
 			{"marvdasht", "marvdasht-dorudzan"}: {yes: false},
 			{"shiraz", ""}:                      {yes: true, n: 4},
 			{"shiraz", "shiraz-central"}:        {yes: true, n: 2},
+			{"kazerun", ""}:                     {yes: true, n: 1},
+			{"kazerun", "kazerun-central"}:      {yes: true, n: 1},
 		}},
 	{by: "committee.technology", title: "کار با سامانه ثبت‌نام داوطلبان", days: 7, hour: 10, min: 30,
 		place:    "https://meet.fars-setad.example/technology",
