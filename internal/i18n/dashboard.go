@@ -52,7 +52,7 @@ var _ = merge(fa, map[string]string{
 	"readiness.penalty":           "برای هر حادثه {severity} باز {each} امتیاز تا {upto}",
 	"readiness.sep":               "، ",
 	"readiness.severity.critical": "بحرانی",
-	"readiness.severity.high":     "شدید",
+	"readiness.severity.high":     "زیاد",
 	"readiness.severity.medium":   "متوسط",
 	"readiness.severity.low":      "کم",
 	"readiness.parts":             "بخش‌های امتیاز",

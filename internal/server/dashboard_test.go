@@ -76,6 +76,16 @@ func TestDashboardPages(t *testing.T) {
 	if at := rowOrder(res.body, "neyriz", "abadeh", "arsanjan"); at[0] < 0 || at[0] > at[1] || at[1] > at[2] {
 		t.Errorf("Neyriz (critical), then Abadeh and Arsanjan do not come first: %v", at)
 	}
+	// The incidents' cell names the severities as the incidents' pages do, in either language.
+	neyriz := rowOf(res.body, "neyriz")
+	if !regexp.MustCompile(`severity=critical"[^>]*>\s*بحرانی\s*<bdi>`).MatchString(neyriz) {
+		t.Errorf("Neyriz's critical incident is not named as the incidents' pages name it:\n%s", neyriz)
+	}
+	a.get(hq, "/lang/en")
+	if en := rowOf(a.get(hq, "/").body, "neyriz"); !regexp.MustCompile(`severity=critical"[^>]*>\s*Critical\s*<bdi>`).MatchString(en) {
+		t.Errorf("in English, Neyriz's critical incident is not \"Critical\":\n%s", en)
+	}
+	a.get(hq, "/lang/fa")
 	// Sorted by overdue tasks, most first; the header says so.
 	res = a.get(hq, "/?sort=tasks&dir=desc")
 	if at := rowOrder(res.body, "marvdasht", "pasargad"); at[0] > at[1] {

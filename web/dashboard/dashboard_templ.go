@@ -1212,7 +1212,7 @@ func row(d Data, r Row) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = num(d.Link(r, "/incidents", "severity", s.Key, "open", "1"), i18n.T(ctx, "readiness.severity."+s.Key), n).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = num(d.Link(r, "/incidents", "severity", s.Key, "open", "1"), i18n.T(ctx, "incidents.severity."+s.Key), n).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
