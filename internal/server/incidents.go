@@ -160,7 +160,7 @@ func (s *Server) renderIncidentNew(w http.ResponseWriter, r *http.Request, statu
 func readSince(lang i18n.Lang, typed string, now time.Time) (time.Time, i18n.Msg) {
 	parts := strings.Fields(typed)
 	if len(parts) == 0 || len(parts) > 2 {
-		return time.Time{}, i18n.M("incidents.err.since", i18n.ArgText("example", lang.Digits("1405/09/09 08:30")))
+		return time.Time{}, i18n.M("incidents.err.since", i18n.ArgText("example", webi.SinceExample(lang, now)))
 	}
 	day, msg := dayinput.Read(lang, parts[0], tl.Today(now))
 	if !msg.IsZero() {
@@ -170,7 +170,7 @@ func readSince(lang i18n.Lang, typed string, now time.Time) (time.Time, i18n.Msg
 	if len(parts) == 2 {
 		c := clock.FindStringSubmatch(parts[1])
 		if c == nil {
-			return time.Time{}, i18n.M("incidents.err.since", i18n.ArgText("example", lang.Digits("1405/09/09 08:30")))
+			return time.Time{}, i18n.M("incidents.err.since", i18n.ArgText("example", webi.SinceExample(lang, now)))
 		}
 		h, _ = strconv.Atoi(c[1])
 		m, _ = strconv.Atoi(c[2])

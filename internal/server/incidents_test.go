@@ -11,6 +11,7 @@ import (
 
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/persian"
+	webi "github.com/setad/setad/web/incidents"
 )
 
 var (
@@ -52,6 +53,29 @@ func listed(body string) []string {
 	return ids
 }
 
+// The example under the since field, and in its message, is taken by the field at any hour, in either
+// language: never ahead of now, in the reader's calendar.
+func TestSinceExample(t *testing.T) {
+	for _, tt := range []struct {
+		now    time.Time
+		fa, en string
+	}{
+		{time.Date(2026, 11, 30, 20, 40, 0, 0, time.UTC), "۱۴۰۵/۰۹/۱۰ ۰۰:۰۰", "2026-12-01 00:00"}, // 00:10 in Tehran
+		{time.Date(2026, 12, 1, 2, 20, 0, 0, time.UTC), "۱۴۰۵/۰۹/۱۰ ۰۵:۰۰", "2026-12-01 05:00"},
+		{time.Date(2026, 12, 1, 20, 29, 0, 0, time.UTC), "۱۴۰۵/۰۹/۱۰ ۲۳:۰۰", "2026-12-01 23:00"},
+	} {
+		for lang, want := range map[i18n.Lang]string{i18n.Fa: tt.fa, i18n.En: tt.en} {
+			got := webi.SinceExample(lang, tt.now)
+			if got != want {
+				t.Errorf("%s at %v: %q, want %q", lang, tt.now, got, want)
+			}
+			if _, msg := readSince(lang, persian.ToLatinDigits(got), tt.now); !msg.IsZero() { // as the form reads it
+				t.Errorf("%s at %v: the example %q is refused: %v", lang, tt.now, got, msg)
+			}
+		}
+	}
+}
+
 // Reporting: a governor's form lists the systems and his county's districts; a form with errors comes
 // back filled (422), each field with its message; a report goes to its page (303) and tells the
 // committee; a district head's incident is his district's; those who do not report are refused.
@@ -75,7 +99,7 @@ func TestIncidentReportForm(t *testing.T) {
 		since, msg string
 	}{
 		{"1405/13/40 10:00", "تاریخ"},
-		{"1405/01/01 25:00", "۱۴۰۵/۰۹/۰۹ ۰۸:۳۰"},
+		{"1405/01/01 25:00", webi.SinceExample(i18n.Fa, a.s.now())},
 		{persian.FromTime(time.Now().In(i18n.Tehran).AddDate(0, 0, 2)).String(), "پس از اکنون"},
 		{"1390/01/01", "یک سال"},
 	} {

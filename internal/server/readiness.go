@@ -579,11 +579,12 @@ func (s *Server) readinessFile(w http.ResponseWriter, r *http.Request) {
 			a.OK = true
 		case "no":
 		default:
-			f.Errors[readiness.OKField(it.ID)] = i18n.M("readiness.err_ok")
+			f.Errors[readiness.OKField(it.ID)] = i18n.M("readiness.err_ok", i18n.ArgUser("item", it.Text))
 		}
 		a.Note = strings.TrimSpace(f.Get(readiness.NoteField(it.ID)))
 		if utf8.RuneCountInString(a.Note) > store.MaxCheckNote {
-			f.Errors[readiness.NoteField(it.ID)] = i18n.M("err.too_long")
+			f.Errors[readiness.NoteField(it.ID)] = i18n.M("readiness.err_note_long", i18n.ArgUser("item", it.Text),
+				i18n.ArgNum("chars", store.MaxCheckNote))
 		}
 		answers[it.ID] = a
 	}

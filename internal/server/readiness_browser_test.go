@@ -61,7 +61,7 @@ func TestBrowserReadinessFiling(t *testing.T) {
 	)
 	submit(b, `#file-form button[type="submit"]`)
 	b.Check("unanswered")
-	if got := b.Text("#file-form .error-summary"); !strings.Contains(got, "انجام شد یا نشد را برگزینید.") {
+	if got := b.Text("#file-form .error-summary"); !strings.Contains(got, "انجام شد یا نشد را برگزینید.") || !strings.Contains(got, "برای «") {
 		t.Errorf("the summary says %q", got)
 	}
 	b.Run(chromedp.SetValue(chromedp.ID(field("ok", items[1])), "no"))

@@ -116,7 +116,7 @@ func TestReadinessPages(t *testing.T) {
 	missing.Del(first)
 	missing.Set("note_"+strings.TrimPrefix(first, "ok_"), "یادداشت نگه‌داشته")
 	if res := a.post(gov, path, missing); res.status != http.StatusUnprocessableEntity || !contains(res.body, "انجام شد یا نشد را برگزینید.") ||
-		!contains(res.body, "یادداشت نگه‌داشته") {
+		!contains(res.body, "یادداشت نگه‌داشته") || !regexp.MustCompile(`برای «\x{2068}[^\x{2069}]+\x{2069}» انجام شد`).MatchString(res.body) {
 		t.Fatalf("a missing answer: %d", res.status)
 	}
 	if res := a.post(gov, path, form); res.status != http.StatusSeeOther || res.header.Get("Location") != path+"?day=2026-11-22" {

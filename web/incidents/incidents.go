@@ -4,6 +4,7 @@ package incidents
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strconv"
 	"time"
@@ -147,11 +148,21 @@ func place(ctx context.Context, i store.Incident) string {
 	return i18n.T(ctx, "incidents.from_county", i18n.ArgName("county", i.CountyFa, i.CountyEn))
 }
 
-// sinceExample is the example under the field of when an incident began: today at half past eight, in
-// the reader's calendar and digits.
+// sinceExample is the example under the field of when an incident began (SinceExample).
 func sinceExample(ctx context.Context) string {
-	d := persian.FromTime(reqctx.From(ctx).Now.In(i18n.Tehran))
-	return i18n.Digits(ctx, d.String()+" 08:30")
+	return SinceExample(i18n.From(ctx), reqctx.From(ctx).Now)
+}
+
+// SinceExample is an example of when an incident began, as the field takes it: the hour begun at now in
+// Tehran, never ahead of now, on its day in the reader's calendar (Jalali in Persian, Gregorian in
+// English), in the reader's digits.
+func SinceExample(lang i18n.Lang, now time.Time) string {
+	t := now.In(i18n.Tehran)
+	day := persian.FromTime(t).String()
+	if lang == i18n.En {
+		day = t.Format(time.DateOnly)
+	}
+	return lang.Digits(fmt.Sprintf("%s %02d:00", day, t.Hour()))
 }
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }

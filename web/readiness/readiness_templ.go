@@ -2273,7 +2273,7 @@ func File(d FileData) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var118 string
-				templ_7745c5c3_Var118, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "readiness.filed_by", i18n.ArgText("name", d.Filing.FiledBy), i18n.ArgText("at", i18n.DateTime(ctx, d.Filing.FiledAt))))
+				templ_7745c5c3_Var118, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "readiness.filed_by", i18n.ArgUser("name", d.Filing.FiledBy), i18n.ArgText("at", i18n.DateTime(ctx, d.Filing.FiledAt))))
 				if templ_7745c5c3_Err != nil {
 					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/readiness/readiness.templ`, Line: 360, Col: 189}
 				}
