@@ -697,6 +697,7 @@ var en = map[string]string{
 	"action.city.import":                    "List of cities applied",
 	"audit.field.added":                     "Cities added",
 	"audit.field.updated":                   "Cities updated",
+	"audit.field.moved":                     "Moved",
 	"candidates.size_missing_option":        "{constituency} (size not recorded)",
 	"candidates.size_missing_hint":          "For a constituency marked “size not recorded”, HQ must first record its size (the city's population or the villages' households) on the county's page: until then a candidate there needs the education of the largest constituencies, or HQ's decision.",
 	"home.sizes_missing":                    "Constituency sizes to record",

@@ -697,6 +697,7 @@ var fa = map[string]string{
 	"action.city.import":                    "فهرست شهرها اعمال شد",
 	"audit.field.added":                     "شهرهای افزوده‌شده",
 	"audit.field.updated":                   "شهرهای به‌روزشده",
+	"audit.field.moved":                     "جابه‌جاشده",
 	"candidates.size_missing_option":        "{constituency} (اندازه ثبت نشده)",
 	"candidates.size_missing_hint":          "برای حوزه‌ای که «اندازه ثبت نشده» دارد، ستاد استان باید نخست اندازه آن (جمعیت شهر یا شمار خانوار روستاها) را در صفحه شهرستان ثبت کند: تا آن زمان داوطلب آن حوزه به مدرک لازم برای بزرگ‌ترین حوزه‌ها یا تشخیص ستاد نیاز دارد.",
 	"home.sizes_missing":                    "اندازه حوزه‌هایی که باید ثبت شود",

@@ -71,10 +71,12 @@ func (d CheckDef) valid() bool {
 	if d.Title == "" || len([]rune(d.Title)) > MaxCheckTitle || len(d.Items) == 0 || len(d.Items) > MaxCheckItems {
 		return false
 	}
+	seen := map[string]bool{}
 	for _, it := range d.Items {
-		if it == "" || len([]rune(it)) > MaxCheckItemText {
+		if it == "" || len([]rune(it)) > MaxCheckItemText || seen[it] {
 			return false
 		}
+		seen[it] = true
 	}
 	switch d.Cadence {
 	case CadenceOnce:
@@ -520,10 +522,11 @@ func lockCheckAt(ctx context.Context, tx pgx.Tx, provinceID, id int64, version i
 }
 
 // EditCheck changes a live check as of its version: its title, days, whether districts file it, and its
-// items, matched by their order: the n-th live item takes the n-th line (renamed when it differs), lines
-// past the live items are added, and live items past the lines are retired when a filing answered them,
-// else deleted. A change of days or places that would leave an existing filing out is ErrCheckFiledDays;
-// a stale version ErrConflict; a retired check ErrCheckRetired.
+// items, matched by their text: a line that is a live item's text keeps that item, with its answers, at
+// the line's place; a line of new text is a new item; a live item whose text no line has is retired when
+// a filing answered it, else deleted. Answers thus stay with the words they answered, however the lines
+// are reordered. A change of days or places that would leave an existing filing out is
+// ErrCheckFiledDays; a stale version ErrConflict; a retired check ErrCheckRetired.
 func (s *Store) EditCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, d CheckDef) error {
 	if !d.valid() {
 		return ErrCheckInvalid
@@ -542,7 +545,7 @@ func (s *Store) EditCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id 
 		if outside {
 			return nil, ErrCheckFiledDays
 		}
-		added, renamedFrom, renamed, removed, err := editItems(ctx, tx, id, d.Items)
+		added, moved, removed, err := editItems(ctx, tx, id, d.Items)
 		if err != nil {
 			return nil, err
 		}
@@ -563,8 +566,8 @@ func (s *Store) EditCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id 
 		if len(added) > 0 {
 			now["added"] = added
 		}
-		if len(renamed) > 0 {
-			was["updated"], now["updated"] = renamedFrom, renamed
+		if len(moved) > 0 {
+			now["moved"] = moved
 		}
 		if len(removed) > 0 {
 			now["retired"] = removed
@@ -578,61 +581,89 @@ func (s *Store) EditCheck(ctx context.Context, a audit.Actor, sc auth.Scope, id 
 	})
 }
 
-// editItems matches a check's live items to the lines of its edit by their order, in one statement: the
-// n-th live item takes the n-th line (renamed when it differs), lines past the live items are added after
-// the last position, and live items past the lines are retired when a filing answered them, else deleted.
-// It returns the lines added, the texts renamed from and to, and the texts taken out, each in order.
-func editItems(ctx context.Context, tx pgx.Tx, id int64, lines []string) (added, renamedFrom, renamed, removed []string, err error) {
-	rows, err := tx.Query(ctx, `
-		WITH line AS (SELECT t, n FROM unnest($2::text[]) WITH ORDINALITY AS x(t, n)),
-		live AS (
-			SELECT i.id, i.text, row_number() OVER (ORDER BY i.position) AS n,
-			       EXISTS (SELECT 1 FROM readiness_answers a WHERE a.item_id = i.id) AS answered
-			FROM readiness_items i WHERE i.check_id = $1 AND i.retired_at IS NULL
-		),
-		renamed AS (
-			UPDATE readiness_items r SET text = line.t FROM live JOIN line USING (n)
-			WHERE r.id = live.id AND live.text <> line.t
-			RETURNING live.n, live.text AS was, line.t AS now
-		),
-		added AS (
-			INSERT INTO readiness_items (check_id, position, text)
-			SELECT $1, (SELECT coalesce(max(position), 0) FROM readiness_items WHERE check_id = $1) + line.n - (SELECT count(*) FROM live), line.t
-			FROM line WHERE line.n > (SELECT count(*) FROM live)
-			RETURNING position AS n, text
-		),
-		deleted AS (
-			DELETE FROM readiness_items r USING live
-			WHERE r.id = live.id AND live.n > cardinality($2::text[]) AND NOT live.answered
-			RETURNING live.n, live.text
-		),
-		retired AS (
-			UPDATE readiness_items r SET retired_at = now() FROM live
-			WHERE r.id = live.id AND live.n > cardinality($2::text[]) AND live.answered
-			RETURNING live.n, live.text
-		)
-		SELECT 'renamed', n, was, now FROM renamed
-		UNION ALL SELECT 'added', n, '', text FROM added
-		UNION ALL SELECT 'removed', n, text, '' FROM deleted
-		UNION ALL SELECT 'removed', n, text, '' FROM retired
-		ORDER BY 1, 2`, id, lines)
-	if err != nil {
-		return nil, nil, nil, nil, err
+// editItems matches a check's live items to the lines of its edit by their text (EditCheck). The lines
+// are distinct (CheckDef.valid). Live items take the positions after every position the check has used,
+// in the lines' order, so that no two items ever share one, retired items keeping theirs. It returns the
+// lines added, the kept items whose place among the lines differs from their place among the live items,
+// and the texts taken out, each in order.
+func editItems(ctx context.Context, tx pgx.Tx, id int64, lines []string) (added, moved, removed []string, err error) {
+	type liveItem struct {
+		ID       int64
+		Text     string
+		Answered bool
 	}
-	var kind, was, now string
-	var n int64
-	_, err = pgx.ForEachRow(rows, []any{&kind, &n, &was, &now}, func() error {
-		switch kind {
-		case "renamed":
-			renamedFrom, renamed = append(renamedFrom, was), append(renamed, now)
-		case "added":
-			added = append(added, now)
-		default:
-			removed = append(removed, was)
+	rows, err := tx.Query(ctx, `SELECT i.id, i.text, EXISTS (SELECT 1 FROM readiness_answers a WHERE a.item_id = i.id)
+		FROM readiness_items i WHERE i.check_id = $1 AND i.retired_at IS NULL ORDER BY i.position`, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	live, err := pgx.CollectRows(rows, pgx.RowToStructByPos[liveItem])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var base int
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(position), 0) FROM readiness_items WHERE check_id = $1`, id).Scan(&base); err != nil {
+		return nil, nil, nil, err
+	}
+	at := map[string]int{} // a live item's place among the live items, by its text
+	for n, it := range live {
+		at[it.Text] = n
+	}
+	var keptIDs, keptPos, addedPos []int64
+	var keptRank int
+	for n, line := range lines {
+		pos := int64(base + 1 + n)
+		if i, ok := at[line]; ok {
+			keptIDs, keptPos = append(keptIDs, live[i].ID), append(keptPos, pos)
+			delete(at, line)
+			continue
 		}
-		return nil
-	})
-	return added, renamedFrom, renamed, removed, err
+		added, addedPos = append(added, line), append(addedPos, pos)
+	}
+	var retire, drop []int64
+	for _, it := range live {
+		if _, gone := at[it.Text]; !gone {
+			continue
+		}
+		removed = append(removed, it.Text)
+		if it.Answered {
+			retire = append(retire, it.ID)
+		} else {
+			drop = append(drop, it.ID)
+		}
+	}
+	// An item moved when its place among the items kept differs before and after.
+	keptBefore := map[int64]int{}
+	for _, it := range live {
+		if _, gone := at[it.Text]; !gone {
+			keptBefore[it.ID] = len(keptBefore)
+		}
+	}
+	for _, line := range lines {
+		for _, it := range live {
+			if it.Text == line {
+				if keptBefore[it.ID] != keptRank {
+					moved = append(moved, line)
+				}
+				keptRank++
+			}
+		}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM readiness_items WHERE check_id = $1 AND id = ANY($2)`, id, drop); err != nil {
+		return nil, nil, nil, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE readiness_items SET retired_at = now() WHERE check_id = $1 AND id = ANY($2)`, id, retire); err != nil {
+		return nil, nil, nil, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE readiness_items i SET position = x.p FROM unnest($2::bigint[], $3::bigint[]) AS x(id, p)
+		WHERE i.check_id = $1 AND i.id = x.id`, id, keptIDs, keptPos); err != nil {
+		return nil, nil, nil, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO readiness_items (check_id, position, text)
+		SELECT $1, p, t FROM unnest($2::bigint[], $3::text[]) AS x(p, t)`, id, addedPos, added); err != nil {
+		return nil, nil, nil, err
+	}
+	return added, moved, removed, nil
 }
 
 // RetireCheck takes a check out of the lists and out of filing, as of its version; its filings are kept.

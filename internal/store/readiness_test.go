@@ -3,6 +3,7 @@ package store_test
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"testing"
@@ -253,7 +254,7 @@ func TestReadinessChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, items, err := f.st.Check(f.ctx, fars, once, today)
-	if err != nil || len(items) != 2 || items[0].Text != "ورود کاربران و کارشناسان" || items[0].Retired || !items[1].Retired {
+	if err != nil || len(items) != 3 || items[0].Text != "ورود کاربران و کارشناسان" || items[0].Retired || !items[1].Retired || !items[2].Retired {
 		t.Fatalf("items after the edit: %+v %v", items, err)
 	}
 	if err := f.st.EditCheck(f.ctx, hq, fars, ahead, 1, store.CheckDef{Title: "صندوق‌ها شمرده شدند", Items: []string{"شمارش"},
@@ -300,10 +301,10 @@ func TestReadinessChecks(t *testing.T) {
 	f.verifyChain()
 }
 
-// An edit of a check of fifty items takes its lines in order: the n-th live item takes the n-th line
-// (renamed when it differs), lines past them are added after the last position, and items past the lines
-// are retired when answered, else deleted; the log names each change in the lines' order. A retired check
-// comes back as of its version, and only a retired one.
+// An edit of a check of fifty items matches its lines to the items by their text: a line of new text is
+// a new item, an item whose text no line has is retired when answered, else deleted; the live items follow
+// the lines' order; the log names each change in order. A retired check comes back as of its version,
+// and only a retired one.
 func TestEditCheckFiftyItems(t *testing.T) {
 	f := newFixture(t)
 	election := int64(f.count(`SELECT id FROM elections WHERE code = 'councils-7'`))
@@ -320,7 +321,7 @@ func TestEditCheckFiftyItems(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The governor answers the first three items; the others stay unanswered once added after.
+	// The governor answers the ten items.
 	if _, err := f.st.FileCheck(f.ctx, f.as("gov.marvdasht"), gov, id, store.CheckPlace{CountyID: f.county["marvdasht"]},
 		date(2026, 11, 20), date(2026, 11, 26), f.checkAnswers(id), 0); err != nil {
 		t.Fatal(err)
@@ -334,7 +335,7 @@ func TestEditCheckFiftyItems(t *testing.T) {
 		return items
 	}
 
-	// Fifty lines: the even ones of the first ten renamed, forty added.
+	// Fifty lines: the even ones of the first ten reworded (new items; the old, answered, retired), forty added.
 	def.Items = lines("بند", 1, 10)
 	for i := 1; i < 10; i += 2 {
 		def.Items[i] = "بند تازه " + strconv.Itoa(i+1)
@@ -344,12 +345,17 @@ func TestEditCheckFiftyItems(t *testing.T) {
 		t.Fatal(err)
 	}
 	items := liveItems()
-	if len(items) != store.MaxCheckItems {
-		t.Fatalf("%d items after the edit, want %d", len(items), store.MaxCheckItems)
+	if len(items) != store.MaxCheckItems+5 {
+		t.Fatalf("%d items after the edit, want %d", len(items), store.MaxCheckItems+5)
 	}
-	for i, it := range items {
-		if it.Text != def.Items[i] || it.Position != i+1 || it.Retired {
-			t.Errorf("item %d: %+v, want %q at %d", i+1, it, def.Items[i], i+1)
+	for i, it := range items[:store.MaxCheckItems] {
+		if it.Text != def.Items[i] || it.Retired || i > 0 && it.Position <= items[i-1].Position {
+			t.Errorf("item %d: %+v, want %q", i+1, it, def.Items[i])
+		}
+	}
+	for i, it := range items[store.MaxCheckItems:] {
+		if want := "بند " + strconv.Itoa(2*i+2); it.Text != want || !it.Retired {
+			t.Errorf("retired item %d: %+v, want %q", i+1, it, want)
 		}
 	}
 	var detail struct {
@@ -370,22 +376,22 @@ func TestEditCheckFiftyItems(t *testing.T) {
 	for i := 1; i < 10; i += 2 {
 		from, to = append(from, "بند "+strconv.Itoa(i+1)), append(to, "بند تازه "+strconv.Itoa(i+1))
 	}
-	if len(detail.Before) != 1 || len(detail.After) != 2 || !slices.Equal(strs(detail.Before["updated"]), from) ||
-		!slices.Equal(strs(detail.After["updated"]), to) || !slices.Equal(strs(detail.After["added"]), lines("افزوده", 11, 50)) {
+	if detail.Before != nil || len(detail.After) != 2 || !slices.Equal(strs(detail.After["retired"]), from) ||
+		!slices.Equal(strs(detail.After["added"]), append(to, lines("افزوده", 11, 50)...)) {
 		t.Errorf("the edit's log: %+v", detail)
 	}
 
-	// Three lines: the first three kept, items 4 to 10 (answered) retired, 11 to 50 deleted.
+	// Three lines: the first three kept, the answered items retired, the unanswered deleted.
 	def.Items = def.Items[:3]
 	if err := f.st.EditCheck(f.ctx, hq, fars, id, 2, def); err != nil {
 		t.Fatal(err)
 	}
 	items = liveItems()
-	if len(items) != 10 || f.count(`SELECT count(*) FROM readiness_items WHERE check_id = $1`, id) != 10 {
+	if len(items) != 11 || f.count(`SELECT count(*) FROM readiness_items WHERE check_id = $1`, id) != 11 {
 		t.Fatalf("items after taking 47 out: %+v", items)
 	}
 	for i, it := range items {
-		if it.Retired != (i >= 3) || it.Position != i+1 {
+		if it.Retired != (i >= 3) {
 			t.Errorf("item %d after taking out: %+v", i+1, it)
 		}
 	}
@@ -419,4 +425,102 @@ func TestEditCheckFiftyItems(t *testing.T) {
 		t.Fatalf("not restored: %d", n)
 	}
 	f.verifyChain()
+}
+
+// Answers stay with the words they answered: swapping two lines moves the items, not the answers;
+// rewording an answered line retires the old item with its answers and adds a new one that the old
+// filing leaves unanswered; a line written twice is refused.
+func TestEditCheckKeepsAnswersWithTheirItems(t *testing.T) {
+	f := newFixture(t)
+	election := int64(f.count(`SELECT id FROM elections WHERE code = 'councils-7'`))
+	hq, fars, gov := f.as("hq.fars"), f.hq("fars"), f.governor("marvdasht")
+	def := store.CheckDef{Title: "سامانه آزمایش شد", Items: []string{"ورود کاربران", "ثبت داوطلب", "چاپ رسید"}, Cadence: "once",
+		DueDate: date(2026, 11, 20)}
+	id, err := f.st.DefineCheck(f.ctx, hq, fars, election, def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// checkAnswers: the first item "no" with a note, the others "yes".
+	if _, err := f.st.FileCheck(f.ctx, f.as("gov.marvdasht"), gov, id, store.CheckPlace{CountyID: f.county["marvdasht"]},
+		date(2026, 11, 20), date(2026, 11, 26), f.checkAnswers(id), 0); err != nil {
+		t.Fatal(err)
+	}
+	answers := func() map[string]string {
+		t.Helper()
+		rows, err := f.st.Pool().Query(f.ctx, `SELECT i.text, a.ok, a.note, i.retired_at IS NOT NULL FROM readiness_answers a
+			JOIN readiness_items i ON i.id = a.item_id WHERE a.check_id = $1`, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var text, note string
+			var ok, retired bool
+			if err := rows.Scan(&text, &ok, &note, &retired); err != nil {
+				t.Fatal(err)
+			}
+			out[text] = strconv.FormatBool(ok) + " " + note + map[bool]string{true: " (retired)"}[retired]
+		}
+		return out
+	}
+	want := map[string]string{"ورود کاربران": "false سرور پشتیبان آماده نیست", "ثبت داوطلب": "true ", "چاپ رسید": "true "}
+	if got := answers(); !maps.Equal(got, want) {
+		t.Fatalf("answers as filed: %v", got)
+	}
+
+	// Swapped: every answer still belongs to its text, the live items in the new order.
+	def.Items = []string{"ثبت داوطلب", "ورود کاربران", "چاپ رسید"}
+	if err := f.st.EditCheck(f.ctx, hq, fars, id, 1, def); err != nil {
+		t.Fatal(err)
+	}
+	if got := answers(); !maps.Equal(got, want) {
+		t.Fatalf("answers after a swap: %v, want %v", got, want)
+	}
+	_, items, err := f.st.Check(f.ctx, fars, id, date(2026, 11, 26))
+	if err != nil || len(items) != 3 || items[0].Text != "ثبت داوطلب" || items[1].Text != "ورود کاربران" || items[2].Text != "چاپ رسید" {
+		t.Fatalf("items after a swap: %+v %v", items, err)
+	}
+	var detail struct {
+		After map[string][]string `json:"after"`
+	}
+	if err := json.Unmarshal([]byte(f.lastAudit("readiness.edit").Detail), &detail); err != nil {
+		t.Fatal(err)
+	}
+	if len(detail.After) != 1 || !slices.Equal(detail.After["moved"], []string{"ثبت داوطلب", "ورود کاربران"}) {
+		t.Fatalf("the swap's log: %+v", detail)
+	}
+
+	// Reworded: the old item retired with its answer, the new one added, unanswered by the old filing.
+	def.Items = []string{"ثبت داوطلب", "ورود کاربران", "چاپ رسید و بایگانی"}
+	if err := f.st.EditCheck(f.ctx, hq, fars, id, 2, def); err != nil {
+		t.Fatal(err)
+	}
+	want["چاپ رسید"] += " (retired)"
+	if got := answers(); !maps.Equal(got, want) {
+		t.Fatalf("answers after a rewording: %v, want %v", got, want)
+	}
+	detail.After = nil
+	if err := json.Unmarshal([]byte(f.lastAudit("readiness.edit").Detail), &detail); err != nil {
+		t.Fatal(err)
+	}
+	if len(detail.After) != 2 || !slices.Equal(detail.After["added"], []string{"چاپ رسید و بایگانی"}) ||
+		!slices.Equal(detail.After["retired"], []string{"چاپ رسید"}) {
+		t.Fatalf("the rewording's log: %+v", detail)
+	}
+	var filing store.Filing
+	var b store.Batch
+	b.CheckFiling(f.province["fars"], id, f.county["marvdasht"], 0, date(2026, 11, 20), &filing)
+	if err := f.st.Run(f.ctx, &b); err != nil || filing.ID == 0 || len(filing.Answers) != 3 {
+		t.Fatalf("the old filing: %+v %v", filing, err)
+	}
+
+	// A line written twice: refused, on define and on edit.
+	def.Items = []string{"ثبت داوطلب", "ثبت داوطلب"}
+	if err := f.st.EditCheck(f.ctx, hq, fars, id, 3, def); !errors.Is(err, store.ErrCheckInvalid) {
+		t.Fatalf("a repeated line on edit: %v", err)
+	}
+	if _, err := f.st.DefineCheck(f.ctx, hq, fars, election, def); !errors.Is(err, store.ErrCheckInvalid) {
+		t.Fatalf("a repeated line on define: %v", err)
+	}
 }

@@ -95,6 +95,7 @@ var fields = []struct{ name, label string }{
 	{"retired", "field.retired"},
 	{"added", "audit.field.added"},
 	{"updated", "audit.field.updated"},
+	{"moved", "audit.field.moved"},
 	{"file", "field.file"},
 	{"sha256", "audit.field.sha256"},
 	{"ready", "audit.field.ready"},
