@@ -150,8 +150,11 @@ func (s *Server) renderReadinessList(w http.ResponseWriter, r *http.Request, p *
 	s.render(w, r, status, readiness.List(d))
 }
 
-// readCheckDef reads a check's definition from its form, putting each wrong field's message on it.
-func readCheckDef(ctx context.Context, f components.Form, now time.Time) store.CheckDef {
+// readCheckDef reads a check's definition from its form, putting each wrong field's message on it. Its
+// days are today's (Tehran) at the earliest and two years ahead at the latest, so that a mistyped year
+// cannot make thousands of missed days at once; an edit keeps the days that old (the check as it was)
+// already had, nil for a new check.
+func readCheckDef(ctx context.Context, f components.Form, now time.Time, old *store.Check) store.CheckDef {
 	d := store.CheckDef{Title: strings.TrimSpace(f.Get("title")), Cadence: f.Get("cadence"), IncludeDistricts: f.Get("include_districts") == "1"}
 	requireText(f, "title", store.MaxCheckTitle, "err.required")
 	for line := range strings.SplitSeq(f.Get("items"), "\n") {
@@ -166,6 +169,15 @@ func readCheckDef(ctx context.Context, f components.Form, now time.Time) store.C
 		f.Errors["items"] = i18n.M("readiness.err_items_many", i18n.ArgNum("max", store.MaxCheckItems))
 	case slices.ContainsFunc(d.Items, func(it string) bool { return utf8.RuneCountInString(it) > store.MaxCheckItemText }):
 		f.Errors["items"] = i18n.M("readiness.err_item_long", i18n.ArgNum("chars", store.MaxCheckItemText))
+	default:
+		seen := map[string]bool{}
+		for _, it := range d.Items {
+			if seen[it] {
+				f.Errors["items"] = i18n.M("readiness.err_item_repeated", i18n.ArgText("item", it))
+				break
+			}
+			seen[it] = true
+		}
 	}
 	day := func(name string) time.Time {
 		v := latin(f, name)
@@ -198,7 +210,65 @@ func readCheckDef(ctx context.Context, f components.Form, now time.Time) store.C
 	default:
 		f.Errors["cadence"] = i18n.M("readiness.err_cadence")
 	}
+	checkDaysWindow(f, d, timeline.Today(now), old)
 	return d
+}
+
+// checkDaysWindow puts a message on the day field of a definition whose new days (those old did not
+// have) fall before today or past two years ahead.
+func checkDaysWindow(f components.Form, d store.CheckDef, today time.Time, old *store.Check) {
+	if f.Errors["due_date"].Key != "" || f.Errors["starts_on"].Key != "" || f.Errors["ends_on"].Key != "" || f.Errors["cadence"].Key != "" {
+		return
+	}
+	first, last := d.DueDate, d.DueDate
+	early, late := "due_date", "due_date"
+	if d.Cadence == store.CadenceDaily {
+		first, last, early, late = d.StartsOn, d.EndsOn, "starts_on", "ends_on"
+	}
+	// The new days are at most two runs: before the old first day and after the old last one.
+	type run struct {
+		from, to time.Time
+		field    string
+	}
+	runs := []run{{first, last, early}}
+	if old != nil {
+		runs = nil
+		if first.Before(old.First) {
+			runs = append(runs, run{first, minDay(last, old.First.AddDate(0, 0, -1)), early})
+		}
+		if last.After(old.Last) {
+			from, field := maxDay(first, old.Last.AddDate(0, 0, 1)), late
+			if from.Equal(first) {
+				field = early
+			}
+			runs = append(runs, run{from, last, field})
+		}
+	}
+	far := furthestDay(today)
+	for _, r := range runs {
+		switch {
+		case r.from.Before(today):
+			f.Errors[r.field] = i18n.M("readiness.err_day_past", i18n.ArgDay("today", today))
+			return
+		case r.to.After(far):
+			f.Errors[late] = i18n.M("readiness.err_day_far", i18n.ArgDay("last", far))
+			return
+		}
+	}
+}
+
+func minDay(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxDay(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // readinessDefine defines a check of HQ's province for the current election; a wrong form comes back
@@ -214,7 +284,7 @@ func (s *Server) readinessDefine(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	def := readCheckDef(ctx, f, s.now())
+	def := readCheckDef(ctx, f, s.now(), nil)
 	if f.Valid() {
 		e, err := s.store.CurrentElection(ctx)
 		switch {
@@ -359,7 +429,7 @@ func (s *Server) readinessEdit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	def := readCheckDef(ctx, f, s.now())
+	def := readCheckDef(ctx, f, s.now(), &d.C)
 	version := formVersion(f)
 	show := func(f components.Form, why i18n.Msg) templ.Component {
 		d.Form, d.Refused = f, why

@@ -12,9 +12,17 @@ import (
 
 var checkLocation = regexp.MustCompile(`^/readiness/(\d+)$`)
 
-// defineCheck posts a check as HQ and returns its id.
+// checkDefinedAt is when the tests' HQ defines its checks: 1405/08/24 (2026-11-15), before their first
+// days, since a check's days cannot be before the day it is defined; the tests then read and file them
+// on later days.
+var checkDefinedAt = time.Date(2026, 11, 15, 6, 0, 0, 0, time.UTC)
+
+// defineCheck posts a check as HQ on checkDefinedAt and returns its id.
 func (a *testApp) defineCheck(c *http.Client, form url.Values) int64 {
 	a.t.Helper()
+	now := a.s.now
+	a.s.now = func() time.Time { return checkDefinedAt }
+	defer func() { a.s.now = now }()
 	res := a.post(c, "/readiness", form)
 	m := checkLocation.FindStringSubmatch(res.header.Get("Location"))
 	if res.status != http.StatusSeeOther || m == nil {
@@ -221,7 +229,7 @@ func TestReadinessPages(t *testing.T) {
 		t.Fatalf("a stale edit: %d", res.status)
 	}
 	edit.Set("version", "2")
-	edit.Set("due_date", "۱۴۰۵/۰۹/۰۲")
+	edit.Set("due_date", "۱۴۰۵/۰۹/۱۲")
 	if res := a.post(hq, "/readiness/"+strconv.FormatInt(once, 10), edit); res.status != http.StatusUnprocessableEntity ||
 		!contains(res.body, "این تغییر بیرون می‌گذارد") {
 		t.Fatalf("a day that leaves a filing out: %d", res.status)
@@ -302,5 +310,76 @@ func TestReadinessBoundsAndRestore(t *testing.T) {
 	}
 	if res := a.post(gov, path+"/file", a.itemFields(id, "2026-12-01", "")); res.status != http.StatusSeeOther {
 		t.Fatalf("filing a restored check: %d", res.status)
+	}
+}
+
+// A check's days are bounded: a new check's days from today (Tehran) to two years ahead, on define and on
+// edit, where the days the check already had may stay; a line written twice is refused, on define and
+// on edit. Each refusal is 422 with its message and records nothing.
+func TestReadinessDaysAndItemsBounded(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return trainingNow } // 1405/09/05 (2026-11-26)
+	a.withElection()
+	hq := a.login("hq.fars")
+	past, far := "روزهای بررسی نمی‌توانند پیش از امروز باشند؛ امروز ۱۴۰۵/۰۹/۰۵ است.", "روزهای بررسی نمی‌توانند دیرتر از ۱۴۰۷/۰۹/۰۵ باشند."
+	for _, c := range []struct {
+		name string
+		form url.Values
+		want string
+	}{
+		{"year 1", url.Values{"cadence": {"once"}, "due_date": {"1/1/1"}}, past},
+		{"1300", url.Values{"cadence": {"once"}, "due_date": {"1300/01/01"}}, past},
+		{"yesterday", url.Values{"cadence": {"once"}, "due_date": {"1405/09/04"}}, past},
+		{"1499", url.Values{"cadence": {"once"}, "due_date": {"1499/01/01"}}, far},
+		{"past two years", url.Values{"cadence": {"once"}, "due_date": {"1407/09/06"}}, far},
+		{"daily 1380", url.Values{"cadence": {"daily"}, "starts_on": {"1380/01/01"}, "ends_on": {"1380/12/01"}}, past},
+		{"daily ending far", url.Values{"cadence": {"daily"}, "starts_on": {"1407/09/01"}, "ends_on": {"1407/09/10"}}, far},
+		{"repeated items", url.Values{"cadence": {"once"}, "due_date": {"1405/09/05"}, "items": {"a\na\na"}}, "بند «a» بیش از یک بار آمده است؛ هر بند را یک بار بنویسید."},
+	} {
+		c.form.Set("title", "بررسی")
+		if c.form.Get("items") == "" {
+			c.form.Set("items", "بند یک")
+		}
+		res := a.post(hq, "/readiness", c.form)
+		if res.status != http.StatusUnprocessableEntity || !contains(res.body, c.want) {
+			t.Errorf("%s: %d, want 422 saying %q", c.name, res.status, c.want)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM readiness_checks`); n != 0 {
+		t.Fatalf("%d checks after refused forms", n)
+	}
+	// Today and two years ahead are the bounds, both taken.
+	a.wantStatus(a.post(hq, "/readiness", url.Values{"title": {"امروز"}, "items": {"بند"}, "cadence": {"once"}, "due_date": {"1405/09/05"}}),
+		http.StatusSeeOther, "a check due today")
+	a.wantStatus(a.post(hq, "/readiness", url.Values{"title": {"دو سال"}, "items": {"بند"}, "cadence": {"daily"}, "starts_on": {"1407/08/01"},
+		"ends_on": {"1407/09/05"}}), http.StatusSeeOther, "a check ending two years ahead")
+
+	// Edits: a check defined earlier, its first days now past, keeps them; days it did not have obey the window.
+	id := a.defineCheck(hq, url.Values{"title": {"روزانه"}, "items": {"بند یک\nبند دو"}, "cadence": {"daily"}, "starts_on": {"1405/09/01"},
+		"ends_on": {"1405/09/10"}})
+	path := "/readiness/" + strconv.FormatInt(id, 10)
+	edit := func(version, starts, ends, items string) response {
+		return a.post(hq, path, url.Values{"version": {version}, "title": {"روزانه"}, "items": {items}, "cadence": {"daily"},
+			"starts_on": {starts}, "ends_on": {ends}})
+	}
+	for _, c := range []struct {
+		name, starts, ends, items, want string
+	}{
+		{"an earlier first day", "1405/08/30", "1405/09/10", "بند یک", past},
+		{"year 1 days", "1/1/1", "1/1/5", "بند یک", past},
+		{"1499 days", "1499/01/01", "1499/01/05", "بند یک", far},
+		{"a last day past two years", "1405/09/01", "1407/09/06", "بند یک", "روزهای بررسی روزانه دست‌بالا ۴۰۰ روز است."},
+		{"repeated items", "1405/09/01", "1405/09/10", "بند یک\nبند دو\nبند یک", "بند «بند یک» بیش از یک بار آمده است"},
+	} {
+		if res := edit("1", c.starts, c.ends, c.items); res.status != http.StatusUnprocessableEntity || !contains(res.body, c.want) {
+			t.Errorf("edit, %s: %d, want 422 saying %q", c.name, res.status, c.want)
+		}
+	}
+	if n := a.count(`SELECT version FROM readiness_checks WHERE id = $1`, id); n != 1 {
+		t.Fatalf("refused edits changed the check: version %d", n)
+	}
+	a.wantStatus(edit("1", "1405/09/01", "1405/09/20", "بند یک\nبند دو"), http.StatusSeeOther, "an edit keeping its past days, adding later ones")
+	if n := a.count(`SELECT count(*) FROM readiness_checks WHERE id = $1 AND starts_on = '2026-11-22' AND ends_on = '2026-12-11'`, id); n != 1 {
+		t.Fatal("the edit is not recorded")
 	}
 }
