@@ -80,6 +80,7 @@ var _ = merge(fa, map[string]string{
 
 	"incidents.err.system":       "سامانه‌ای از فهرست برگزینید.",
 	"incidents.err.severity":     "شدت را برگزینید.",
+	"incidents.err.lower":        "گزارش‌دهنده شدت حادثه را تنها بالا می‌برد؛ شدت اکنون «{severity}» است. پایین آوردن آن با کارگروه مسئول سامانه است.",
 	"incidents.err.district":     "بخش‌ها را از بخش‌های شهرستان خود برگزینید.",
 	"incidents.err.since":        "زمان را به شکل روز و ساعت بنویسید، مانند {example}.",
 	"incidents.err.since_future": "زمان آغاز نمی‌تواند پس از اکنون باشد.",
@@ -201,6 +202,7 @@ var _ = merge(en, map[string]string{
 
 	"incidents.err.system":       "Choose a system from the list.",
 	"incidents.err.severity":     "Choose the severity.",
+	"incidents.err.lower":        "The reporting place may only raise an incident's severity; it is now “{severity}”. Lowering it is for the system's owner committee.",
 	"incidents.err.district":     "Choose districts of your own county.",
 	"incidents.err.since":        "Write the day and the time, such as {example}.",
 	"incidents.err.since_future": "The start cannot be after now.",

@@ -373,8 +373,13 @@ func (s *Server) incidentAct(w http.ResponseWriter, r *http.Request, kind incide
 	}
 	err := act(ctx, p.Scope, d, f)
 	switch {
+	case s.sentBefore(w, r, err):
 	case err == nil:
 		s.redirectFlash(w, r, string(webi.Href(d.I.ID)), flash)
+	case errors.Is(err, store.ErrIncidentLower):
+		f.Errors["severity"] = i18n.M("incidents.err.lower", i18n.ArgText("severity", i18n.T(ctx, "incidents.severity."+d.I.Severity)))
+		kind.keep(&d, f)
+		s.render(w, r, http.StatusUnprocessableEntity, webi.Show(d))
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r)
 	case errors.Is(err, store.ErrNotYours):
@@ -415,7 +420,7 @@ func (s *Server) incidentNote(w http.ResponseWriter, r *http.Request) {
 	s.incidentAct(w, r, noteForm, ownsOrReports,
 		func(f components.Form) { requireText(f, "note", maxIncidentNote, "err.required") },
 		func(ctx context.Context, sc auth.Scope, d webi.ShowData, f components.Form) error {
-			return s.store.NoteIncident(ctx, actor(r), sc, d.I.ID, f.Get("note"))
+			return s.store.NoteIncident(formOnce(ctx, f), actor(r), sc, d.I.ID, f.Get("note"))
 		}, "incidents.noted")
 }
 

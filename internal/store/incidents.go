@@ -36,6 +36,7 @@ var (
 	// ErrIncidentState: the act does not apply to the incident as it is (acknowledging one acknowledged
 	// or resolved, resolving one resolved, reopening one that is not).
 	ErrIncidentState = errors.New("store: the incident is not in a state for this act")
+	ErrIncidentLower = errors.New("store: the reporting place only raises an incident's severity")
 	// ErrNotReporter: the caller reports no incident: he has no place of his own.
 	ErrNotReporter = errors.New("store: the caller has no place to report from")
 )
@@ -441,13 +442,25 @@ func (s *Store) NoteIncident(ctx context.Context, a audit.Actor, sc auth.Scope, 
 	})
 }
 
-// ChangeIncidentSeverity sets the severity of an incident that is not resolved, by the reporting place or
-// a member of its owner committee (else ErrNotYours); raised to critical, it tells the province's HQ and
-// the committee (notifyCritical). A stale version is ErrConflict; a resolved incident ErrIncidentState.
+// ChangeIncidentSeverity sets the severity of an incident that is not resolved, by a member of its owner
+// committee either way, or by the reporting place upward only (lower: ErrIncidentLower), since a lower
+// severity counts less against the place's readiness; others are ErrNotYours. Raised to critical, it
+// tells the province's HQ and the committee (notifyCritical); lowered from critical, it tells them too
+// (an update), so that no critical incident leaves their sight unseen. A stale version is ErrConflict; a
+// resolved incident ErrIncidentState.
 func (s *Store) ChangeIncidentSeverity(ctx context.Context, a audit.Actor, sc auth.Scope, id int64, version int, severity string) error {
 	return s.actOnIncident(ctx, a, sc, id, ownerOrReporter, version, unresolved, func(tx pgx.Tx, i lockedIncident) ([]audit.Entry, error) {
 		if i.severity == severity {
 			return nil, nil
+		}
+		if !i.owns(sc) && slices.Index(Severities, severity) < slices.Index(Severities, i.severity) {
+			return nil, ErrIncidentLower
+		}
+		if i.severity == "critical" {
+			if err := notify(ctx, tx, Recipients{ProvinceID: i.provinceID, HQ: true, Committee: i.committee, Except: a.ID},
+				Notice{Kind: NoticeIncidentUpdate, Subject: "incident", SubjectID: id, TitleFa: i.title}); err != nil {
+				return nil, err
+			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE incidents SET severity = $2, version = version + 1 WHERE id = $1`, id, severity); err != nil {
 			return nil, err
