@@ -111,12 +111,22 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	var b store.Batch
 	// The Ministry's list of every province filters by the systems of them all, by key.
 	b.Systems(sc.ProvinceID, &d.Systems)
+	// A county asked for must be one of the reader's (every province's for the Ministry that chose none),
+	// else 404, as on every list, whether the code names another's county or none.
+	county, counties := placeCode(r.URL.Query().Get("county")), &d.Counties
 	if sc.ProvinceID != 0 {
 		b.Counties(ctx, auth.Scope{ProvinceID: sc.ProvinceID, CountyID: sc.CountyID}, &d.Counties)
+	} else if county != "" {
+		counties = new([]store.County)
+		b.Counties(ctx, auth.Scope{}, counties)
 	}
 	b.Incidents(listed, d.Filter, &d.Incidents, &d.Total)
 	if err := s.store.Run(ctx, &b); err != nil {
 		s.serverError(w, r, err)
+		return
+	}
+	if !countyIn(*counties, county) {
+		s.notFound(w, r)
 		return
 	}
 	s.render(w, r, http.StatusOK, webi.List(d))

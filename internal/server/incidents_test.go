@@ -235,6 +235,40 @@ func TestIncidentListFilters(t *testing.T) {
 	if res := a.get(a.login("national"), "/incidents?province=nope"); res.status != http.StatusNotFound {
 		t.Errorf("an unknown province: %d", res.status)
 	}
+	// A county that is not the reader's, or none, is 404 as on every list, for every reader.
+	a.withTehran()
+	for _, tt := range []struct {
+		who  string
+		path string
+	}{
+		{"hq.fars", "/incidents?county=nope"},
+		{"hq.fars", "/incidents?county=NOPE!"},
+		{"hq.tehran", "/incidents?county=marvdasht"},
+		{"gov.marvdasht", "/incidents?county=pasargad"},
+		{"dh.marvdasht", "/incidents?county=pasargad"},
+		{"observer", "/incidents?county=nope"},
+		{"committee", "/incidents?county=nope"},
+		{"national", "/incidents?county=nope"},
+		{"national", "/incidents?province=tehran&county=marvdasht"},
+	} {
+		if res := a.get(a.login(tt.who), tt.path); res.status != http.StatusNotFound {
+			t.Errorf("%s reads %s: %d, want 404", tt.who, tt.path, res.status)
+		}
+	}
+	for _, tt := range []struct {
+		who  *http.Client
+		path string
+		want []string
+	}{
+		{gov, "/incidents?county=marvdasht", []string{fromDistrict, low, critical}},
+		{a.login("national"), "/incidents?county=pasargad", []string{pasargad}},
+	} {
+		res := a.get(tt.who, tt.path)
+		a.wantStatus(res, http.StatusOK, tt.path)
+		if got := listed(res.body); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.path, got, tt.want)
+		}
+	}
 	res := a.get(hq, "/incidents?county=marvdasht&severity=critical&open=1")
 	mustContain(t, res.body, `<option value="marvdasht" selected>`, `<option value="critical" selected>`, `<option value="unresolved" selected>`)
 }
@@ -422,4 +456,55 @@ func TestIncidentNationalSystems(t *testing.T) {
 		t.Errorf("the national list of the counting system: %v, want %v", got, []string{counting})
 	}
 	mustContain(t, res.body, `<option value="counting" selected>`)
+}
+
+// The reporting place only raises its incident's severity: lowering it is 422 with the form kept and its
+// message, nothing changed; the owner committee lowers it, and lowering from critical tells HQ. A note's
+// form posted twice records one note.
+func TestIncidentSeverityLoweredAndNoteOnce(t *testing.T) {
+	a := newTestApp(t)
+	gov, tech := a.login("gov.marvdasht"), a.login("committee")
+	id := a.reportIncident(gov, "counting", "critical", "شمارش از کار افتاد")
+	path := "/incidents/" + id
+	a.wantStatus(a.post(tech, path+"/acknowledge", url.Values{"version": {"1"}}), http.StatusSeeOther, "acknowledge")
+
+	res := a.post(gov, path+"/severity", url.Values{"version": {"2"}, "severity": {"low"}})
+	a.wantStatus(res, http.StatusUnprocessableEntity, "the reporter lowers")
+	mustContain(t, res.body, "گزارش‌دهنده شدت حادثه را تنها بالا می‌برد؛ شدت اکنون «بحرانی» است.", `<option value="low" selected>`)
+	if n := a.count(`SELECT count(*) FROM incidents WHERE id = $1 AND severity = 'critical' AND version = 2`, mustInt(t, id)); n != 1 {
+		t.Fatal("the reporter's lowering changed the incident")
+	}
+	updates := func() int {
+		return a.count(`SELECT count(*) FROM notifications n JOIN users u ON u.id = n.user_id
+			WHERE n.kind = 'incident_update' AND n.subject_id = $1 AND u.username = 'hq.fars'`, mustInt(t, id))
+	}
+	if n := updates(); n != 0 {
+		t.Fatalf("HQ told of an update before any: %d", n)
+	}
+	a.wantStatus(a.post(tech, path+"/severity", url.Values{"version": {"2"}, "severity": {"low"}}), http.StatusSeeOther, "the committee lowers")
+	if n := a.count(`SELECT count(*) FROM incidents WHERE id = $1 AND severity = 'low' AND version = 3`, mustInt(t, id)); n != 1 {
+		t.Fatal("the committee's lowering is not recorded")
+	}
+	if n := updates(); n != 1 {
+		t.Fatalf("HQ told %d times of the lowering from critical, want 1", n)
+	}
+	// Raising is the reporter's; lowering again is not, and tells nobody (not from critical).
+	a.wantStatus(a.post(gov, path+"/severity", url.Values{"version": {"3"}, "severity": {"high"}}), http.StatusSeeOther, "the reporter raises")
+	a.wantStatus(a.post(gov, path+"/severity", url.Values{"version": {"4"}, "severity": {"medium"}}), http.StatusUnprocessableEntity, "the reporter lowers from high")
+	a.wantStatus(a.post(tech, path+"/severity", url.Values{"version": {"4"}, "severity": {"medium"}}), http.StatusSeeOther, "the committee lowers from high")
+	if n := updates(); n != 1 {
+		t.Fatalf("HQ told %d times, want 1 (only a lowering from critical)", n)
+	}
+
+	note := url.Values{"note": {"خط پشتیبان وصل شد"}, "form_id": {onceID(t, a.get(gov, path).body)}}
+	first, again := a.post(gov, path+"/notes", note), a.post(gov, path+"/notes", note)
+	if first.status != http.StatusSeeOther || again.status != http.StatusSeeOther || again.header.Get("Location") != path {
+		t.Fatalf("a note posted twice: %d, %d %s", first.status, again.status, again.header.Get("Location"))
+	}
+	if n := a.count(`SELECT count(*) FROM incident_events WHERE incident_id = $1 AND kind = 'note'`, mustInt(t, id)); n != 1 {
+		t.Errorf("%d notes from one form", n)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_log WHERE action = 'incident.note' AND entity_id = $1`, id); n != 1 {
+		t.Errorf("%d audit rows of one note", n)
+	}
 }
