@@ -382,4 +382,17 @@ func TestReadinessDaysAndItemsBounded(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM readiness_checks WHERE id = $1 AND starts_on = '2026-11-22' AND ends_on = '2026-12-11'`, id); n != 1 {
 		t.Fatal("the edit is not recorded")
 	}
+
+	// A filing made before an item was added reads as that item not answered: its form and the check's
+	// page draw, the old answers with their items.
+	gov := a.login("gov.marvdasht")
+	a.wantStatus(a.post(gov, path+"/file", a.itemFields(id, "2026-11-23", "")), http.StatusSeeOther, "filing")
+	a.wantStatus(edit("2", "1405/09/01", "1405/09/20", "بند دو\nبند سه\nبند یک"), http.StatusSeeOther, "an edit swapping and adding lines")
+	res := a.get(gov, path+"/file?day=2026-11-23")
+	a.wantStatus(res, http.StatusOK, "the old filing's form")
+	mustContain(t, res.body, "بند سه", `name="version" value="1"`)
+	if n := strings.Count(res.body, ">انجام شد</textarea>"); n != 2 {
+		t.Errorf("the old filing's form shows %d notes, want 2 (the new item unanswered)", n)
+	}
+	a.wantStatus(a.get(a.login("hq.fars"), path), http.StatusOK, "the check's page")
 }
