@@ -8,6 +8,7 @@ import (
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/pagecache"
+	"github.com/setad/setad/internal/readiness"
 	"github.com/setad/setad/internal/reqctx"
 	"github.com/setad/setad/internal/store"
 	tl "github.com/setad/setad/internal/timeline"
@@ -22,6 +23,9 @@ const trendDays = 30
 type dashboardRead struct {
 	data    dashboard.Data
 	figures []store.Figures
+	// incidents are the open incidents of a county's or a district's page, each once: its rows overlap
+	// (an incident counts for the place that reported it and each district it affects).
+	incidents *[4]int
 }
 
 // figuresKept is how many sets of figures the server keeps: one for the country, one per province and
@@ -39,14 +43,16 @@ func (s *Server) readDashboard(r *http.Request, sc auth.Scope, e store.Election,
 	if err != nil {
 		return nil, err
 	}
-	d.figures, d.data.Trend = f.figures, f.trend
+	d.figures, d.data.Trend, d.incidents = f.figures, f.trend, f.incidents
 	return d, nil
 }
 
-// figures are a dashboard's figures and, but for a district's, their history of trendDays.
+// figures are a dashboard's figures and, but for a district's, their history of trendDays; a county's or
+// a district's page (ByPlace) also its open incidents, each once.
 type figures struct {
-	figures []store.Figures
-	trend   []store.TrendDay
+	figures   []store.Figures
+	trend     []store.TrendDay
+	incidents *[4]int
 }
 
 // figuresOf returns the figures of a dashboard as of the data version the request read: kept from an
@@ -61,12 +67,16 @@ func (s *Server) figuresOf(r *http.Request, sc auth.Scope, electionID int64, tod
 		today.Format(time.DateOnly), county, i18n.From(ctx))
 	return s.figures.Get(ctx, key, pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}, func() (figures, error) {
 		var f figures
+		var b store.Batch
 		if sc.DistrictID == 0 {
-			var b store.Batch
 			b.ReadinessTrend(sc, electionID, today.AddDate(0, 0, 1-trendDays), county, &f.trend)
-			if err := s.store.Run(ctx, &b); err != nil {
-				return f, err
-			}
+		}
+		if g == store.ByPlace {
+			f.incidents = new([4]int)
+			b.OpenIncidents(sc, county, f.incidents)
+		}
+		if err := s.store.Run(ctx, &b); err != nil {
+			return f, err
 		}
 		var err error
 		f.figures, err = s.store.Figures(ctx, sc, electionID, today, g, county)
@@ -95,6 +105,10 @@ func (d *dashboardRead) done(r *http.Request) *dashboard.Data {
 			NameFa: rows[0].NameFa, NameEn: rows[0].NameEn, CountyCode: rows[0].CountyCode}
 	}
 	d.data.Total = dashboard.Total(rows, total)
+	if d.incidents != nil {
+		d.data.Total.Incidents = *d.incidents
+		d.data.Total.Result = readiness.Score(d.data.Total.Inputs())
+	}
 	if d.data.Level != store.ByPlace {
 		dashboard.SortRows(rows, d.data.Sort, d.data.Desc)
 	}

@@ -1,8 +1,8 @@
 package server
 
 import (
+	"maps"
 	"net/http"
-
 	"regexp"
 	"strings"
 	"testing"
@@ -246,5 +246,74 @@ func TestDashboardFiguresShared(t *testing.T) {
 	}
 	if n := a.s.figures.Len(); n != 1 {
 		t.Fatalf("%d sets of figures kept after the change, want only the new one", n)
+	}
+}
+
+// incidentCell is the numbers of a dashboard row's incidents cell by their label: the row is the first
+// whose text has name.
+func incidentCell(t *testing.T, body, name string) map[string]string {
+	t.Helper()
+	table := body[strings.Index(body, `class="dash-table"`):]
+	for _, tr := range strings.Split(table, "<tr>")[1:] {
+		if !strings.Contains(tr, name) {
+			continue
+		}
+		out := map[string]string{}
+		for _, m := range regexp.MustCompile(`href="/incidents\?[^"]*open=1[^"]*">\s*([^<]*?)\s*<bdi>([^<]+)</bdi>`).FindAllStringSubmatch(tr, -1) {
+			out[m[1]] = m[2]
+		}
+		return out
+	}
+	t.Fatalf("no row of %s", name)
+	return nil
+}
+
+// A district's open incidents are those its head's list shows: those it reported and those that affect
+// it; a county's, on its page and its governor's home, count each incident of the county once.
+func TestDashboardIncidentsAsListed(t *testing.T) {
+	a := newTestApp(t)
+	a.withElection()
+	gov, dh, hq := a.login("gov.marvdasht"), a.login("dh.marvdasht"), a.login("hq.fars")
+	a.reportIncident(gov, "counting", "high", "کندی شمارش", "marvdasht-central", "marvdasht-seyyedan")
+	a.reportIncident(gov, "counting", "low", "کندی کم")
+	a.reportIncident(dh, "counting", "medium", "قطعی بخش")
+	a.reportIncident(a.login("gov.pasargad"), "counting", "critical", "قطعی پاسارگاد", "pasargad-central")
+
+	if ids := listed(a.get(dh, "/incidents?open=1").body); len(ids) != 2 {
+		t.Fatalf("the district head's list: %v, want the high and the medium", ids)
+	}
+	res := a.get(dh, "/")
+	if got := incidentCell(t, res.body, "مرکزی"); !maps.Equal(got, map[string]string{"زیاد": "۱", "متوسط": "۱"}) {
+		t.Errorf("the district head's row: %v, want one high, one medium", got)
+	}
+	mustContain(t, res.body, `<td class="bad-text">−۵</td>`)
+
+	if ids := listed(a.get(gov, "/incidents?open=1").body); len(ids) != 3 {
+		t.Fatalf("the governor's list: %v", ids)
+	}
+	for _, c := range []*http.Client{gov, hq} {
+		path := "/counties/marvdasht"
+		if c == gov {
+			path = "/"
+		}
+		res := a.get(c, path)
+		for _, tt := range []struct {
+			name string
+			want map[string]string
+		}{
+			{"(خود شهرستان)", map[string]string{"زیاد": "۱", "کم": "۱"}},
+			{"مرکزی", map[string]string{"زیاد": "۱", "متوسط": "۱"}},
+			{"سیدان", map[string]string{"زیاد": "۱"}},
+		} {
+			if got := incidentCell(t, res.body, tt.name); !maps.Equal(got, tt.want) {
+				t.Errorf("%s: %s's incidents: %v, want %v", path, tt.name, got, tt.want)
+			}
+		}
+		// The high incident counts once in the county's score: 5 off, not 15.
+		mustContain(t, res.body, `<td class="bad-text">−۵</td>`)
+	}
+	if got := incidentCell(t, a.get(hq, "/").body, `href="/counties/marvdasht"`); !maps.Equal(got,
+		map[string]string{"زیاد": "۱", "متوسط": "۱", "کم": "۱"}) {
+		t.Errorf("Marvdasht's row on HQ's dashboard: %v", got)
 	}
 }

@@ -33,7 +33,7 @@ type Figures struct {
 	UnackedCirculars                 int            // the published circulars that some place of the row has not acknowledged
 	ChecksExpected, ChecksMissed     int            // readiness check filings due before the day; of them not filed
 	PlacesTrained                    int            // places that attended a training session
-	Incidents                        [4]int         // open incidents reported by the places, by severity, low first
+	Incidents                        [4]int         // open incidents of the places, by severity, low first (see incidentsByPlace)
 	Candidates                       map[string]int // the election's candidates by status
 }
 
@@ -110,6 +110,7 @@ const (
 // and the candidate counts' columns. Only these fixed strings reach the statement.
 type grouping struct {
 	cols, group, own, candidates string
+	incidents                    string // the CTE inc: the open incidents of each place, by severity
 	order                        string // what comes before the names in the rows' order
 }
 
@@ -130,12 +131,14 @@ var groupings = map[Grouping]grouping{
 		group:      `pr.id, pr.code, pr.name_fa, pr.name_en`,
 		own:        `''`,
 		candidates: `k.province_id, 0::bigint, 0::bigint`,
+		incidents:  incidentsByReporter,
 	},
 	ByCounty: {
 		cols:       `c.province_id, c.id, 0::bigint, c.code, c.name_fa, c.name_en, c.code`,
 		group:      `c.province_id, c.id, c.code, c.name_fa, c.name_en`,
 		own:        `coalesce(max(bo.status) FILTER (WHERE p.district_id = 0), '')`,
 		candidates: `k.province_id, k.county_id, 0::bigint`,
+		incidents:  incidentsByReporter,
 	},
 	ByPlace: {
 		cols: `c.province_id, c.id, p.district_id, coalesce(d.code, c.code), coalesce(d.name_fa, c.name_fa),
@@ -143,9 +146,33 @@ var groupings = map[Grouping]grouping{
 		group:      `c.province_id, c.id, p.district_id, d.code, c.code, d.name_fa, c.name_fa, d.name_en, c.name_en`,
 		own:        `coalesce(max(bo.status), '')`,
 		candidates: `k.province_id, k.county_id, k.district_id`,
+		incidents:  incidentsByPlace,
 		order:      `c.id, p.district_id <> 0, `, // a county before its districts
 	},
 }
+
+// incidentsBy is the CTE inc of the open incidents by severity, counted per place by the condition on
+// (i, p) that makes an incident a place's.
+func incidentsBy(cond string) string {
+	return `inc AS (
+	SELECT p.county_id, p.district_id,
+	       count(*) FILTER (WHERE i.severity = 'low') AS low, count(*) FILTER (WHERE i.severity = 'medium') AS medium,
+	       count(*) FILTER (WHERE i.severity = 'high') AS high, count(*) FILTER (WHERE i.severity = 'critical') AS critical
+	FROM places p JOIN incidents i ON i.county_id = p.county_id AND i.status <> 'resolved' AND (` + cond + `)
+	GROUP BY 1, 2)`
+}
+
+var (
+	// incidentsByReporter counts an incident for the place that reported it, so that a row of several
+	// places (a county with its districts, a province) counts each of its incidents once, as its list
+	// shows them.
+	incidentsByReporter = incidentsBy(`coalesce(i.district_id, 0) = p.district_id`)
+	// incidentsByPlace counts an incident for the place that reported it and for each district it affects:
+	// a district's row counts what its head's list shows. Such rows overlap; their total is counted apart
+	// (Batch.OpenIncidents).
+	incidentsByPlace = incidentsBy(`coalesce(i.district_id, 0) = p.district_id
+		OR EXISTS (SELECT 1 FROM incident_districts x WHERE x.incident_id = i.id AND x.district_id = p.district_id)`)
+)
 
 // inCounty limits a column of county ids to the scope's county ($3) and to the county of code $6, if any.
 func inCounty(col string) string {
@@ -192,12 +219,7 @@ gr AS (
 	       count(*) FILTER (WHERE r.acked_at IS NULL) AS unacked
 	FROM guidance_receipts r JOIN guidance g ON g.id = r.guidance_id AND g.status = 'published'
 	WHERE ($2 = 0 OR g.province_id = $2) AND ` + inCounty("r.county_id") + ` GROUP BY 1, 2),
-inc AS (
-	SELECT i.county_id, coalesce(i.district_id, 0) AS district_id,
-	       count(*) FILTER (WHERE i.severity = 'low') AS low, count(*) FILTER (WHERE i.severity = 'medium') AS medium,
-	       count(*) FILTER (WHERE i.severity = 'high') AS high, count(*) FILTER (WHERE i.severity = 'critical') AS critical
-	FROM incidents i WHERE i.status <> 'resolved' AND ($2 = 0 OR i.province_id = $2) AND ` + inCounty("i.county_id") + `
-	GROUP BY 1, 2),
+%INC%,
 ck AS (
 	SELECT k.id, k.province_id, k.cadence, k.due_date, k.starts_on, k.ends_on, k.include_districts
 	FROM readiness_checks k WHERE k.election_id = $1 AND k.retired_at IS NULL AND ($2 = 0 OR k.province_id = $2)),
@@ -268,7 +290,7 @@ func (s *Store) Figures(ctx context.Context, sc auth.Scope, electionID int64, to
 // for "every province" ($2 = 0) that plan reads each family's whole table several times over.
 func figures(ctx context.Context, q querier, sc auth.Scope, electionID int64, today time.Time, g Grouping, county string) ([]Figures, error) {
 	gr := groupings[g]
-	sql := strings.NewReplacer("%COLS%", gr.cols, "%OWN%", gr.own, "%GROUP%", gr.group, "%ORDER%", gr.orderBy(ctx, g)).Replace(figuresSQL)
+	sql := strings.NewReplacer("%INC%", gr.incidents, "%COLS%", gr.cols, "%OWN%", gr.own, "%GROUP%", gr.group, "%ORDER%", gr.orderBy(ctx, g)).Replace(figuresSQL)
 	rows, err := q.Query(ctx, sql, pgx.QueryExecModeExec, electionID, sc.ProvinceID, sc.CountyID, sc.DistrictID, today, county)
 	if err != nil {
 		return nil, err

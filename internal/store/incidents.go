@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"slices"
@@ -104,6 +105,7 @@ type IncidentFilter struct {
 	Open     bool
 	Own      bool // those a county reported itself, not its districts
 	Page     int
+	Size     int // the page's size; 0 is IncidentPageSize
 }
 
 // incidentCols are an incident's columns, body the expression of its body.
@@ -173,13 +175,24 @@ func (b *Batch) Incidents(sc auth.Scope, f IncidentFilter, out *[]Incident, tota
 		where += ` AND i.system_key = ` + arg(f.System)
 	}
 	countArgs := append([]any(nil), args...)
+	size := cmp.Or(f.Size, IncidentPageSize)
 	b.queue(`SELECT `+incidentCols(`''`)+` WHERE`+where+` ORDER BY i.reported_at DESC, i.id DESC`+
-		pageOf(IncidentPageSize, (max(f.Page, 1)-1)*IncidentPageSize, &args),
+		pageOf(size, (max(f.Page, 1)-1)*size, &args),
 		func(rows pgx.Rows) (err error) {
 			*out, err = pgx.CollectRows(rows, collectIncident)
 			return err
 		}, args...)
 	b.queueRow(`SELECT count(*) FROM incidents i WHERE`+where, func(row pgx.Row) error { return row.Scan(total) }, countArgs...)
+}
+
+// OpenIncidents queues how many incidents of the reader's scope are open (not resolved), by severity, low
+// first, in the county of code county ("" for the whole scope): each incident once, as the list counts it.
+func (b *Batch) OpenIncidents(sc auth.Scope, county string, out *[4]int) {
+	b.queueRow(`SELECT count(*) FILTER (WHERE i.severity = 'low'), count(*) FILTER (WHERE i.severity = 'medium'),
+		       count(*) FILTER (WHERE i.severity = 'high'), count(*) FILTER (WHERE i.severity = 'critical')
+		FROM incidents i
+		WHERE i.status <> 'resolved' AND ($4 = '' OR i.county_id = (SELECT id FROM counties WHERE code = $4)) AND`+incidentScope(sc),
+		func(row pgx.Row) error { return row.Scan(&out[0], &out[1], &out[2], &out[3]) }, append(scopeArgs(sc), county)...)
 }
 
 // Incident queues one incident of the reader's scope, with its body; none is ErrNotFound.
