@@ -117,7 +117,11 @@ func (s *Server) renderReadinessList(w http.ResponseWriter, r *http.Request, p *
 	}
 	d.Election = e
 	var b store.Batch
-	if p.Can(auth.FileChecks) {
+	// A governor asking for a filter (his home's links to his districts' misses) reads his county's places
+	// as HQ reads the province's; a district head has only his own place.
+	q := r.URL.Query()
+	filtered := sc.DistrictID == 0 && (q.Get("county") != "" || q.Get("missed") == "1")
+	if p.Can(auth.FileChecks) && !filtered {
 		d.Place = true
 		b.Checks(sc, e.ID, today, true, &d.Checks)
 		b.Unfiled(sc, e.ID, today, true, &d.Unfiled)
@@ -139,7 +143,7 @@ func (s *Server) renderReadinessList(w http.ResponseWriter, r *http.Request, p *
 			// The county's own place (?level=county), or the scope with its districts.
 			b.MissedDays(sc, e.ID, 0, today, ownPlace(r.URL.Query()) && sc.CountyID != 0 && sc.DistrictID == 0, &d.Missed)
 		}
-		b.Counties(ctx, auth.Scope{ProvinceID: sc.ProvinceID}, &d.Counties)
+		b.Counties(ctx, auth.Scope{ProvinceID: sc.ProvinceID, CountyID: p.Scope.CountyID}, &d.Counties)
 		b.Checks(sc, e.ID, today, false, &d.Checks)
 		b.Unfiled(sc, e.ID, today, false, &d.Unfiled)
 	}
@@ -352,7 +356,7 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) (*auth.Princi
 	var b store.Batch
 	b.Check(sc, id, d.Today, &d.C, &d.Items)
 	if sc.CountyID == 0 || d.County != nil {
-		b.Counties(ctx, auth.Scope{ProvinceID: sc.ProvinceID}, &d.Counties)
+		b.Counties(ctx, auth.Scope{ProvinceID: sc.ProvinceID, CountyID: p.Scope.CountyID}, &d.Counties)
 	}
 	err := s.store.Run(ctx, &b)
 	switch {

@@ -204,6 +204,19 @@ func TestReadinessPages(t *testing.T) {
 		t.Fatalf("Marvdasht's missed place-days: %v, want %d", rowsOf, want)
 	}
 	mustContain(t, res.body, "شهرستان مرودشت و بخش‌های آن", a.missedCount(want))
+	// The governor follows his home's link to his districts' misses: the same days, his county's only.
+	for _, q := range []string{"county=marvdasht&missed=1", "missed=1"} {
+		res := a.get(gov, "/readiness?"+q)
+		rowsOf := regexp.MustCompile(`(?s)<table id="missed".*?<tbody>(.*?)</tbody>`).FindStringSubmatch(res.body)
+		if res.status != http.StatusOK || rowsOf == nil || strings.Count(rowsOf[1], "<tr>") != want {
+			t.Fatalf("the governor's missed place-days (%s): %d %v, want %d", q, res.status, rowsOf, want)
+		}
+		mustContain(t, res.body, a.missedCount(want), `<option value="marvdasht"`)
+		mustNotContain(t, res.body, `<option value="pasargad"`)
+	}
+	if res := a.get(gov, "/readiness?county=pasargad&missed=1"); res.status != http.StatusNotFound {
+		t.Fatalf("a governor's filter on another county: %d", res.status)
+	}
 	for _, c := range []*http.Client{observer, committee} {
 		if res := a.get(c, "/readiness?county=marvdasht&missed=1"); res.status != http.StatusOK {
 			t.Fatalf("a province reader's missed days: %d", res.status)
