@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/setad/setad/internal/i18n"
 )
 
 var checkLocation = regexp.MustCompile(`^/readiness/(\d+)$`)
@@ -408,4 +410,41 @@ func TestReadinessDaysAndItemsBounded(t *testing.T) {
 		t.Errorf("the old filing's form shows %d notes, want 2 (the new item unanswered)", n)
 	}
 	a.wantStatus(a.get(a.login("hq.fars"), path), http.StatusOK, "the check's page")
+}
+
+// More places than a check's list names: every check still counts all who have not filed its day, the
+// last defined as well as the first, and its list says how many it leaves out.
+func TestReadinessUnfiledBeyondTheList(t *testing.T) {
+	a := newTestApp(t)
+	a.s.now = func() time.Time { return trainingNow } // 1405/09/05 (2026-11-26)
+	a.withElection()
+	hq, gov := a.login("hq.fars"), a.login("gov.marvdasht")
+	a.exec(`INSERT INTO districts (county_id, code, name_fa, name_en)
+		SELECT c.id, 'extra-' || i, 'بخش ' || i, 'District ' || i FROM counties c, generate_series(1, 2100) i WHERE c.code = 'marvdasht'`)
+	var ids []int64
+	for _, title := range []string{"بررسی نخست", "بررسی دوم"} {
+		ids = append(ids, a.defineCheck(hq, url.Values{"title": {title}, "items": {"بند"}, "cadence": {"daily"},
+			"starts_on": {"۱۴۰۵/۰۹/۰۵"}, "ends_on": {"۱۴۰۵/۰۹/۱۰"}, "include_districts": {"1"}}))
+	}
+	if res := a.post(gov, "/readiness/"+itoa(ids[1])+"/file", a.itemFields(ids[1], "2026-11-26", "")); res.status != http.StatusSeeOther {
+		t.Fatalf("filing: %d", res.status)
+	}
+	places := a.count(`SELECT (SELECT count(*) FROM counties c JOIN provinces p ON p.id = c.province_id WHERE p.code = 'fars')
+		+ (SELECT count(*) FROM districts d JOIN counties c ON c.id = d.county_id JOIN provinces p ON p.id = c.province_id WHERE p.code = 'fars')`)
+	if places <= 2000 {
+		t.Fatalf("only %d places", places)
+	}
+	body := a.get(hq, "/readiness").body
+	for i, id := range ids {
+		card := body[strings.Index(body, `id="check-`+itoa(id)+`"`):]
+		if end := strings.Index(card[1:], `class="card"`); end > 0 {
+			card = card[:end]
+		}
+		unfiled := places - i // Marvdasht filed the second
+		mustContain(t, card, i18n.Fa.Num(unfiled)+" جا برای ۱۴۰۵/۰۹/۰۵ ثبت نکرده‌اند", "و "+i18n.Fa.Num(unfiled-100)+" جای دیگر")
+		mustNotContain(t, card, "همه برای")
+		if n := strings.Count(card, "<li>"); n != 100 {
+			t.Errorf("check %d names %d places, want 100", i, n)
+		}
+	}
 }

@@ -36,8 +36,9 @@ const (
 	MaxCheckNote     = 1000
 	// MaxMissedRows bounds the missed place-days a list reads, the latest first.
 	MaxMissedRows = 500
-	// MaxUnfiledRows bounds the places a list names as not having filed a check's latest day.
-	MaxUnfiledRows = 2000
+	// MaxUnfiledRows bounds the places a list names, for each check, as not having filed its latest day;
+	// the check's Unfiled counts them all.
+	MaxUnfiledRows = 100
 	// MatrixDays is how many days a check's matrix shows at once.
 	MatrixDays = 14
 )
@@ -97,7 +98,8 @@ func (d CheckDef) days() (first, last time.Time) {
 
 // Check is a check as a reader sees it, with what its places in the reader's scope have filed so far:
 // Places is how many places of the scope file it; Expected their place-days due up to today, Filed how
-// many of those have a filing, Missed the place-days before today without one.
+// many of those have a filing, Missed the place-days before today without one; Unfiled the places that
+// have not filed its latest day up to today (0 before its first day).
 type Check struct {
 	ID               int64
 	ProvinceID       int64
@@ -115,6 +117,7 @@ type Check struct {
 	Expected         int
 	Filed            int
 	Missed           int
+	Unfiled          int
 }
 
 // IsDay reports whether day is one of the check's days.
@@ -200,7 +203,10 @@ const checkSelect = `
 	        WHERE f.check_id = k.id AND f.day <= $5)::int,
 	       k.n_places * CASE WHEN k.first_day >= $5 THEN 0 ELSE least(k.last_day, $5::date - 1) - k.first_day + 1 END
 	       - (SELECT count(*) FROM readiness_filings f JOIN places p ON p.county_id = f.county_id AND p.district_id = coalesce(f.district_id, 0)
-	          WHERE f.check_id = k.id AND f.day < $5)::int
+	          WHERE f.check_id = k.id AND f.day < $5)::int,
+	       CASE WHEN k.first_day > $5 THEN 0 ELSE k.n_places
+	            - (SELECT count(*) FROM readiness_filings f JOIN places p ON p.county_id = f.county_id AND p.district_id = coalesce(f.district_id, 0)
+	               WHERE f.check_id = k.id AND f.day = least(k.last_day, $5::date))::int END
 	FROM k`
 
 // checkArgs are the arguments of the checks' queries: the scope, the election (or the one check) and today.
@@ -239,7 +245,7 @@ func (s *Store) Checks(ctx context.Context, sc auth.Scope, electionID int64, tod
 func (b *Batch) Check(sc auth.Scope, id int64, today time.Time, out *Check, items *[]CheckItem) {
 	b.queueRow(fmt.Sprintf(checkSelect, placesCTE(false), `k.id = $4`), func(row pgx.Row) error {
 		return row.Scan(&out.ID, &out.ProvinceID, &out.ElectionID, &out.Title, &out.Cadence, &out.First, &out.Last, &out.IncludeDistricts,
-			&out.CreatedByName, &out.CreatedAt, &out.RetiredAt, &out.Version, &out.Places, &out.Expected, &out.Filed, &out.Missed)
+			&out.CreatedByName, &out.CreatedAt, &out.RetiredAt, &out.Version, &out.Places, &out.Expected, &out.Filed, &out.Missed, &out.Unfiled)
 	}, checkArgs(sc, id, today)...)
 	b.queue(`SELECT i.id, i.check_id, i.position, i.text, i.retired_at IS NOT NULL FROM readiness_items i
 		JOIN readiness_checks k ON k.id = i.check_id AND k.province_id = $1
@@ -301,7 +307,8 @@ func (b *Batch) MissedDays(sc auth.Scope, electionID, checkID int64, today time.
 }
 
 // Unfiled queues, for each live check of the election begun by today, the places of the scope that have
-// not filed its latest day (today, for a daily check still running), at most MaxUnfiledRows.
+// not filed its latest day (today, for a daily check still running), at most MaxUnfiledRows of each check
+// (Check.Unfiled counts them all).
 func (b *Batch) Unfiled(sc auth.Scope, electionID int64, today time.Time, own bool, out *[]PlaceDay) {
 	if sc.ProvinceID == 0 {
 		return
@@ -311,12 +318,14 @@ func (b *Batch) Unfiled(sc auth.Scope, electionID int64, today time.Time, own bo
 		k AS (SELECT k.id, k.title, k.include_districts, least(coalesce(k.due_date, k.ends_on), $5::date) AS day
 		      FROM readiness_checks k
 		      WHERE k.province_id = $1 AND k.election_id = $4 AND k.retired_at IS NULL AND coalesce(k.due_date, k.starts_on) <= $5)
-		SELECT `+placeDayCols+`, k.day
-		FROM k JOIN places p ON p.district_id = 0 OR k.include_districts
-		WHERE NOT EXISTS (SELECT 1 FROM readiness_filings f WHERE f.check_id = k.id AND f.county_id = p.county_id
-		                  AND coalesce(f.district_id, 0) = p.district_id AND f.day = k.day)
-		ORDER BY k.id, p.county_fa, p.county_id, p.district_id <> 0, p.district_fa
-		LIMIT `+strconv.Itoa(MaxUnfiledRows), func(rows pgx.Rows) (err error) {
+		SELECT id, title, county_id, district_id, county_code, county_fa, county_en, district_code, district_fa, district_en, day
+		FROM (SELECT `+placeDayCols+`, k.day,
+		             row_number() OVER (PARTITION BY k.id ORDER BY p.county_fa, p.county_id, p.district_id <> 0, p.district_fa, p.district_id) AS n
+		      FROM k JOIN places p ON p.district_id = 0 OR k.include_districts
+		      WHERE NOT EXISTS (SELECT 1 FROM readiness_filings f WHERE f.check_id = k.id AND f.county_id = p.county_id
+		                        AND coalesce(f.district_id, 0) = p.district_id AND f.day = k.day)) u
+		WHERE n <= `+strconv.Itoa(MaxUnfiledRows)+`
+		ORDER BY id, n`, func(rows pgx.Rows) (err error) {
 		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[PlaceDay])
 		return err
 	}, checkArgs(sc, electionID, today)...)
