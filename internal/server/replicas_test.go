@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/setad/setad/internal/config"
+	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/password"
 	"github.com/setad/setad/internal/persian"
 	"github.com/setad/setad/internal/seed"
@@ -116,6 +117,27 @@ func TestReplicasServeWhatTheOtherWrote(t *testing.T) {
 		cities := a.count(`SELECT count(*) FROM cities ci JOIN counties c ON c.id = ci.county_id WHERE c.code = 'marvdasht'`)
 		mustContain(t, row, `<td class="num">`+persian.ToPersianDigits(strconv.Itoa(cities))+`</td></tr>`)
 	})
+	t.Run("a critical incident reported through server A is seen at once on server B's HQ dashboard (open critical count) and in HQ's inbox on B",
+		func(t *testing.T) {
+			critical := regexp.MustCompile(`href="/incidents\?[^"]*county=marvdasht[^"]*severity=critical[^"]*">\s*[^<]*<bdi>([^<]+)</bdi>`)
+			before := b.get(hq, "/")
+			if before.status != http.StatusOK || critical.MatchString(before.body) {
+				t.Fatalf("HQ's dashboard on B before the report: %d, critical %v", before.status, critical.FindStringSubmatch(before.body))
+			}
+			mustNotContain(t, b.get(hq, "/notifications").body, "توقف سامانه شمارش")
+			since := a.s.now().Add(-time.Hour).In(i18n.Tehran)
+			res := a.post(a.login("gov.marvdasht"), "/incidents", url.Values{"system": {"counting"}, "title": {"توقف سامانه شمارش"},
+				"body": {"شمارش متوقف شد"}, "severity": {"critical"}, "since": {persian.FromTime(since).String() + " " + since.Format("15:04")}})
+			if res.status != http.StatusSeeOther || !incidentAddress.MatchString(res.header.Get("Location")) {
+				t.Fatalf("report through A: %d %s", res.status, res.header.Get("Location"))
+			}
+			if m := critical.FindStringSubmatch(b.get(hq, "/").body); m == nil || m[1] != "۱" {
+				t.Errorf("Marvdasht's open critical incidents on B's HQ dashboard: %v, want ۱", m)
+			}
+			inbox := regexp.MustCompile(`(?s)<li class="notice notice-unread"><span class="notice-kind">حادثه بحرانی در سامانه‌های انتخابات</span>.*?</li>`).
+				FindString(b.get(hq, "/notifications").body)
+			mustContain(t, inbox, "توقف سامانه شمارش")
+		})
 	t.Run("disabled user", func(t *testing.T) {
 		gov := a.login("gov.pasargad")
 		if res := b.get(gov, "/"); res.status != http.StatusOK {
