@@ -11,8 +11,10 @@ import (
 	"github.com/setad/setad/internal/citycheck"
 	"github.com/setad/setad/internal/i18n"
 	"github.com/setad/setad/internal/store"
+	"github.com/setad/setad/internal/timeline"
 	"github.com/setad/setad/web/components"
 	"github.com/setad/setad/web/counties"
+	"github.com/setad/setad/web/readiness"
 )
 
 func (s *Server) countyList(w http.ResponseWriter, r *http.Request) {
@@ -52,6 +54,11 @@ func (s *Server) countyPage(w http.ResponseWriter, r *http.Request, code string)
 			if dash, err = s.readDashboard(r, sc, e, store.ByPlace, code, components.ProvinceChoice{}); err != nil {
 				s.serverError(w, r, err)
 				return d, false
+			}
+			// A governor's own county: what it has yet to file today (another county's page is not found).
+			if p.Can(auth.FileChecks) && sc.CountyID != 0 && sc.DistrictID == 0 {
+				d.ToFile = &readiness.ToFileData{Today: timeline.Today(s.now())}
+				b.ToFileToday(sc, e.ID, d.ToFile.Today, &d.ToFile.Checks)
 			}
 		case !errors.Is(err, store.ErrNotFound):
 			s.serverError(w, r, err)

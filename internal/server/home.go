@@ -11,7 +11,9 @@ import (
 	"github.com/setad/setad/internal/store"
 	tl "github.com/setad/setad/internal/timeline"
 	"github.com/setad/setad/web/home"
+	webi "github.com/setad/setad/web/incidents"
 	webq "github.com/setad/setad/web/questions"
+	webr "github.com/setad/setad/web/readiness"
 )
 
 // missingSizesShown is how many constituencies of each kind HQ's home names among those whose size is
@@ -67,6 +69,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
+		if p.Can(auth.FileChecks) && p.Scope.CountyID != 0 {
+			d.ToFile = &webr.ToFileData{Today: tl.Today(s.now())}
+			b.ToFileToday(p.Scope, e.ID, d.ToFile.Today, &d.ToFile.Checks)
+		}
 		if p.Can(auth.MarkMilestones) {
 			pl.provinceID = p.Scope.ProvinceID
 			if p.Scope.CountyID != 0 {
@@ -102,6 +108,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) {
 	}
 	if writesGuidance(p) {
 		b.CommitteeGuidance(p.Scope, &d.Circulars)
+	}
+	// A district head's incidents: those his district reported and those that affect it, as his list has them.
+	if p.Scope.DistrictID != 0 && p.Can(auth.ViewIncidents) {
+		d.Affecting = &webi.AffectingData{}
+		b.Incidents(p.Scope, store.IncidentFilter{Open: true, Size: webi.HomeShown}, &d.Affecting.Incidents, &d.Affecting.Total)
 	}
 	queueHomeTasks(&b, p, s.now(), &d.Tasks)
 	if p.Scope.CountyID != 0 {

@@ -331,6 +331,32 @@ func (b *Batch) Unfiled(sc auth.Scope, electionID int64, today time.Time, own bo
 	}, checkArgs(sc, electionID, today)...)
 }
 
+// CheckToFile is a live check that the reader's own place files today and has not filed yet.
+type CheckToFile struct {
+	ID    int64
+	Title string
+}
+
+// ToFileToday queues the live checks of the election that the scope's own place (a governor's county, a
+// district head's district) files on today, due that day or running daily through it, and has not filed
+// for it yet, the latest begun first; a district's only of the checks that include districts. A reader
+// without a place of his own files none.
+func (b *Batch) ToFileToday(sc auth.Scope, electionID int64, today time.Time, out *[]CheckToFile) {
+	*out = nil
+	if sc.CountyID == 0 {
+		return
+	}
+	b.queue(`SELECT k.id, k.title FROM readiness_checks k
+		WHERE k.province_id = $1 AND k.election_id = $4 AND k.retired_at IS NULL AND ($3 = 0 OR k.include_districts)
+		  AND $5::date BETWEEN coalesce(k.due_date, k.starts_on) AND coalesce(k.due_date, k.ends_on)
+		  AND NOT EXISTS (SELECT 1 FROM readiness_filings f WHERE f.check_id = k.id AND f.county_id = $2
+		                  AND coalesce(f.district_id, 0) = $3 AND f.day = $5::date)
+		ORDER BY coalesce(k.due_date, k.starts_on) DESC, k.id DESC`, func(rows pgx.Rows) (err error) {
+		*out, err = pgx.CollectRows(rows, pgx.RowToStructByPos[CheckToFile])
+		return err
+	}, checkArgs(sc, electionID, today)...)
+}
+
 // Matrix is a check's places in scope by its days from From to To: for each place, the days it filed.
 type Matrix struct {
 	From, To time.Time

@@ -9,6 +9,7 @@ import (
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/components"
 	"github.com/setad/setad/web/dashboard"
+	"github.com/setad/setad/web/readiness"
 )
 
 // ShowData is one county's page.
@@ -23,6 +24,7 @@ type ShowData struct {
 	AddCity components.Form // HQ's form that adds a city
 	// The county's readiness, for the readers of dashboards while an election is current.
 	Dashboard *dashboard.Data
+	ToFile    *readiness.ToFileData // for its governor: the checks the county has yet to file today
 }
 
 // CityData is one city's page.

@@ -6,7 +6,9 @@ import (
 
 	"github.com/setad/setad/internal/store"
 	"github.com/setad/setad/web/dashboard"
+	"github.com/setad/setad/web/incidents"
 	"github.com/setad/setad/web/questions"
+	"github.com/setad/setad/web/readiness"
 	"github.com/setad/setad/web/tasks"
 	"github.com/setad/setad/web/timeline"
 )
@@ -28,7 +30,9 @@ type Data struct {
 	Questions questions.HomeData     // for a committee's member and HQ: the questions waiting for an answer
 	Trainings []store.Invitation     // for a governor or district head: the sessions his place is invited to
 	Tasks     tasks.HomeData
-	Dashboard *dashboard.Data // the readiness of the reader's scope, when there is a current election
+	Dashboard *dashboard.Data          // the readiness of the reader's scope, when there is a current election
+	ToFile    *readiness.ToFileData    // for a governor or district head: the checks his place has yet to file today
+	Affecting *incidents.AffectingData // for a district head: his district's open incidents
 }
 
 // more is how many of the missing sizes the page does not name.

@@ -37,6 +37,16 @@ type ListData struct {
 // Pages is how many pages the list has.
 func (d ListData) Pages() int { return (d.Total + store.IncidentPageSize - 1) / store.IncidentPageSize }
 
+// HomeShown is how many open incidents a district head's home names, the newest first.
+const HomeShown = 10
+
+// AffectingData is a district head's home: the open incidents of his district (those it reported and those
+// that affect it), the newest HomeShown, and how many there are.
+type AffectingData struct {
+	Incidents []store.Incident
+	Total     int
+}
+
 // Statuses are the states the list filters by: each state, and all that are not resolved.
 var Statuses = []string{"open", "acknowledged", "resolved", "unresolved"}
 

@@ -88,6 +88,12 @@ type FileData struct {
 	Closed i18n.Msg
 }
 
+// ToFileData is the checks the reader's own place has yet to file on Today.
+type ToFileData struct {
+	Today  time.Time
+	Checks []store.CheckToFile
+}
+
 // Href is a check's page; FileHref its filing form for day (zero: the form's own choice).
 func Href(id int64) templ.SafeURL { return templ.SafeURL("/readiness/" + strconv.FormatInt(id, 10)) }
 
