@@ -312,6 +312,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) (webi.Show
 		d.Note = form()
 		d.Severity = form()
 		d.Severity.Values.Set("severity", d.I.Severity)
+		d.RaiseOnly = !owns
 	}
 	return d, true
 }

@@ -468,6 +468,17 @@ func TestIncidentSeverityLoweredAndNoteOnce(t *testing.T) {
 	path := "/incidents/" + id
 	a.wantStatus(a.post(tech, path+"/acknowledge", url.Values{"version": {"1"}}), http.StatusSeeOther, "acknowledge")
 
+	// The reporter is offered only the severities from the incident's up; the committee every one.
+	page := a.get(gov, path).body
+	form := page[strings.Index(page, `action="`+path+`/severity"`):]
+	form = form[:strings.Index(form, "</form>")]
+	if strings.Contains(form, `<option value="low"`) || !strings.Contains(form, `<option value="critical" selected>`) ||
+		!strings.Contains(form, "گزارش‌دهنده شدت را تنها بالا می‌برد") {
+		t.Errorf("the reporter's severity form offers a lower severity, or does not say why not:\n%s", form)
+	}
+	if page := a.get(tech, path).body; !strings.Contains(page, `<option value="low"`) {
+		t.Error("the committee is not offered a lower severity")
+	}
 	res := a.post(gov, path+"/severity", url.Values{"version": {"2"}, "severity": {"low"}})
 	a.wantStatus(res, http.StatusUnprocessableEntity, "the reporter lowers")
 	mustContain(t, res.body, "گزارش‌دهنده شدت حادثه را تنها بالا می‌برد؛ شدت اکنون «بحرانی» است.", `<option value="low" selected>`)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -103,6 +104,36 @@ func SeverityOptions(ctx context.Context) []components.Option {
 	return opts
 }
 
+// SeverityChoices are the severities the reader may give the incident: from its own up when he may only
+// raise it, with the one his refused form asked for, so that the form comes back as it was sent.
+func SeverityChoices(ctx context.Context, d ShowData) []components.Option {
+	opts := SeverityOptions(ctx)
+	if !d.RaiseOnly {
+		return opts
+	}
+	from := slices.Index(store.Severities, d.I.Severity)
+	asked := ""
+	if d.Severity != nil {
+		asked = d.Severity.Get("severity")
+	}
+	var out []components.Option
+	for i, o := range opts {
+		if i >= from || o.Value == asked {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// severityHint is the line under the severity: what critical means, and, to one who only raises it, that
+// lowering it is the committee's.
+func severityHint(ctx context.Context, d ShowData) string {
+	if d.RaiseOnly {
+		return i18n.T(ctx, "incidents.severity_raise_only") + " " + i18n.T(ctx, "incidents.severity_hint")
+	}
+	return i18n.T(ctx, "incidents.severity_hint")
+}
+
 func statusOptions(ctx context.Context) []components.Option {
 	opts := make([]components.Option, 0, len(Statuses))
 	for _, s := range Statuses {
@@ -194,6 +225,7 @@ type ShowData struct {
 	Acknowledge bool             // the owner committee, while it is open
 	Note        *components.Form // the owner committee and the reporting place, until it is resolved
 	Severity    *components.Form // likewise
+	RaiseOnly   bool             // the reader reports the incident and does not own it: he only raises its severity
 	Resolve     *components.Form // the owner committee, until it is resolved
 	Reopen      *components.Form // the owner committee and the reporting place, once it is resolved
 	Refused     *i18n.Msg

@@ -1283,8 +1283,8 @@ func Show(d ShowData) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = components.Select(*f, "severity", i18n.T(ctx, "incidents.field.severity"), SeverityOptions(ctx), true,
-						components.Hint(i18n.T(ctx, "incidents.severity_hint"))).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.Select(*f, "severity", i18n.T(ctx, "incidents.field.severity"), SeverityChoices(ctx, d), true,
+						components.Hint(severityHint(ctx, d))).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
