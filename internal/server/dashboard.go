@@ -7,7 +7,6 @@ import (
 
 	"github.com/setad/setad/internal/auth"
 	"github.com/setad/setad/internal/i18n"
-	"github.com/setad/setad/internal/pagecache"
 	"github.com/setad/setad/internal/readiness"
 	"github.com/setad/setad/internal/reqctx"
 	"github.com/setad/setad/internal/store"
@@ -62,10 +61,9 @@ type figures struct {
 // each reader of the dashboard would count them again after each.
 func (s *Server) figuresOf(r *http.Request, sc auth.Scope, electionID int64, today time.Time, g store.Grouping, county string) (figures, error) {
 	ctx := r.Context()
-	info := reqctx.From(ctx)
 	key := fmt.Sprintf("%d %d %d %d %d %s %s %s", electionID, sc.ProvinceID, sc.CountyID, sc.DistrictID, g,
 		today.Format(time.DateOnly), county, i18n.From(ctx))
-	return s.figures.Get(ctx, key, pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}, func() (figures, error) {
+	return s.figures.Get(ctx, key, dataVersion(reqctx.From(ctx)), func() (figures, error) {
 		var f figures
 		var b store.Batch
 		if sc.DistrictID == 0 {
@@ -88,9 +86,8 @@ func (s *Server) figuresOf(r *http.Request, sc auth.Scope, electionID int64, tod
 // for every reader of that scope as figuresOf keeps the figures: the country's users are many.
 func (s *Server) summaryOf(r *http.Request, sc auth.Scope) (store.Summary, error) {
 	ctx := r.Context()
-	info := reqctx.From(ctx)
 	key := fmt.Sprintf("%d %d %d", sc.ProvinceID, sc.CountyID, sc.DistrictID)
-	return s.summaries.Get(ctx, key, pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}, func() (store.Summary, error) {
+	return s.summaries.Get(ctx, key, dataVersion(reqctx.From(ctx)), func() (store.Summary, error) {
 		return s.store.Summary(ctx, sc)
 	})
 }

@@ -33,7 +33,7 @@ func (s *Server) keepPages(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			pages, user, version = s.pages, p.ID, pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}
+			pages, user, version = s.pages, p.ID, dataVersion(info)
 		}
 		key := pageKey(user, i18n.From(r.Context()), info, r.URL.RequestURI())
 		if body, ok := pages.Get(key, version, info.Now); ok {
@@ -47,6 +47,12 @@ func (s *Server) keepPages(next http.Handler) http.Handler {
 			pages.Put(key, version, kw.body.Bytes(), info.Until())
 		}
 	})
+}
+
+// dataVersion is the data version the request read, with the copy of the database it counts in: what
+// a kept page or value (keepPages, figuresOf) is kept at.
+func dataVersion(info *reqctx.Info) pagecache.Version {
+	return pagecache.Version{Origin: info.DataOrigin, N: info.DataVersion}
 }
 
 // pageKey names what a page is drawn for besides the data: the user, the language, the day in Tehran
